@@ -1,0 +1,18 @@
+"""The `scimcert` command line."""
+
+from __future__ import annotations
+
+import click
+
+from simulator import __version__
+from simulator.cli.provider_cmd import deviations_cmd, provider_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="scimcert")
+def main() -> None:
+    """scimcert: SCIM 2.0 conformance tests, a reference SCIM provider and an Okta simulator."""
+
+
+main.add_command(provider_cmd)
+main.add_command(deviations_cmd)

@@ -1,0 +1,1 @@
+"""Reference SCIM 2.0 service provider with switchable real-world deviations."""

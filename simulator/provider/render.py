@@ -1,0 +1,86 @@
+"""Stored records → SCIM representations (RFC 7643 §3) with meta, derived groups and members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.provider.projection import Projection, apply_projection
+from simulator.provider.service import Provider
+from simulator.provider.store import NotFound, Record
+from simulator.scim import urns
+
+
+def location(base_url: str, rec: Record) -> str:
+    return f"{base_url}/{rec.kind}s/{rec.id}"
+
+
+def full(provider: Provider, rec: Record, base_url: str) -> dict[str, Any]:
+    """Everything the server would return by default, plus returned-never values."""
+    rs = provider.schema_of(rec.kind)
+    ext_ids = [e.id for e in rs.extensions if rec.data.get(e.id)]
+    out: dict[str, Any] = {"schemas": [rs.core.id, *ext_ids], "id": rec.id}
+    out.update(rec.data)
+    if rec.kind == "Group" and rec.data.get("members"):
+        out["members"] = [_member(provider, m, base_url) for m in rec.data["members"]]
+    if rec.kind == "User":
+        groups = provider.group_refs(rec.id)
+        if groups:
+            out["groups"] = [{**g, "$ref": f"{base_url}/Groups/{g['value']}"} for g in groups]
+    out["meta"] = _meta(provider, rec, base_url)
+    return out
+
+
+def _meta(provider: Provider, rec: Record, base_url: str) -> dict[str, Any]:
+    meta = {"resourceType": rec.kind, "created": rec.created, "lastModified": rec.last_modified,
+            "location": location(base_url, rec), "version": rec.etag}
+    if "no-etag" in provider.deviations:
+        del meta["version"]
+    return meta
+
+
+def _member(provider: Provider, member: dict[str, Any], base_url: str) -> dict[str, Any]:
+    kind = member.get("type", "User")
+    out = {"value": member["value"], "$ref": f"{base_url}/{kind}s/{member['value']}", "type": kind}
+    try:
+        target = provider.store.get(kind, member["value"])
+    except NotFound:
+        return out  # a dangling member (delete-keeps-memberships) has nothing to show
+    display = target.data.get("displayName") or target.data.get("userName")
+    if display:
+        out["display"] = display
+    return out
+
+
+def render(provider: Provider, rec: Record, base_url: str,
+           projection: Projection | None = None) -> dict[str, Any]:
+    """The representation a client receives, after projection and deviations."""
+    devs = provider.deviations
+    rep = full(provider, rec, base_url)
+    proj = projection or Projection()
+    if "attributes-ignored" in devs:
+        proj = Projection(excluded=proj.excluded)
+    if "excluded-attributes-ignored" in devs:
+        proj = Projection(attributes=proj.attributes)
+    out = apply_projection(rep, provider.schema_of(rec.kind), proj)
+    if "password-returned" in devs and "password" in rec.data:
+        out["password"] = rec.data["password"]
+    if "meta-missing" in devs:
+        out.pop("meta", None)
+    return out
+
+
+def list_response(provider: Provider, total: int, start: int, resources: list[dict[str, Any]]) -> Any:
+    """A ListResponse (RFC 7644 §3.4.2), or the broken shapes some deviations produce."""
+    devs = provider.deviations
+    if not resources and "empty-result-not-listresponse" in devs:
+        return []
+    numbers: list[Any] = [total, start, len(resources)]
+    if "list-counts-as-strings" in devs:
+        numbers = [str(n) for n in numbers]
+    return {
+        "schemas": [urns.LIST_RESPONSE],
+        "totalResults": numbers[0],
+        "startIndex": numbers[1],
+        "itemsPerPage": numbers[2],
+        "Resources": resources,
+    }

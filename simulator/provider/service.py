@@ -1,0 +1,220 @@
+"""The provider's operations on Users and Groups, independent of Flask and HTTP framing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.provider import resources
+from simulator.provider.core_schemas import ENTERPRISE_USER, GROUP, USER
+from simulator.provider.deviations import Deviations, patch_quirks
+from simulator.provider.errors import ScimError
+from simulator.provider.patch import PatchError, apply_patch
+from simulator.provider.store import Conflict, InvalidReference, NotFound, Record, Store
+from simulator.scim import extensions as ext_mod
+from simulator.scim.schema import ResourceSchema, SchemaDef
+
+DEFAULT_MAX_RESULTS = 200
+DEFAULT_MAX_BODY = 1_048_576
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderConfig:
+    """Everything that shapes one provider instance."""
+
+    token: str | None = None
+    deviations: Deviations = field(default_factory=Deviations)
+    extensions: tuple[SchemaDef, ...] = ()
+    required_extensions: frozenset[str] = frozenset()
+    open_discovery: bool = False
+    max_results: int = DEFAULT_MAX_RESULTS
+    max_body_bytes: int = DEFAULT_MAX_BODY
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceType:
+    """A resource type (RFC 7643 §6) and the schema that governs it."""
+
+    name: str
+    endpoint: str
+    description: str
+    schema: ResourceSchema
+
+
+class EvalView(Mapping[str, Any]):
+    """A record seen as a resource for filters and sorting; meta and groups built on access."""
+
+    __slots__ = ("_rec", "_groups")
+
+    def __init__(self, rec: Record, groups: Callable[[str], list[dict[str, Any]]]) -> None:
+        self._rec = rec
+        self._groups = groups
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "id":
+            return self._rec.id
+        if key == "meta":
+            return {"resourceType": self._rec.kind, "created": self._rec.created,
+                    "lastModified": self._rec.last_modified, "version": self._rec.etag}
+        if key == "groups" and self._rec.kind == "User":
+            return self._groups(self._rec.id) or None
+        return self._rec.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from ("id", "meta")
+        yield from self._rec.data
+
+    def __len__(self) -> int:
+        return len(self._rec.data) + 2
+
+
+class Provider:
+    """Users and Groups over one store, validated against the schema definitions."""
+
+    def __init__(self, config: ProviderConfig) -> None:
+        self.config = config
+        self.deviations = config.deviations
+        user_exts = (ENTERPRISE_USER,) + tuple(e for e in config.extensions if not ext_mod.targets_group(e))
+        group_exts = tuple(e for e in config.extensions if ext_mod.targets_group(e))
+        self.types: dict[str, ResourceType] = {
+            "User": ResourceType("User", "/Users", "User Account",
+                                 ResourceSchema(USER, user_exts, config.required_extensions)),
+            "Group": ResourceType("Group", "/Groups", "Group",
+                                  ResourceSchema(GROUP, group_exts, config.required_extensions)),
+        }
+        self.store = Store(
+            username_case_sensitive="username-case-sensitive" in self.deviations,
+            unique_usernames="duplicate-username-allowed" not in self.deviations,
+            keep_dangling_members="delete-keeps-memberships" in self.deviations,
+        )
+
+    def schema_of(self, kind: str) -> ResourceSchema:
+        return self.types[kind].schema
+
+    # -- writes --------------------------------------------------------------------------
+    def create(self, kind: str, body: Any) -> Record:
+        data = self._coerce(kind, resources.parse_body(body))
+        with _store_errors():
+            rec = self.store.create(kind, data)
+        return self._after_write(rec)
+
+    def replace(self, kind: str, rid: str, body: Any, if_match: str | None = None) -> Record:
+        body = resources.parse_body(body)
+        if "put-rejects-readonly-echo" in self.deviations and {"id", "meta"} & set(body):
+            raise ScimError(400, "Attributes id and meta are read-only.", "mutability")
+        data = self._coerce(kind, body)
+
+        def change(current: Record) -> dict[str, Any]:
+            if "put-keeps-omitted" in self.deviations:
+                return {**current.data, **data}
+            resources.check_immutable(current.data, data, self.schema_of(kind))
+            return self._keep_write_only(current.data, data)
+
+        return self._update(kind, rid, change, if_match)
+
+    def patch(self, kind: str, rid: str, body: Any, if_match: str | None = None) -> Record:
+        rs = self.schema_of(kind)
+        patch_quirks(self.deviations, body)
+        ops = body.get("Operations") if isinstance(body, dict) else None
+        if "patch-not-atomic" in self.deviations and isinstance(ops, list) and len(ops) > 1:
+            rec = self.get(kind, rid)
+            for op in ops:  # each operation commits on its own: the bug being reproduced
+                rec = self.patch(kind, rid, {**body, "Operations": [op]}, if_match)
+            return rec
+
+        def change(current: Record) -> dict[str, Any]:
+            view = {**current.data, "id": current.id}
+            try:
+                patched = apply_patch(view, body, rs)
+            except PatchError as exc:
+                raise ScimError(exc.status, exc.detail, exc.scim_type) from exc
+            data = self._coerce(kind, {**patched, "schemas": list(rs.schema_ids)})
+            resources.check_immutable(current.data, data, rs)
+            return data
+
+        return self._update(kind, rid, change, if_match)
+
+    def delete(self, kind: str, rid: str, if_match: str | None = None) -> None:
+        with _store_errors():
+            self.store.delete(kind, rid, if_version=self._precondition(if_match))
+
+    def _update(self, kind: str, rid: str, change: Callable[[Record], dict[str, Any]],
+                if_match: str | None) -> Record:
+        with _store_errors():
+            rec = self.store.update(kind, rid, change, if_version=self._precondition(if_match))
+        return self._after_write(rec)
+
+    def _after_write(self, rec: Record) -> Record:
+        if "deactivate-deletes" in self.deviations and rec.data.get("active") is False:
+            self.store.delete(rec.kind, rec.id)
+        return rec
+
+    def _coerce(self, kind: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        rs = self.schema_of(kind)
+        data = resources.coerce_resource(body, rs)
+        if "drops-extension" in self.deviations:
+            data = {k: v for k, v in data.items() if k not in {e.id for e in rs.extensions}}
+        if kind == "Group" and "members-require-type" in self.deviations:
+            raw = next((v for k, v in body.items() if k.casefold() == "members"), None) or []
+            if any(isinstance(m, dict) and "type" not in m for m in raw):
+                raise ScimError(400, "Every member needs a 'type'.", "invalidValue")
+        return data
+
+    @staticmethod
+    def _keep_write_only(old: Mapping[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+        # A client cannot echo a password it never sees, so a PUT without one keeps it.
+        if "password" in old and "password" not in new:
+            return {**new, "password": old["password"]}
+        return new
+
+    def _precondition(self, if_match: str | None) -> Callable[[Record], None] | None:
+        if if_match is None or "etag-ignored" in self.deviations:
+            return None
+
+        def check(rec: Record) -> None:
+            if not etag_matches(if_match, rec.etag):
+                raise ScimError(412, f"Resource version is {rec.etag}; If-Match was {if_match}.")
+
+        return check
+
+    # -- reads ---------------------------------------------------------------------------
+    def get(self, kind: str, rid: str) -> Record:
+        with _store_errors():
+            return self.store.get(kind, rid)
+
+    def view(self, rec: Record) -> EvalView:
+        return EvalView(rec, self.group_refs)
+
+    def group_refs(self, user_id: str) -> list[dict[str, Any]]:
+        if "groups-not-derived" in self.deviations:
+            return []
+        return [{"value": g.id, "display": g.data.get("displayName"), "type": "direct"}
+                for g in self.store.groups_of(user_id)]
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    """Compare an If-Match/If-None-Match list with an ETag, ignoring weakness (RFC 7232 §2.3.2)."""
+    opaque = etag.removeprefix("W/")
+    for item in header.split(","):
+        tag = item.strip()
+        if tag == "*" or tag.removeprefix("W/") == opaque:
+            return True
+    return False
+
+
+class _store_errors:  # noqa: N801 - used as a context manager, reads like a statement
+    """Map storage errors to SCIM errors."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: object) -> bool:
+        if isinstance(exc, NotFound):
+            raise ScimError(404, f"Resource {str(exc).split()[1]} not found.") from exc
+        if isinstance(exc, Conflict):
+            raise ScimError(409, f"{str(exc)[0].upper()}{str(exc)[1:]}.", "uniqueness") from exc
+        if isinstance(exc, InvalidReference):
+            raise ScimError(400, f"{str(exc)[0].upper()}{str(exc)[1:]}.", "invalidValue") from exc
+        return False

@@ -1,0 +1,258 @@
+"""Thread-safe in-memory storage of Users and Groups with O(1) indexes; knows nothing of HTTP."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+USER = "User"
+GROUP = "Group"
+
+
+class StoreError(Exception):
+    """Base of the storage errors; the HTTP layer maps each to a status."""
+
+
+class NotFound(StoreError):
+    pass
+
+
+class Conflict(StoreError):
+    pass
+
+
+class InvalidReference(StoreError):
+    pass
+
+
+def utc_now() -> str:
+    """Now as an RFC 3339 timestamp with milliseconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(slots=True)
+class Record:
+    """One stored resource: client attributes plus what the server owns."""
+
+    kind: str
+    id: str
+    data: dict[str, Any]
+    created: str
+    last_modified: str
+    version: int
+    seq: int = 0  # creation order, for stable listings
+
+    @property
+    def etag(self) -> str:
+        return f'W/"{self.version}"'
+
+
+@dataclass(slots=True)
+class _Table:
+    """Records of one kind in insertion order, with secondary indexes."""
+
+    records: dict[str, Record] = field(default_factory=dict)
+    by_external_id: dict[str, set[str]] = field(default_factory=dict)
+    by_name: dict[str, set[str]] = field(default_factory=dict)  # userName / displayName key
+
+
+class Store:
+    """Users and Groups; every public method is atomic under one lock."""
+
+    def __init__(self, *, username_case_sensitive: bool = False, unique_usernames: bool = True,
+                 keep_dangling_members: bool = False, clock: Callable[[], str] = utc_now) -> None:
+        self._lock = threading.RLock()
+        self._tables = {USER: _Table(), GROUP: _Table()}
+        self._member_of: dict[str, set[str]] = {}  # member id -> ids of groups containing it
+        self._versions = itertools.count(1)
+        self._seq = itertools.count(1)
+        self._clock = clock
+        self._fold_usernames = not username_case_sensitive
+        self._unique_usernames = unique_usernames
+        self._keep_dangling = keep_dangling_members
+
+    # -- reads ---------------------------------------------------------------------------
+    def get(self, kind: str, rid: str) -> Record:
+        """A deep copy of one record; NotFound when absent."""
+        with self._lock:
+            rec = self._tables[kind].records.get(rid)
+            if rec is None:
+                raise NotFound(f"{kind} {rid} not found")
+            return _clone(rec)
+
+    def count(self, kind: str) -> int:
+        with self._lock:
+            return len(self._tables[kind].records)
+
+    def scan(self, kind: str) -> list[Record]:
+        """A snapshot of all records of kind, in creation order (records are not copied)."""
+        with self._lock:
+            return list(self._tables[kind].records.values())
+
+    def lookup(self, kind: str, attr: str, value: str) -> list[Record] | None:
+        """Index lookup for `attr eq value`; None when attr has no index."""
+        with self._lock:
+            table = self._tables[kind]
+            if attr == "id":
+                ids: set[str] | list[str] = [value] if value in table.records else []
+            elif attr == "externalId":
+                ids = table.by_external_id.get(value, set())
+            elif attr == self._name_attr(kind):
+                ids = table.by_name.get(self._name_key(kind, value), set())
+            else:
+                return None
+            return [table.records[i] for i in ids]
+
+    def groups_of(self, member_id: str) -> list[Record]:
+        """Groups that list member_id directly, in creation order."""
+        with self._lock:
+            records = self._tables[GROUP].records
+            found = (records[g] for g in self._member_of.get(member_id, ()) if g in records)
+            return sorted(found, key=lambda rec: rec.seq)
+
+    def exists(self, rid: str) -> str | None:
+        """The kind of the resource with this id, or None."""
+        with self._lock:
+            for kind, table in self._tables.items():
+                if rid in table.records:
+                    return kind
+            return None
+
+    # -- writes --------------------------------------------------------------------------
+    def create(self, kind: str, data: dict[str, Any]) -> Record:
+        with self._lock:
+            self._check_unique(kind, data, None)
+            self._check_members(kind, data)
+            now = self._clock()
+            rec = Record(kind, str(uuid.uuid4()), copy.deepcopy(data), now, now,
+                         next(self._versions), next(self._seq))
+            self._tables[kind].records[rec.id] = rec
+            self._index(rec)
+            return _clone(rec)
+
+    def replace(self, kind: str, rid: str, data: dict[str, Any], *,
+                if_version: Callable[[Record], None] | None = None) -> Record:
+        """Replace a record's client attributes; if_version may raise to veto (ETags)."""
+        with self._lock:
+            rec = self._require(kind, rid)
+            if if_version is not None:
+                if_version(rec)
+            self._check_unique(kind, data, rid)
+            self._check_members(kind, data)
+            self._unindex(rec)
+            rec.data = copy.deepcopy(data)
+            rec.last_modified = self._clock()
+            rec.version = next(self._versions)
+            self._index(rec)
+            return _clone(rec)
+
+    def update(self, kind: str, rid: str, change: Callable[[Record], dict[str, Any]], *,
+               if_version: Callable[[Record], None] | None = None) -> Record:
+        """Read-modify-write under the lock: change(current copy) returns the new data."""
+        with self._lock:
+            current = self.get(kind, rid)
+            if if_version is not None:
+                if_version(current)
+            return self.replace(kind, rid, change(current))
+
+    def delete(self, kind: str, rid: str, *,
+               if_version: Callable[[Record], None] | None = None) -> None:
+        with self._lock:
+            rec = self._require(kind, rid)
+            if if_version is not None:
+                if_version(rec)
+            self._unindex(rec)
+            del self._tables[kind].records[rid]
+            if self._keep_dangling:
+                return
+            for gid in list(self._member_of.pop(rid, set())):
+                self._drop_member(gid, rid)
+
+    # -- internals -----------------------------------------------------------------------
+    def _require(self, kind: str, rid: str) -> Record:
+        rec = self._tables[kind].records.get(rid)
+        if rec is None:
+            raise NotFound(f"{kind} {rid} not found")
+        return rec
+
+    @staticmethod
+    def _name_attr(kind: str) -> str:
+        return "userName" if kind == USER else "displayName"
+
+    def _name_key(self, kind: str, value: str) -> str:
+        if kind == USER and not self._fold_usernames:
+            return value
+        return value.casefold()
+
+    def _check_unique(self, kind: str, data: dict[str, Any], rid: str | None) -> None:
+        if kind != USER or not self._unique_usernames:
+            return
+        name = data.get("userName")
+        if not isinstance(name, str):
+            return
+        holders = self._tables[USER].by_name.get(self._name_key(USER, name), set()) - {rid}
+        if holders:
+            raise Conflict(f"userName {name!r} is already taken")
+
+    def _check_members(self, kind: str, data: dict[str, Any]) -> None:
+        if kind != GROUP:
+            return
+        for member in data.get("members") or ():
+            found = self.exists(str(member.get("value")))
+            if found is None:
+                raise InvalidReference(f"member {member.get('value')!r} does not exist")
+            member["type"] = found
+
+    def _index(self, rec: Record) -> None:
+        table = self._tables[rec.kind]
+        ext = rec.data.get("externalId")
+        if isinstance(ext, str):
+            table.by_external_id.setdefault(ext, set()).add(rec.id)
+        name = rec.data.get(self._name_attr(rec.kind))
+        if isinstance(name, str):
+            table.by_name.setdefault(self._name_key(rec.kind, name), set()).add(rec.id)
+        for member in rec.data.get("members") or () if rec.kind == GROUP else ():
+            self._member_of.setdefault(str(member["value"]), set()).add(rec.id)
+
+    def _unindex(self, rec: Record) -> None:
+        table = self._tables[rec.kind]
+        ext = rec.data.get("externalId")
+        if isinstance(ext, str):
+            _discard(table.by_external_id, ext, rec.id)
+        name = rec.data.get(self._name_attr(rec.kind))
+        if isinstance(name, str):
+            _discard(table.by_name, self._name_key(rec.kind, name), rec.id)
+        for member in rec.data.get("members") or () if rec.kind == GROUP else ():
+            _discard(self._member_of, str(member["value"]), rec.id)
+
+    def _drop_member(self, gid: str, member_id: str) -> None:
+        group = self._tables[GROUP].records.get(gid)
+        if group is None:
+            return
+        # Rebind rather than mutate: readers may be iterating the old dict without the lock.
+        data = {k: v for k, v in group.data.items() if k != "members"}
+        members = [m for m in group.data.get("members", []) if m["value"] != member_id]
+        if members:
+            data["members"] = members
+        group.data = data
+        group.last_modified = self._clock()
+        group.version = next(self._versions)
+
+
+def _discard(index: dict[str, set[str]], key: str, rid: str) -> None:
+    ids = index.get(key)
+    if ids is not None:
+        ids.discard(rid)
+        if not ids:
+            del index[key]
+
+
+def _clone(rec: Record) -> Record:
+    return Record(rec.kind, rec.id, copy.deepcopy(rec.data), rec.created, rec.last_modified,
+                  rec.version, rec.seq)

@@ -1,0 +1,114 @@
+"""Discovery endpoints (RFC 7644 §4): built from the same definitions that drive behaviour."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from simulator.provider.errors import ScimError
+from simulator.provider.service import Provider, ResourceType
+from simulator.provider.web import base_url, provider, scim_json
+from simulator.scim import urns
+from simulator.scim.schema import SchemaDef
+
+bp = Blueprint("discovery", __name__)
+
+RFC6750 = "https://www.rfc-editor.org/info/rfc6750"
+
+
+@bp.before_request
+def _no_filters() -> None:
+    # RFC 7644 §4: query parameters are ignored here, and a filter SHOULD get 403.
+    if request.args.get("filter"):
+        raise ScimError(403, "Filtering is not supported on discovery endpoints.")
+
+
+def service_provider_config(prov: Provider, base: str) -> dict[str, Any]:
+    """What the provider supports, as it actually behaves."""
+    return {
+        "schemas": [urns.SERVICE_PROVIDER_CONFIG],
+        "documentationUri": "https://www.rfc-editor.org/info/rfc7644",
+        "patch": {"supported": True},
+        "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
+        "filter": {"supported": True, "maxResults": prov.config.max_results},
+        "changePassword": {"supported": True},
+        "sort": {"supported": True},
+        "etag": {"supported": True},
+        "authenticationSchemes": [{
+            "type": "oauthbearertoken", "name": "OAuth Bearer Token",
+            "description": "Authentication with a bearer token (Authorization: Bearer <token>).",
+            "specUri": RFC6750, "primary": True,
+        }],
+        "meta": {"resourceType": "ServiceProviderConfig",
+                 "location": f"{base}/ServiceProviderConfig"},
+    }
+
+
+def advertised_extensions(prov: Provider, rtype: ResourceType) -> tuple[SchemaDef, ...]:
+    if "extension-not-advertised" in prov.deviations:
+        return ()
+    return rtype.schema.extensions
+
+
+def resource_type_json(prov: Provider, rtype: ResourceType, base: str) -> dict[str, Any]:
+    required = rtype.schema.required_extensions
+    return {
+        "schemas": [urns.RESOURCE_TYPE],
+        "id": rtype.name,
+        "name": rtype.name,
+        "endpoint": rtype.endpoint,
+        "description": rtype.description,
+        "schema": rtype.schema.core.id,
+        "schemaExtensions": [{"schema": e.id, "required": e.id in required}
+                             for e in advertised_extensions(prov, rtype)],
+        "meta": {"resourceType": "ResourceType", "location": f"{base}/ResourceTypes/{rtype.name}"},
+    }
+
+
+def all_schemas(prov: Provider) -> list[SchemaDef]:
+    out: dict[str, SchemaDef] = {}
+    for rtype in prov.types.values():
+        out.setdefault(rtype.schema.core.id, rtype.schema.core)
+        for ext in advertised_extensions(prov, rtype):
+            out.setdefault(ext.id, ext)
+    return list(out.values())
+
+
+def _listing(items: list[dict[str, Any]]) -> Response:
+    return scim_json({"schemas": [urns.LIST_RESPONSE], "totalResults": len(items),
+                      "startIndex": 1, "itemsPerPage": len(items), "Resources": items})
+
+
+@bp.get("/ServiceProviderConfig")
+def get_service_provider_config() -> Response:
+    return scim_json(service_provider_config(provider(), base_url()))
+
+
+@bp.get("/ResourceTypes")
+def list_resource_types() -> Response:
+    prov = provider()
+    return _listing([resource_type_json(prov, t, base_url()) for t in prov.types.values()])
+
+
+@bp.get("/ResourceTypes/<name>")
+def get_resource_type(name: str) -> Response:
+    prov = provider()
+    for rtype in prov.types.values():
+        if rtype.name.casefold() == name.casefold():
+            return scim_json(resource_type_json(prov, rtype, base_url()))
+    raise ScimError(404, f"No resource type {name!r}.")
+
+
+@bp.get("/Schemas")
+def list_schemas() -> Response:
+    base = base_url()
+    return _listing([s.to_json(f"{base}/Schemas/{s.id}") for s in all_schemas(provider())])
+
+
+@bp.get("/Schemas/<path:urn>")
+def get_schema(urn: str) -> Response:
+    for schema in all_schemas(provider()):
+        if schema.id.casefold() == urn.casefold():
+            return scim_json(schema.to_json(f"{base_url()}/Schemas/{schema.id}"))
+    raise ScimError(404, f"No schema {urn!r}.")

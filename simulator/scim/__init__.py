@@ -1,0 +1,1 @@
+"""SCIM logic shared by the provider, the Okta simulator and the suites."""
