@@ -13,7 +13,7 @@ from simulator.provider.deviations import REGISTRY, Deviations, UnknownDeviation
 from simulator.provider.server import build_server
 from simulator.provider.service import DEFAULT_MAX_BODY, DEFAULT_MAX_RESULTS, ProviderConfig
 from simulator.scim.extensions import load_extension_file, parse_extension_spec
-from simulator.scim.schema import SchemaDefinitionError, SchemaDef
+from simulator.scim.schema import SchemaDef, SchemaDefinitionError
 
 
 def load_extensions(specs: tuple[str, ...], files: tuple[str, ...]) -> tuple[SchemaDef, ...]:

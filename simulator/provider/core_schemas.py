@@ -35,10 +35,12 @@ _NAME = AttributeDef(
 )
 
 _ADDRESSES = AttributeDef(
-    "addresses", type="complex", multi_valued=True, description="A physical mailing address for this User.",
+    "addresses", type="complex", multi_valued=True,
+    description="A physical mailing address for this User.",
     sub_attributes=(
         *(_s(n) for n in ("formatted", "streetAddress", "locality", "region", "postalCode", "country")),
-        _s("type", "A label indicating the attribute's function.", canonical_values=("work", "home", "other")),
+        _s("type", "A label indicating the attribute's function.",
+           canonical_values=("work", "home", "other")),
         AttributeDef("primary", type="boolean"),
     ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,7 +46,7 @@ class ResourceType:
 class EvalView(Mapping[str, Any]):
     """A record seen as a resource for filters and sorting; meta and groups built on access."""
 
-    __slots__ = ("_rec", "_groups")
+    __slots__ = ("_groups", "_rec")
 
     def __init__(self, rec: Record, groups: Callable[[str], list[dict[str, Any]]]) -> None:
         self._rec = rec
@@ -75,7 +76,7 @@ class Provider:
     def __init__(self, config: ProviderConfig) -> None:
         self.config = config
         self.deviations = config.deviations
-        user_exts = (ENTERPRISE_USER,) + tuple(e for e in config.extensions if not ext_mod.targets_group(e))
+        user_exts = (ENTERPRISE_USER, *(e for e in config.extensions if not ext_mod.targets_group(e)))
         group_exts = tuple(e for e in config.extensions if ext_mod.targets_group(e))
         self.types: dict[str, ResourceType] = {
             "User": ResourceType("User", "/Users", "User Account",
@@ -203,18 +204,19 @@ def etag_matches(header: str, etag: str) -> bool:
     return False
 
 
-class _store_errors:  # noqa: N801 - used as a context manager, reads like a statement
+@contextmanager
+def _store_errors() -> Iterator[None]:
     """Map storage errors to SCIM errors."""
+    try:
+        yield
+    except NotFound as exc:
+        raise ScimError(404, f"Resource {str(exc).split()[1]} not found.") from exc
+    except Conflict as exc:
+        raise ScimError(409, f"{_sentence(exc)}.", "uniqueness") from exc
+    except InvalidReference as exc:
+        raise ScimError(400, f"{_sentence(exc)}.", "invalidValue") from exc
 
-    def __enter__(self) -> None:
-        return None
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: object) -> bool:
-        if isinstance(exc, NotFound):
-            raise ScimError(404, f"Resource {str(exc).split()[1]} not found.") from exc
-        if isinstance(exc, Conflict):
-            raise ScimError(409, f"{str(exc)[0].upper()}{str(exc)[1:]}.", "uniqueness") from exc
-        if isinstance(exc, InvalidReference):
-            raise ScimError(400, f"{str(exc)[0].upper()}{str(exc)[1:]}.", "invalidValue") from exc
-        return False
+def _sentence(exc: Exception) -> str:
+    text = str(exc)
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,120 @@
+"""Fixtures for scimcert's own tests: reference providers on loopback ports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from simulator.provider.app import create_app
+from simulator.provider.deviations import Deviations
+from simulator.provider.server import RunningServer, start_in_thread
+from simulator.provider.service import ProviderConfig
+from simulator.scim import urns
+from simulator.scim.extensions import parse_extension_spec
+
+TOKEN = "test-token"
+IVANTI = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User"
+
+
+class Scim:
+    """A tiny SCIM client for tests: base URL, bearer token, JSON in and out."""
+
+    def __init__(self, base: str, token: str | None = TOKEN) -> None:
+        self.base = base
+        self.http = requests.Session()
+        if token:
+            self.http.headers["Authorization"] = f"Bearer {token}"
+
+    def request(self, method: str, path: str, body: Any = None, **kw: Any) -> requests.Response:
+        headers = kw.pop("headers", {})
+        if body is not None:
+            headers.setdefault("Content-Type", "application/scim+json")
+            kw["json"] = body
+        return self.http.request(method, self.base + path, headers=headers, timeout=30, **kw)
+
+    def get(self, path: str, **kw: Any) -> requests.Response:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> requests.Response:
+        return self.request("POST", path, body, **kw)
+
+    def put(self, path: str, body: Any = None, **kw: Any) -> requests.Response:
+        return self.request("PUT", path, body, **kw)
+
+    def patch(self, path: str, body: Any = None, **kw: Any) -> requests.Response:
+        return self.request("PATCH", path, body, **kw)
+
+    def delete(self, path: str, **kw: Any) -> requests.Response:
+        return self.request("DELETE", path, **kw)
+
+    def create_user(self, user_name: str, **attrs: Any) -> dict[str, Any]:
+        resp = self.post("/Users", user_body(user_name, **attrs))
+        assert resp.status_code == 201, resp.text
+        return dict(resp.json())
+
+    def create_group(self, name: str, members: list[str] | None = None) -> dict[str, Any]:
+        body = {"schemas": [urns.CORE_GROUP], "displayName": name,
+                "members": [{"value": m} for m in members or []]}
+        resp = self.post("/Groups", body)
+        assert resp.status_code == 201, resp.text
+        return dict(resp.json())
+
+    def list(self, path: str, **params: Any) -> dict[str, Any]:
+        resp = self.get(path, params=params)
+        assert resp.status_code == 200, resp.text
+        return dict(resp.json())
+
+
+def user_body(user_name: str, **attrs: Any) -> dict[str, Any]:
+    """Okta's create body (okta-scim.md §4.2a) for user_name, with overrides."""
+    given, _, family = user_name.partition("@")[0].partition(".")
+    body: dict[str, Any] = {
+        "schemas": [urns.CORE_USER],
+        "userName": user_name,
+        "name": {"givenName": given.title() or "Test", "familyName": family.title() or "User"},
+        "emails": [{"primary": True, "value": user_name, "type": "work"}],
+        "displayName": f"{given.title()} {family.title()}".strip(),
+        "locale": "en-US",
+        "externalId": "00ujl29u0le5T6Aj10h7",
+        "groups": [],
+        "password": "1mz050nq",
+        "active": True,
+    }
+    body.update(attrs)
+    return body
+
+
+def patch_op(*ops: dict[str, Any]) -> dict[str, Any]:
+    return {"schemas": [urns.PATCH_OP], "Operations": list(ops)}
+
+
+ProviderFactory = Callable[..., Scim]
+
+
+@pytest.fixture
+def make_provider() -> Iterator[ProviderFactory]:
+    """Start providers with given deviations/extensions; all are stopped at teardown."""
+    running: list[RunningServer] = []
+
+    def start(*deviations: str, extensions: tuple[str, ...] = (), token: str | None = TOKEN,
+              **config: Any) -> Scim:
+        cfg = ProviderConfig(
+            token=token, deviations=Deviations.parse(deviations),
+            extensions=tuple(parse_extension_spec(e) for e in extensions), **config,
+        )
+        server = start_in_thread(create_app(cfg))
+        running.append(server)
+        return Scim(server.url + "/scim/v2", token)
+
+    yield start
+    for server in running:
+        server.stop()
+
+
+@pytest.fixture
+def scim(make_provider: ProviderFactory) -> Scim:
+    """A compliant provider with the Ivanti example extension, and a client for it."""
+    return make_provider(extensions=(f"{IVANTI}=custAttr1,level:integer,vip:boolean",))
