@@ -38,6 +38,4 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             raise pytest.UsageError(f"{item.nodeid}: level {level!r} is not MUST, SHOULD or MAY")
         base = item.nodeid.split("[", 1)[0]
         if seen.setdefault(check_id, base) != base:
-            raise pytest.UsageError(
-                f"check id {check_id} is used by both {seen[check_id]} and {item.nodeid}"
-            )
+            raise pytest.UsageError(f"check id {check_id} is used by both {seen[check_id]} and {item.nodeid}")

@@ -56,8 +56,11 @@ class Scim:
         return dict(resp.json())
 
     def create_group(self, name: str, members: list[str] | None = None) -> dict[str, Any]:
-        body = {"schemas": [urns.CORE_GROUP], "displayName": name,
-                "members": [{"value": m} for m in members or []]}
+        body = {
+            "schemas": [urns.CORE_GROUP],
+            "displayName": name,
+            "members": [{"value": m} for m in members or []],
+        }
         resp = self.post("/Groups", body)
         assert resp.status_code == 201, resp.text
         return dict(resp.json())
@@ -99,11 +102,14 @@ def make_provider() -> Iterator[ProviderFactory]:
     """Start providers with given deviations/extensions; all are stopped at teardown."""
     running: list[RunningServer] = []
 
-    def start(*deviations: str, extensions: tuple[str, ...] = (), token: str | None = TOKEN,
-              **config: Any) -> Scim:
+    def start(
+        *deviations: str, extensions: tuple[str, ...] = (), token: str | None = TOKEN, **config: Any
+    ) -> Scim:
         cfg = ProviderConfig(
-            token=token, deviations=Deviations.parse(deviations),
-            extensions=tuple(parse_extension_spec(e) for e in extensions), **config,
+            token=token,
+            deviations=Deviations.parse(deviations),
+            extensions=tuple(parse_extension_spec(e) for e in extensions),
+            **config,
         )
         server = start_in_thread(create_app(cfg))
         running.append(server)

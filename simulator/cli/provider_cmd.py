@@ -30,30 +30,78 @@ def load_extensions(specs: tuple[str, ...], files: tuple[str, ...]) -> tuple[Sch
 
 @click.command("provider")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to bind (0 picks a free one).")
-@click.option("--token", envvar="SCIMCERT_PROVIDER_TOKEN",
-              help="Bearer token clients must send [env SCIMCERT_PROVIDER_TOKEN; default: random, printed].")
-@click.option("--deviation", "deviations", multiple=True, metavar="NAME[=VALUE]",
-              help="Switch on a real-world bug (repeatable); see 'scimcert deviations'.")
-@click.option("--extension", "extensions", multiple=True, metavar="URN=ATTR[:TYPE],...",
-              help="Declare a custom extension, e.g. "
-                   "'urn:ietf:params:scim:schemas:extension:ivanti:2.0:User=custAttr1' (repeatable).")
-@click.option("--extension-file", "extension_files", multiple=True,
-              type=click.Path(exists=True, dir_okay=False),
-              help="Declare an extension from an RFC 7643 §7 schema JSON file (repeatable).")
-@click.option("--require-extension", "required", multiple=True, metavar="URN",
-              help="Mark a declared extension as required in the User/Group resource type.")
-@click.option("--open-discovery", is_flag=True,
-              help="Serve /ServiceProviderConfig, /ResourceTypes and /Schemas without a token.")
-@click.option("--max-results", default=DEFAULT_MAX_RESULTS, show_default=True,
-              type=click.IntRange(1), help="filter.maxResults: the largest page served.")
-@click.option("--max-body", default=DEFAULT_MAX_BODY, show_default=True, type=click.IntRange(1),
-              help="Largest request body in bytes; larger ones get 413.")
-def provider_cmd(host: str, port: int, token: str | None, deviations: tuple[str, ...],
-                 extensions: tuple[str, ...], extension_files: tuple[str, ...],
-                 required: tuple[str, ...], open_discovery: bool, max_results: int,
-                 max_body: int) -> None:
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to bind (0 picks a free one).",
+)
+@click.option(
+    "--token",
+    envvar="SCIMCERT_PROVIDER_TOKEN",
+    help="Bearer token clients must send [env SCIMCERT_PROVIDER_TOKEN; default: random, printed].",
+)
+@click.option(
+    "--deviation",
+    "deviations",
+    multiple=True,
+    metavar="NAME[=VALUE]",
+    help="Switch on a real-world bug (repeatable); see 'scimcert deviations'.",
+)
+@click.option(
+    "--extension",
+    "extensions",
+    multiple=True,
+    metavar="URN=ATTR[:TYPE],...",
+    help="Declare a custom extension, e.g. "
+    "'urn:ietf:params:scim:schemas:extension:ivanti:2.0:User=custAttr1' (repeatable).",
+)
+@click.option(
+    "--extension-file",
+    "extension_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Declare an extension from an RFC 7643 §7 schema JSON file (repeatable).",
+)
+@click.option(
+    "--require-extension",
+    "required",
+    multiple=True,
+    metavar="URN",
+    help="Mark a declared extension as required in the User/Group resource type.",
+)
+@click.option(
+    "--open-discovery",
+    is_flag=True,
+    help="Serve /ServiceProviderConfig, /ResourceTypes and /Schemas without a token.",
+)
+@click.option(
+    "--max-results",
+    default=DEFAULT_MAX_RESULTS,
+    show_default=True,
+    type=click.IntRange(1),
+    help="filter.maxResults: the largest page served.",
+)
+@click.option(
+    "--max-body",
+    default=DEFAULT_MAX_BODY,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Largest request body in bytes; larger ones get 413.",
+)
+def provider_cmd(
+    host: str,
+    port: int,
+    token: str | None,
+    deviations: tuple[str, ...],
+    extensions: tuple[str, ...],
+    extension_files: tuple[str, ...],
+    required: tuple[str, ...],
+    open_discovery: bool,
+    max_results: int,
+    max_body: int,
+) -> None:
     """Serve the reference SCIM 2.0 provider at http://HOST:PORT/scim/v2 until Ctrl-C."""
     try:
         devs = Deviations.parse(deviations)
@@ -65,9 +113,13 @@ def provider_cmd(host: str, port: int, token: str | None, deviations: tuple[str,
     if missing:
         raise click.UsageError(f"--require-extension {missing[0]} names no declared extension")
     config = ProviderConfig(
-        token=token or secrets.token_urlsafe(24), deviations=devs, extensions=exts,
+        token=token or secrets.token_urlsafe(24),
+        deviations=devs,
+        extensions=exts,
         required_extensions=frozenset(known[r.casefold()] for r in required),
-        open_discovery=open_discovery, max_results=max_results, max_body_bytes=max_body,
+        open_discovery=open_discovery,
+        max_results=max_results,
+        max_body_bytes=max_body,
     )
     try:
         server = build_server(create_app(config), host, port, quiet=False)
@@ -98,8 +150,16 @@ def _announce(port: int, host: str, config: ProviderConfig) -> None:
 def deviations_cmd(as_json: bool) -> None:
     """List the provider's switchable deviations (real-world SCIM server bugs)."""
     if as_json:
-        rows = [{"name": d.name, "summary": d.summary, "seen_in": d.seen_in, "param": d.param,
-                 "default": d.default} for d in REGISTRY.values()]
+        rows = [
+            {
+                "name": d.name,
+                "summary": d.summary,
+                "seen_in": d.seen_in,
+                "param": d.param,
+                "default": d.default,
+            }
+            for d in REGISTRY.values()
+        ]
         click.echo(json.dumps(rows, indent=2))
         return
     width = max(len(name) for name in REGISTRY)

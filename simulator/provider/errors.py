@@ -6,8 +6,9 @@ from __future__ import annotations
 class ScimError(Exception):
     """An error the provider answers with an RFC 7644 §3.12 body."""
 
-    def __init__(self, status: int, detail: str, scim_type: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, detail: str, scim_type: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail

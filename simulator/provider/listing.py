@@ -104,8 +104,9 @@ def _select(provider: Provider, kind: str, rs: ResourceSchema, text: str | None)
     return [r for r in provider.store.scan(kind) if predicate(provider.view(r))]
 
 
-def compile_query_filter(text: str, rs: ResourceSchema, provider: Provider,
-                         kind: str) -> tuple[Predicate, list[Record] | None]:
+def compile_query_filter(
+    text: str, rs: ResourceSchema, provider: Provider, kind: str
+) -> tuple[Predicate, list[Record] | None]:
     """Parse and bind a filter; for `attr eq "v"` on an indexed attribute also the hits."""
     try:
         node = parse_filter(text)
@@ -121,8 +122,9 @@ def compile_query_filter(text: str, rs: ResourceSchema, provider: Provider,
             found = provider.store.lookup(kind, resolved.attribute.name, hit[1])
             if found is not None:
                 # The index folds case like the attribute's caseExact; re-check to be exact.
-                return predicate, sorted((r for r in found if predicate(provider.view(r))),
-                                         key=lambda r: r.seq)
+                return predicate, sorted(
+                    (r for r in found if predicate(provider.view(r))), key=lambda r: r.seq
+                )
     return predicate, None
 
 
@@ -137,11 +139,12 @@ def paginate(provider: Provider, records: list[Record], query: Query) -> Page:
         count = min(count, limit)
     if "count-ignored" in devs:
         count = len(records)
-    return Page(len(records), start, records[offset:offset + count])
+    return Page(len(records), start, records[offset : offset + count])
 
 
-def sort_records(provider: Provider, records: list[Record], rs: ResourceSchema, sort_by: str,
-                 descending: bool) -> list[Record]:
+def sort_records(
+    provider: Provider, records: list[Record], rs: ResourceSchema, sort_by: str, descending: bool
+) -> list[Record]:
     """Sort by one attribute (RFC 7644 §3.4.2.3); resources without a value sort last."""
     container, rest = rs.split(sort_by)
     attr, _, sub = rest.partition(".")
@@ -166,8 +169,9 @@ def sort_records(provider: Provider, records: list[Record], rs: ResourceSchema, 
     try:
         present.sort(key=lambda p: p[0], reverse=descending)
     except TypeError as exc:
-        raise ScimError(400, f"sortBy {sort_by!r} has values that cannot be compared.",
-                        "invalidValue") from exc
+        raise ScimError(
+            400, f"sortBy {sort_by!r} has values that cannot be compared.", "invalidValue"
+        ) from exc
     return [p[1] for p in present] + missing
 
 
@@ -176,8 +180,9 @@ def _sort_value(holder: Any, name: str, sub: Any) -> Any:
         return None
     value = holder.get(name)
     if isinstance(value, list):  # multi-valued: the primary value, else the first
-        value = next((v for v in value if isinstance(v, dict) and v.get("primary")),
-                     value[0] if value else None)
+        value = next(
+            (v for v in value if isinstance(v, dict) and v.get("primary")), value[0] if value else None
+        )
         if isinstance(value, dict) and sub is None:
             value = value.get("value")
     if sub is not None and isinstance(value, dict):

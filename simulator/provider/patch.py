@@ -189,9 +189,7 @@ class _Patcher:
                 what = f"'{found.attribute.name}' is not a multi-valued complex attribute"
                 raise OperationError("invalidPath", what)
             predicate = compile_value_filter(parsed.value_filter, found.attribute, self.schema)
-        return _Target(
-            found.container, found.attribute, found.sub_attribute, parsed.value_filter, predicate
-        )
+        return _Target(found.container, found.attribute, found.sub_attribute, parsed.value_filter, predicate)
 
     # --- reading and writing ------------------------------------------------------------
 

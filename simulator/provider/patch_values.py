@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -57,9 +58,7 @@ def coerce_leaf(leaf: AttributeDef, value: Any) -> Any:
 # --- canonical forms ---------------------------------------------------------------------
 
 
-def canon_keys(
-    defn: AttributeDef, item: Mapping[str, Any], keep_nulls: bool = False
-) -> dict[str, Any]:
+def canon_keys(defn: AttributeDef, item: Mapping[str, Any], keep_nulls: bool = False) -> dict[str, Any]:
     """item with sub-attribute names spelt as declared; nulls dropped unless keep_nulls."""
     out: dict[str, Any] = {}
     for key, val in item.items():
@@ -199,12 +198,20 @@ def _comparable(defn: AttributeDef, item: Any) -> Any:
 def add_items(defn: AttributeDef, old: list[Any], value: Any) -> list[Any]:
     """Append values not already present (RFC 7644 §3.5.2.1: no change for existing values)."""
     items = list(old)
+    # Hashable keys keep this linear: Okta adds members in batches of up to 1,000.
+    seen = {_hash_key(_comparable(defn, cur)) for cur in items}
     fresh: list[int] = []
     for item in incoming_items(defn, value):
-        if not any(_comparable(defn, cur) == _comparable(defn, item) for cur in items):
+        key = _hash_key(_comparable(defn, item))
+        if key not in seen:
+            seen.add(key)
             items.append(item)
             fresh.append(len(items) - 1)
     return settle_primary(defn, items, fresh)
+
+
+def _hash_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 def remove_items(defn: AttributeDef, old: list[Any], value: Any) -> list[Any]:
@@ -245,9 +252,7 @@ def settle_primary(defn: AttributeDef, items: list[Any], touched: list[int]) -> 
     if not any(_is_primary(items[i], primary.name) for i in touched):
         return items
     return [
-        {**item, primary.name: False}
-        if i not in touched and _is_primary(item, primary.name)
-        else item
+        {**item, primary.name: False} if i not in touched and _is_primary(item, primary.name) else item
         for i, item in enumerate(items)
     ]
 

@@ -19,8 +19,9 @@ class Projection:
     excluded: tuple[str, ...] = ()
 
     @classmethod
-    def from_params(cls, attributes: str | Iterable[str] | None,
-                    excluded: str | Iterable[str] | None) -> Projection:
+    def from_params(
+        cls, attributes: str | Iterable[str] | None, excluded: str | Iterable[str] | None
+    ) -> Projection:
         return cls(_names(attributes), _names(excluded))
 
     @property
@@ -92,8 +93,9 @@ def _from_resolved(r: Resolved) -> _Target:
     return _Target(r.container, r.attribute.name, r.sub_attribute.name if r.sub_attribute else None)
 
 
-def _include(full: Mapping[str, Any], view: Mapping[str, Any], rs: ResourceSchema,
-             targets: list[_Target]) -> dict[str, Any]:
+def _include(
+    full: Mapping[str, Any], view: Mapping[str, Any], rs: ResourceSchema, targets: list[_Target]
+) -> dict[str, Any]:
     out: dict[str, Any] = {k: view[k] for k in ALWAYS_KEYS if k in view}
     for key, value in view.items():
         if _returned(rs, None, key) == "always":

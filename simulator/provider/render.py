@@ -6,7 +6,7 @@ from typing import Any
 
 from simulator.provider.projection import Projection, apply_projection
 from simulator.provider.service import Provider
-from simulator.provider.store import NotFound, Record
+from simulator.provider.store import Record
 from simulator.scim import urns
 
 
@@ -31,8 +31,13 @@ def full(provider: Provider, rec: Record, base_url: str) -> dict[str, Any]:
 
 
 def _meta(provider: Provider, rec: Record, base_url: str) -> dict[str, Any]:
-    meta = {"resourceType": rec.kind, "created": rec.created, "lastModified": rec.last_modified,
-            "location": location(base_url, rec), "version": rec.etag}
+    meta = {
+        "resourceType": rec.kind,
+        "created": rec.created,
+        "lastModified": rec.last_modified,
+        "location": location(base_url, rec),
+        "version": rec.etag,
+    }
     if "no-etag" in provider.deviations:
         del meta["version"]
     return meta
@@ -41,9 +46,8 @@ def _meta(provider: Provider, rec: Record, base_url: str) -> dict[str, Any]:
 def _member(provider: Provider, member: dict[str, Any], base_url: str) -> dict[str, Any]:
     kind = member.get("type", "User")
     out = {"value": member["value"], "$ref": f"{base_url}/{kind}s/{member['value']}", "type": kind}
-    try:
-        target = provider.store.get(kind, member["value"])
-    except NotFound:
+    target = provider.store.peek(kind, member["value"])
+    if target is None:
         return out  # a dangling member (delete-keeps-memberships) has nothing to show
     display = target.data.get("displayName") or target.data.get("userName")
     if display:
@@ -51,8 +55,9 @@ def _member(provider: Provider, member: dict[str, Any], base_url: str) -> dict[s
     return out
 
 
-def render(provider: Provider, rec: Record, base_url: str,
-           projection: Projection | None = None) -> dict[str, Any]:
+def render(
+    provider: Provider, rec: Record, base_url: str, projection: Projection | None = None
+) -> dict[str, Any]:
     """The representation a client receives, after projection and deviations."""
     devs = provider.deviations
     rep = full(provider, rec, base_url)

@@ -89,8 +89,9 @@ def _coerce_extension(ext: SchemaDef, value: Any) -> dict[str, Any]:
     return out
 
 
-def _put(out: dict[str, Any], attr_def: AttributeDef, value: Any, where: str,
-         enforce_canonical: bool = False) -> None:
+def _put(
+    out: dict[str, Any], attr_def: AttributeDef, value: Any, where: str, enforce_canonical: bool = False
+) -> None:
     if attr_def.mutability == "readOnly":
         return
     coerced = coerce_value(attr_def, value, f"{where}:{attr_def.name}", enforce_canonical)
@@ -98,8 +99,7 @@ def _put(out: dict[str, Any], attr_def: AttributeDef, value: Any, where: str,
         out[attr_def.name] = coerced
 
 
-def coerce_value(attr_def: AttributeDef, value: Any, where: str,
-                 enforce_canonical: bool = False) -> Any:
+def coerce_value(attr_def: AttributeDef, value: Any, where: str, enforce_canonical: bool = False) -> Any:
     """Check one attribute value against its definition; None means unassigned (RFC 7643 §2.5)."""
     if value is None:
         return None
@@ -118,9 +118,7 @@ def _single(attr_def: AttributeDef, value: Any, where: str, enforce_canonical: b
     if attr_def.is_complex:
         return _complex(attr_def, value, where, enforce_canonical)
     if not _type_ok(attr_def.type, value):
-        raise bad_request(
-            "invalidValue", f"{where} must be of type {attr_def.type}; got {json_type(value)}."
-        )
+        raise bad_request("invalidValue", f"{where} must be of type {attr_def.type}; got {json_type(value)}.")
     if enforce_canonical and attr_def.canonical_values and value not in attr_def.canonical_values:
         raise bad_request(
             "invalidValue",
@@ -186,16 +184,12 @@ def check_required(data: Mapping[str, Any], rs: ResourceSchema) -> None:
             raise bad_request("invalidValue", f"Required schema extension {ext.id} is missing.")
         for attr_def in ext.attributes:
             if attr_def.required and ext.id in data and data[ext.id].get(attr_def.name) is None:
-                raise bad_request(
-                    "invalidValue", f"Required attribute {ext.id}:{attr_def.name} is missing."
-                )
+                raise bad_request("invalidValue", f"Required attribute {ext.id}:{attr_def.name} is missing.")
 
 
 def check_immutable(old: Mapping[str, Any], new: Mapping[str, Any], rs: ResourceSchema) -> None:
     """An immutable attribute that has a value may not change (RFC 7643 §2.2)."""
-    pairs = [(None, a) for a in rs.core.attributes] + [
-        (e.id, a) for e in rs.extensions for a in e.attributes
-    ]
+    pairs = [(None, a) for a in rs.core.attributes] + [(e.id, a) for e in rs.extensions for a in e.attributes]
     for container, attr_def in pairs:
         if attr_def.mutability != "immutable":
             continue

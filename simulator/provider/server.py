@@ -40,13 +40,13 @@ class RunningServer:
     def __enter__(self) -> RunningServer:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 
-def build_server(app: Flask, host: str = "127.0.0.1", port: int = 0,
-                 quiet: bool = True) -> BaseWSGIServer:
+def build_server(app: Flask, host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> BaseWSGIServer:
     """A threaded HTTP/1.1 server bound to host:port (0 picks a free port)."""
     handler = _QuietHandler if quiet else WSGIRequestHandler
     return make_server(host, port, app, threaded=True, request_handler=handler)
@@ -56,7 +56,11 @@ def start_in_thread(app: Flask, host: str = "127.0.0.1", port: int = 0) -> Runni
     """Start serving app in the background and return once the socket is listening."""
     server = build_server(app, host, port)
     # A short poll interval makes stop() quick; the cost is a wake-up every 50 ms.
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name=f"wsgi-{server.server_port}", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name=f"wsgi-{server.server_port}",
+        daemon=True,
+    )
     thread.start()
     return RunningServer(server, thread)

@@ -56,8 +56,12 @@ class EvalView(Mapping[str, Any]):
         if key == "id":
             return self._rec.id
         if key == "meta":
-            return {"resourceType": self._rec.kind, "created": self._rec.created,
-                    "lastModified": self._rec.last_modified, "version": self._rec.etag}
+            return {
+                "resourceType": self._rec.kind,
+                "created": self._rec.created,
+                "lastModified": self._rec.last_modified,
+                "version": self._rec.etag,
+            }
         if key == "groups" and self._rec.kind == "User":
             return self._groups(self._rec.id) or None
         return self._rec.data[key]
@@ -79,10 +83,12 @@ class Provider:
         user_exts = (ENTERPRISE_USER, *(e for e in config.extensions if not ext_mod.targets_group(e)))
         group_exts = tuple(e for e in config.extensions if ext_mod.targets_group(e))
         self.types: dict[str, ResourceType] = {
-            "User": ResourceType("User", "/Users", "User Account",
-                                 ResourceSchema(USER, user_exts, config.required_extensions)),
-            "Group": ResourceType("Group", "/Groups", "Group",
-                                  ResourceSchema(GROUP, group_exts, config.required_extensions)),
+            "User": ResourceType(
+                "User", "/Users", "User Account", ResourceSchema(USER, user_exts, config.required_extensions)
+            ),
+            "Group": ResourceType(
+                "Group", "/Groups", "Group", ResourceSchema(GROUP, group_exts, config.required_extensions)
+            ),
         }
         self.store = Store(
             username_case_sensitive="username-case-sensitive" in self.deviations,
@@ -140,8 +146,9 @@ class Provider:
         with _store_errors():
             self.store.delete(kind, rid, if_version=self._precondition(if_match))
 
-    def _update(self, kind: str, rid: str, change: Callable[[Record], dict[str, Any]],
-                if_match: str | None) -> Record:
+    def _update(
+        self, kind: str, rid: str, change: Callable[[Record], dict[str, Any]], if_match: str | None
+    ) -> Record:
         with _store_errors():
             rec = self.store.update(kind, rid, change, if_version=self._precondition(if_match))
         return self._after_write(rec)
@@ -190,8 +197,10 @@ class Provider:
     def group_refs(self, user_id: str) -> list[dict[str, Any]]:
         if "groups-not-derived" in self.deviations:
             return []
-        return [{"value": g.id, "display": g.data.get("displayName"), "type": "direct"}
-                for g in self.store.groups_of(user_id)]
+        return [
+            {"value": g.id, "display": g.data.get("displayName"), "type": "direct"}
+            for g in self.store.groups_of(user_id)
+        ]
 
 
 def etag_matches(header: str, etag: str) -> bool:

@@ -1,8 +1,12 @@
-"""Thread-safe in-memory storage of Users and Groups with O(1) indexes; knows nothing of HTTP."""
+"""Thread-safe in-memory storage of Users and Groups with O(1) indexes; knows nothing of HTTP.
+
+Stored data is never changed in place: writes take ownership of the dict they are given and
+later writes rebind it. Readers therefore get cheap snapshots that share data with the store
+and must treat it as read-only.
+"""
 
 from __future__ import annotations
 
-import copy
 import itertools
 import threading
 import uuid
@@ -65,8 +69,14 @@ class _Table:
 class Store:
     """Users and Groups; every public method is atomic under one lock."""
 
-    def __init__(self, *, username_case_sensitive: bool = False, unique_usernames: bool = True,
-                 keep_dangling_members: bool = False, clock: Callable[[], str] = utc_now) -> None:
+    def __init__(
+        self,
+        *,
+        username_case_sensitive: bool = False,
+        unique_usernames: bool = True,
+        keep_dangling_members: bool = False,
+        clock: Callable[[], str] = utc_now,
+    ) -> None:
         self._lock = threading.RLock()
         self._tables = {USER: _Table(), GROUP: _Table()}
         self._member_of: dict[str, set[str]] = {}  # member id -> ids of groups containing it
@@ -79,12 +89,17 @@ class Store:
 
     # -- reads ---------------------------------------------------------------------------
     def get(self, kind: str, rid: str) -> Record:
-        """A deep copy of one record; NotFound when absent."""
+        """A snapshot of one record; NotFound when absent."""
         with self._lock:
             rec = self._tables[kind].records.get(rid)
             if rec is None:
                 raise NotFound(f"{kind} {rid} not found")
             return _clone(rec)
+
+    def peek(self, kind: str, rid: str) -> Record | None:
+        """The live record, not a copy: for read-only use such as member display names."""
+        with self._lock:
+            return self._tables[kind].records.get(rid)
 
     def count(self, kind: str) -> int:
         with self._lock:
@@ -130,14 +145,14 @@ class Store:
             self._check_unique(kind, data, None)
             self._check_members(kind, data)
             now = self._clock()
-            rec = Record(kind, str(uuid.uuid4()), copy.deepcopy(data), now, now,
-                         next(self._versions), next(self._seq))
+            rec = Record(kind, str(uuid.uuid4()), data, now, now, next(self._versions), next(self._seq))
             self._tables[kind].records[rec.id] = rec
             self._index(rec)
             return _clone(rec)
 
-    def replace(self, kind: str, rid: str, data: dict[str, Any], *,
-                if_version: Callable[[Record], None] | None = None) -> Record:
+    def replace(
+        self, kind: str, rid: str, data: dict[str, Any], *, if_version: Callable[[Record], None] | None = None
+    ) -> Record:
         """Replace a record's client attributes; if_version may raise to veto (ETags)."""
         with self._lock:
             rec = self._require(kind, rid)
@@ -146,14 +161,20 @@ class Store:
             self._check_unique(kind, data, rid)
             self._check_members(kind, data)
             self._unindex(rec)
-            rec.data = copy.deepcopy(data)
+            rec.data = data
             rec.last_modified = self._clock()
             rec.version = next(self._versions)
             self._index(rec)
             return _clone(rec)
 
-    def update(self, kind: str, rid: str, change: Callable[[Record], dict[str, Any]], *,
-               if_version: Callable[[Record], None] | None = None) -> Record:
+    def update(
+        self,
+        kind: str,
+        rid: str,
+        change: Callable[[Record], dict[str, Any]],
+        *,
+        if_version: Callable[[Record], None] | None = None,
+    ) -> Record:
         """Read-modify-write under the lock: change(current copy) returns the new data."""
         with self._lock:
             current = self.get(kind, rid)
@@ -161,8 +182,7 @@ class Store:
                 if_version(current)
             return self.replace(kind, rid, change(current))
 
-    def delete(self, kind: str, rid: str, *,
-               if_version: Callable[[Record], None] | None = None) -> None:
+    def delete(self, kind: str, rid: str, *, if_version: Callable[[Record], None] | None = None) -> None:
         with self._lock:
             rec = self._require(kind, rid)
             if if_version is not None:
@@ -201,13 +221,16 @@ class Store:
             raise Conflict(f"userName {name!r} is already taken")
 
     def _check_members(self, kind: str, data: dict[str, Any]) -> None:
-        if kind != GROUP:
+        """Every member must exist; its type is what it is, whatever the client said."""
+        if kind != GROUP or not data.get("members"):
             return
-        for member in data.get("members") or ():
+        checked = []
+        for member in data["members"]:
             found = self.exists(str(member.get("value")))
             if found is None:
                 raise InvalidReference(f"member {member.get('value')!r} does not exist")
-            member["type"] = found
+            checked.append({**member, "type": found})
+        data["members"] = checked
 
     def _index(self, rec: Record) -> None:
         table = self._tables[rec.kind]
@@ -254,5 +277,4 @@ def _discard(index: dict[str, set[str]], key: str, rid: str) -> None:
 
 
 def _clone(rec: Record) -> Record:
-    return Record(rec.kind, rec.id, copy.deepcopy(rec.data), rec.created, rec.last_modified,
-                  rec.version, rec.seq)
+    return Record(rec.kind, rec.id, rec.data, rec.created, rec.last_modified, rec.version, rec.seq)

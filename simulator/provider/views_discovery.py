@@ -35,13 +35,16 @@ def service_provider_config(prov: Provider, base: str) -> dict[str, Any]:
         "changePassword": {"supported": True},
         "sort": {"supported": True},
         "etag": {"supported": True},
-        "authenticationSchemes": [{
-            "type": "oauthbearertoken", "name": "OAuth Bearer Token",
-            "description": "Authentication with a bearer token (Authorization: Bearer <token>).",
-            "specUri": RFC6750, "primary": True,
-        }],
-        "meta": {"resourceType": "ServiceProviderConfig",
-                 "location": f"{base}/ServiceProviderConfig"},
+        "authenticationSchemes": [
+            {
+                "type": "oauthbearertoken",
+                "name": "OAuth Bearer Token",
+                "description": "Authentication with a bearer token (Authorization: Bearer <token>).",
+                "specUri": RFC6750,
+                "primary": True,
+            }
+        ],
+        "meta": {"resourceType": "ServiceProviderConfig", "location": f"{base}/ServiceProviderConfig"},
     }
 
 
@@ -60,8 +63,9 @@ def resource_type_json(prov: Provider, rtype: ResourceType, base: str) -> dict[s
         "endpoint": rtype.endpoint,
         "description": rtype.description,
         "schema": rtype.schema.core.id,
-        "schemaExtensions": [{"schema": e.id, "required": e.id in required}
-                             for e in advertised_extensions(prov, rtype)],
+        "schemaExtensions": [
+            {"schema": e.id, "required": e.id in required} for e in advertised_extensions(prov, rtype)
+        ],
         "meta": {"resourceType": "ResourceType", "location": f"{base}/ResourceTypes/{rtype.name}"},
     }
 
@@ -76,8 +80,15 @@ def all_schemas(prov: Provider) -> list[SchemaDef]:
 
 
 def _listing(items: list[dict[str, Any]]) -> Response:
-    return scim_json({"schemas": [urns.LIST_RESPONSE], "totalResults": len(items),
-                      "startIndex": 1, "itemsPerPage": len(items), "Resources": items})
+    return scim_json(
+        {
+            "schemas": [urns.LIST_RESPONSE],
+            "totalResults": len(items),
+            "startIndex": 1,
+            "itemsPerPage": len(items),
+            "Resources": items,
+        }
+    )
 
 
 @bp.get("/ServiceProviderConfig")

@@ -25,8 +25,7 @@ def _kind(collection: str) -> str:
 
 
 def _projection() -> Projection:
-    return Projection.from_params(request.args.get("attributes"),
-                                  request.args.get("excludedAttributes"))
+    return Projection.from_params(request.args.get("attributes"), request.args.get("excludedAttributes"))
 
 
 def _resource(rec: Record, status: int = 200) -> Response:
@@ -98,8 +97,9 @@ def search_root() -> Response:
 def _search_query() -> Query:
     body = read_json()
     if not isinstance(body, dict) or urns.SEARCH_REQUEST not in (body.get("schemas") or []):
-        raise ScimError(400, f"A search body must be a JSON object with schemas [{urns.SEARCH_REQUEST}].",
-                        "invalidSyntax")
+        raise ScimError(
+            400, f"A search body must be a JSON object with schemas [{urns.SEARCH_REQUEST}].", "invalidSyntax"
+        )
     return parse_query(body, from_body=True)
 
 

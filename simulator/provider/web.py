@@ -40,8 +40,9 @@ def scim_json(body: Any, status: int = 200, headers: dict[str, str] | None = Non
     return Response(data, status=status, headers=headers or {}, content_type=content_type)
 
 
-def error_response(status: int, detail: str, scim_type: str | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    status: int, detail: str, scim_type: str | None = None, headers: dict[str, str] | None = None
+) -> Response:
     """An RFC 7644 §3.12 error, or the broken forms the error deviations produce."""
     devs = provider().deviations
     if "error-body-not-scim" in devs:
@@ -84,8 +85,7 @@ def _before(limiter: _RateLimiter) -> Response | None:
     if "slow" in devs:
         time.sleep(devs.param("slow"))
     if "rate-limited" in devs and not limiter.allow(devs.param("rate-limited")):
-        return error_response(429, "Too many requests; retry after 1 second.", None,
-                              {"Retry-After": "1"})
+        return error_response(429, "Too many requests; retry after 1 second.", None, {"Retry-After": "1"})
     return _authenticate()
 
 
@@ -100,9 +100,13 @@ def _authenticate() -> Response | None:
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if scheme.casefold() == "bearer" and given.strip() == token:
         return None
-    detail = ("Authorization header is missing." if "Authorization" not in request.headers
-              else "The bearer token is not valid." if scheme.casefold() == "bearer"
-              else "Authorization must use the Bearer scheme.")
+    detail = (
+        "Authorization header is missing."
+        if "Authorization" not in request.headers
+        else "The bearer token is not valid."
+        if scheme.casefold() == "bearer"
+        else "Authorization must use the Bearer scheme."
+    )
     return error_response(401, detail, None, {"WWW-Authenticate": 'Bearer realm="scimcert"'})
 
 

@@ -28,8 +28,9 @@ def parse_extension_spec(spec: str) -> SchemaDef:
         raise SchemaDefinitionError(f"extension {urn}: name at least one attribute after '='")
     defs = tuple(_attribute(urn, a) for a in attrs)
     return SchemaDef.from_json(
-        SchemaDef(id=urn, name=urn.rsplit(":", 1)[-1], description=f"Extension {urn}",
-                  attributes=defs).to_json()
+        SchemaDef(
+            id=urn, name=urn.rsplit(":", 1)[-1], description=f"Extension {urn}", attributes=defs
+        ).to_json()
     )
 
 
@@ -39,8 +40,7 @@ def _attribute(urn: str, text: str) -> AttributeDef:
     matched = next((t for t in SIMPLE_TYPES if t.casefold() == kind.casefold()), None)
     if matched is None:
         raise SchemaDefinitionError(
-            f"extension {urn}: attribute {name!r} has type {kind!r}; "
-            f"use one of {', '.join(SIMPLE_TYPES)}"
+            f"extension {urn}: attribute {name!r} has type {kind!r}; use one of {', '.join(SIMPLE_TYPES)}"
         )
     return AttributeDef(name.strip(), type=matched, description=f"{name.strip()} ({matched})")
 

@@ -8,9 +8,7 @@ from typing import Any
 
 from simulator.scim import urns
 
-TYPES = frozenset(
-    {"string", "boolean", "decimal", "integer", "dateTime", "binary", "reference", "complex"}
-)
+TYPES = frozenset({"string", "boolean", "decimal", "integer", "dateTime", "binary", "reference", "complex"})
 MUTABILITIES = frozenset({"readOnly", "readWrite", "immutable", "writeOnly"})
 RETURNED = frozenset({"always", "never", "default", "request"})
 UNIQUENESS = frozenset({"none", "server", "global"})
@@ -185,22 +183,32 @@ def _reject_duplicates(attrs: tuple[AttributeDef, ...], where: str) -> None:
 # Common attributes (RFC 7643 §3.1) belong to every resource but to no schema document.
 COMMON_ATTRIBUTES: tuple[AttributeDef, ...] = (
     AttributeDef(
-        "id", case_exact=True, mutability="readOnly", returned="always", uniqueness="server",
+        "id",
+        case_exact=True,
+        mutability="readOnly",
+        returned="always",
+        uniqueness="server",
         description="Unique identifier for the resource, assigned by the service provider.",
     ),
     AttributeDef(
-        "externalId", case_exact=True,
+        "externalId",
+        case_exact=True,
         description="Identifier of the resource as defined by the provisioning client.",
     ),
     AttributeDef(
-        "meta", type="complex", mutability="readOnly",
+        "meta",
+        type="complex",
+        mutability="readOnly",
         description="Resource metadata.",
         sub_attributes=(
             AttributeDef("resourceType", case_exact=True, mutability="readOnly"),
             AttributeDef("created", type="dateTime", mutability="readOnly"),
             AttributeDef("lastModified", type="dateTime", mutability="readOnly"),
             AttributeDef(
-                "location", type="reference", case_exact=True, mutability="readOnly",
+                "location",
+                type="reference",
+                case_exact=True,
+                mutability="readOnly",
                 reference_types=("uri",),
             ),
             AttributeDef("version", case_exact=True, mutability="readOnly"),

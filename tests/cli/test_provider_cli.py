@@ -18,8 +18,13 @@ from simulator.provider.deviations import REGISTRY
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "simulator.cli", *args], capture_output=True,
-                          text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "simulator.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_deviations_lists_all() -> None:
@@ -31,15 +36,18 @@ def test_deviations_lists_all() -> None:
     assert len(as_json) == len(REGISTRY) >= 25
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--deviation", "no-such-bug"], "unknown deviation 'no-such-bug'"),
-    (["--deviation", "slow=fast"], "must be a number"),
-    (["--extension", "notaurn"], "expected URN=attr"),
-    (["--extension", "urn:a:b:User=x:float"], "has type 'float'"),
-    (["--extension-file", "/nonexistent.json"], "does not exist"),
-    (["--require-extension", "urn:x:y:User"], "names no declared extension"),
-    (["--port", "70000"], "70000"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--deviation", "no-such-bug"], "unknown deviation 'no-such-bug'"),
+        (["--deviation", "slow=fast"], "must be a number"),
+        (["--extension", "notaurn"], "expected URN=attr"),
+        (["--extension", "urn:a:b:User=x:float"], "has type 'float'"),
+        (["--extension-file", "/nonexistent.json"], "does not exist"),
+        (["--require-extension", "urn:x:y:User"], "names no declared extension"),
+        (["--port", "70000"], "70000"),
+    ],
+)
 def test_bad_options_exit_2_with_a_message(args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, ["provider", *args])
     assert result.exit_code == 2
@@ -66,13 +74,31 @@ def test_port_in_use_is_a_clear_error() -> None:
 
 def test_provider_serves_until_interrupted(tmp_path: Path) -> None:
     schema = tmp_path / "ext.json"
-    schema.write_text(json.dumps({
-        "id": "urn:ietf:params:scim:schemas:extension:acme:2.0:User",
-        "attributes": [{"name": "costCode", "type": "string"}]}))
+    schema.write_text(
+        json.dumps(
+            {
+                "id": "urn:ietf:params:scim:schemas:extension:acme:2.0:User",
+                "attributes": [{"name": "costCode", "type": "string"}],
+            }
+        )
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "simulator.cli", "provider", "--port", "0", "--extension-file", str(schema),
-         "--deviation", "slow=0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "simulator.cli",
+            "provider",
+            "--port",
+            "0",
+            "--extension-file",
+            str(schema),
+            "--deviation",
+            "slow=0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         lines = [proc.stdout.readline() for _ in range(2)]

@@ -50,17 +50,26 @@ def test_discovery_rejects_writes_and_filters(scim: Scim) -> None:
         resp = scim.post(path, {})
         assert resp.status_code == 405 and resp.json()["status"] == "405"
         assert "GET" in resp.headers["Allow"]
-    assert scim.get("/Schemas", params={"filter": 'id pr'}).status_code == 403
+    assert scim.get("/Schemas", params={"filter": "id pr"}).status_code == 403
     assert scim.get("/Me").status_code == 501
 
 
 def _sample(attr: AttributeDef) -> Any:
     if attr.type == "complex":
-        sub = {s.name: _sample(s) for s in attr.sub_attributes
-               if s.mutability not in ("readOnly",) and s.type != "complex" and s.name != "primary"}
+        sub = {
+            s.name: _sample(s)
+            for s in attr.sub_attributes
+            if s.mutability not in ("readOnly",) and s.type != "complex" and s.name != "primary"
+        }
         return [sub] if attr.multi_valued else sub
-    value: Any = {"boolean": True, "integer": 7, "decimal": 1.5, "dateTime": "2026-01-02T03:04:05Z",
-                  "binary": "aGVsbG8=", "reference": "https://example.com/x"}.get(attr.type, "text")
+    value: Any = {
+        "boolean": True,
+        "integer": 7,
+        "decimal": 1.5,
+        "dateTime": "2026-01-02T03:04:05Z",
+        "binary": "aGVsbG8=",
+        "reference": "https://example.com/x",
+    }.get(attr.type, "text")
     return [value] if attr.multi_valued else value
 
 

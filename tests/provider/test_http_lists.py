@@ -15,8 +15,16 @@ def people(scim: Scim) -> dict[str, dict]:
     """Four users with varied attributes, keyed by short name."""
     out = {}
     for key, title, active, dept, emails in (
-        ("ann", "Engineer", True, "R&D", [{"value": "ann@example.com", "type": "work", "primary": True},
-                                         {"value": "ann@home.org", "type": "home"}]),
+        (
+            "ann",
+            "Engineer",
+            True,
+            "R&D",
+            [
+                {"value": "ann@example.com", "type": "work", "primary": True},
+                {"value": "ann@home.org", "type": "home"},
+            ],
+        ),
         ("ben", "Manager", True, "Sales", [{"value": "ben@example.org", "type": "work"}]),
         ("cat", None, False, "R&D", [{"value": "cat@example.com", "type": "home"}]),
         ("dov", "Engineer", True, None, []),
@@ -37,26 +45,29 @@ def ids(scim: Scim, flt: str, people: dict[str, dict]) -> list[str]:
     return sorted(by_id[r["id"]] for r in body["Resources"])
 
 
-@pytest.mark.parametrize(("flt", "expected"), [
-    ('userName eq "ANN@EXAMPLE.COM"', ["ann"]),
-    ('USERNAME Eq "ann@example.com"', ["ann"]),
-    ('externalId eq "ext-ben"', ["ben"]),
-    ('externalId eq "EXT-BEN"', []),  # externalId is caseExact
-    ('title pr and active eq true', ["ann", "ben", "dov"]),
-    ('not (title pr)', ["cat"]),
-    ('title eq "Engineer" or title eq "Manager" and active eq false', ["ann", "dov"]),
-    ('(title eq "Engineer" or title eq "Manager") and active eq true', ["ann", "ben", "dov"]),
-    ('emails[type eq "work" and value co "example.com"]', ["ann"]),
-    ('emails[type eq "work"] and not (emails co "example.com")', ["ben"]),
-    ('emails.value ew ".org"', ["ann", "ben"]),
-    ('userName sw "c"', ["cat"]),
-    ('userName ne "ann@example.com"', ["ben", "cat", "dov"]),
-    (f'{ENTERPRISE}:department eq "r&d"', ["ann", "cat"]),
-    ('urn:ietf:params:scim:schemas:core:2.0:User:userName eq "dov@example.com"', ["dov"]),
-    ('meta.lastModified gt "2000-01-01T00:00:00Z"', ["ann", "ben", "cat", "dov"]),
-    ('meta.created lt "2000-01-01T00:00:00Z"', []),
-    ('userName eq "nobody@example.com"', []),
-])
+@pytest.mark.parametrize(
+    ("flt", "expected"),
+    [
+        ('userName eq "ANN@EXAMPLE.COM"', ["ann"]),
+        ('USERNAME Eq "ann@example.com"', ["ann"]),
+        ('externalId eq "ext-ben"', ["ben"]),
+        ('externalId eq "EXT-BEN"', []),  # externalId is caseExact
+        ("title pr and active eq true", ["ann", "ben", "dov"]),
+        ("not (title pr)", ["cat"]),
+        ('title eq "Engineer" or title eq "Manager" and active eq false', ["ann", "dov"]),
+        ('(title eq "Engineer" or title eq "Manager") and active eq true', ["ann", "ben", "dov"]),
+        ('emails[type eq "work" and value co "example.com"]', ["ann"]),
+        ('emails[type eq "work"] and not (emails co "example.com")', ["ben"]),
+        ('emails.value ew ".org"', ["ann", "ben"]),
+        ('userName sw "c"', ["cat"]),
+        ('userName ne "ann@example.com"', ["ben", "cat", "dov"]),
+        (f'{ENTERPRISE}:department eq "r&d"', ["ann", "cat"]),
+        ('urn:ietf:params:scim:schemas:core:2.0:User:userName eq "dov@example.com"', ["dov"]),
+        ('meta.lastModified gt "2000-01-01T00:00:00Z"', ["ann", "ben", "cat", "dov"]),
+        ('meta.created lt "2000-01-01T00:00:00Z"', []),
+        ('userName eq "nobody@example.com"', []),
+    ],
+)
 def test_filters(scim: Scim, people: dict[str, dict], flt: str, expected: list[str]) -> None:
     assert ids(scim, flt, people) == expected
 
@@ -72,10 +83,19 @@ def test_quotes_and_backslashes_in_values(scim: Scim) -> None:
     assert [r["id"] for r in found["Resources"]] == [user["id"]]
 
 
-@pytest.mark.parametrize("flt", [
-    'userName eq', 'userName xx "a"', 'nosuch eq "a"', 'active gt true', '(userName eq "a"',
-    'userName eq "a" or "1" eq "1"', 'emails[type eq "work"', 'active eq "true"',
-])
+@pytest.mark.parametrize(
+    "flt",
+    [
+        "userName eq",
+        'userName xx "a"',
+        'nosuch eq "a"',
+        "active gt true",
+        '(userName eq "a"',
+        'userName eq "a" or "1" eq "1"',
+        'emails[type eq "work"',
+        'active eq "true"',
+    ],
+)
 def test_bad_filters_are_invalid_filter(scim: Scim, flt: str) -> None:
     resp = scim.get("/Users", params={"filter": flt})
     assert resp.status_code == 400 and resp.json()["scimType"] == "invalidFilter", resp.text
@@ -146,20 +166,28 @@ def test_projection(scim: Scim, people: dict[str, dict]) -> None:
 
 
 def test_projection_on_writes(scim: Scim) -> None:
-    resp = scim.post("/Users?attributes=userName", {
-        "schemas": [urns.CORE_USER], "userName": "proj@example.com", "title": "T"})
+    resp = scim.post(
+        "/Users?attributes=userName",
+        {"schemas": [urns.CORE_USER], "userName": "proj@example.com", "title": "T"},
+    )
     assert resp.status_code == 201 and set(resp.json()) == {"schemas", "id", "userName"}
 
 
 def test_search_endpoints(scim: Scim, people: dict[str, dict]) -> None:
-    body = {"schemas": [urns.SEARCH_REQUEST], "filter": 'title eq "engineer"', "startIndex": 1,
-            "count": 10, "attributes": ["userName"], "sortBy": "userName"}
+    body = {
+        "schemas": [urns.SEARCH_REQUEST],
+        "filter": 'title eq "engineer"',
+        "startIndex": 1,
+        "count": 10,
+        "attributes": ["userName"],
+        "sortBy": "userName",
+    }
     users = scim.post("/Users/.search", body).json()
     assert [r["userName"] for r in users["Resources"]] == ["ann@example.com", "dov@example.com"]
     group = scim.create_group("Engineers", [people["ann"]["id"]])
     root = scim.post("/.search", {"schemas": [urns.SEARCH_REQUEST], "filter": 'displayName sw "Eng"'}).json()
     assert [r["id"] for r in root["Resources"]] == [group["id"]]
-    not_search = scim.post("/Users/.search", {"filter": 'title pr'})
+    not_search = scim.post("/Users/.search", {"filter": "title pr"})
     assert not_search.status_code == 400
 
 

@@ -40,8 +40,9 @@ def test_bad_bodies(scim: Scim) -> None:
     no_name = user_body("x@example.com")
     del no_name["userName"]
     assert scim.post("/Users", no_name).json()["scimType"] == "invalidValue"
-    raw = scim.request("POST", "/Users", data=b'{"schemas": [',
-                       headers={"Content-Type": "application/scim+json"})
+    raw = scim.request(
+        "POST", "/Users", data=b'{"schemas": [', headers={"Content-Type": "application/scim+json"}
+    )
     assert raw.status_code == 400 and raw.json()["scimType"] == "invalidSyntax"
     nested = scim.request("POST", "/Users", data=b"[" * 100_000 + b"]" * 100_000)
     assert nested.status_code == 400
@@ -52,8 +53,12 @@ def test_bad_bodies(scim: Scim) -> None:
 
 
 def test_application_json_request_body_is_accepted(scim: Scim) -> None:
-    resp = scim.request("POST", "/Users", data=json.dumps(user_body("j@example.com")),
-                        headers={"Content-Type": "application/json"})
+    resp = scim.request(
+        "POST",
+        "/Users",
+        data=json.dumps(user_body("j@example.com")),
+        headers={"Content-Type": "application/json"},
+    )
     assert resp.status_code == 201
 
 
@@ -81,11 +86,15 @@ def test_etags(scim: Scim) -> None:
     path = f"/Users/{user['id']}"
     etag = user["meta"]["version"]
     assert scim.get(path, headers={"If-None-Match": etag}).status_code == 304
-    ok = scim.patch(path, patch_op({"op": "replace", "path": "title", "value": "CTO"}),
-                    headers={"If-Match": etag})
+    ok = scim.patch(
+        path, patch_op({"op": "replace", "path": "title", "value": "CTO"}), headers={"If-Match": etag}
+    )
     assert ok.status_code == 200
-    for method, body in (("PATCH", patch_op({"op": "replace", "path": "title", "value": "x"})),
-                         ("PUT", user), ("DELETE", None)):
+    for method, body in (
+        ("PATCH", patch_op({"op": "replace", "path": "title", "value": "x"})),
+        ("PUT", user),
+        ("DELETE", None),
+    ):
         stale = scim.request(method, path, body, headers={"If-Match": etag})
         assert stale.status_code == 412, method
     assert scim.get(path).json()["title"] == "CTO"
@@ -106,9 +115,16 @@ def test_group_members_add_without_type_remove_by_filter_and_derived_groups(scim
     a, b = scim.create_user("h1@example.com"), scim.create_user("h2@example.com")
     group = scim.create_group("Engineering")
     path = f"/Groups/{group['id']}"
-    add = patch_op({"op": "add", "path": "members",
-                    "value": [{"value": a["id"], "display": "h1@example.com"},
-                              {"value": b["id"], "display": "h2@example.com"}]})
+    add = patch_op(
+        {
+            "op": "add",
+            "path": "members",
+            "value": [
+                {"value": a["id"], "display": "h1@example.com"},
+                {"value": b["id"], "display": "h2@example.com"},
+            ],
+        }
+    )
     assert scim.patch(path, add).status_code == 200
     assert [g["value"] for g in scim.get(f"/Users/{a['id']}").json()["groups"]] == [group["id"]]
     remove = patch_op({"op": "remove", "path": f'members[value eq "{a["id"]}"]'})
