@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -262,7 +263,7 @@ def _param(dev: Deviation, raw: str) -> float:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if value < 0:
+    if not math.isfinite(value) or value < 0:
         raise UnknownDeviation(f"deviation {dev.name!r}: {dev.param} must be a number >= 0")
     return value
 
