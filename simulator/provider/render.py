@@ -77,7 +77,7 @@ def render(
 def list_response(provider: Provider, total: int, start: int, resources: list[dict[str, Any]]) -> Any:
     """A ListResponse (RFC 7644 §3.4.2), or the broken shapes some deviations produce."""
     devs = provider.deviations
-    if not resources and "empty-result-not-listresponse" in devs:
+    if total == 0 and "empty-result-not-listresponse" in devs:
         return []
     numbers: list[Any] = [total, start, len(resources)]
     if "list-counts-as-strings" in devs:

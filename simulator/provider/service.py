@@ -126,8 +126,8 @@ class Provider:
         ops = body.get("Operations") if isinstance(body, dict) else None
         if "patch-not-atomic" in self.deviations and isinstance(ops, list) and len(ops) > 1:
             rec = self.get(kind, rid)
-            for op in ops:  # each operation commits on its own: the bug being reproduced
-                rec = self.patch(kind, rid, {**body, "Operations": [op]}, if_match)
+            for i, op in enumerate(ops):  # each operation commits on its own: the bug reproduced
+                rec = self.patch(kind, rid, {**body, "Operations": [op]}, if_match if i == 0 else None)
             return rec
 
         def change(current: Record) -> dict[str, Any]:

@@ -1,0 +1,229 @@
+"""The recording SCIM client: every HTTP call becomes a frozen, redacted Exchange."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import requests
+
+from simulator.scim import urns
+from suites.config import HarnessError, RunConfig
+
+REDACTED = "[REDACTED]"
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
+SECRET_PARAMS = frozenset({"token", "access_token", "api_key", "apikey", "key", "secret", "password"})
+MAX_RETRIES_429 = 3
+MAX_RETRY_WAIT = 5.0
+USER_AGENT = "scimcert/0.1 (+https://www.rfc-editor.org/info/rfc7644)"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request and its response, secrets already redacted."""
+
+    method: str
+    url: str
+    request_headers: tuple[tuple[str, str], ...]
+    request_body: str | None
+    status: int | None
+    response_headers: tuple[tuple[str, str], ...]
+    response_body: str | None
+    elapsed_ms: float
+    started: str
+    error: str | None = None
+    step: str | None = None
+
+    @property
+    def path(self) -> str:
+        parts = urlsplit(self.url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    @property
+    def request_line(self) -> str:
+        """'POST /scim/v2/Users -> 201' (or '-> no response: ...')."""
+        outcome = str(self.status) if self.status is not None else f"no response ({self.error})"
+        return f"{self.method} {self.path} -> {outcome}"
+
+    def response_header(self, name: str) -> str | None:
+        low = name.lower()
+        return next((v for k, v in self.response_headers if k.lower() == low), None)
+
+    def curl(self) -> str:
+        """A shell line that repeats the request (the token stays redacted)."""
+        parts = ["curl", "-i", "-X", self.method]
+        for name, value in self.request_headers:
+            if name.lower() in ("content-length", "accept-encoding", "connection", "user-agent"):
+                continue
+            parts += ["-H", f"{name}: {value}"]
+        if self.request_body is not None:
+            parts += ["--data-raw", self.request_body]
+        parts.append(self.url)
+        return " ".join(shlex.quote(p) for p in parts)
+
+
+class Redactor:
+    """Removes credentials from headers, URLs and bodies before anything is recorded."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+
+    def text(self, value: str) -> str:
+        for secret in self._secrets:
+            value = value.replace(secret, REDACTED)
+        return value
+
+    def headers(self, headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+        return tuple((k, REDACTED if k.lower() in SECRET_HEADERS else self.text(v))
+                     for k, v in headers.items())
+
+    def url(self, url: str) -> str:
+        parts = urlsplit(url)
+        query = [(k, REDACTED if k.lower() in SECRET_PARAMS else v)
+                 for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+        netloc = parts.netloc.rsplit("@", 1)[-1] if "@" in parts.netloc else parts.netloc
+        cleaned = urlunsplit((parts.scheme, netloc, parts.path, urlencode(query) if query else "",
+                              parts.fragment))
+        return self.text(cleaned if query or not parts.query else url)
+
+
+class Reply:
+    """A response as checks see it: status, headers, parsed JSON, and the Exchange."""
+
+    def __init__(self, exchange: Exchange, response: requests.Response | None) -> None:
+        self.exchange = exchange
+        self.status = exchange.status
+        self.headers: Mapping[str, str] = response.headers if response is not None else {}
+        self.text = response.text if response is not None else ""
+
+    @cached_property
+    def json(self) -> Any:
+        """The parsed body, or None when it is empty or not JSON."""
+        try:
+            return json.loads(self.text) if self.text.strip() else None
+        except ValueError:
+            return None
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The body as an object ({} when it is not one)."""
+        return self.json if isinstance(self.json, dict) else {}
+
+
+Recorder = Callable[[Exchange], None]
+
+
+@dataclass
+class ScimClient:
+    """One requests.Session per run; auth, timeout and TLS from the RunConfig."""
+
+    config: RunConfig
+    recorder: Recorder
+    session: requests.Session = field(default_factory=requests.Session)
+    sleep: Callable[[float], None] = time.sleep
+
+    def __post_init__(self) -> None:
+        if self.config.url is None:
+            raise HarnessError("no target: give --url (scimcert run) or --scim-url (pytest)")
+        self.base = self.config.url
+        self.redactor = Redactor(self.config.auth.secrets())
+        self.session.verify = self.config.verify
+        self.session.headers.update({"Accept": urns.SCIM_MEDIA_TYPE, "User-Agent": USER_AGENT})
+
+    def request(self, method: str, path: str, *, json_body: Any = None, data: str | bytes | None = None,
+                params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
+                auth: bool = True, step: str | None = None) -> Reply:
+        """Send one request (retrying 429s briefly) and record every attempt."""
+        method = method.upper()
+        if self.config.read_only and method in WRITE_METHODS and not path.endswith(".search"):
+            raise HarnessError(f"read-only run: refusing to send {method} {path}")
+        all_headers = dict(self.config.auth.headers()) if auth else {}
+        if json_body is not None:
+            data = json.dumps(json_body)
+            all_headers["Content-Type"] = f"{urns.SCIM_MEDIA_TYPE}; charset=utf-8"
+        all_headers.update(headers or {})
+        url = path if path.startswith(("http://", "https://")) else self.base + path
+        for attempt in range(MAX_RETRIES_429 + 1):
+            reply = self._send(method, url, data, params, all_headers, step)
+            wait = _retry_after(reply) if reply.status == 429 and attempt < MAX_RETRIES_429 else None
+            if wait is None:
+                return reply
+            self.sleep(wait)
+        return reply
+
+    def _send(self, method: str, url: str, data: str | bytes | None, params: Mapping[str, Any] | None,
+              headers: dict[str, str], step: str | None) -> Reply:
+        prepared = self.session.prepare_request(
+            requests.Request(method, url, data=data, params=params, headers=headers))
+        started = datetime.now(UTC).isoformat(timespec="milliseconds")
+        clock = time.perf_counter()
+        response: requests.Response | None = None
+        error = None
+        try:
+            response = self.session.send(prepared, timeout=self.config.timeout, allow_redirects=False)
+        except requests.RequestException as exc:
+            error = _describe(exc)
+        elapsed = (time.perf_counter() - clock) * 1000
+        exchange = self._record(prepared, response, elapsed, started, error, step)
+        return Reply(exchange, response)
+
+    def _record(self, prepared: requests.PreparedRequest, response: requests.Response | None,
+                elapsed: float, started: str, error: str | None, step: str | None) -> Exchange:
+        r = self.redactor
+        body = prepared.body.decode("utf-8", "replace") if isinstance(prepared.body, bytes) else prepared.body
+        exchange = Exchange(
+            method=prepared.method or "GET",
+            url=r.url(prepared.url or ""),
+            request_headers=r.headers(prepared.headers),
+            request_body=r.text(body) if body is not None else None,
+            status=response.status_code if response is not None else None,
+            response_headers=r.headers(response.headers) if response is not None else (),
+            response_body=r.text(response.text) if response is not None else None,
+            elapsed_ms=round(elapsed, 2),
+            started=started,
+            error=error,
+            step=step,
+        )
+        self.recorder(exchange)
+        return exchange
+
+    def get(self, path: str, **kw: Any) -> Reply:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> Reply:
+        return self.request("POST", path, json_body=body, **kw)
+
+    def put(self, path: str, body: Any = None, **kw: Any) -> Reply:
+        return self.request("PUT", path, json_body=body, **kw)
+
+    def patch(self, path: str, body: Any = None, **kw: Any) -> Reply:
+        return self.request("PATCH", path, json_body=body, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Reply:
+        return self.request("DELETE", path, **kw)
+
+
+def _retry_after(reply: Reply) -> float | None:
+    raw = reply.headers.get("Retry-After", "")
+    try:
+        return min(MAX_RETRY_WAIT, max(0.0, float(raw)))
+    except ValueError:
+        return 1.0
+
+
+def _describe(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "TLS handshake failed"
+    if isinstance(exc, requests.exceptions.ConnectTimeout | requests.exceptions.ConnectionError):
+        return "connection failed"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "timed out"
+    return type(exc).__name__

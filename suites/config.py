@@ -1,0 +1,248 @@
+"""One frozen run configuration: pytest options > SCIMCERT_* environment > scimcert.toml."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simulator.scim.extensions import load_extension_file, parse_extension_spec
+from simulator.scim.schema import SchemaDef, SchemaDefinitionError
+from suites.levels import Level
+
+
+class HarnessError(Exception):
+    """The harness cannot run: bad configuration, unreachable target, rejected credentials."""
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    """How the client authenticates: bearer token, basic credentials, or one literal header."""
+
+    kind: str = "none"  # bearer | basic | header | none
+    value: str = ""
+
+    def headers(self) -> dict[str, str]:
+        if self.kind == "bearer":
+            return {"Authorization": f"Bearer {self.value}"}
+        if self.kind == "basic":
+            return {"Authorization": "Basic " + base64.b64encode(self.value.encode()).decode()}
+        if self.kind == "header":
+            name, _, value = self.value.partition(":")
+            return {name.strip(): value.strip()}
+        return {}
+
+    def secrets(self) -> tuple[str, ...]:
+        """Strings that must never appear in a report."""
+        if self.kind == "none" or not self.value:
+            return ()
+        found = [self.value, *self.headers().values()]
+        if self.kind == "basic":
+            found.append(self.value.partition(":")[2])
+        if self.kind == "header":
+            found.append(self.value.partition(":")[2].strip())
+        return tuple(s for s in found if len(s) >= 4)
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    """Everything a conformance run needs to know, read once at start."""
+
+    url: str | None = None
+    auth: Auth = field(default_factory=Auth)
+    timeout: float = 60.0
+    verify: bool | str = True
+    extensions: tuple[SchemaDef, ...] = ()
+    fail_on: Level = Level.MUST
+    read_only: bool = False
+    cleanup: bool = True
+    run_id: str = field(default_factory=lambda: secrets.token_hex(4))
+    report_dir: Path | None = None
+    waivers: Path | None = None
+    baseline: Path | None = None
+    okta_flavour: str = "oin"
+
+    @property
+    def prefix(self) -> str:
+        """Every userName and displayName the run creates starts with this."""
+        return f"scimcert-{self.run_id}-"
+
+
+# option name -> (environment variable, toml key)
+SOURCES: Mapping[str, tuple[str, str]] = {
+    "url": ("SCIMCERT_URL", "url"),
+    "token": ("SCIMCERT_TOKEN", "token"),
+    "basic": ("SCIMCERT_BASIC", "basic"),
+    "header": ("SCIMCERT_HEADER", "header"),
+    "timeout": ("SCIMCERT_TIMEOUT", "timeout"),
+    "insecure": ("SCIMCERT_INSECURE", "insecure"),
+    "ca_bundle": ("SCIMCERT_CA_BUNDLE", "ca_bundle"),
+    "extension": ("SCIMCERT_EXTENSION", "extension"),
+    "extension_file": ("SCIMCERT_EXTENSION_FILE", "extension_file"),
+    "fail_on": ("SCIMCERT_FAIL_ON", "fail_on"),
+    "read_only": ("SCIMCERT_READ_ONLY", "read_only"),
+    "no_cleanup": ("SCIMCERT_NO_CLEANUP", "no_cleanup"),
+    "run_id": ("SCIMCERT_RUN_ID", "run_id"),
+    "report_dir": ("SCIMCERT_REPORT_DIR", "report_dir"),
+    "waivers": ("SCIMCERT_WAIVERS", "waivers"),
+    "baseline": ("SCIMCERT_BASELINE", "baseline"),
+    "okta_flavour": ("SCIMCERT_OKTA_FLAVOUR", "okta_flavour"),
+}
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """The [target] and [run] tables of scimcert.toml merged; {} when the file is absent."""
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise HarnessError(f"cannot read {path}: {exc}") from exc
+    merged: dict[str, Any] = {}
+    for table in ("target", "run"):
+        section = data.get(table, {})
+        if not isinstance(section, dict):
+            raise HarnessError(f"{path}: [{table}] must be a table")
+        merged.update({k.replace("-", "_"): v for k, v in section.items()})
+    unknown = sorted(set(merged) - {toml for _, toml in SOURCES.values()})
+    if unknown:
+        raise HarnessError(f"{path}: unknown setting {unknown[0]!r}")
+    return merged
+
+
+def resolve(cli: Mapping[str, Any], env: Mapping[str, str] | None = None,
+            toml: Mapping[str, Any] | None = None) -> RunConfig:
+    """Merge the three sources (first one that has a value wins) into a RunConfig."""
+    env = os.environ if env is None else env
+    toml = toml or {}
+
+    def pick(name: str) -> Any:
+        value = cli.get(name)
+        if value not in (None, (), [], False, ""):
+            return value
+        env_name, toml_key = SOURCES[name]
+        if env.get(env_name):
+            return env[env_name]
+        return toml.get(toml_key)
+
+    return build(pick)
+
+
+def build(pick: Callable[[str], Any]) -> RunConfig:
+    """Validate the picked raw values into a RunConfig."""
+    url = pick("url")
+    if url is not None:
+        url = str(url).rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise HarnessError(f"target URL {url!r} must start with http:// or https://")
+    return RunConfig(
+        url=url,
+        auth=_auth(pick("token"), pick("basic"), pick("header")),
+        timeout=_positive(pick("timeout"), "timeout", 60.0),
+        verify=_verify(pick("insecure"), pick("ca_bundle")),
+        extensions=_extensions(pick("extension"), pick("extension_file")),
+        fail_on=_level(pick("fail_on")),
+        read_only=_flag(pick("read_only")),
+        cleanup=not _flag(pick("no_cleanup")),
+        run_id=_run_id(pick("run_id")),
+        report_dir=Path(pick("report_dir")) if pick("report_dir") else None,
+        waivers=_existing(pick("waivers"), "waivers"),
+        baseline=_existing(pick("baseline"), "baseline"),
+        okta_flavour=_flavour(pick("okta_flavour")),
+    )
+
+
+def _auth(token: Any, basic: Any, header: Any) -> Auth:
+    given = [(k, v) for k, v in (("bearer", token), ("basic", basic), ("header", header)) if v]
+    if len(given) > 1:
+        raise HarnessError("give only one of --token, --basic and --header")
+    if not given:
+        return Auth()
+    kind, value = given[0][0], str(given[0][1])
+    if kind == "basic" and ":" not in value:
+        raise HarnessError("--basic takes USER:PASSWORD")
+    if kind == "header" and (":" not in value or not value.partition(":")[0].strip()):
+        raise HarnessError("--header takes 'Name: value', e.g. 'Authorization: SSWS abc'")
+    return Auth(kind, value)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def _positive(value: Any, name: str, default: float) -> float:
+    if value in (None, ""):
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if not number > 0:
+        raise HarnessError(f"{name} must be a positive number of seconds; got {value!r}")
+    return number
+
+
+def _verify(insecure: Any, ca_bundle: Any) -> bool | str:
+    if ca_bundle:
+        if not Path(str(ca_bundle)).is_file():
+            raise HarnessError(f"CA bundle {ca_bundle} does not exist")
+        return str(ca_bundle)
+    return not _flag(insecure)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        return [v for v in value.split(";") if v.strip()]  # env: several specs separated by ';'
+    return [str(v) for v in value]
+
+
+def _extensions(specs: Any, files: Any) -> tuple[SchemaDef, ...]:
+    try:
+        found = [parse_extension_spec(s) for s in _as_list(specs)]
+        found += [load_extension_file(f) for f in _as_list(files)]
+    except SchemaDefinitionError as exc:
+        raise HarnessError(str(exc)) from exc
+    return tuple(found)
+
+
+def _level(value: Any) -> Level:
+    if value in (None, ""):
+        return Level.MUST
+    try:
+        return Level[str(value).upper()]
+    except KeyError:
+        raise HarnessError(f"--fail-on must be must, should or may; got {value!r}") from None
+
+
+def _run_id(value: Any) -> str:
+    if value in (None, ""):
+        return secrets.token_hex(4)
+    text = str(value)
+    if not text.replace("-", "").isalnum() or len(text) > 24:
+        raise HarnessError("run id: up to 24 letters, digits and dashes")
+    return text.lower()
+
+
+def _existing(value: Any, name: str) -> Path | None:
+    if value in (None, ""):
+        return None
+    path = Path(str(value))
+    if not path.is_file():
+        raise HarnessError(f"{name} file {path} does not exist")
+    return path
+
+
+def _flavour(value: Any) -> str:
+    flavour = str(value or "oin").lower()
+    if flavour not in ("oin", "aiw"):
+        raise HarnessError(f"Okta flavour must be oin or aiw; got {value!r}")
+    return flavour
