@@ -1,41 +1,234 @@
-"""scimcert's pytest plugin: the `check` marker and its registry of stable ids."""
+"""scimcert's pytest plugin: options, the run config, fixtures, the check registry and reports."""
 
 from __future__ import annotations
 
-import enum
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from faker import Faker
+
+from suites import report
+from suites.client import ScimClient
+from suites.config import HarnessError, RunConfig, load_toml, resolve
+from suites.factory import Factory
+from suites.ledger import Ledger, cleanup
+from suites.levels import Level
+from suites.state import STATE_KEY, CheckInfo, CheckResult, RunState
+from suites.target import Target
+from suites.waivers import Waivers
+
+OPTIONS = (  # (flag, dest, help); every one also reads SCIMCERT_<NAME> and scimcert.toml
+    ("--scim-url", "url", "Base URL of the SCIM service provider under test, e.g. https://host/scim/v2."),
+    ("--scim-token", "token", "Bearer token."),
+    ("--scim-basic", "basic", "Basic credentials USER:PASSWORD."),
+    ("--scim-header", "header", "One literal auth header 'Name: value' (Okta's Header Auth)."),
+    ("--scim-timeout", "timeout", "Seconds to wait for each response (default 60, as Okta)."),
+    ("--scim-ca-bundle", "ca_bundle", "CA bundle file to verify the target's TLS certificate."),
+    ("--scim-fail-on", "fail_on", "Lowest level that fails the run: must (default), should or may."),
+    ("--scim-run-id", "run_id", "Run id used in created names (default: random)."),
+    ("--scim-report-dir", "report_dir", "Write report.html, junit.xml, summary.json, HAR, ledger here."),
+    ("--scim-waivers", "waivers", "TOML file of [[waiver]] id/reason/expires."),
+    ("--scim-baseline", "baseline", "A previous summary.json: fail only on regressions."),
+    ("--okta-flavour", "okta_flavour", "Okta app flavour for the Okta suite: oin (default) or aiw."),
+)
+FLAGS = (
+    ("--scim-insecure", "insecure", "Do not verify the target's TLS certificate."),
+    ("--scim-read-only", "read_only", "Run only checks that send no writes."),
+    ("--scim-no-cleanup", "no_cleanup", "Keep what the run created (the ledger lists it)."),
+)
+LISTS = (
+    ("--scim-extension", "extension", "Extension under test, URN=attr[:type],... (repeatable)."),
+    ("--scim-extension-file", "extension_file", "Extension from an RFC 7643 §7 file (repeatable)."),
+)
 
 
-class Level(enum.Enum):
-    """RFC 2119 requirement levels, strongest first."""
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("scimcert", "SCIM conformance (scimcert)")
+    for flag, dest, help_text in OPTIONS:
+        group.addoption(flag, dest=f"scim_{dest}", default=None, help=help_text)
+    for flag, dest, help_text in FLAGS:
+        group.addoption(flag, dest=f"scim_{dest}", action="store_true", default=False, help=help_text)
+    for flag, dest, help_text in LISTS:
+        group.addoption(flag, dest=f"scim_{dest}", action="append", default=[], help=help_text)
+    group.addoption("--scim-config", dest="scim_config", default="scimcert.toml",
+                    help="Settings file (default ./scimcert.toml when present).")
 
-    MUST = "MUST"
-    SHOULD = "SHOULD"
-    MAY = "MAY"
 
-
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "check(id, level='MUST', refs=(), okta=False): a conformance check with a stable id, "
-        "an RFC 2119 level, references and whether a failure breaks Okta provisioning",
+        "check(id, level='MUST', refs=(), okta=False, readonly=False, caught_by=()): a conformance "
+        "check with a stable id, an RFC 2119 level, references, whether a failure breaks Okta, "
+        "whether it sends no writes, and the provider deviations that make it fail",
     )
+    names = [d for _, d, _ in OPTIONS + FLAGS + LISTS]
+    try:
+        cli = {name: config.getoption(f"scim_{name}") for name in names}
+        run = resolve(cli, toml=load_toml(Path(config.getoption("scim_config"))))
+        waivers = Waivers.load(run.waivers)
+    except HarnessError as exc:
+        raise pytest.UsageError(f"scimcert: {exc}") from exc
+    config.stash[STATE_KEY] = RunState(run, waivers)
+    if run.report_dir is not None:
+        report.route_standard_reports(config, run.report_dir)
+    if config.pluginmanager.hasplugin("html"):
+        config.pluginmanager.register(report.HtmlHooks(), "scimcert-html")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Reject duplicate check ids and unknown levels before anything runs."""
+def state_of(config: pytest.Config) -> RunState:
+    return config.stash[STATE_KEY]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Validate markers, reject duplicate ids, apply --scim-read-only, run run-wide checks last."""
+    state = state_of(config)
     seen: dict[str, str] = {}
+    keep: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
     for item in items:
-        marker = item.get_closest_marker("check")
-        if marker is None:
+        info = _info(item)
+        if info is None:
+            keep.append(item)
             continue
-        check_id = marker.args[0] if marker.args else marker.kwargs.get("id")
-        if not isinstance(check_id, str) or not check_id:
-            raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.check needs an id")
-        level = marker.kwargs.get("level", "MUST")
-        if level not in Level.__members__:
-            raise pytest.UsageError(f"{item.nodeid}: level {level!r} is not MUST, SHOULD or MAY")
         base = item.nodeid.split("[", 1)[0]
-        if seen.setdefault(check_id, base) != base:
-            raise pytest.UsageError(f"check id {check_id} is used by both {seen[check_id]} and {item.nodeid}")
+        if seen.setdefault(info.id, base) != base:
+            raise pytest.UsageError(f"check id {info.id} is used by both {seen[info.id]} and {item.nodeid}")
+        for key, value in (("check_id", info.id), ("level", info.level.name),
+                           ("refs", " ".join(info.refs)), ("okta", str(info.okta).lower())):
+            item.user_properties.append((key, value))
+        (deselected if state.config.read_only and not info.readonly else keep).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+    keep.sort(key=lambda it: bool((m := it.get_closest_marker("check")) and m.kwargs.get("run_wide")))
+    items[:] = keep
+
+
+def _info(item: pytest.Item) -> CheckInfo | None:
+    marker = item.get_closest_marker("check")
+    if marker is None:
+        return None
+    check_id = marker.args[0] if marker.args else marker.kwargs.get("id")
+    if not isinstance(check_id, str) or not check_id:
+        raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.check needs an id")
+    level = marker.kwargs.get("level", "MUST")
+    if level not in Level.__members__:
+        raise pytest.UsageError(f"{item.nodeid}: level {level!r} is not MUST, SHOULD or MAY")
+    return CheckInfo.from_item(item)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Preflight: one request proves the target is reachable and accepts the credentials."""
+    state = state_of(session.config)
+    if not any(it.get_closest_marker("check") for it in session.items) or session.config.option.collectonly:
+        return
+    if state.config.url is None:
+        pytest.exit("scimcert: no target. Give --scim-url (or SCIMCERT_URL) to run the checks.", returncode=2)
+    problem = report.preflight(_client(state))
+    if problem:
+        pytest.exit(f"scimcert: {problem}", returncode=2)
+
+
+def _client(state: RunState) -> ScimClient:
+    return ScimClient(state.config, state.record)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, Any]:
+    state = state_of(item.config)
+    info = CheckInfo.from_item(item)
+    if info is not None:
+        state.current = []
+        state.current_id = info.id
+        state.results[item.nodeid] = CheckResult(info, item.nodeid, exchanges=state.current)
+    try:
+        return (yield)
+    finally:
+        state.current, state.current_id = None, "session"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    rep: pytest.TestReport = yield
+    state = state_of(item.config)
+    result = state.results.get(item.nodeid)
+    if result is not None:
+        report.update_result(result, rep, call, state)
+    return rep
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    state = state_of(session.config)
+    if not state.results:
+        return
+    ledger = _ledger_of(session)
+    if ledger is not None and state.config.cleanup and state.config.url:
+        result = cleanup(_client(state), ledger)
+        state.cleanup_failed = result.failed
+    summary = report.build_summary(state, ledger)
+    if state.config.report_dir is not None:
+        report.write_files(state, summary, ledger)
+    state.summary = summary
+    if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED if summary["gate_failed"] else pytest.ExitCode.OK
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    state = state_of(config)
+    if state.summary is not None:
+        report.print_summary(terminalreporter, state.summary, state)
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+
+_LEDGER_KEY = pytest.StashKey[Ledger]()
+
+
+def _ledger_of(session: pytest.Session) -> Ledger | None:
+    return session.config.stash.get(_LEDGER_KEY, None)
+
+
+@pytest.fixture(scope="session")
+def scim_config(pytestconfig: pytest.Config) -> RunConfig:
+    """The frozen run configuration."""
+    return state_of(pytestconfig).config
+
+
+@pytest.fixture(scope="session")
+def client(pytestconfig: pytest.Config) -> ScimClient:
+    """The recording client for the target under test."""
+    try:
+        return _client(state_of(pytestconfig))
+    except HarnessError as exc:
+        pytest.exit(f"scimcert: {exc}", returncode=2)
+
+
+@pytest.fixture(scope="session")
+def target(client: ScimClient, scim_config: RunConfig) -> Target:
+    """The target's discovery documents, fetched once."""
+    return Target(client, scim_config.extensions)
+
+
+@pytest.fixture(scope="session")
+def ledger(pytestconfig: pytest.Config, scim_config: RunConfig) -> Iterator[Ledger]:
+    path = scim_config.report_dir / "ledger.json" if scim_config.report_dir else None
+    found = Ledger(path, scim_config.run_id, scim_config.url or "")
+    found.flush()
+    pytestconfig.stash[_LEDGER_KEY] = found
+    yield found
+
+
+@pytest.fixture(scope="session")
+def factory(client: ScimClient, ledger: Ledger, scim_config: RunConfig) -> Factory:
+    """Creates run-prefixed resources and records each in the ledger."""
+    if scim_config.read_only:
+        pytest.skip("read-only run: this check creates resources")
+    return Factory(client, ledger, scim_config, Faker())
+
+
+@pytest.fixture(scope="session")
+def run_exchanges(pytestconfig: pytest.Config) -> list[Any]:
+    """Every exchange recorded so far in this run, as (check id, Exchange) pairs."""
+    return state_of(pytestconfig).exchanges

@@ -6,6 +6,7 @@ import click
 
 from simulator import __version__
 from simulator.cli.provider_cmd import deviations_cmd, provider_cmd
+from simulator.cli.run_cmd import checks_cmd, cleanup_cmd, diff_cmd, run_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -14,5 +15,5 @@ def main() -> None:
     """scimcert: SCIM 2.0 conformance tests, a reference SCIM provider and an Okta simulator."""
 
 
-main.add_command(provider_cmd)
-main.add_command(deviations_cmd)
+for command in (run_cmd, checks_cmd, cleanup_cmd, diff_cmd, provider_cmd, deviations_cmd):
+    main.add_command(command)

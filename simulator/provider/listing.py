@@ -114,7 +114,8 @@ def compile_query_filter(
     except FilterError as exc:
         if "bad-filter-500" in provider.deviations:
             raise RuntimeError(f"filter crashed the query builder: {exc}") from exc
-        raise ScimError(400, f"{str(exc)[:1].upper()}{str(exc)[1:]} (filter: {text})", "invalidFilter") from exc
+        detail = f"{str(exc)[:1].upper()}{str(exc)[1:]} (filter: {text})"
+        raise ScimError(400, detail, "invalidFilter") from exc
     hit = equality_lookup(node)
     if hit is not None and isinstance(hit[1], str) and hit[0].sub_attr is None:
         resolved = rs.resolve(hit[0].urn, hit[0].attr)

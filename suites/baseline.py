@@ -1,0 +1,32 @@
+"""Regression gates: compare a run's checks with a previous summary.json."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from suites.config import HarnessError
+
+BAD = ("failed", "error")
+
+
+def load_baseline(path: Path) -> dict[str, str]:
+    """Check id -> outcome from a summary.json."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {str(c["id"]): str(c["outcome"]) for c in data["checks"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise HarnessError(f"{path} is not a scimcert summary.json ({exc})") from exc
+
+
+def compare(baseline: Mapping[str, str], checks: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """Regressions (passed before, failing now), fixes, and checks failing in both runs."""
+    now = {str(c["id"]): str(c["outcome"]) for c in checks}
+    return {
+        "regressions": sorted(i for i, o in now.items() if o in BAD and baseline.get(i) == "passed"),
+        "fixes": sorted(i for i, o in now.items() if o == "passed" and baseline.get(i) in BAD),
+        "still_failing": sorted(i for i, o in now.items() if o in BAD and baseline.get(i) in BAD),
+        "new_failing": sorted(i for i, o in now.items() if o in BAD and i not in baseline),
+    }

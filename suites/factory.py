@@ -1,0 +1,93 @@
+"""Realistic resources for checks: run-prefixed names from Faker, each one put in the ledger."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from faker import Faker
+
+from simulator.scim import urns
+from suites.client import Reply, ScimClient
+from suites.config import RunConfig
+from suites.expect import describe, fail
+from suites.ledger import Ledger
+
+
+@dataclass
+class Factory:
+    """Builds and creates Users and Groups that belong to this run."""
+
+    client: ScimClient
+    ledger: Ledger
+    config: RunConfig
+    faker: Faker = field(default_factory=Faker)
+    _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        self.faker.seed_instance(self.config.run_id)
+
+    def user_name(self) -> str:
+        """A unique userName: scimcert-<runid>-<realistic name><n>@example.com."""
+        return f"{self.config.prefix}{self.faker.user_name()}{next(self._serial)}@example.com"
+
+    def group_name(self) -> str:
+        return f"{self.config.prefix}{self.faker.job()} {next(self._serial)}"
+
+    def user_body(self, **overrides: Any) -> dict[str, Any]:
+        """Okta's create body (okta-scim.md §4.2a) with realistic values; overrides win."""
+        given, family = self.faker.first_name(), self.faker.last_name()
+        name = overrides.get("userName") or self.user_name()
+        body: dict[str, Any] = {
+            "schemas": [urns.CORE_USER],
+            "userName": name,
+            "name": {"givenName": given, "familyName": family},
+            "emails": [{"primary": True, "value": name, "type": "work"}],
+            "displayName": f"{given} {family}",
+            "locale": "en-US",
+            "externalId": "00u" + self.faker.pystr(min_chars=17, max_chars=17),
+            "active": True,
+        }
+        body.update(overrides)
+        return body
+
+    def group_body(self, members: list[str] | tuple[str, ...] = (), **overrides: Any) -> dict[str, Any]:
+        body: dict[str, Any] = {"schemas": [urns.CORE_GROUP], "displayName": self.group_name(),
+                                "members": [{"value": m} for m in members]}
+        body.update(overrides)
+        return body
+
+    def post_user(self, body: dict[str, Any], **kw: Any) -> Reply:
+        """POST /Users; whatever is created goes into the ledger before anything else happens."""
+        reply = self.client.post("/Users", body, **kw)
+        self._remember("User", reply, str(body.get("userName")))
+        return reply
+
+    def post_group(self, body: dict[str, Any], **kw: Any) -> Reply:
+        reply = self.client.post("/Groups", body, **kw)
+        self._remember("Group", reply, str(body.get("displayName")))
+        return reply
+
+    def _remember(self, kind: str, reply: Reply, name: str) -> None:
+        rid = reply.body.get("id") if reply.status in (200, 201) else None
+        if isinstance(rid, str) and rid and not self.ledger.owns(kind, rid):
+            self.ledger.add(kind, rid, name)
+
+    def user(self, **overrides: Any) -> dict[str, Any]:
+        """A created user (precondition of many checks); fails clearly when creation fails."""
+        __tracebackhide__ = True
+        reply = self.post_user(self.user_body(**overrides))
+        return self._created(reply, "User")
+
+    def group(self, members: list[str] | tuple[str, ...] = (), **overrides: Any) -> dict[str, Any]:
+        __tracebackhide__ = True
+        reply = self.post_group(self.group_body(members, **overrides))
+        return self._created(reply, "Group")
+
+    @staticmethod
+    def _created(reply: Reply, kind: str) -> dict[str, Any]:
+        __tracebackhide__ = True
+        if reply.status not in (200, 201) or not isinstance(reply.body.get("id"), str):
+            fail(f"(precondition) POST /{kind}s creates the {kind.lower()}", describe(reply), reply)
+        return reply.body

@@ -1,0 +1,251 @@
+"""Reports built from recorded metadata: results, summary.json, HAR, HTML extras, the gate."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator import __version__
+from suites.baseline import compare, load_baseline
+from suites.client import Exchange, ScimClient
+from suites.expect import ConformanceFailure
+from suites.ledger import Ledger
+from suites.levels import Level
+from suites.state import CheckResult, RunState
+
+
+def route_standard_reports(config: pytest.Config, report_dir: Path) -> None:
+    """Point pytest-html and junitxml into the report folder unless told otherwise."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    if config.pluginmanager.hasplugin("html") and not config.getoption("htmlpath", None):
+        config.option.htmlpath = str(report_dir / "report.html")
+        config.option.self_contained_html = True
+    if not config.getoption("xmlpath", None):
+        config.option.xmlpath = str(report_dir / "junit.xml")
+
+
+def preflight(client: ScimClient) -> str | None:
+    """One clear sentence when the target cannot be tested at all; None when it can."""
+    reply = client.get("/Users", params={"startIndex": 1, "count": 1}, step="preflight")
+    where = client.base
+    if reply.status is None:
+        error = reply.exchange.error or "no response"
+        hint = ("check the certificate or pass --insecure / --ca-bundle" if "TLS" in error
+                else "check the URL and that the server is running")
+        return f"cannot reach {where} ({error}); {hint}."
+    if reply.status in (401, 403):
+        return (f"{where} rejected the credentials (GET /Users -> {reply.status}); "
+                "check --token, --basic or --header.")
+    return None
+
+
+def update_result(result: CheckResult, rep: pytest.TestReport, call: pytest.CallInfo[None],
+                  state: RunState) -> None:
+    """Fold one phase's report into the check's result, applying waivers."""
+    if rep.when == "call" or rep.outcome != "passed":
+        result.duration_s += rep.duration
+    if rep.failed:
+        result.outcome = "failed" if rep.when == "call" else "error"
+        result.message = _message(call)
+        waiver = state.waivers.get(result.info.id)
+        if waiver is not None and waiver.active(date.today()) and rep.when == "call":
+            result.outcome = "waived"
+            result.message = f"waived: {waiver.reason}\n{result.message}"
+            rep.outcome = "skipped"
+            rep.longrepr = ("", 0, f"waived: {waiver.reason}")
+            rep.wasxfail = f"waived: {waiver.reason}"
+    elif rep.skipped and result.outcome == "passed":
+        result.outcome = "skipped"
+        result.message = str(rep.longrepr[2]) if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+    if rep.when == "call" or (rep.failed and rep.when == "setup"):
+        _attach(rep, result)
+
+
+def _message(call: pytest.CallInfo[None]) -> str:
+    exc = call.excinfo.value if call.excinfo else None
+    if exc is None:
+        return ""
+    if isinstance(exc, ConformanceFailure):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _attach(rep: pytest.TestReport, result: CheckResult) -> None:
+    extras = list(getattr(rep, "extras", []))
+    try:
+        from pytest_html import extras as html_extras  # noqa: PLC0415 - optional at run time
+    except ImportError:
+        return
+    if result.exchanges:
+        extras.append(html_extras.html(exchanges_html(result.exchanges, rep.failed)))
+    rep.extras = extras  # type: ignore[attr-defined]  # pytest-html reads this attribute
+
+
+def exchanges_html(exchanges: list[Exchange], with_curl: bool) -> str:
+    """Each exchange as request/response blocks (pretty JSON), plus a curl line on failures."""
+    parts = ['<div class="scimcert-exchanges">']
+    for ex in exchanges:
+        parts.append(f"<h4>{html.escape(ex.request_line)} <small>({ex.elapsed_ms:.0f} ms)</small></h4>")
+        req = "\n".join(f"{k}: {v}" for k, v in ex.request_headers)
+        parts.append(f"<pre>{html.escape(ex.method + ' ' + ex.url)}\n{html.escape(req)}\n\n"
+                     f"{html.escape(_pretty(ex.request_body))}</pre>")
+        resp = "\n".join(f"{k}: {v}" for k, v in ex.response_headers)
+        parts.append(f"<pre>{ex.status if ex.status is not None else html.escape(str(ex.error))}\n"
+                     f"{html.escape(resp)}\n\n{html.escape(_pretty(ex.response_body))}</pre>")
+        if with_curl:
+            parts.append(f"<pre>{html.escape(ex.curl())}</pre>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _pretty(body: str | None) -> str:
+    if not body:
+        return ""
+    try:
+        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+    except ValueError:
+        return body
+
+
+class HtmlHooks:
+    """pytest-html columns (id, level, refs, okta) and the run header."""
+
+    def pytest_html_results_table_header(self, cells: list[str]) -> None:
+        cells.insert(1, "<th>Id</th><th>Level</th><th>Refs</th><th>Okta</th>")
+
+    def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
+        props = dict(report.user_properties)
+        cells.insert(1, "".join(f"<td>{html.escape(str(props.get(k, '')))}</td>"
+                                for k in ("check_id", "level", "refs", "okta")))
+
+    def pytest_html_results_summary(self, prefix: list[str], summary: list[str],
+                                    postfix: list[str], session: pytest.Session) -> None:
+        from suites.plugin import state_of  # noqa: PLC0415 - avoids an import cycle
+
+        state = state_of(session.config)
+        data = state.summary or build_summary(state, None)
+        verdicts = data["verdicts"]
+        prefix.append(
+            f"<p>Target: {html.escape(str(data['target']))} &middot; run {html.escape(state.config.run_id)}"
+            f" &middot; RFC conformance: <b>{verdicts['rfc']}</b> &middot; Okta readiness: "
+            f"<b>{verdicts['okta']}</b> &middot; totals: {html.escape(json.dumps(data['totals']))}</p>")
+
+
+def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
+    """The summary.json document (DESIGN.md), with the gate decision."""
+    import time  # noqa: PLC0415
+
+    checks = [r.as_json() for r in state.results.values()]
+    totals = dict.fromkeys(("passed", "failed", "skipped", "errors", "waived"), 0)
+    for c in checks:
+        totals["errors" if c["outcome"] == "error" else c["outcome"]] += 1
+    bad = [c for c in checks if c["outcome"] in ("failed", "error")]
+    threshold = state.config.fail_on
+    gating = [c for c in bad if c["outcome"] == "error" or Level[c["level"]].fails_run(threshold)]
+    summary: dict[str, Any] = {
+        "target": state.config.url,
+        "started": state.started,
+        "duration_s": round(time.monotonic() - state.clock, 2),
+        "totals": totals,
+        "verdicts": {
+            "rfc": "fail" if gating else "pass",
+            "okta": "fail" if any(c["okta"] for c in bad) else "pass",
+        },
+        "checks": checks,
+        "scimcert_version": __version__,
+        "run_id": state.config.run_id,
+        "fail_on": threshold.name,
+        "waivers": _waiver_report(state),
+    }
+    if state.config.baseline is not None:
+        diff = compare(load_baseline(state.config.baseline), checks)
+        summary["baseline"] = diff
+        gating = [c for c in gating if c["id"] in diff["regressions"]]
+    summary["gate_failed"] = bool(gating)
+    if ledger is not None:
+        summary["cleanup"] = {"left": len(ledger.pending()), "failed": list(state.cleanup_failed)}
+    return summary
+
+
+def _waiver_report(state: RunState) -> dict[str, list[str]]:
+    outcomes = {r.info.id: r.outcome for r in state.results.values()}
+    today = date.today()
+    return {
+        "applied": sorted(w.id for w in state.waivers.items if outcomes.get(w.id) == "waived"),
+        "expired": sorted(w.id for w in state.waivers.items if not w.active(today)),
+        "stale": sorted(w.id for w in state.waivers.items if outcomes.get(w.id) == "passed"),
+    }
+
+
+def write_files(state: RunState, summary: dict[str, Any], ledger: Ledger | None) -> None:
+    out = state.config.report_dir
+    assert out is not None
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    (out / "exchanges.har").write_text(json.dumps(har(state.exchanges), indent=2), encoding="utf-8")
+    if ledger is not None:
+        ledger.flush()
+    else:
+        (out / "ledger.json").write_text(json.dumps(
+            {"run_id": state.config.run_id, "target": state.config.url, "resources": []}, indent=2))
+
+
+def har(exchanges: list[tuple[str, Exchange]]) -> dict[str, Any]:
+    """HAR 1.2 of every exchange; the comment names the check that sent it."""
+    return {"log": {"version": "1.2", "creator": {"name": "scimcert", "version": __version__},
+                    "entries": [_har_entry(check_id, ex) for check_id, ex in exchanges]}}
+
+
+def _har_entry(check_id: str, ex: Exchange) -> dict[str, Any]:
+    request: dict[str, Any] = {
+        "method": ex.method, "url": ex.url, "httpVersion": "HTTP/1.1", "cookies": [],
+        "headers": [{"name": k, "value": v} for k, v in ex.request_headers],
+        "queryString": [], "headersSize": -1, "bodySize": len(ex.request_body or ""),
+    }
+    if ex.request_body is not None:
+        request["postData"] = {"mimeType": _header(ex.request_headers, "content-type"),
+                               "text": ex.request_body}
+    body = ex.response_body or ""
+    return {
+        "startedDateTime": ex.started, "time": ex.elapsed_ms, "request": request,
+        "response": {
+            "status": ex.status or 0, "statusText": ex.error or "", "httpVersion": "HTTP/1.1",
+            "cookies": [], "headers": [{"name": k, "value": v} for k, v in ex.response_headers],
+            "content": {"size": len(body), "mimeType": _header(ex.response_headers, "content-type"),
+                        "text": body},
+            "redirectURL": "", "headersSize": -1, "bodySize": len(body),
+        },
+        "cache": {}, "timings": {"send": 0, "wait": ex.elapsed_ms, "receive": 0},
+        "comment": f"{check_id}{' / ' + ex.step if ex.step else ''}",
+    }
+
+
+def _header(headers: tuple[tuple[str, str], ...], name: str) -> str:
+    return next((v for k, v in headers if k.lower() == name), "")
+
+
+def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
+    t = summary["totals"]
+    v = summary["verdicts"]
+    tr.write_sep("=", "scimcert")
+    tr.write_line(f"target {summary['target']}  run {state.config.run_id}  fail-on {summary['fail_on']}")
+    tr.write_line(f"{t['passed']} passed, {t['failed']} failed, {t['skipped']} skipped, "
+                  f"{t['errors']} errors, {t['waived']} waived")
+    tr.write_line(f"RFC conformance: {v['rfc'].upper()}    Okta readiness: {v['okta'].upper()}")
+    if "baseline" in summary:
+        b = summary["baseline"]
+        tr.write_line(f"baseline: {len(b['regressions'])} regressions, {len(b['fixes'])} fixes, "
+                      f"{len(b['still_failing'])} still failing")
+    w = summary["waivers"]
+    for key in ("expired", "stale"):
+        if w[key]:
+            tr.write_line(f"{key} waivers: {', '.join(w[key])}")
+    if state.cleanup_failed:
+        tr.write_line(f"cleanup failed for {len(state.cleanup_failed)} resources (see ledger.json)")
+    if state.config.report_dir is not None:
+        tr.write_line(f"reports: {state.config.report_dir}")

@@ -1,0 +1,85 @@
+"""Per-run state the plugin keeps: the config, recorded exchanges, results and the ledger."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from suites.client import Exchange
+from suites.config import RunConfig
+from suites.levels import Level
+from suites.waivers import Waivers
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInfo:
+    """A check's metadata, read from its marker."""
+
+    id: str
+    title: str
+    level: Level
+    refs: tuple[str, ...]
+    okta: bool
+    readonly: bool
+    caught_by: tuple[str, ...]
+
+    @classmethod
+    def from_item(cls, item: pytest.Item) -> CheckInfo | None:
+        marker = item.get_closest_marker("check")
+        if marker is None:
+            return None
+        kw = marker.kwargs
+        doc = (getattr(item, "function", None).__doc__ or "") if hasattr(item, "function") else ""
+        title = doc.strip().splitlines()[0].strip() if doc.strip() else item.name
+        return cls(
+            id=str(marker.args[0] if marker.args else kw.get("id")),
+            title=title,
+            level=Level[str(kw.get("level", "MUST"))],
+            refs=tuple(kw.get("refs", ())),
+            okta=bool(kw.get("okta", False)),
+            readonly=bool(kw.get("readonly", False)),
+            caught_by=tuple(kw.get("caught_by", ())),
+        )
+
+
+@dataclass
+class CheckResult:
+    info: CheckInfo
+    nodeid: str
+    outcome: str = "passed"  # passed | failed | skipped | error | waived
+    message: str = ""
+    duration_s: float = 0.0
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        i = self.info
+        return {"id": i.id, "title": i.title, "level": i.level.name, "refs": list(i.refs), "okta": i.okta,
+                "outcome": self.outcome, "message": self.message, "duration_s": round(self.duration_s, 3)}
+
+
+@dataclass
+class RunState:
+    """Everything recorded during one pytest session."""
+
+    config: RunConfig
+    waivers: Waivers
+    started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    clock: float = field(default_factory=time.monotonic)
+    exchanges: list[tuple[str, Exchange]] = field(default_factory=list)
+    current: list[Exchange] | None = None
+    current_id: str = "session"
+    results: dict[str, CheckResult] = field(default_factory=dict)
+    summary: dict[str, Any] | None = None
+    cleanup_failed: tuple[str, ...] = ()
+
+    def record(self, exchange: Exchange) -> None:
+        self.exchanges.append((self.current_id, exchange))
+        if self.current is not None:
+            self.current.append(exchange)
+
+
+STATE_KEY = pytest.StashKey[RunState]()

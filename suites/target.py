@@ -1,0 +1,88 @@
+"""What a target says about itself (RFC 7644 §4), read once per run and used to gate checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from simulator.scim import urns
+from simulator.scim.schema import ResourceSchema, SchemaDef, SchemaDefinitionError
+from suites.client import Reply, ScimClient
+
+FEATURES = ("patch", "bulk", "filter", "changePassword", "sort", "etag")
+
+
+@dataclass
+class Target:
+    """Discovery documents of the target, fetched lazily and remembered."""
+
+    client: ScimClient
+    extensions: tuple[SchemaDef, ...] = ()
+    _cache: dict[str, Reply] = field(default_factory=dict)
+
+    def fetch(self, path: str) -> Reply:
+        """GET a discovery endpoint once per run."""
+        if path not in self._cache:
+            self._cache[path] = self.client.get(path)
+        return self._cache[path]
+
+    @property
+    def spc(self) -> dict[str, Any]:
+        """The ServiceProviderConfig body, or {} when the target did not give one."""
+        return self.fetch("/ServiceProviderConfig").body
+
+    def supports(self, feature: str) -> bool:
+        section = self.spc.get(feature)
+        return isinstance(section, dict) and section.get("supported") is True
+
+    def require(self, feature: str) -> None:
+        """Skip the calling check when the target does not advertise feature."""
+        if not self.supports(feature):
+            pytest.skip(f"{feature}.supported is not true in /ServiceProviderConfig")
+
+    @property
+    def max_results(self) -> int | None:
+        value = (self.spc.get("filter") or {}).get("maxResults")
+        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+    def resource_types(self) -> list[dict[str, Any]]:
+        body = self.fetch("/ResourceTypes").json
+        items = body.get("Resources") if isinstance(body, dict) else body
+        return [r for r in items or [] if isinstance(r, dict)]
+
+    def resource_type(self, name: str) -> dict[str, Any] | None:
+        return next((r for r in self.resource_types() if r.get("name") == name or r.get("id") == name),
+                    None)
+
+    def schema_docs(self) -> list[dict[str, Any]]:
+        body = self.fetch("/Schemas").json
+        items = body.get("Resources") if isinstance(body, dict) else body
+        return [s for s in items or [] if isinstance(s, dict)]
+
+    def schema(self, urn: str) -> SchemaDef | None:
+        """The target's own definition of a schema, parsed; None when absent or malformed."""
+        for doc in self.schema_docs():
+            if str(doc.get("id", "")).casefold() == urn.casefold():
+                try:
+                    return SchemaDef.from_json(doc)
+                except SchemaDefinitionError:
+                    return None
+        return None
+
+    def resource_schema(self, kind: str) -> ResourceSchema | None:
+        """Core schema plus advertised extensions of a resource type, as the target declares them."""
+        rtype = self.resource_type(kind)
+        core_urn = rtype.get("schema") if rtype else (urns.CORE_USER if kind == "User" else urns.CORE_GROUP)
+        core = self.schema(str(core_urn))
+        if core is None:
+            return None
+        exts = []
+        for ext in (rtype or {}).get("schemaExtensions") or []:
+            found = self.schema(str(ext.get("schema", ""))) if isinstance(ext, dict) else None
+            if found is not None:
+                exts.append(found)
+        required = frozenset(str(e.get("schema")) for e in (rtype or {}).get("schemaExtensions") or []
+                             if isinstance(e, dict) and e.get("required") is True)
+        return ResourceSchema(core, tuple(exts), required)

@@ -1,0 +1,1 @@
+"""Checks of POST, GET, PUT and DELETE on /Users."""

@@ -1,0 +1,61 @@
+"""Waivers: known failures of a target, accepted by check id with a reason (and maybe an expiry)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from suites.config import HarnessError
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    id: str
+    reason: str
+    expires: date | None = None
+
+    def active(self, today: date) -> bool:
+        return self.expires is None or today <= self.expires
+
+
+@dataclass(frozen=True, slots=True)
+class Waivers:
+    """The waivers of one run, by check id."""
+
+    items: tuple[Waiver, ...] = ()
+
+    def get(self, check_id: str) -> Waiver | None:
+        return next((w for w in self.items if w.id == check_id), None)
+
+    @classmethod
+    def load(cls, path: Path | None) -> Waivers:
+        """Read [[waiver]] tables (id, reason, optional expires = YYYY-MM-DD)."""
+        if path is None:
+            return cls()
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise HarnessError(f"cannot read waivers {path}: {exc}") from exc
+        raw = data.get("waiver", [])
+        if not isinstance(raw, list):
+            raise HarnessError(f"{path}: waivers are [[waiver]] tables")
+        return cls(tuple(_waiver(entry, path, n) for n, entry in enumerate(raw, 1)))
+
+
+def _waiver(entry: object, path: Path, n: int) -> Waiver:
+    where = f"{path}: waiver #{n}"
+    if not isinstance(entry, dict):
+        raise HarnessError(f"{where} must be a table")
+    check_id, reason, expires = entry.get("id"), entry.get("reason"), entry.get("expires")
+    if not isinstance(check_id, str) or not check_id:
+        raise HarnessError(f"{where} needs an id")
+    if not isinstance(reason, str) or not reason.strip():
+        raise HarnessError(f"{where} ({check_id}) needs a reason")
+    if expires is not None and not isinstance(expires, date):
+        raise HarnessError(f"{where} ({check_id}): expires must be a date like 2027-01-31")
+    unknown = set(entry) - {"id", "reason", "expires"}
+    if unknown:
+        raise HarnessError(f"{where} ({check_id}): unknown key {sorted(unknown)[0]!r}")
+    return Waiver(check_id, reason.strip(), expires)

@@ -1,0 +1,133 @@
+"""Run the conformance suites against a reference provider from a test, and read the verdicts.
+
+Also a command for check authors: `python -m tests.suites.support [SUITE ...]` prints, for
+every deviation, the checks that fail against a provider with only that deviation on.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from simulator.provider.app import create_app
+from simulator.provider.deviations import REGISTRY, Deviations
+from simulator.provider.server import start_in_thread
+from simulator.provider.service import ProviderConfig
+from simulator.scim.extensions import parse_extension_spec
+from suites.catalogue import SUITES_DIR
+
+TOKEN = "selftest-token"
+IVANTI_SPEC = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User=custAttr1,level:integer,vip:boolean"
+SKIP_IN_MATRIX = {"slow", "rate-limited"}  # slow by design; exercised by targeted self-tests
+
+
+@dataclass
+class Response:
+    """A provider response that a scripted rewrite may change before it is sent."""
+
+    method: str
+    path: str  # e.g. /scim/v2/Users/abc (no query string)
+    query: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body.strip() else None
+
+    def set_json(self, value: Any) -> None:
+        self.body = json.dumps(value).encode()
+        self.headers["Content-Length"] = str(len(self.body))
+
+
+Rewrite = Callable[[Response], None]
+
+
+class _Rewriter:
+    """WSGI middleware: a scripted bad response, made by editing the compliant one."""
+
+    def __init__(self, app: Callable[..., Any], rewrite: Rewrite) -> None:
+        self.app = app
+        self.rewrite = rewrite
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+            captured["status"], captured["headers"] = status, headers
+
+        body = b"".join(self.app(environ, capture))
+        resp = Response(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""),
+                        environ.get("QUERY_STRING", ""), int(captured["status"].split()[0]),
+                        dict(captured["headers"]), body)
+        self.rewrite(resp)
+        resp.headers["Content-Length"] = str(len(resp.body))
+        start_response(f"{resp.status} {HTTPStatus(resp.status).phrase}", list(resp.headers.items()))
+        return [resp.body]
+
+
+@contextmanager
+def provider(*deviations: str, extensions: Sequence[str] = (IVANTI_SPEC,),
+             rewrite: Rewrite | None = None) -> Iterator[str]:
+    """A reference provider on a free loopback port; yields its base URL.
+
+    rewrite, when given, edits every response in place: a scripted bad response for checks
+    that no provider deviation reproduces.
+    """
+    cfg = ProviderConfig(token=TOKEN, deviations=Deviations.parse(deviations),
+                         extensions=tuple(parse_extension_spec(e) for e in extensions))
+    app = create_app(cfg)
+    if rewrite is not None:
+        app.wsgi_app = _Rewriter(app.wsgi_app, rewrite)  # type: ignore[method-assign]
+    with start_in_thread(app) as server:
+        yield server.url + "/scim/v2"
+
+
+def run_suites(url: str, suites: Sequence[str] = (), *args: str, token: str = TOKEN,
+               report_dir: Path | None = None) -> dict[str, Any]:
+    """Run the suites in a subprocess and return its summary.json (with 'exit_code' added)."""
+    with tempfile.TemporaryDirectory(prefix="scimcert-selftest-") as tmp:
+        out = report_dir or Path(tmp)
+        paths = [str(SUITES_DIR / s) for s in suites] or [str(SUITES_DIR)]
+        cmd = [sys.executable, "-m", "pytest", *paths, "-q", "-p", "no:randomly",
+               "--scim-url", url, "--scim-token", token, "--scim-report-dir", str(out), *args]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)
+        summary_file = out / "summary.json"
+        if not summary_file.exists():
+            raise AssertionError(f"no summary.json; exit {proc.returncode}\n{proc.stdout[-3000:]}\n"
+                                 f"{proc.stderr[-3000:]}")
+        summary = json.loads(summary_file.read_text())
+        summary["exit_code"] = proc.returncode
+        summary["stdout"] = proc.stdout
+        return summary
+
+
+def failing(summary: dict[str, Any]) -> set[str]:
+    return {c["id"] for c in summary["checks"] if c["outcome"] in ("failed", "error")}
+
+
+def main(argv: list[str]) -> int:
+    suites = argv or []
+    with provider() as url:
+        base = failing(run_suites(url, suites))
+    print(f"compliant provider: {len(base)} failing {sorted(base)}")
+    for name in REGISTRY:
+        if name in SKIP_IN_MATRIX:
+            continue
+        with provider(name) as url:
+            found = sorted(failing(run_suites(url, suites)) - base)
+        print(f"{name:34} {', '.join(found) or '-'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
