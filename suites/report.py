@@ -178,7 +178,8 @@ def _waiver_report(state: RunState) -> dict[str, list[str]]:
     return {
         "applied": sorted(w.id for w in state.waivers.items if outcomes.get(w.id) == "waived"),
         "expired": sorted(w.id for w in state.waivers.items if not w.active(today)),
-        "stale": sorted(w.id for w in state.waivers.items if outcomes.get(w.id) == "passed"),
+        "stale": sorted(w.id for w in state.waivers.items
+                        if w.active(today) and outcomes.get(w.id) == "passed"),
     }
 
 

@@ -15,6 +15,8 @@ from simulator.provider.service import ProviderConfig
 from simulator.scim import urns
 from simulator.scim.extensions import parse_extension_spec
 
+pytest_plugins = ["pytester"]
+
 TOKEN = "test-token"
 IVANTI = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User"
 

@@ -1,0 +1,193 @@
+"""The harness itself: config, preflight, redaction, waivers, baselines, fail-on, read-only, cleanup."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from simulator.cli import main
+from simulator.provider.app import create_app
+from simulator.provider.server import start_in_thread
+from simulator.provider.service import ProviderConfig
+from suites.config import HarnessError, load_toml, resolve
+from suites.levels import Level
+from tests.suites.support import TOKEN, provider, run_suites
+
+CHECKS = '''
+import pytest
+from suites.expect import expect_status
+
+
+@pytest.mark.check("T-MUST-001", level="MUST", refs=["RFC7644 §3.4.2"], readonly=True)
+def test_list_users(client):
+    """GET /Users answers 200."""
+    expect_status(client.get("/Users"), 200)
+
+
+@pytest.mark.check("T-SHOULD-001", level="SHOULD", refs=["RFC7644 §3.12"], readonly=True)
+def test_unknown_is_404_should(client):
+    """An unknown id answers 404 (a SHOULD, for the gate tests)."""
+    expect_status(client.get("/Users/nope"), 404)
+
+
+@pytest.mark.check("T-WRITE-001", level="MUST", refs=["RFC7644 §3.3"], okta=True)
+def test_create(factory):
+    """A user can be created."""
+    expect_status(factory.post_user(factory.user_body()), 201)
+'''
+
+
+def run_fake(pytester: pytest.Pytester, url: str, *args: str, source: str = CHECKS) -> pytest.RunResult:
+    pytester.makepyfile(test_fake_checks=source)
+    return pytester.runpytest_subprocess("-p", "suites.plugin", "--scim-url", url,
+                                         "--scim-token", TOKEN, *args)
+
+
+def summary_of(report_dir: Path) -> dict:
+    return json.loads((report_dir / "summary.json").read_text())
+
+
+def test_config_precedence_cli_env_toml(tmp_path: Path) -> None:
+    toml_file = tmp_path / "scimcert.toml"
+    toml_file.write_text('[target]\nurl = "https://toml.example/scim/v2"\ntoken = "from-toml"\n'
+                         '[run]\nfail_on = "should"\ntimeout = 5\n')
+    toml = load_toml(toml_file)
+    env = {"SCIMCERT_URL": "https://env.example/scim/v2", "SCIMCERT_TIMEOUT": "7"}
+    cfg = resolve({"url": "https://cli.example/scim/v2/"}, env, toml)
+    assert cfg.url == "https://cli.example/scim/v2"  # CLI wins, trailing slash trimmed
+    assert cfg.timeout == 7.0  # environment beats the file
+    assert cfg.fail_on is Level.SHOULD and cfg.auth.headers() == {"Authorization": "Bearer from-toml"}
+
+
+@pytest.mark.parametrize(("cli", "message"), [
+    ({"url": "ftp://x"}, "must start with http"),
+    ({"token": "a", "basic": "u:p"}, "only one of"),
+    ({"basic": "nocolon"}, "USER:PASSWORD"),
+    ({"header": "no colon"}, "Name: value"),
+    ({"timeout": "-3"}, "positive number"),
+    ({"fail_on": "sometimes"}, "must, should or may"),
+    ({"run_id": "bad id!"}, "run id"),
+    ({"waivers": "/nonexistent.toml"}, "does not exist"),
+    ({"extension": ["nonsense"]}, "expected URN=attr"),
+])
+def test_bad_settings_are_clear_errors(cli: dict, message: str) -> None:
+    with pytest.raises(HarnessError, match=message):
+        resolve(cli, {}, {})
+
+
+def test_toml_unknown_key(tmp_path: Path) -> None:
+    bad = tmp_path / "scimcert.toml"
+    bad.write_text('[target]\nulr = "x"\n')
+    with pytest.raises(HarnessError, match="unknown setting 'ulr'"):
+        load_toml(bad)
+
+
+def test_token_never_reaches_any_report(tmp_path: Path) -> None:
+    secret = "s3cr3t-token-that-must-not-leak"
+    with start_in_thread(create_app(ProviderConfig(token=secret))) as server:
+        result = run_suites(server.url + "/scim/v2", ["users"], "-k", "create", token=secret,
+                            report_dir=tmp_path)
+    assert result["totals"]["passed"] > 0
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert {"report.html", "junit.xml", "summary.json", "exchanges.har", "ledger.json"} <= set(files)
+    for file in tmp_path.iterdir():
+        assert secret not in file.read_text(errors="replace"), file.name
+    har = json.loads((tmp_path / "exchanges.har").read_text())
+    headers = {h["name"]: h["value"] for h in har["log"]["entries"][0]["request"]["headers"]}
+    assert headers["Authorization"] == "[REDACTED]"
+    assert har["log"]["version"] == "1.2"
+
+
+def test_preflight_unreachable_and_rejected(pytester: pytest.Pytester) -> None:
+    result = run_fake(pytester, "http://127.0.0.1:9/scim/v2")
+    assert result.ret == 2
+    result.stdout.fnmatch_lines(["*cannot reach http://127.0.0.1:9/scim/v2 (connection failed)*"])
+    with provider() as url:
+        pytester.makepyfile(test_fake_checks=CHECKS)
+        rejected = pytester.runpytest_subprocess("-p", "suites.plugin", "--scim-url", url,
+                                                 "--scim-token", "wrong")
+    assert rejected.ret == 2
+    rejected.stdout.fnmatch_lines(["*rejected the credentials (GET /Users -> 401)*"])
+    assert "passed" not in rejected.stdout.str() and "failed" not in rejected.stdout.str()
+
+
+def test_fail_on_decides_the_exit_code(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    source = CHECKS.replace('client.get("/Users/nope"), 404', 'client.get("/Users/nope"), 418')
+    with provider() as url:
+        must = run_fake(pytester, url, "--scim-report-dir", str(tmp_path / "a"), source=source)
+        should = run_fake(pytester, url, "--scim-fail-on", "should", "--scim-report-dir",
+                          str(tmp_path / "b"), source=source)
+    assert must.ret == 0 and should.ret == 1
+    data = summary_of(tmp_path / "a")
+    assert data["totals"] == {"passed": 2, "failed": 1, "skipped": 0, "errors": 0, "waived": 0}
+    assert data["verdicts"] == {"rfc": "pass", "okta": "pass"}
+    assert summary_of(tmp_path / "b")["verdicts"]["rfc"] == "fail"
+
+
+def test_waivers_applied_expired_and_stale(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    waivers = tmp_path / "waivers.toml"
+    waivers.write_text('[[waiver]]\nid = "T-WRITE-001"\nreason = "ticket 42: creates answer 200"\n'
+                       '[[waiver]]\nid = "T-MUST-001"\nreason = "old"\n'
+                       '[[waiver]]\nid = "T-SHOULD-001"\nreason = "expired"\nexpires = 2001-01-01\n')
+    with provider("created-returns-200") as url:
+        result = run_fake(pytester, url, "--scim-waivers", str(waivers), "--scim-report-dir", str(tmp_path))
+    assert result.ret == 0
+    data = summary_of(tmp_path)
+    outcomes = {c["id"]: c["outcome"] for c in data["checks"]}
+    assert outcomes["T-WRITE-001"] == "waived" and data["totals"]["waived"] == 1
+    assert data["waivers"] == {"applied": ["T-WRITE-001"], "expired": ["T-SHOULD-001"],
+                               "stale": ["T-MUST-001"]}
+    assert data["verdicts"]["okta"] == "pass"
+
+
+def test_baseline_fails_only_on_regressions(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    with provider() as url:
+        run_fake(pytester, url, "--scim-report-dir", str(tmp_path / "good"))
+    with provider("created-returns-200") as url:
+        regressed = run_fake(pytester, url, "--scim-baseline", str(tmp_path / "good" / "summary.json"),
+                             "--scim-report-dir", str(tmp_path / "bad"))
+        steady = run_fake(pytester, url, "--scim-baseline", str(tmp_path / "bad" / "summary.json"),
+                          "--scim-report-dir", str(tmp_path / "again"))
+    assert regressed.ret == 1 and steady.ret == 0
+    assert summary_of(tmp_path / "bad")["baseline"]["regressions"] == ["T-WRITE-001"]
+    assert summary_of(tmp_path / "again")["baseline"]["still_failing"] == ["T-WRITE-001"]
+    diff = CliRunner().invoke(main, ["diff", str(tmp_path / "good" / "summary.json"),
+                                     str(tmp_path / "bad" / "summary.json")])
+    assert diff.exit_code == 1 and "regressions: 1" in diff.output and "T-WRITE-001" in diff.output
+
+
+def test_read_only_runs_only_readonly_checks(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    with provider() as url:
+        result = run_fake(pytester, url, "--scim-read-only", "--scim-report-dir", str(tmp_path))
+    assert result.ret == 0
+    assert {c["id"] for c in summary_of(tmp_path)["checks"]} == {"T-MUST-001", "T-SHOULD-001"}
+    assert json.loads((tmp_path / "ledger.json").read_text())["resources"] == []
+
+
+def test_duplicate_check_ids_are_rejected(pytester: pytest.Pytester) -> None:
+    dup = CHECKS.replace("T-SHOULD-001", "T-MUST-001")
+    with provider() as url:
+        result = run_fake(pytester, url, source=dup)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*check id T-MUST-001 is used by both*"])
+
+
+def test_cleanup_after_failures_and_later_cleanup_command(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    with provider() as url:
+        kept = run_fake(pytester, url, "--scim-no-cleanup", "--scim-report-dir", str(tmp_path))
+        assert kept.ret == 0
+        ledger = json.loads((tmp_path / "ledger.json").read_text())
+        assert [r["deleted"] for r in ledger["resources"]] == [False]
+        user_id = ledger["resources"][0]["id"]
+        done = CliRunner().invoke(main, ["cleanup", str(tmp_path / "ledger.json"), "--token", TOKEN])
+        assert done.exit_code == 0, done.output
+        assert "1 deleted" in done.output
+        again = CliRunner().invoke(main, ["cleanup", str(tmp_path / "ledger.json"), "--token", TOKEN])
+        assert "0 to delete" in again.output
+        gone = requests.get(f"{url}/Users/{user_id}", headers={"Authorization": f"Bearer {TOKEN}"},
+                            timeout=10)
+        assert gone.status_code == 404
