@@ -14,6 +14,7 @@ from simulator.provider.server import build_server
 from simulator.provider.service import DEFAULT_MAX_BODY, DEFAULT_MAX_RESULTS, ProviderConfig
 from simulator.scim.extensions import load_extension_file, parse_extension_spec
 from simulator.scim.schema import SchemaDef, SchemaDefinitionError
+from suites.catalogue import by_deviation
 
 
 def load_extensions(specs: tuple[str, ...], files: tuple[str, ...]) -> tuple[SchemaDef, ...]:
@@ -148,16 +149,12 @@ def _announce(port: int, host: str, config: ProviderConfig) -> None:
 @click.command("deviations")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def deviations_cmd(as_json: bool) -> None:
-    """List the provider's switchable deviations (real-world SCIM server bugs)."""
+    """List the provider's switchable deviations and the checks that catch each."""
+    caught = by_deviation()
     if as_json:
         rows = [
-            {
-                "name": d.name,
-                "summary": d.summary,
-                "seen_in": d.seen_in,
-                "param": d.param,
-                "default": d.default,
-            }
+            {"name": d.name, "summary": d.summary, "seen_in": d.seen_in, "param": d.param,
+             "default": d.default, "caught_by": caught.get(d.name, [])}
             for d in REGISTRY.values()
         ]
         click.echo(json.dumps(rows, indent=2))
@@ -166,4 +163,6 @@ def deviations_cmd(as_json: bool) -> None:
     for dev in REGISTRY.values():
         click.echo(f"{dev.name.ljust(width)}  {dev.summary}")
         click.echo(f"{''.ljust(width)}  seen: {dev.seen_in}")
+        checks = ", ".join(caught.get(dev.name, [])) or "no conformance check (see the self-tests)"
+        click.echo(f"{''.ljust(width)}  caught by: {checks}")
     click.echo(f"\n{len(REGISTRY)} deviations. Use: scimcert provider --deviation NAME[=VALUE]")

@@ -103,19 +103,28 @@ def run_cmd(url: str | None, token: str | None, basic: str | None, header: str |
         args += [a for f in extension_files for a in ("--scim-extension-file", f)]
         args += [f for f, on in (("--scim-insecure", insecure), ("--scim-read-only", read_only),
                                  ("--scim-no-cleanup", no_cleanup)) if on]
-        code = pytest.main([*args, *pytest_args])
-    sys.exit(_exit_code(int(code)))
+        watcher = _InterruptWatcher()
+        code = pytest.main([*args, *pytest_args], plugins=[watcher])
+    sys.exit(130 if watcher.interrupted else _exit_code(int(code)))
 
 
 def _pairs(*pairs: tuple[str, str | None]) -> list[str]:
     return [x for flag, value in pairs if value for x in (flag, value)]
 
 
+class _InterruptWatcher:
+    """Tells Ctrl-C apart from the harness's own early exit (both are pytest exit status 2)."""
+
+    interrupted = False
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        # pytest.exit() (the preflight) arrives here too, as an Exit exception.
+        self.interrupted = isinstance(excinfo.value, KeyboardInterrupt)
+
+
 def _exit_code(code: int) -> int:
     if code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         return code
-    if code == pytest.ExitCode.INTERRUPTED:
-        return 130
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         click.echo("scimcert: no checks selected", err=True)
     return EXIT_HARNESS

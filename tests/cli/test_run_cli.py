@@ -1,0 +1,101 @@
+"""`scimcert run`, `checks` and friends as a user meets them."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+from click.testing import CliRunner
+
+from simulator.cli import main
+from tests.suites.support import TOKEN, provider
+
+
+def test_checks_catalogue() -> None:
+    result = CliRunner().invoke(main, ["checks", "--json"])
+    assert result.exit_code == 0
+    entries = json.loads(result.output)
+    assert entries and {"id", "level", "okta", "refs", "title", "suite"} <= set(entries[0])
+    assert len({e["id"] for e in entries}) == len(entries)
+    text = CliRunner().invoke(main, ["checks"]).output
+    assert f"{len(entries)} checks in" in text
+
+
+def test_run_bad_input_exits_2_without_traceback() -> None:
+    runner = CliRunner()
+    for args, message in (
+        (["--suite", "nope"], "unknown suite 'nope'"),
+        (["--token", "x"], "need --url"),
+        (["--extension", "garbage"], "expected URN=attr"),
+        (["--fail-on", "often"], "'often' is not one of"),
+    ):
+        result = runner.invoke(main, ["run", *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output and "Traceback" not in result.output
+
+
+def test_run_unreachable_target_is_one_sentence(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator.cli",
+            "run",
+            "--url",
+            "http://127.0.0.1:9/scim/v2",
+            "--token",
+            "x",
+            "--report-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "cannot reach http://127.0.0.1:9/scim/v2 (connection failed)" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_ctrl_c_still_cleans_up(tmp_path: Path) -> None:
+    with provider("slow=0.2") as url:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "simulator.cli",
+                "run",
+                "--url",
+                url,
+                "--token",
+                TOKEN,
+                "--suite",
+                "users",
+                "--report-dir",
+                str(tmp_path),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        ledger = tmp_path / "ledger.json"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if ledger.exists() and json.loads(ledger.read_text())["resources"]:
+                break
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 130, out
+        resources = json.loads(ledger.read_text())["resources"]
+        assert resources and all(r["deleted"] for r in resources)
+        listing = requests.get(
+            f"{url}/Users", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30
+        ).json()
+        assert listing["totalResults"] == 0
