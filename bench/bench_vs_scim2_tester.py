@@ -1,0 +1,109 @@
+"""Benchmark: scimcert run beside scim2-tester (`scim2 --url URL test`) against the same provider.
+
+Both tools run, in the same session, against the embedded reference provider; a WSGI
+middleware counts the requests each one sends. Reported: checks, requests and wall time of
+both, and scimcert's figures as ratios of the peer's. Goal: more coverage than the peer in no
+more than the peer's time.
+
+    pip install scim2-cli        # the peer (pip install -e '.[bench]')
+    python bench/bench_vs_scim2_tester.py [--repeat 3] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from simulator.provider.app import create_app
+from simulator.provider.server import start_in_thread
+from simulator.provider.service import ProviderConfig
+
+TOKEN = "bench-token"
+PEER_STATUS = re.compile(r"^(SUCCESS|ERROR|CRITICAL|WARNING|SKIPPED)\b", re.MULTILINE)
+
+
+class Counter:
+    """WSGI middleware counting requests."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        with self._lock:
+            self.count += 1
+        return self.app(environ, start_response)
+
+
+def run_scimcert(url: str) -> tuple[int, float]:
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "simulator.cli", "run", "--url", url, "--token", TOKEN,
+                               "--report-dir", out], capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - started
+        summary_file = Path(out) / "summary.json"
+        if not summary_file.exists():
+            raise SystemExit(f"scimcert run failed ({proc.returncode}):\n{proc.stdout[-2000:]}")
+        return len(json.loads(summary_file.read_text())["checks"]), wall
+
+
+def run_peer(url: str, scim2: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    proc = subprocess.run([scim2, "--url", url, "-h", f"Authorization: Bearer {TOKEN}", "test"],
+                          capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    checks = len(PEER_STATUS.findall(proc.stdout))
+    if checks == 0:
+        raise SystemExit(f"scim2 test printed no results ({proc.returncode}):\n{proc.stdout[-2000:]}")
+    return checks, wall
+
+
+def measure(tool: Callable[[str], tuple[int, float]], repeat: int) -> dict[str, float]:
+    """Median wall time over fresh providers; checks and requests of the last run."""
+    walls, checks, requests = [], 0, 0
+    for _ in range(repeat):
+        app = create_app(ProviderConfig(token=TOKEN))
+        counter = Counter(app.wsgi_app)
+        app.wsgi_app = counter  # type: ignore[method-assign]
+        with start_in_thread(app) as server:
+            checks, wall = tool(server.url + "/scim/v2")
+        walls.append(wall)
+        requests = counter.count
+    return {"checks": checks, "requests": requests, "wall_s": statistics.median(walls)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", dest="json_path")
+    args = parser.parse_args(argv)
+    scim2 = shutil.which("scim2") or str(Path(sys.executable).parent / "scim2")
+    if not Path(scim2).exists():
+        parser.error("the peer is missing: pip install scim2-cli")
+    ours = measure(run_scimcert, args.repeat)
+    peer = measure(lambda url: run_peer(url, scim2), args.repeat)
+    print(f"{'':14}{'checks':>8}{'requests':>10}{'wall s':>9}")
+    for name, row in (("scimcert", ours), ("scim2-tester", peer)):
+        print(f"{name:14}{row['checks']:>8}{row['requests']:>10}{row['wall_s']:>9.2f}")
+    ratios = {k: round(ours[k] / peer[k], 2) for k in ("checks", "requests", "wall_s")}
+    print(f"{'ratio':14}{ratios['checks']:>8}{ratios['requests']:>10}{ratios['wall_s']:>9}")
+    if args.json_path:
+        Path(args.json_path).write_text(json.dumps({"scimcert": ours, "scim2_tester": peer,
+                                                    "ratio": ratios}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
