@@ -84,7 +84,7 @@ class SchemaProblem:
 
 
 def validate(instance: Any, name: str) -> list[SchemaProblem]:
-    """Every problem of instance against the named fixture schema, in document order."""
+    """Every problem of instance against the named fixture schema, ordered by pointer."""
     return _problems(_fixture_validator(name).iter_errors(instance))
 
 
@@ -160,8 +160,13 @@ def _fixture_validator(name: str) -> Any:
 
 
 def _problems(errors: Iterable[Any]) -> list[SchemaProblem]:
-    problems = [SchemaProblem.from_error(e) for e in errors]
-    return sorted(problems, key=lambda p: (p.pointer, p.schema_path))
+    ordered = sorted(errors, key=lambda e: ([_order(p) for p in e.absolute_path], e.message))
+    return [SchemaProblem.from_error(e) for e in ordered]
+
+
+def _order(part: object) -> tuple[int, str]:
+    # array indexes sort numerically ("/emails/2" before "/emails/10"), keys alphabetically
+    return (0, f"{part:012d}") if isinstance(part, int) else (1, str(part))
 
 
 def _escape(part: object) -> str:
@@ -247,6 +252,8 @@ def _attribute_schema(attr: AttributeDef) -> dict[str, Any]:
         schema.update(_primary_at_most_once())
     if not is_required_in_response(attr):
         schema["type"] = [schema["type"], "null"]  # RFC 7643 §2.5: null means unassigned
+    elif attr.multi_valued:
+        schema["minItems"] = 1  # ... and so does an empty array
     if attr.description:
         schema["description"] = attr.description
     return schema
