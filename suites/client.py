@@ -22,6 +22,7 @@ SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "s
 SECRET_PARAMS = frozenset({"token", "access_token", "api_key", "apikey", "key", "secret", "password"})
 MAX_RETRIES_429 = 3
 MAX_RETRY_WAIT = 5.0
+MAX_RECORDED_BODY = 64 * 1024
 USER_AGENT = "scimcert/0.1 (+https://www.rfc-editor.org/info/rfc7644)"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -109,7 +110,7 @@ class Reply:
         """The parsed body, or None when it is empty or not JSON."""
         try:
             return json.loads(self.text) if self.text.strip() else None
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
 
     @property
@@ -183,10 +184,10 @@ class ScimClient:
             method=prepared.method or "GET",
             url=r.url(prepared.url or ""),
             request_headers=r.headers(prepared.headers),
-            request_body=r.text(body) if body is not None else None,
+            request_body=_cap(r.text(body)) if body is not None else None,
             status=response.status_code if response is not None else None,
             response_headers=r.headers(response.headers) if response is not None else (),
-            response_body=r.text(response.text) if response is not None else None,
+            response_body=_cap(r.text(response.text)) if response is not None else None,
             elapsed_ms=round(elapsed, 2),
             started=started,
             error=error,
@@ -209,6 +210,13 @@ class ScimClient:
 
     def delete(self, path: str, **kw: Any) -> Reply:
         return self.request("DELETE", path, **kw)
+
+
+def _cap(text: str) -> str:
+    """Bodies are kept whole up to MAX_RECORDED_BODY; beyond that (size probes) they are cut."""
+    if len(text) <= MAX_RECORDED_BODY:
+        return text
+    return text[:MAX_RECORDED_BODY] + f"… [{len(text) - MAX_RECORDED_BODY} more characters not recorded]"
 
 
 def _retry_after(reply: Reply) -> float | None:

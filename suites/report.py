@@ -108,8 +108,8 @@ def _pretty(body: str | None) -> str:
         return ""
     try:
         return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
-    except ValueError:
-        return body
+    except (ValueError, RecursionError):  # not JSON, or absurdly nested (a security probe)
+        return body if len(body) <= 20_000 else body[:20_000] + f"… ({len(body)} chars)"
 
 
 class HtmlHooks:
