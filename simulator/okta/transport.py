@@ -1,0 +1,145 @@
+"""The only I/O of the Okta simulator's engine: run a plan over HTTP with Okta's timeout and 429 policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import requests
+
+from simulator.okta.plan import Outcome, Plan, drive
+from simulator.okta.retry import REQUEST_TIMEOUT_S, Clock, RetryPolicy, SystemClock
+from simulator.okta.wire import ScimRequest, ScimResponse
+
+
+class HttpSession(Protocol):
+    """What the transport needs of `requests.Session` (tests pass a scripted fake)."""
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        data: bytes | None,
+        timeout: float,
+        allow_redirects: bool,
+        verify: bool,
+    ) -> requests.Response: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One HTTP attempt: the (redacted) request, its response, and any 429 wait before it."""
+
+    request: ScimRequest
+    response: ScimResponse
+    attempt: int  # 1, then 2… for retries of the same step after a 429
+    waited_s: float  # the sleep that preceded this attempt
+    elapsed_ms: float
+
+    @property
+    def request_line(self) -> str:
+        """'GET /scim/v2/Users?startIndex=1&count=2 -> 200'."""
+        outcome = (
+            str(self.response.status) if self.response.status else f"no response ({self.response.error})"
+        )
+        return f"{self.request.request_line} -> {outcome}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "request": self.request.to_json(),
+            "response": self.response.to_json(),
+            "attempt": self.attempt,
+            "waited_s": self.waited_s,
+            "elapsed_ms": round(self.elapsed_ms, 3),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A plan's outcome and every exchange made for it, in order."""
+
+    outcome: Outcome
+    exchanges: tuple[Exchange, ...]
+
+
+class Transport:
+    """Sends plan requests with `requests`; retries 429s per RetryPolicy on the injected clock."""
+
+    def __init__(
+        self,
+        session: HttpSession | None = None,
+        *,
+        timeout: float = REQUEST_TIMEOUT_S,
+        retry: RetryPolicy | None = None,
+        clock: Clock | None = None,
+        redact: bool = True,
+        verify: bool = True,
+        on_exchange: Callable[[Exchange], None] | None = None,
+    ) -> None:
+        self.session = session or _okta_session()
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.clock = clock or SystemClock()
+        self.redact = redact
+        self.verify = verify
+        self.on_exchange = on_exchange
+
+    def run(self, plan: Plan) -> Run:
+        """Drive the plan to its end; a failed request becomes part of the Outcome, not an exception."""
+        log: list[Exchange] = []
+        outcome = drive(plan, lambda request: self.send(request, log))
+        return Run(outcome, tuple(log))
+
+    def send(self, request: ScimRequest, log: list[Exchange] | None = None) -> ScimResponse:
+        """One step: send, and on 429 wait and resend until the policy gives up."""
+        attempt, waited = 1, 0.0
+        while True:
+            started = self.clock.monotonic()
+            response = self._once(request)
+            elapsed_ms = (self.clock.monotonic() - started) * 1000.0
+            shown = request.redacted() if self.redact else request
+            exchange = Exchange(shown, response, attempt, waited, elapsed_ms)
+            if log is not None:
+                log.append(exchange)
+            if self.on_exchange is not None:
+                self.on_exchange(exchange)
+            if response.status != 429:
+                return response
+            delay = self.retry.delay(attempt, response.header("Retry-After"))
+            if delay is None:
+                return response
+            self.clock.sleep(delay)
+            attempt, waited = attempt + 1, delay
+
+    def _once(self, request: ScimRequest) -> ScimResponse:
+        try:
+            raw = self.session.request(
+                request.method,
+                request.url,
+                headers=dict(request.headers),
+                data=request.body_bytes(),
+                timeout=self.timeout,
+                allow_redirects=False,
+                verify=self.verify,
+            )
+        except requests.Timeout:
+            return ScimResponse(0, error=f"Read timed out after {self.timeout:g} s")
+        except requests.RequestException as exc:
+            return ScimResponse(0, error=f"Connection failed: {type(exc).__name__}")
+        text = raw.content.decode(raw.encoding or "utf-8", errors="replace")
+        return ScimResponse.from_text(raw.status_code, text, tuple(raw.headers.items()))
+
+
+def _okta_session() -> requests.Session:
+    session = requests.Session()
+    session.headers.clear()  # only Okta's headers, not python-requests' defaults
+    session.headers["Connection"] = "Keep-Alive"  # §1.1 [D] S3
+    return session
+
+
+def execute(plan: Plan, transport: Transport | None = None) -> Run:
+    """Run one plan with a default Transport (real clock, 60 s timeout, Okta's 429 policy)."""
+    return (transport or Transport()).run(plan)

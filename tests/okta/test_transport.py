@@ -1,0 +1,212 @@
+"""The transport: Okta's 429 policy on a fake clock, and a full lifecycle against the reference provider."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import replace
+
+import pytest
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from simulator.okta import engine
+from simulator.okta.model import Actions, AppInstance, AppUser, Flavour, OktaGroup, OktaUser, PushSettings
+from simulator.okta.payloads import Member
+from simulator.okta.retry import (
+    DEFAULT_RETRY_AFTER_S,
+    REQUEST_TIMEOUT_S,
+    FakeClock,
+    RetryPolicy,
+    parse_retry_after,
+)
+from simulator.okta.transport import Transport
+from simulator.okta.wire import REDACTED, BearerAuth
+from tests.conftest import TOKEN, ProviderFactory
+from tests.okta.support import app, sample_user
+
+
+class FakeSession:
+    """Answers with scripted (status, headers, body) triples and records each call."""
+
+    def __init__(self, *script: tuple[int, dict[str, str], object]) -> None:
+        self.script = list(script)
+        self.calls: list[dict] = []
+
+    def request(self, method, url, **kw):
+        self.calls.append({"method": method, "url": url, **kw})
+        status, headers, body = self.script.pop(0) if len(self.script) > 1 else self.script[0]
+        raw = requests.Response()
+        raw.status_code = status
+        raw.headers = CaseInsensitiveDict(headers)
+        raw._content = b"" if body is None else json.dumps(body).encode()
+        raw.encoding = "utf-8"
+        return raw
+
+
+def deactivate_plan():
+    return engine.deactivate(app(), sample_user(), AppUser("00u1", scim_id="s-1"))
+
+
+def test_retry_policy_schedule():
+    policy = RetryPolicy()
+    assert [policy.delay(n, "5") for n in range(1, 10)] == [5 * 2**i for i in range(9)]
+    assert policy.delay(10, "5") is None
+    assert policy.delay(1, None) == DEFAULT_RETRY_AFTER_S == 300
+    assert policy.delay(3, "Wed, 21 Oct 2015 07:28:00 GMT") == 1200
+    assert [parse_retry_after(v) for v in ("7", " 7 ", "-1", "1.5", "", None)] == [
+        7,
+        7,
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert REQUEST_TIMEOUT_S == 60
+
+
+def test_429_with_integer_retry_after_then_success():
+    session = FakeSession(
+        (429, {"Retry-After": "3"}, None), (429, {"Retry-After": "3"}, None), (204, {}, None)
+    )
+    clock = FakeClock()
+    result = Transport(session, clock=clock).run(deactivate_plan())
+    assert result.outcome.ok
+    assert clock.sleeps == [3, 6]
+    assert [(e.attempt, e.waited_s, e.response.status) for e in result.exchanges] == [
+        (1, 0, 429),
+        (2, 3, 429),
+        (3, 6, 204),
+    ]
+    assert {e.request.step for e in result.exchanges} == {"deactivate.patch"}
+    assert session.calls[0]["timeout"] == 60
+
+
+def test_429_without_retry_after_gives_up_after_ten_attempts():
+    session = FakeSession((429, {}, {"detail": "slow down"}))
+    clock = FakeClock()
+    result = Transport(session, clock=clock).run(deactivate_plan())
+    assert len(session.calls) == 10
+    assert clock.sleeps == [300 * 2**i for i in range(9)]
+    assert not result.outcome.ok
+    assert result.outcome.error.endswith("Too Many Requests. Errors reported by remote server: slow down")
+
+
+def test_exchanges_are_redacted_and_wire_is_not():
+    session = FakeSession((200, {}, {"id": "s-1"}))
+    result = Transport(session, clock=FakeClock()).run(
+        engine.push_password(
+            app(actions=Actions(sync_password=True)), sample_user(), AppUser("u", scim_id="s-1"), "Secr3t"
+        )
+    )
+    sent = session.calls[0]
+    assert sent["headers"]["Authorization"] == "Bearer t0k3n" and b"Secr3t" in sent["data"]
+    shown = result.exchanges[0].request
+    assert shown.header("Authorization") == REDACTED and "Secr3t" not in json.dumps(shown.body)
+    assert result.exchanges[0].request_line == "PATCH /scim/v2/Users/s-1 -> 200"
+
+
+def test_connection_failure_becomes_outcome():
+    class Refusing:
+        def request(self, *a, **kw):
+            raise requests.ConnectionError("refused")
+
+    result = Transport(Refusing(), clock=FakeClock()).run(deactivate_plan())
+    assert not result.outcome.ok and "Connection failed: ConnectionError" in result.outcome.error
+    assert result.exchanges[0].response.status == 0
+
+
+# ---- against the reference provider on loopback ----------------------------------------------
+
+
+@pytest.fixture
+def target(make_provider: ProviderFactory):
+    scim = make_provider()
+    inst = AppInstance("0oa" + "x" * 17, scim.base, BearerAuth(TOKEN), push=PushSettings(batch_size=100))
+    return scim, inst, Transport(clock=FakeClock())
+
+
+def person(n: int) -> OktaUser:
+    return OktaUser(
+        f"00u{n:017d}",
+        {
+            "login": f"p{n}@okta.local",
+            "firstName": f"P{n}",
+            "lastName": "Person",
+            "email": f"p{n}@okta.local",
+        },
+    )
+
+
+def test_lifecycle_against_reference_provider(target):
+    scim, inst, transport = target
+    rng = random.Random(7)
+    ann = person(1)
+    first = transport.run(engine.assign_user(inst, ann, None, rng=rng))
+    assert first.outcome.ok, first.outcome.error
+    au = AppUser(ann.id, scim_id=first.outcome.scim_id)
+    stored = scim.get(f"/Users/{au.scim_id}").json()
+    assert (
+        stored["userName"] == "p1@okta.local" and stored["externalId"] == ann.id and stored["active"] is True
+    )
+
+    renamed = OktaUser(ann.id, {**ann.profile, "firstName": "Anne"})
+    assert transport.run(engine.update_profile(inst, renamed, au)).outcome.ok
+    assert scim.get(f"/Users/{au.scim_id}").json()["name"]["givenName"] == "Anne"
+
+    assert transport.run(engine.deactivate(inst, renamed, au)).outcome.ok
+    assert scim.get(f"/Users/{au.scim_id}").json()["active"] is False
+    assert transport.run(engine.reactivate(inst, renamed, au)).outcome.ok
+    assert scim.get(f"/Users/{au.scim_id}").json()["active"] is True
+
+    again = transport.run(engine.assign_user(inst, renamed, None, rng=rng))
+    assert again.outcome.linked and again.outcome.scim_id == au.scim_id
+
+    others = [
+        transport.run(engine.assign_user(inst, person(n), None, rng=rng)).outcome.scim_id for n in (2, 3)
+    ]
+    roster = [Member(au.scim_id, "p1@okta.local"), Member(others[0], "p2@okta.local")]
+    pushed = transport.run(engine.push_group(inst, OktaGroup("00g1", "Team Blue"), roster))
+    assert pushed.outcome.ok, pushed.outcome.error
+    gid = pushed.outcome.scim_id
+    assert member_ids(scim, gid) == {au.scim_id, others[0]}
+
+    changed = engine.update_members(
+        inst, gid, [Member(others[1], "p3@okta.local")], [others[0]], name="Team Blue"
+    )
+    assert transport.run(changed).outcome.ok
+    assert member_ids(scim, gid) == {au.scim_id, others[1]}
+
+    assert transport.run(engine.rename_group(inst, gid, "Team Green")).outcome.ok
+    assert scim.get(f"/Groups/{gid}").json()["displayName"] == "Team Green"
+
+    assert transport.run(engine.push_now(inst, gid, [])).outcome.ok
+    assert member_ids(scim, gid) == set()
+
+    assert transport.run(engine.unlink_group(inst, gid, delete=True)).outcome.ok
+    assert scim.get(f"/Groups/{gid}").status_code == 404
+
+
+def test_aiw_lifecycle_and_import_against_reference_provider(target):
+    scim, inst, transport = target
+    aiw = replace(inst, flavour=Flavour.AIW)
+    ids = [transport.run(engine.assign_user(aiw, person(n), None)).outcome.scim_id for n in range(1, 4)]
+    au = AppUser(person(1).id, scim_id=ids[0])
+    assert transport.run(engine.deactivate(aiw, person(1), au)).outcome.ok
+    assert scim.get(f"/Users/{ids[0]}").json()["active"] is False
+
+    pushed = transport.run(
+        engine.push_group(aiw, OktaGroup("00g2", "Red"), [Member(ids[1], "p2@okta.local")])
+    )
+    gid = pushed.outcome.scim_id
+    assert [e.request.method for e in pushed.exchanges] == ["GET", "POST", "GET", "PUT"]
+    assert transport.run(engine.update_members(aiw, gid, [Member(ids[2], "p3")], [ids[1]])).outcome.ok
+    assert member_ids(scim, gid) == {ids[2]}
+
+    imported = transport.run(engine.import_users(aiw))
+    assert imported.outcome.summary.scanned == 2 and imported.outcome.summary.skipped_inactive == 1
+    assert transport.run(engine.test_connection(aiw)).outcome.ok
+
+
+def member_ids(scim, gid: str) -> set[str]:
+    return {m["value"] for m in scim.get(f"/Groups/{gid}").json().get("members") or []}
