@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -120,6 +124,24 @@ class Reply:
 
 
 Recorder = Callable[[Exchange], None]
+CreatedHook = Callable[[str, str, str], None]  # (kind, id, name)
+CREATE_PATH = re.compile(r"/(Users|Groups)/?$")
+
+
+@contextmanager
+def deferred_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C until the block ends, so a created resource always reaches the ledger."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            raise KeyboardInterrupt
 
 
 @dataclass
@@ -128,6 +150,7 @@ class ScimClient:
 
     config: RunConfig
     recorder: Recorder
+    on_created: CreatedHook | None = None
     session: requests.Session = field(default_factory=requests.Session)
     sleep: Callable[[float], None] = time.sleep
 
@@ -152,13 +175,31 @@ class ScimClient:
             all_headers["Content-Type"] = f"{urns.SCIM_MEDIA_TYPE}; charset=utf-8"
         all_headers.update(headers or {})
         url = path if path.startswith(("http://", "https://")) else self.base + path
+        creates = method == "POST" and CREATE_PATH.search(urlsplit(url).path)
+        if not creates:
+            return self._send_retrying(method, url, data, params, all_headers, step)
+        with deferred_interrupt():
+            reply = self._send_retrying(method, url, data, params, all_headers, step)
+            self._report_created(creates.group(1)[:-1], reply)
+        return reply
+
+    def _send_retrying(self, method: str, url: str, data: str | bytes | None,
+                       params: Mapping[str, Any] | None, headers: dict[str, str],
+                       step: str | None) -> Reply:
         for attempt in range(MAX_RETRIES_429 + 1):
-            reply = self._send(method, url, data, params, all_headers, step)
+            reply = self._send(method, url, data, params, headers, step)
             wait = _retry_after(reply) if reply.status == 429 and attempt < MAX_RETRIES_429 else None
             if wait is None:
                 return reply
             self.sleep(wait)
         return reply
+
+    def _report_created(self, kind: str, reply: Reply) -> None:
+        rid = reply.body.get("id")
+        if self.on_created is None or reply.status not in (200, 201) or not isinstance(rid, str) or not rid:
+            return
+        name = reply.body.get("userName") or reply.body.get("displayName") or ""
+        self.on_created(kind, rid, str(name))
 
     def _send(self, method: str, url: str, data: str | bytes | None, params: Mapping[str, Any] | None,
               headers: dict[str, str], step: str | None) -> Reply:

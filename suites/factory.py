@@ -59,20 +59,11 @@ class Factory:
         return body
 
     def post_user(self, body: dict[str, Any], **kw: Any) -> Reply:
-        """POST /Users; whatever is created goes into the ledger before anything else happens."""
-        reply = self.client.post("/Users", body, **kw)
-        self._remember("User", reply, str(body.get("userName")))
-        return reply
+        """POST /Users; the client puts whatever is created into the ledger before returning."""
+        return self.client.post("/Users", body, **kw)
 
     def post_group(self, body: dict[str, Any], **kw: Any) -> Reply:
-        reply = self.client.post("/Groups", body, **kw)
-        self._remember("Group", reply, str(body.get("displayName")))
-        return reply
-
-    def _remember(self, kind: str, reply: Reply, name: str) -> None:
-        rid = reply.body.get("id") if reply.status in (200, 201) else None
-        if isinstance(rid, str) and rid and not self.ledger.owns(kind, rid):
-            self.ledger.add(kind, rid, name)
+        return self.client.post("/Groups", body, **kw)
 
     def user(self, **overrides: Any) -> dict[str, Any]:
         """A created user (precondition of many checks); fails clearly when creation fails."""

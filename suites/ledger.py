@@ -32,6 +32,11 @@ class Ledger:
                                  "created": datetime.now(UTC).isoformat(timespec="seconds")})
             self._write()
 
+    def add_once(self, kind: str, rid: str, name: str) -> None:
+        """add(), unless the resource is listed already."""
+        if not self.owns(kind, rid):
+            self.add(kind, rid, name)
+
     def mark_deleted(self, kind: str, rid: str) -> None:
         with self._lock:
             for entry in self.entries:

@@ -131,8 +131,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         pytest.exit(f"scimcert: {problem}", returncode=2)
 
 
-def _client(state: RunState) -> ScimClient:
-    return ScimClient(state.config, state.record)
+def _client(state: RunState, ledger: Ledger | None = None) -> ScimClient:
+    return ScimClient(state.config, state.record, ledger.add_once if ledger is not None else None)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -197,10 +197,10 @@ def scim_config(pytestconfig: pytest.Config) -> RunConfig:
 
 
 @pytest.fixture(scope="session")
-def client(pytestconfig: pytest.Config) -> ScimClient:
-    """The recording client for the target under test."""
+def client(pytestconfig: pytest.Config, ledger: Ledger) -> ScimClient:
+    """The recording client for the target under test; whatever it creates enters the ledger."""
     try:
-        return _client(state_of(pytestconfig))
+        return _client(state_of(pytestconfig), ledger)
     except HarnessError as exc:
         pytest.exit(f"scimcert: {exc}", returncode=2)
 
