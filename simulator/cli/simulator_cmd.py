@@ -1,0 +1,55 @@
+"""`scimcert simulator`: the Okta simulator's admin API on a real threaded HTTP server."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+
+from simulator.okta.api import SimulatorConfig, create_app
+from simulator.provider.server import build_server
+
+
+def default_db() -> str:
+    """A file in the user's data dir ($XDG_DATA_HOME or ~/.local/share)/scimcert/simulator.db."""
+    root = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    folder = root / "scimcert"
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / "simulator.db")
+
+
+@click.command("simulator")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option(
+    "--port", default=7070, show_default=True, type=click.IntRange(0, 65535),
+    help="Port to bind (0 picks a free one).",
+)  # fmt: skip
+@click.option(
+    "--db", "db", default=None, help="SQLite file of the org [default: user data dir]; ':memory:' for none."
+)
+@click.option(
+    "--admin-token", envvar="SCIMCERT_ADMIN_TOKEN",
+    help="API token clients send as 'SSWS <token>' [env SCIMCERT_ADMIN_TOKEN; default: random, printed].",
+)  # fmt: skip
+def simulator_cmd(host: str, port: int, db: str | None, admin_token: str | None) -> None:
+    """Serve the Okta simulator's admin API (Okta's /api/v1 subset) until Ctrl-C."""
+    token = admin_token or secrets.token_urlsafe(30)
+    path = db or default_db()
+    try:
+        server = build_server(create_app(SimulatorConfig(token, path)), host, port, quiet=False)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    click.echo(f"Okta simulator admin API at http://{host}:{server.server_port}/api/v1")
+    click.echo(f"Org database: {path}")
+    click.echo(f"API token (Authorization: SSWS <token>): {token}")
+    click.echo("Press Ctrl-C to stop.")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("\nstopped", err=True)
+    finally:
+        server.server_close()

@@ -1,0 +1,163 @@
+"""/api/v1/apps: install, connection, features, user and group assignment (okta-admin-api.md §4–§8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from simulator.okta.api_http import body_object, flag, no_content, org, reply
+from simulator.okta.api_render import (
+    app_json,
+    app_user_json,
+    connection_json,
+    feature_json,
+    link,
+    with_provisioning,
+)
+from simulator.okta.service import invalid, not_found
+from simulator.okta.store import now
+
+bp = Blueprint("okta_apps", __name__)
+
+
+@bp.post("/apps")
+def install() -> Response:
+    body = body_object()
+    name, label = body.get("name"), body.get("label")
+    mode = str(body.get("signOnMode") or "SAML_2_0")
+    app = org().apps.install(
+        str(name) if name else None, str(label) if label else None, mode, flag("activate", True)
+    )
+    return reply(app_json(app))
+
+
+@bp.get("/apps")
+def list_apps() -> Response:
+    apps, q = org().svc.store.apps(), request.args.get("q")
+    if q:
+        apps = [a for a in apps if a.name.startswith(q) or a.instance.label.lower().startswith(q.lower())]
+    return reply([app_json(a) for a in apps])
+
+
+@bp.get("/apps/<app_id>")
+def get_app(app_id: str) -> Response:
+    return reply(app_json(org().svc.app(app_id)))
+
+
+@bp.get("/apps/<app_id>/connections/default")
+def get_connection(app_id: str) -> Response:
+    return reply(connection_json(org().svc.app(app_id)))
+
+
+@bp.post("/apps/<app_id>/connections/default")
+def set_connection(app_id: str) -> Response:
+    app, happened = org().apps.set_connection(app_id, body_object(), flag("activate", False))
+    return reply(with_provisioning(connection_json(app), happened))
+
+
+@bp.post("/apps/<app_id>/connections/default/lifecycle/<op>")
+def connection_lifecycle(app_id: str, op: str) -> Response:
+    if op not in ("activate", "deactivate"):
+        raise not_found(op, "Operation")
+    _, happened = org().apps.set_connection_status(app_id, op == "activate")
+    return no_content(happened)
+
+
+@bp.post("/apps/<app_id>/connections/default/test")
+def test_connector(app_id: str) -> Response:
+    """'Test Connector Configuration' (scimcert endpoint: Okta has no public API for it)."""
+    happened = org().apps.test_connector(app_id)
+    outcome = happened.runs[-1].outcome
+    body = {"status": outcome.status, "errorSummary": outcome.error}
+    return reply(with_provisioning(body, happened))
+
+
+@bp.get("/apps/<app_id>/features")
+def list_features(app_id: str) -> Response:
+    app = org().svc.app(app_id)
+    if app.connection != "ENABLED":
+        raise invalid("feature", "Provisioning is not enabled for the app instance.")
+    return reply([feature_json(app)])
+
+
+@bp.get("/apps/<app_id>/features/<name>")
+def get_feature(app_id: str, name: str) -> Response:
+    if name != "USER_PROVISIONING":
+        raise not_found(name, "Feature")
+    return reply(feature_json(org().svc.app(app_id)))
+
+
+@bp.put("/apps/<app_id>/features/<name>")
+def put_feature(app_id: str, name: str) -> Response:
+    if name != "USER_PROVISIONING":
+        raise not_found(name, "Feature")
+    body = body_object()
+    caps = body.get("capabilities", body)  # the spec sends the capabilities object itself
+    return reply(feature_json(org().apps.set_features(app_id, caps)))
+
+
+def _login(user_id: str) -> str:
+    return str(org().svc.user(user_id).profile.get("login", ""))
+
+
+@bp.post("/apps/<app_id>/users")
+def assign_user(app_id: str) -> Response:
+    body = body_object()
+    user_id = body.get("id")
+    if not isinstance(user_id, str) or not user_id:
+        raise invalid("id", "id: The field cannot be left blank")
+    creds = body.get("credentials") if isinstance(body.get("credentials"), dict) else {}
+    name = creds.get("userName") if isinstance(creds, dict) else None
+    profile = body.get("profile") if isinstance(body.get("profile"), dict) else {}
+    svc = org().svc
+    rec, happened = svc.assign(app_id, svc.user(user_id).id, name=name, profile=profile)
+    return reply(with_provisioning(app_user_json(rec, _login(rec.user_id)), happened))
+
+
+@bp.get("/apps/<app_id>/users")
+def list_app_users(app_id: str) -> Response:
+    svc = org().svc
+    svc.app(app_id)
+    recs = [r for r in svc.store.app_users(app_id=app_id) if r.status != "DEPROVISIONED"]
+    return reply([app_user_json(r, _login(r.user_id)) for r in recs])
+
+
+@bp.get("/apps/<app_id>/users/<user_id>")
+def get_app_user(app_id: str, user_id: str) -> Response:
+    rec = org().svc.store.app_user(app_id, user_id)
+    if rec is None or rec.status == "DEPROVISIONED":
+        raise not_found(user_id, "AppUser")
+    return reply(app_user_json(rec, _login(user_id)))
+
+
+@bp.delete("/apps/<app_id>/users/<user_id>")
+def unassign_user(app_id: str, user_id: str) -> Response:
+    return no_content(org().svc.unassign(app_id, user_id))
+
+
+def _app_group_json(app_id: str, group_id: str, priority: int) -> dict[str, Any]:
+    return {"id": group_id, "priority": priority, "lastUpdated": now(), "profile": {},
+            "_links": {"app": link(f"/apps/{app_id}"), "group": link(f"/groups/{group_id}")}}  # fmt: skip
+
+
+@bp.put("/apps/<app_id>/groups/<group_id>")
+def assign_group(app_id: str, group_id: str) -> Response:
+    body = body_object()
+    priority = body.get("priority", 0)
+    if not isinstance(priority, int):
+        raise invalid("priority", "priority: must be an integer")
+    happened = org().groups.assign_group(app_id, group_id, priority)
+    return reply(with_provisioning(_app_group_json(app_id, group_id, priority), happened))
+
+
+@bp.get("/apps/<app_id>/groups")
+def list_app_groups(app_id: str) -> Response:
+    svc = org().svc
+    svc.app(app_id)
+    return reply([_app_group_json(app_id, g, 0) for g in svc.store.app_group_ids(app_id)])
+
+
+@bp.delete("/apps/<app_id>/groups/<group_id>")
+def unassign_group(app_id: str, group_id: str) -> Response:
+    return no_content(org().groups.unassign_group(app_id, group_id))

@@ -1,0 +1,226 @@
+"""App actions: install, provisioning connection, To App features, app user schema, import."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any, Final
+
+from simulator.okta import engine
+from simulator.okta.mapping import ExpressionError, compile_expression
+from simulator.okta.model import (
+    APP_PREFIX,
+    DEFAULT_ATTRIBUTES,
+    Actions,
+    AppAttribute,
+    AppInstance,
+    AttributeMapping,
+    Flavour,
+    new_id,
+)
+from simulator.okta.service import Happened, OrgError, OrgService, invalid
+from simulator.okta.store import AppRec, now
+from simulator.okta.wire import Auth, BasicAuth, BearerAuth, HeaderAuth
+
+# okta-admin-api.md §4.1: catalog key -> (label, auth kind)
+CATALOG: Final = {
+    "scim2testapp": ("SCIM 2.0 Test App (OAuth Bearer Token)", "bearer"),
+    "scim2testapp_basic": ("SCIM 2.0 Test App (Basic Auth)", "basic"),
+    "scim2headerauth": ("SCIM 2.0 Test App (Header Auth)", "header"),
+}
+SIGN_ON_MODES: Final = ("SAML_2_0", "AUTO_LOGIN", "BROWSER_PLUGIN")
+BASE_NAMES: Final = frozenset(a.name for a in DEFAULT_ATTRIBUTES)
+# Capability path in the USER_PROVISIONING feature -> Actions field (okta-admin-api.md §6)
+CAPABILITIES: Final = (
+    (("create", "lifecycleCreate"), "create_users"),
+    (("update", "profile"), "update_attributes"),
+    (("update", "lifecycleDeactivate"), "deactivate_users"),
+    (("update", "password"), "sync_password"),
+)
+_OFF: Final = Actions(create_users=False, update_attributes=False, deactivate_users=False)
+
+
+class AppActions:
+    """Actions on app instances; SCIM traffic only from the connection test and import."""
+
+    def __init__(self, svc: OrgService) -> None:
+        self.svc = svc
+        self.store = svc.store
+
+    def install(self, name: str | None, label: str | None, sign_on_mode: str, activate: bool) -> AppRec:
+        """POST /apps: a catalog SCIM test app (OIN flavour), or a custom app without `name` (AIW)."""
+        if sign_on_mode not in SIGN_ON_MODES:
+            raise invalid("signOnMode", f"signOnMode: must be one of {', '.join(SIGN_ON_MODES)}")
+        if name:
+            if name not in CATALOG:
+                raise invalid("name", f"name: No application found with name {name}")
+            default_label, kind = CATALOG[name]
+            flavour = Flavour.OIN
+        else:
+            if not label:
+                raise invalid("label", "label: The field cannot be left blank")
+            slug = re.sub(r"[^a-z0-9]+", "", label.lower())[:40] or "app"
+            name, default_label, kind, flavour = f"{slug}_1", label, "bearer", Flavour.AIW
+        auths: dict[str, Auth] = {
+            "bearer": BearerAuth(""),
+            "basic": BasicAuth("", ""),
+            "header": HeaderAuth(""),
+        }
+        auth = auths[kind]
+        inst = AppInstance(
+            new_id(APP_PREFIX, self.svc.rng), "", auth, label=label or default_label, flavour=flavour,
+            actions=_OFF,
+        )  # fmt: skip
+        stamp = now()
+        rec = AppRec(name, "ACTIVE" if activate else "INACTIVE", sign_on_mode, "DISABLED", inst, stamp, stamp)
+        self.store.put_app(rec)
+        return rec
+
+    def _save(self, app: AppRec, **changes: Any) -> AppRec:
+        app = replace(app, updated=now(), **changes)
+        self.store.put_app(app)
+        return app
+
+    def set_connection(self, app_id: str, body: Mapping[str, Any], activate: bool) -> tuple[AppRec, Happened]:
+        """POST …/connections/default: base URL + token; activation runs the connection test (§2)."""
+        happened = Happened()
+        with self.store.transaction():
+            app = self.svc.app(app_id)
+            auth = _auth_from_profile(app.instance.auth, body.get("profile"))
+            base = body.get("baseUrl") or app.instance.base_url
+            if not isinstance(base, str) or not re.match(r"^https?://[^/\s]+", base):
+                raise invalid("baseUrl", "baseUrl: must be an http(s) URL")
+            app = self._save(app, instance=replace(app.instance, base_url=base.rstrip("/"), auth=auth))
+            if activate:
+                app = self._activate(app, happened)
+        _refuse_failed_test(happened)  # after the commit: the settings and the log are kept
+        return app, happened
+
+    def set_connection_status(self, app_id: str, enabled: bool) -> tuple[AppRec, Happened]:
+        happened = Happened()
+        with self.store.transaction():
+            app = self.svc.app(app_id)
+            if not enabled:
+                return self._save(app, connection="DISABLED"), happened
+            if not app.instance.base_url:
+                raise invalid("baseUrl", "baseUrl: set the connection before activating it")
+            app = self._activate(app, happened)
+        _refuse_failed_test(happened)
+        return app, happened
+
+    def _activate(self, app: AppRec, happened: Happened) -> AppRec:
+        """Run 'Test API Credentials'; refuse activation with Okta's message when it fails [I]."""
+        outcome = self.svc.execute(app, engine.test_connection(app.instance), app.id, happened).outcome
+        return self._save(app, connection="ENABLED") if outcome.ok else app
+
+    def test_connector(self, app_id: str) -> Happened:
+        """'Test Connector Configuration' (no Okta API; scimcert endpoint): the §2 requests."""
+        happened = Happened()
+        with self.store.transaction():
+            app = self.svc.app(app_id)
+            if not app.instance.base_url:
+                raise invalid("baseUrl", "baseUrl: set the connection first")
+            self.svc.execute(app, engine.test_connection(app.instance), app.id, happened)
+        return happened
+
+    def set_features(self, app_id: str, capabilities: Mapping[str, Any]) -> AppRec:
+        """PUT …/features/USER_PROVISIONING: the To App switches, partial update."""
+        with self.store.transaction():
+            app = self.svc.app(app_id)
+            if app.connection != "ENABLED":
+                raise invalid("feature", "Provisioning is not enabled for the app instance.")
+            actions = app.instance.actions
+            for (group, key), attr in CAPABILITIES:
+                section = capabilities.get(group)
+                entry = section.get(key) if isinstance(section, Mapping) else None
+                status = entry.get("status") if isinstance(entry, Mapping) else None
+                if status is None:
+                    continue
+                if status not in ("ENABLED", "DISABLED"):
+                    raise invalid(f"{group}.{key}.status", "status: must be ENABLED or DISABLED")
+                actions = replace(actions, **{attr: status == "ENABLED"})
+            return self._save(app, instance=replace(app.instance, actions=actions))
+
+    def update_schema(self, app_id: str, properties: Mapping[str, Any]) -> AppRec:
+        """POST /meta/schemas/apps/{id}/default: add, change or (null) remove custom attributes (§9)."""
+        with self.store.transaction():
+            app = self.svc.app(app_id)
+            attrs = {a.name: a for a in app.instance.attributes}
+            for name, prop in properties.items():
+                if name in BASE_NAMES:
+                    raise invalid(name, f"{name}: base attributes can only change nullability")
+                if prop is None:
+                    attrs.pop(name, None)
+                    continue
+                if not isinstance(prop, Mapping) or not prop.get("title"):
+                    raise invalid(name, f"{name}.title: The field cannot be left blank")
+                ns = prop.get("externalNamespace")
+                attrs[name] = AppAttribute(
+                    name,
+                    str(prop.get("externalName") or name),
+                    str(ns) if ns else None,
+                    str(prop.get("type", "string")),
+                )
+            return self._save(app, instance=replace(app.instance, attributes=tuple(attrs.values())))
+
+    def set_mapping(self, app_id: str, properties: Mapping[str, Any]) -> AppRec:
+        """POST /mappings/{id}: Okta user → app user expressions; null expression removes."""
+        with self.store.transaction():
+            app = self.svc.app(app_id)
+            table = dict(app.instance.mappings)
+            for name, prop in properties.items():
+                expression = prop.get("expression") if isinstance(prop, Mapping) else None
+                if expression is None:
+                    table.pop(name, None)
+                    continue
+                try:
+                    compile_expression(str(expression))
+                except ExpressionError as exc:
+                    raise invalid(f"{name}.expression", str(exc)) from exc
+                push = isinstance(prop, Mapping) and prop.get("pushStatus", "PUSH") == "PUSH"
+                table[name] = AttributeMapping(str(expression), push)
+            return self._save(app, instance=replace(app.instance, mappings=table))
+
+    def import_now(self, app_id: str, kind: str) -> Happened:
+        """'Import Now' (scimcert endpoint): page through /Users or /Groups (§3)."""
+        happened = Happened()
+        with self.store.transaction():
+            app = self.svc.app(app_id)
+            if not self.svc.provisioning(app):
+                raise invalid("connection", "Provisioning is not enabled for the app instance.")
+            plan = (
+                engine.import_users(app.instance) if kind == "users" else engine.import_groups(app.instance)
+            )
+            self.svc.execute(app, plan, app.id, happened)
+        return happened
+
+
+def _refuse_failed_test(happened: Happened) -> None:
+    outcome = happened.runs[-1].outcome if happened.runs else None
+    if outcome is not None and not outcome.ok:
+        raise invalid("connection", outcome.error or "Connection test failed")
+
+
+def _auth_from_profile(current: Auth, profile: Any) -> Auth:
+    """`{"authScheme": "TOKEN", "token": …}` (okta-admin-api.md §5); BASIC is scimcert's extension."""
+    if not isinstance(profile, Mapping):
+        raise invalid("profile", "profile: The field cannot be left blank")
+    scheme = profile.get("authScheme")
+    if scheme == "TOKEN":
+        token = profile.get("token")
+        if not isinstance(token, str) or not token:
+            raise invalid("profile.token", "token: The field cannot be left blank")
+        return (
+            HeaderAuth(token, current.name, current.template)
+            if isinstance(current, HeaderAuth)
+            else BearerAuth(token)
+        )
+    if scheme == "BASIC":
+        user, password = profile.get("username"), profile.get("password")
+        if not isinstance(user, str) or not isinstance(password, str) or not user:
+            raise invalid("profile.username", "username and password are required for BASIC")
+        return BasicAuth(user, password)
+    raise OrgError(
+        400, "E0000001", "Api validation failed: authScheme", ("authScheme: must be TOKEN or BASIC",)
+    )
