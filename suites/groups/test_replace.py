@@ -1,0 +1,73 @@
+"""PUT /Groups/{id} (RFC 7644 §3.5.1)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from simulator.scim import urns
+from suites.client import ScimClient
+from suites.expect import expect, expect_equal, expect_status
+from suites.factory import Factory
+from suites.groups.helpers import attribute, group_path, member_values, read_members, unassigned
+from suites.target import Target
+
+
+def okta_put_body(group: dict[str, Any], users: list[dict[str, Any]]) -> dict[str, Any]:
+    """The body of Okta's AIW group push: id echoed, members as {value, display}, no type."""
+    return {"schemas": [urns.CORE_GROUP], "id": group["id"], "displayName": group["displayName"],
+            "members": [{"value": u["id"], "display": u["userName"]} for u in users]}
+
+
+@pytest.mark.check("GRP-REPLACE-001", level="MUST", refs=["RFC7644 §3.5.1"], okta=True,
+                   caught_by=["members-require-type", "put-rejects-readonly-echo"])
+def test_put_replaces_the_member_list(factory: Factory, client: ScimClient, target: Target) -> None:
+    """PUT with members replaces the member list: the old member goes, the new one stays.
+
+    RFC 7644 §3.5.1: "readWrite, writeOnly  Any values provided SHALL replace the existing
+    attribute values." Okta's AIW apps push group membership this way, echoing the group's id.
+    """
+    old, new = factory.user(), factory.user()
+    group = factory.group([old["id"]])
+    reply = client.put(group_path(group["id"]), okta_put_body(group, [new]))
+    expect_status(reply, 200)
+    stored = expect_status(read_members(client, target, group["id"]), 200)
+    expect_equal(member_values(stored.body), [new["id"]], "the members' values after PUT", stored)
+
+
+@pytest.mark.check("GRP-REPLACE-002", level="MUST", refs=["RFC7644 §3.5.1"], okta=True,
+                   caught_by=["members-require-type", "put-rejects-readonly-echo", "put-keeps-omitted"])
+def test_put_with_empty_members_empties_the_group(factory: Factory, client: ScimClient,
+                                                  target: Target) -> None:
+    """PUT with "members": [] removes every member.
+
+    RFC 7644 §3.5.1: "Clients that want to override a server's defaults MAY specify "null" for
+    a single-valued attribute, or an empty array "[]" for a multi-valued attribute, to clear
+    all values." Okta's AIW apps PUT an emptied group with "members": [].
+    """
+    group = factory.group([factory.user()["id"]])
+    reply = client.put(group_path(group["id"]), okta_put_body(group, []))
+    expect_status(reply, 200)
+    stored = expect_status(read_members(client, target, group["id"]), 200)
+    expect_equal(member_values(stored.body), [], "the members' values after PUT", stored)
+
+
+@pytest.mark.check("GRP-REPLACE-003", level="SHOULD", refs=["RFC7644 §3.5.1"],
+                   caught_by=["members-require-type", "put-keeps-omitted"])
+def test_put_clears_omitted_attributes(factory: Factory, client: ScimClient) -> None:
+    """PUT without members and externalId leaves the group with neither.
+
+    RFC 7644 §3.5.1: "HTTP PUT is used to replace a resource's attributes." and "Attributes
+    whose mutability is "readWrite" that are omitted from the request body MAY be assumed to be
+    not asserted by the client.  The service provider MAY assume that any existing values are
+    to be cleared, or the service provider MAY assign a default value". Keeping the old values
+    is neither choice, but no sentence forbids it in so many words: SHOULD.
+    """
+    group = factory.group([factory.user()["id"]], externalId=str(uuid.uuid4()))
+    body = {"schemas": [urns.CORE_GROUP], "displayName": group["displayName"]}
+    expect_status(client.put(group_path(group["id"]), body), 200)
+    reply = expect_status(client.get(group_path(group["id"])), 200)
+    kept = {k: attribute(reply.body, k) for k in ("members", "externalId") if not unassigned(reply.body, k)}
+    expect(not kept, "members and externalId cleared (absent, null or [])", f"kept {kept}", reply)

@@ -1,0 +1,193 @@
+"""Requests without valid credentials are refused (RFC 7644 §2, §3.12; RFC 9110 §15.5.2)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from simulator.scim import urns
+from suites.client import Reply, ScimClient
+from suites.config import RunConfig
+from suites.expect import expect, expect_equal, expect_object, expect_schema, expect_status, ids_of
+from suites.factory import Factory
+from suites.ledger import Ledger
+from suites.security.probes import (
+    NON_TOKEN,
+    NONE,
+    expect_refused,
+    listed_in,
+    literal,
+    malformed,
+    require_auth,
+    resource_paths,
+    send,
+    wrong,
+)
+from suites.target import Target
+
+AUTH_REFS = ["RFC7644 §2", "RFC7644 §3.12", "RFC9110 §15.5.2"]
+
+
+def expect_status_member(body: dict[str, Any], reply: Reply) -> None:
+    """The Error's status is the string "401" (a number is shown as one, to tell them apart)."""
+    __tracebackhide__ = True
+    status = body.get("status")
+    expect(status == "401", 'status "401" (a JSON string)', f"status {json.dumps(status)}", reply)
+
+
+@pytest.mark.check("SEC-AUTH-001", level="MUST", refs=AUTH_REFS, readonly=True,
+                   caught_by=["auth-not-enforced"])
+def test_no_credentials_get_401(client: ScimClient, target: Target, scim_config: RunConfig) -> None:
+    """Every resource endpoint answers 401 to a request without credentials.
+
+    RFC 7644 §3.12: 401 (Unauthorized) "Authorization failure. The authorization header is
+    invalid or missing." RFC 7644 §2 leaves authentication to the standard HTTP schemes; a
+    target given credentials for this run has said it needs them.
+    """
+    require_auth(scim_config.auth)
+    for path in resource_paths(client, target):
+        expect_refused(send(client, "GET", path, NONE), NONE)
+
+
+@pytest.mark.check("SEC-AUTH-002", level="MUST", refs=[*AUTH_REFS, "RFC6750 §3.1"], readonly=True,
+                   caught_by=["auth-not-enforced"])
+def test_wrong_credentials_get_401(client: ScimClient, target: Target, scim_config: RunConfig) -> None:
+    """Wrong credentials, and the right ones with junk appended, get 401 on every resource endpoint.
+
+    RFC 7644 §3.12: 401 "Authorization failure. The authorization header is invalid or missing."
+    RFC 6750 §3.1 invalid_token: "The resource server SHOULD respond with the HTTP 401
+    (Unauthorized) status code." A token accepted with junk appended is compared by prefix.
+    """
+    require_auth(scim_config.auth)
+    paths = resource_paths(client, target)
+    for creds in wrong(scim_config.auth):
+        for path in paths:
+            expect_refused(send(client, "GET", path, creds), creds)
+
+
+@pytest.mark.check("SEC-AUTH-003", level="MUST", refs=[*AUTH_REFS, "RFC6750 §3.1"], readonly=True,
+                   caught_by=["auth-not-enforced"])
+def test_malformed_authorization_is_refused(client: ScimClient, target: Target,
+                                            scim_config: RunConfig) -> None:
+    """A malformed Authorization header ('Bearer' alone, 'Basic garbage', 'non-token') is refused.
+
+    RFC 7644 §3.12: 401 "The authorization header is invalid or missing." RFC 6750 §3.1 allows
+    400 for a malformed request (invalid_request: "The resource server SHOULD respond with the
+    HTTP 400 (Bad Request) status code"), so 400 passes too; anything served does not.
+    """
+    require_auth(scim_config.auth)
+    paths = resource_paths(client, target)
+    for creds in malformed(scim_config.auth):
+        for path in paths:
+            expect_refused(send(client, "GET", path, creds), creds, 401, 400)
+
+
+def _named(resources: list[dict[str, Any]], user_name: str) -> list[str]:
+    """Ids of the listed users that carry user_name: a filter the target ignores lists others too."""
+    return ids_of(r for r in resources if str(r.get("userName", "")).casefold() == user_name.casefold())
+
+
+@pytest.mark.check("SEC-AUTH-004", level="MUST", refs=AUTH_REFS, caught_by=["auth-not-enforced"])
+def test_unauthenticated_create_creates_nothing(client: ScimClient, factory: Factory, target: Target,
+                                                 ledger: Ledger, scim_config: RunConfig) -> None:
+    """POST /Users without valid credentials answers 401 and creates no user.
+
+    RFC 7644 §3.12: 401 "Authorization failure. The authorization header is invalid or missing."
+    Whether anything was created is asked afterwards with the run's own credentials.
+    """
+    require_auth(scim_config.auth)
+    for creds in (NONE, wrong(scim_config.auth)[0]):
+        body = factory.user_body()
+        reply = send(client, "POST", "/Users", creds, json_body=body)
+        created = ids_of([reply.body]) if reply.status in (200, 201) else []
+        if target.supports("filter"):
+            found = client.get("/Users", params={"filter": f"userName eq {literal(body['userName'])}"})
+            created += _named(listed_in(found.json), body["userName"])
+        for rid in dict.fromkeys(created):
+            if not ledger.owns("User", rid):
+                ledger.add("User", rid, body["userName"])
+        expect(not created, f"no user created by a POST with {creds.label}",
+               f"user {created[0] if created else ''} was created", reply)
+        expect_refused(reply, creds)
+
+
+@pytest.mark.check("SEC-AUTH-005", level="MUST", refs=[*AUTH_REFS, "RFC7644 §3.5.1", "RFC7644 §3.6"],
+                   caught_by=["auth-not-enforced"])
+def test_unauthenticated_put_and_delete_change_nothing(client: ScimClient, factory: Factory,
+                                                       scim_config: RunConfig) -> None:
+    """PUT and DELETE of an existing user without valid credentials get 401 and change nothing.
+
+    RFC 7644 §3.12: 401 "Authorization failure. The authorization header is invalid or missing."
+    The user is read back with the run's own credentials afterwards.
+    """
+    require_auth(scim_config.auth)
+    user = factory.user()
+    path = f"/Users/{quote(user['id'], safe='')}"
+    replacement = factory.user_body(userName=user["userName"], displayName="scimcert intruder")
+    for creds in (NONE, wrong(scim_config.auth)[0]):
+        expect_refused(send(client, "PUT", path, creds, json_body=replacement), creds)
+        expect_refused(send(client, "DELETE", path, creds), creds)
+    after = expect_status(client.get(path), 200)
+    expect_equal(after.body.get("displayName"), user.get("displayName"), "displayName", after)
+
+
+@pytest.mark.check("SEC-AUTH-006", level="MUST", refs=["RFC7644 §3.12"], readonly=True,
+                   caught_by=["auth-not-enforced", "error-status-int", "error-body-not-scim"])
+def test_401_carries_a_scim_error(client: ScimClient, scim_config: RunConfig) -> None:
+    """A 401 carries a SCIM Error body with the Error URN and status "401" as a string.
+
+    RFC 7644 §3.12: "implementers MUST return the errors in the body of the response in a JSON
+    format"; status is "The HTTP status code ... expressed as a JSON string. REQUIRED."
+    """
+    require_auth(scim_config.auth)
+    for creds in (NONE, wrong(scim_config.auth)[0]):
+        reply = send(client, "GET", "/Users", creds)
+        expect_refused(reply, creds)
+        body = expect_object(reply)
+        expect_schema(body, "error", reply)
+        expect_status_member(body, reply)
+
+
+@pytest.mark.check("SEC-AUTH-007", level="MAY", refs=["RFC7644 §3.12", "Okta SPEC test step 11"],
+                   okta=True, readonly=True,
+                   caught_by=["auth-not-enforced", "error-status-int", "error-body-not-scim"])
+def test_okta_spec_step_11(client: ScimClient, scim_config: RunConfig) -> None:
+    """'Authorization: non-token' gets a 401 Error with a detail and status "401" (Okta SPEC step 11).
+
+    Okta's SPEC test step 11 repeats step 9's lookup with this header and asserts 401, a
+    non-empty detail, status "401" and the Error URN. RFC 7644 §3.12 makes detail "OPTIONAL", so
+    the level is MAY; status ("REQUIRED", a string) and the URN are MUSTs checked by SEC-AUTH-006.
+    """
+    require_auth(scim_config.auth)
+    name = f"{scim_config.prefix}Runscope{secrets.randbelow(1000):03d}@atko.com".upper()
+    reply = send(client, "GET", "/Users", NON_TOKEN, params={"filter": f"userName eq {literal(name)}"})
+    expect_refused(reply, NON_TOKEN)
+    body = expect_object(reply)
+    detail = body.get("detail")
+    expect(isinstance(detail, str) and detail.strip() != "", "a non-empty detail", body, reply)
+    expect_status_member(body, reply)
+    expect(urns.ERROR in (body.get("schemas") or []), f"schemas containing {urns.ERROR}",
+           body.get("schemas"), reply)
+
+
+@pytest.mark.check("SEC-AUTH-008", level="MUST", refs=["RFC9110 §15.5.2", "RFC6750 §3", "RFC7644 §2"],
+                   readonly=True, caught_by=["auth-not-enforced"])
+def test_401_has_www_authenticate(client: ScimClient, scim_config: RunConfig) -> None:
+    """A 401 carries a WWW-Authenticate header with a challenge.
+
+    RFC 9110 §15.5.2: "The server generating a 401 response MUST send a WWW-Authenticate header
+    field (Section 11.6.1) containing at least one challenge applicable to the target resource."
+    RFC 6750 §3: the resource server "MUST include the HTTP "WWW-Authenticate" response header
+    field". RFC 7644 §2 builds on the standard HTTP authentication schemes.
+    """
+    require_auth(scim_config.auth)
+    for creds in (NONE, wrong(scim_config.auth)[0]):
+        reply = send(client, "GET", "/Users", creds)
+        expect_refused(reply, creds)
+        challenge = reply.headers.get("WWW-Authenticate", "")
+        expect(challenge.strip() != "", "a WWW-Authenticate header with a challenge",
+               f"WWW-Authenticate: {challenge or '(absent)'}", reply)

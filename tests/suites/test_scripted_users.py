@@ -1,0 +1,90 @@
+"""Scripted bad responses for the /Users checks that no provider deviation makes fail.
+
+Each test runs the whole users suite against a provider whose responses are edited, and
+asserts exactly which checks fail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from tests.suites.scripted import scripted
+from tests.suites.support import Response, failing, provider, run_suites
+
+USERS = "/scim/v2/Users"
+
+
+def _user_id(resp: Response) -> str | None:
+    """The id in /scim/v2/Users/{id}, or None for other paths."""
+    prefix = USERS + "/"
+    return resp.path[len(prefix):] if resp.path.startswith(prefix) and resp.path != prefix else None
+
+
+def _mangle_creates(resp: Response) -> None:
+    """Created users come back with active as a string, a user without userName is 'created',
+    and malformed JSON crashes the server."""
+    if resp.method != "POST" or resp.path != USERS:
+        return
+    body = resp.json
+    if resp.status == 201 and isinstance(body, dict):
+        resp.set_json({**body, "active": "yes"})
+    elif resp.status == 400 and "JSON" in str(body):
+        resp.status = 500
+    elif resp.status == 400 and "userName" in str(body):
+        resp.status = 201
+        resp.set_json({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                       "id": "scripted-no-username", "active": True})
+
+
+@scripted("USR-CREATE-003", "USR-CREATE-004", "USR-CREATE-005", "USR-CREATE-011", "USR-CREATE-012",
+          "USR-CREATE-013", "USR-GET-001")
+def test_create_and_get_checks_fail_on_mangled_creates() -> None:
+    with provider(rewrite=_mangle_creates) as url:
+        summary = run_suites(url, ["users"])
+    assert failing(summary) == {"USR-CREATE-003", "USR-CREATE-004", "USR-CREATE-005", "USR-CREATE-011",
+                                "USR-CREATE-012", "USR-CREATE-013", "USR-GET-001"}
+
+
+class _SoftDelete:
+    """A server that keeps deleted users around (and answers 200) and ignores PUT's name change."""
+
+    def __init__(self) -> None:
+        self.users: dict[str, dict[str, Any]] = {}
+        self.deleted: set[str] = set()
+
+    def __call__(self, resp: Response) -> None:
+        rid, body = _user_id(resp), resp.json
+        if resp.method == "POST" and resp.status == 201 and isinstance(body, dict):
+            self.users[str(body["id"])] = body
+        elif resp.method == "PUT" and resp.status == 200 and isinstance(body, dict):
+            resp.set_json({**body, "name": {**body.get("name", {}), "givenName": "Unchanged"}})
+        elif resp.method == "DELETE" and rid is not None:
+            self._delete(resp, rid)
+        elif resp.method == "GET" and rid in self.deleted and rid is not None:
+            resp.status = 200
+            resp.set_json(self.users[rid])
+        elif resp.method == "GET" and resp.path == USERS and isinstance(body, dict):
+            self._list(resp, body)
+
+    def _delete(self, resp: Response, rid: str) -> None:
+        if resp.status == 204:
+            self.deleted.add(rid)
+            resp.status = 200
+        elif resp.status == 404 and rid in self.deleted:
+            resp.status = 204
+
+    def _list(self, resp: Response, body: dict[str, Any]) -> None:
+        query = " ".join(parse_qs(resp.query).get("filter", []))
+        ghosts = [self.users[r] for r in self.deleted if str(self.users[r].get("userName")) in query]
+        if ghosts:
+            resp.set_json({**body, "totalResults": len(ghosts), "itemsPerPage": len(ghosts),
+                           "Resources": ghosts})
+
+
+@scripted("USR-REPLACE-001", "USR-DELETE-001", "USR-DELETE-002", "USR-DELETE-003", "USR-DELETE-004")
+def test_replace_and_delete_checks_fail_on_soft_delete_server() -> None:
+    with provider(rewrite=_SoftDelete()) as url:
+        summary = run_suites(url, ["users"])
+    assert failing(summary) == {"USR-REPLACE-001", "USR-REPLACE-005", "USR-DELETE-001", "USR-DELETE-002",
+                                "USR-DELETE-003", "USR-DELETE-004"}
