@@ -1,0 +1,139 @@
+"""PATCH /Groups/{id} (RFC 7644 §3.5.2) in the shapes Okta's group push sends (okta-scim.md §8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from suites.client import ScimClient
+from suites.expect import expect_equal
+from suites.factory import Factory
+from suites.patch.ops import member_ids, patch_ok, read_back, typed_group, users
+from suites.target import Target
+
+
+def _member(user: dict[str, object]) -> dict[str, object]:
+    """A member as Okta sends it: value and display, no type and no $ref."""
+    return {"value": user["id"], "display": user["userName"]}
+
+
+def _ref_filter(user: dict[str, object]) -> str:
+    return f'members[value eq "{user["id"]}"]'
+
+
+@pytest.mark.check("PATCH-GRP-ADD-001", level="MUST", refs=["RFC7644 §3.5.2.1", "RFC7643 §4.2"],
+                   okta=True, caught_by=["members-require-type"])
+def test_add_member_without_type(target: Target, client: ScimClient, factory: Factory) -> None:
+    """add to "members" with Okta's {value, display} (no "type") adds the member.
+
+    RFC 7644 §3.5.2.1: "If the target location specifies a multi-valued attribute, a new value
+    is added to the attribute." RFC 7643 §4.2 does not require "type"; Okta never sends it.
+    """
+    target.require("patch")
+    first, second = users(factory, 2)
+    path = f"/Groups/{typed_group(factory, [first['id']])['id']}"
+    patch_ok(client, path, {"op": "add", "path": "members", "value": [_member(second)]})
+    expect_equal(member_ids(read_back(client, path)), sorted([first["id"], second["id"]]),
+                 "member ids after the add")
+
+
+@pytest.mark.check("PATCH-GRP-ADD-002", level="SHOULD", refs=["RFC7644 §3.5.2.1"], okta=True)
+def test_add_existing_member_is_a_success(target: Target, client: ScimClient,
+                                          factory: Factory) -> None:
+    """Re-adding a member the group already has succeeds and does not list it twice.
+
+    RFC 7644 §3.5.2.1: "If the target location already contains the value specified, no changes
+    SHOULD be made to the resource, and a success response SHOULD be returned." A member is
+    identified by its "value" (RFC 7643 §4.2), so Okta's {value, display} re-adds the member
+    created as {value, type}; Okta does this when it links a push to an existing group.
+    """
+    target.require("patch")
+    (user,) = users(factory, 1)
+    path = f"/Groups/{typed_group(factory, [user['id']])['id']}"
+    patch_ok(client, path, {"op": "add", "path": "members", "value": [_member(user)]})
+    expect_equal(member_ids(read_back(client, path)), [user["id"]], "member ids after the re-add")
+
+
+@pytest.mark.check("PATCH-GRP-REMOVE-001", level="MUST", refs=["RFC7644 §3.5.2.2"], okta=True,
+                   caught_by=["member-filter-path-unsupported"])
+def test_remove_members_by_value_filter(target: Target, client: ScimClient,
+                                        factory: Factory) -> None:
+    """Okta's removal, one 'members[value eq "…"]' operation per member, removes just those.
+
+    RFC 7644 §3.5.2.2: "If the target location is a multi-valued attribute and a complex filter
+    is specified comparing a "value", the values matched by the filter are removed."
+    """
+    target.require("patch")
+    gone1, gone2, stays = users(factory, 3)
+    path = f"/Groups/{typed_group(factory, [gone1['id'], gone2['id'], stays['id']])['id']}"
+    patch_ok(client, path, {"op": "remove", "path": _ref_filter(gone1)},
+             {"op": "remove", "path": _ref_filter(gone2)})
+    expect_equal(member_ids(read_back(client, path)), [stays["id"]], "member ids after the removes")
+
+
+@pytest.mark.check("PATCH-GRP-MEMBERSHIP-001", level="MUST", refs=["RFC7644 §3.5.2"], okta=True,
+                   caught_by=["member-filter-path-unsupported", "members-require-type"])
+def test_okta_membership_update(target: Target, client: ScimClient, factory: Factory) -> None:
+    """Okta's membership PATCH, a remove and an add in one request, applies both.
+
+    RFC 7644 §3.5.2: "Operations are applied sequentially in the order they appear in the
+    array." Okta sends removes ('members[value eq "…"]') and adds ({value, display}) together.
+    """
+    target.require("patch")
+    leaver, joiner = users(factory, 2)
+    path = f"/Groups/{typed_group(factory, [leaver['id']])['id']}"
+    patch_ok(client, path, {"op": "remove", "path": _ref_filter(leaver)},
+             {"op": "add", "path": "members", "value": [_member(joiner)]})
+    expect_equal(member_ids(read_back(client, path)), [joiner["id"]], "member ids after the PATCH")
+
+
+@pytest.mark.check("PATCH-GRP-REPLACE-001", level="MUST", refs=["RFC7644 §3.5.2.3"], okta=True,
+                   caught_by=["members-require-type"])
+def test_replace_members_with_full_list(target: Target, client: ScimClient,
+                                        factory: Factory) -> None:
+    """Okta's "Push Now", replace "members" with the full list, leaves exactly that list.
+
+    RFC 7644 §3.5.2.3: "If the target location is a multi-valued attribute and no filter is
+    specified, the attribute and all values are replaced."
+    """
+    target.require("patch")
+    old, kept, new = users(factory, 3)
+    path = f"/Groups/{typed_group(factory, [old['id'], kept['id']])['id']}"
+    value = [_member(kept), _member(new)]
+    patch_ok(client, path, {"op": "replace", "path": "members", "value": value})
+    expect_equal(member_ids(read_back(client, path)), sorted([kept["id"], new["id"]]),
+                 "member ids after the replace")
+
+
+@pytest.mark.check("PATCH-GRP-REPLACE-002", level="MUST", refs=["RFC7644 §3.5.2.3", "RFC7643 §2.5"],
+                   okta=True)
+def test_replace_members_with_empty_list(target: Target, client: ScimClient,
+                                         factory: Factory) -> None:
+    """replace "members" with [] (Okta's "Push Now" of an empty group) leaves no members.
+
+    RFC 7644 §3.5.2.3: "the attribute and all values are replaced"; RFC 7643 §2.5: "Unassigned
+    attributes, the null value, or empty array (in the case of a multi-valued attribute) SHALL
+    be considered to be equivalent in "state"."
+    """
+    target.require("patch")
+    a, b = users(factory, 2)
+    path = f"/Groups/{typed_group(factory, [a['id'], b['id']])['id']}"
+    patch_ok(client, path, {"op": "replace", "path": "members", "value": []})
+    expect_equal(member_ids(read_back(client, path)), [], "member ids after replace with []")
+
+
+@pytest.mark.check("PATCH-GRP-RENAME-001", level="SHOULD",
+                   refs=["RFC7644 §3.5.2.3", "RFC7643 §3.1"], okta=True,
+                   caught_by=["group-rename-rejects-id", "patch-requires-path"])
+def test_okta_rename_with_id(target: Target, client: ScimClient, factory: Factory) -> None:
+    """Okta's rename {"op":"replace","value":{"id":<group id>,"displayName":…}} renames the group.
+
+    RFC 7644 §3.5.2: "a client MUST NOT modify an attribute that has mutability "readOnly""; the
+    id Okta echoes is the group's own, so nothing read-only changes. The RFC does not say how to
+    treat an unchanged readOnly value in PATCH, hence SHOULD; Okta sends it on every rename.
+    """
+    target.require("patch")
+    group = factory.group()
+    path = f"/Groups/{group['id']}"
+    name = f"{group['displayName']} (renamed)"
+    patch_ok(client, path, {"op": "replace", "value": {"id": group["id"], "displayName": name}})
+    expect_equal(read_back(client, path).get("displayName"), name, "displayName after the rename")

@@ -1,0 +1,300 @@
+"""PATCH /Users/{id} (RFC 7644 §3.5.2): paths, no-path values, order, atomicity, responses."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.scim import urns
+from suites.client import ScimClient
+from suites.expect import expect, expect_equal, expect_object, expect_status
+from suites.factory import Factory
+from suites.patch.ops import email_values, patch_body, patch_ok, precondition, read_back
+from suites.target import Target
+
+RFC = "RFC7644 §3.5.2"
+
+
+@pytest.mark.check("PATCH-USR-REPLACE-001", level="MUST", refs=["RFC7644 §3.5.2.3"])
+def test_replace_simple_attribute(target: Target, client: ScimClient, factory: Factory) -> None:
+    """replace with a simple path ("title") changes that attribute.
+
+    RFC 7644 §3.5.2.3: "If the target location is a single-value attribute, the attributes
+    value is replaced."
+    """
+    target.require("patch")
+    path = f"/Users/{factory.user(title='Engineer')['id']}"
+    patch_ok(client, path, {"op": "replace", "path": "title", "value": "Staff Engineer"})
+    expect_equal(read_back(client, path).get("title"), "Staff Engineer", "title after the PATCH")
+
+
+@pytest.mark.check("PATCH-USR-REPLACE-002", level="MUST",
+                   refs=["RFC7644 §3.5.2.3", "RFC7644 §3.10"])
+def test_replace_sub_attribute(target: Target, client: ScimClient, factory: Factory) -> None:
+    """replace with a sub-attribute path ("name.familyName") changes only that sub-attribute.
+
+    RFC 7644 §3.5.2: "The "path" attribute value is a String containing an attribute path
+    describing the target of the operation" (e.g. "name.familyName", Figure 8).
+    """
+    target.require("patch")
+    user = factory.user()
+    path = f"/Users/{user['id']}"
+    patch_ok(client, path, {"op": "replace", "path": "name.familyName", "value": "Okonkwo-Smith"})
+    name = read_back(client, path).get("name") or {}
+    expect_equal(name.get("familyName"), "Okonkwo-Smith", "name.familyName after the PATCH")
+    expect_equal(name.get("givenName"), user["name"]["givenName"], "name.givenName (not patched)")
+
+
+@pytest.mark.check("PATCH-USR-REPLACE-003", level="MUST", refs=["RFC7644 §3.5.2.3"])
+def test_replace_complex_keeps_other_sub_attributes(target: Target, client: ScimClient,
+                                                    factory: Factory) -> None:
+    """replace of a complex attribute ("name") leaves the sub-attributes it does not name.
+
+    RFC 7644 §3.5.2.3: "If the target location specifies a complex attribute, a set of
+    sub-attributes SHALL be specified in the "value" parameter, which replaces any existing
+    values or adds where an attribute did not previously exist. Sub-attributes that are not
+    specified in the "value" parameter are left unchanged."
+    """
+    target.require("patch")
+    user = factory.user()
+    path = f"/Users/{user['id']}"
+    patch_ok(client, path, {"op": "replace", "path": "name", "value": {"familyName": "Lindqvist"}})
+    name = read_back(client, path).get("name") or {}
+    expect_equal(name.get("familyName"), "Lindqvist", "name.familyName after the PATCH")
+    expect_equal(name.get("givenName"), user["name"]["givenName"], "name.givenName (not named)")
+
+
+@pytest.mark.check("PATCH-USR-ADD-001", level="MUST", refs=["RFC7644 §3.5.2.1"])
+def test_add_to_multi_valued_appends(target: Target, client: ScimClient, factory: Factory) -> None:
+    """add to "emails" appends the new value and keeps the existing one.
+
+    RFC 7644 §3.5.2.1: "If the target location specifies a multi-valued attribute, a new value
+    is added to the attribute."
+    """
+    target.require("patch")
+    user = factory.user()
+    path = f"/Users/{user['id']}"
+    home = f"home.{user['userName']}"
+    value = [{"value": home, "type": "home"}]
+    patch_ok(client, path, {"op": "add", "path": "emails", "value": value})
+    emails = email_values(read_back(client, path))
+    expect_equal(emails, {"work": user["userName"], "home": home}, "emails (type -> value)")
+
+
+@pytest.mark.check("PATCH-USR-FILTER-001", level="MUST", refs=["RFC7644 §3.5.2.3"],
+                   caught_by=["member-filter-path-unsupported"])
+def test_replace_through_value_filter(target: Target, client: ScimClient, factory: Factory) -> None:
+    """replace of 'emails[type eq "work"].value' changes the work address only (Entra's update).
+
+    RFC 7644 §3.5.2.3: "If the target location is a complex multi-valued attribute with a value
+    selection filter ("valuePath") and a specific sub-attribute (e.g., "addresses[type eq
+    "work"].streetAddress"), the matching sub-attribute of all matching records is replaced."
+    """
+    target.require("patch")
+    name = factory.user_name()
+    user = factory.user(userName=name, emails=[{"value": name, "type": "work", "primary": True},
+                                               {"value": f"home.{name}", "type": "home"}])
+    path = f"/Users/{user['id']}"
+    patch_ok(client, path, {"op": "replace", "path": 'emails[type eq "work"].value',
+                            "value": f"new.{name}"})
+    emails = email_values(read_back(client, path))
+    expect_equal(emails, {"work": f"new.{name}", "home": f"home.{name}"}, "emails (type -> value)")
+
+
+@pytest.mark.check("PATCH-USR-REMOVE-001", level="MUST", refs=["RFC7644 §3.5.2.2"])
+def test_remove_single_valued(target: Target, client: ScimClient, factory: Factory) -> None:
+    """remove with a simple path ("nickName") unassigns the attribute.
+
+    RFC 7644 §3.5.2.2: "If the target location is a single-value attribute, the attribute and its
+    associated value is removed, and the attribute SHALL be considered unassigned."
+    """
+    target.require("patch")
+    path = f"/Users/{factory.user(nickName='Babs')['id']}"
+    patch_ok(client, path, {"op": "remove", "path": "nickName"})
+    expect_equal(read_back(client, path).get("nickName"), None, "nickName after the remove")
+
+
+@pytest.mark.check("PATCH-USR-NOPATH-001", level="MUST", refs=["RFC7644 §3.5.2.3"], okta=True,
+                   caught_by=["patch-requires-path", "deactivate-deletes"])
+def test_okta_deactivate(target: Target, client: ScimClient, factory: Factory) -> None:
+    """Okta's deactivate {"op":"replace","value":{"active":false}} makes the user inactive.
+
+    RFC 7644 §3.5.2.3: "If the "path" parameter is omitted, the target is assumed to be the
+    resource itself. In this case, the "value" attribute SHALL contain a list of one or more
+    attributes that are to be replaced." Okta sends exactly this body on unassignment.
+    """
+    target.require("patch")
+    path = f"/Users/{factory.user()['id']}"
+    patch_ok(client, path, {"op": "replace", "value": {"active": False}})
+    expect_equal(read_back(client, path).get("active"), False, "active after Okta's deactivate")
+
+
+@pytest.mark.check("PATCH-USR-NOPATH-002", level="MUST", refs=["RFC7644 §3.5.2.3"], okta=True,
+                   caught_by=["patch-requires-path", "deactivate-deletes"])
+def test_okta_reactivate(target: Target, client: ScimClient, factory: Factory) -> None:
+    """Okta's reactivate {"op":"replace","value":{"active":true}} sets a deactivated user active.
+
+    RFC 7644 §3.5.2.3: "If the "path" parameter is omitted, the target is assumed to be the
+    resource itself." Okta reactivates a re-assigned user with this body.
+    """
+    target.require("patch")
+    path = f"/Users/{factory.user()['id']}"
+    off = client.patch(path, patch_body({"op": "replace", "path": "active", "value": False}))
+    precondition(off, "PATCH active=false deactivates the user", 200, 204)
+    patch_ok(client, path, {"op": "replace", "value": {"active": True}})
+    expect_equal(read_back(client, path).get("active"), True, "active after Okta's reactivate")
+
+
+@pytest.mark.check("PATCH-USR-NOPATH-003", level="MUST", refs=["RFC7644 §3.5.2.1"],
+                   caught_by=["patch-requires-path"])
+def test_add_without_path(target: Target, client: ScimClient, factory: Factory) -> None:
+    """add without a path adds the attributes of its value object.
+
+    RFC 7644 §3.5.2.1: "If omitted, the target location is assumed to be the resource itself.
+    The "value" parameter contains a set of attributes to be added to the resource."
+    """
+    target.require("patch")
+    path = f"/Users/{factory.user()['id']}"
+    patch_ok(client, path, {"op": "add", "value": {"nickName": "Sunny", "userType": "Employee"}})
+    user = read_back(client, path)
+    expect_equal([user.get("nickName"), user.get("userType")], ["Sunny", "Employee"],
+                 "[nickName, userType] after the PATCH")
+
+
+@pytest.mark.check("PATCH-USR-PASSWORD-001", level="MUST",
+                   refs=["RFC7643 §4.1.1", "RFC7644 §3.5.2.3"], okta=True,
+                   caught_by=["patch-requires-path", "password-returned"])
+def test_okta_password_push(target: Target, client: ScimClient, factory: Factory) -> None:
+    """Okta's password push {"op":"replace","value":{"password":…}} is accepted and never echoed.
+
+    RFC 7643 §4.1.1: "The cleartext value or the hashed value of a password SHALL NOT be
+    returnable by a service provider." Okta's body is inferred (okta-scim.md §7): the same
+    no-path value object as its deactivate. Runs only when changePassword.supported is true.
+    """
+    target.require("patch")
+    target.require("changePassword")
+    path = f"/Users/{factory.user()['id']}"
+    secret = factory.faker.password(length=16)
+    reply = patch_ok(client, path, {"op": "replace", "value": {"password": secret}})
+    for what, body in (("the PATCH response", reply.body), ("a GET", read_back(client, path))):
+        expect("password" not in body and secret not in str(body),
+               f"no password in {what}", f"password returned: {body.get('password')!r}", reply)
+
+
+@pytest.mark.check("PATCH-USR-ORDER-001", level="MUST", refs=[RFC])
+def test_operations_apply_in_order(target: Target, client: ScimClient, factory: Factory) -> None:
+    """Several operations in one request are all applied, in the order given.
+
+    RFC 7644 §3.5.2: "Operations are applied sequentially in the order they appear in the array.
+    Each operation in the sequence is applied to the target resource; the resulting resource
+    becomes the target of the next operation."
+    """
+    target.require("patch")
+    path = f"/Users/{factory.user(title='Analyst')['id']}"
+    patch_ok(client, path, {"op": "remove", "path": "title"},
+             {"op": "add", "path": "title", "value": "Principal Analyst"},
+             {"op": "replace", "path": "nickName", "value": "Ace"})
+    user = read_back(client, path)
+    expect_equal([user.get("title"), user.get("nickName")], ["Principal Analyst", "Ace"],
+                 "[title, nickName] after remove title, add title, replace nickName")
+
+
+@pytest.mark.check("PATCH-USR-ATOMIC-001", level="MUST", refs=[RFC], caught_by=["patch-not-atomic"])
+def test_failed_request_changes_nothing(target: Target, client: ScimClient,
+                                        factory: Factory) -> None:
+    """A request whose second operation is invalid fails and leaves the resource unchanged.
+
+    RFC 7644 §3.5.2: "A PATCH request, regardless of the number of operations, SHALL be treated
+    as atomic. If a single operation encounters an error condition, the original SCIM resource
+    MUST be restored, and a failure status SHALL be returned."
+    """
+    target.require("patch")
+    path = f"/Users/{factory.user(title='Designer')['id']}"
+    # The second op is a remove without a path, which §3.5.2.2 says fails with 400 noTarget.
+    reply = client.patch(path, patch_body({"op": "replace", "path": "title", "value": "Changed"},
+                                          {"op": "remove"}))
+    expect(reply.status is not None and reply.status >= 400,
+           "a failure status for the request", f"HTTP {reply.status}", reply)
+    expect_equal(read_back(client, path).get("title"), "Designer", "title after the failed request")
+
+
+@pytest.mark.check("PATCH-USR-OPCASE-001", level="SHOULD", refs=[RFC],
+                   caught_by=["patch-op-case-sensitive"])
+def test_op_names_any_case(target: Target, client: ScimClient, factory: Factory) -> None:
+    """An op written "Replace" (as Microsoft Entra sends it) is accepted like "replace".
+
+    RFC 7644 §3.5.2: each operation has an "op" member "whose value indicates the operation to
+    perform and MAY be one of "add", "remove", or "replace"" — the RFC names the values but says
+    nothing of case; Entra capitalises them, so a server SHOULD match them case-insensitively.
+    """
+    target.require("patch")
+    path = f"/Users/{factory.user(title='Buyer')['id']}"
+    patch_ok(client, path, {"op": "Replace", "path": "title", "value": "Senior Buyer"})
+    expect_equal(read_back(client, path).get("title"), "Senior Buyer", "title after op 'Replace'")
+
+
+@pytest.mark.check("PATCH-USR-ENTRA-001", level="MAY", refs=[RFC, "RFC7643 §2.3.2"],
+                   caught_by=["patch-op-case-sensitive", "deactivate-deletes"])
+def test_entra_disable(target: Target, client: ScimClient, factory: Factory) -> None:
+    """Entra's disable {"op":"Replace","path":"active","value":"False"} deactivates the user.
+
+    RFC 7643 §2.3.2 booleans are JSON true/false, so the string "False" is not valid SCIM; but
+    Microsoft Entra sends it by default (okta-scim.md §12), and tolerating it is a MAY.
+    """
+    target.require("patch")
+    path = f"/Users/{factory.user()['id']}"
+    patch_ok(client, path, {"op": "Replace", "path": "active", "value": "False"})
+    expect_equal(read_back(client, path).get("active"), False, "active after Entra's disable")
+
+
+@pytest.mark.check("PATCH-USR-EXT-001", level="MUST", refs=["RFC7644 §3.10", "RFC7644 §3.5.2.3"],
+                   caught_by=["drops-extension"])
+def test_replace_extension_attribute(target: Target, client: ScimClient, factory: Factory) -> None:
+    """replace with a URN-qualified path sets an enterprise extension attribute.
+
+    RFC 7644 §3.10: "Clients MAY omit core schema attribute URN prefixes but SHOULD fully
+    qualify extended attributes with the associated schema extension URN to avoid naming
+    conflicts." Entra updates employeeNumber this way. Skipped without the extension.
+    """
+    target.require("patch")
+    schema = target.resource_schema("User")
+    if schema is None or schema.extension(urns.ENTERPRISE_USER) is None:
+        pytest.skip("the target does not advertise the enterprise User extension")
+    path = f"/Users/{factory.user()['id']}"
+    patch_ok(client, path, {"op": "replace", "path": f"{urns.ENTERPRISE_USER}:employeeNumber",
+                            "value": "E-7041"})
+    ext = read_back(client, path).get(urns.ENTERPRISE_USER) or {}
+    expect_equal(ext.get("employeeNumber"), "E-7041", "employeeNumber after the PATCH")
+
+
+@pytest.mark.check("PATCH-USR-RESPONSE-001", level="MUST", refs=[RFC])
+def test_success_response(target: Target, client: ScimClient, factory: Factory) -> None:
+    """A successful PATCH answers 204, or 200 with the whole resource, change applied.
+
+    RFC 7644 §3.5.2: "On successful completion, the server either MUST return a 200 OK response
+    code and the entire resource within the response body ... or MAY return HTTP status code
+    204 (No Content) and the appropriate response headers for a successful PATCH request."
+    """
+    target.require("patch")
+    user = factory.user()
+    reply = patch_ok(client, f"/Users/{user['id']}",
+                     {"op": "replace", "path": "title", "value": "CFO"})
+    if reply.status == 200:
+        body = expect_object(reply)
+        got = [body.get("id"), body.get("userName"), body.get("title")]
+        expect_equal(got, [user["id"], user["userName"], "CFO"], "[id, userName, title]", reply)
+
+
+@pytest.mark.check("PATCH-USR-ATTRS-001", level="MUST", refs=[RFC, "RFC7644 §3.9"])
+def test_attributes_parameter_forces_200(target: Target, client: ScimClient,
+                                         factory: Factory) -> None:
+    """PATCH with ?attributes=… answers 200 with a body, never 204 (projection: PROJ-WRITE-003).
+
+    RFC 7644 §3.5.2: "The server MUST return a 200 OK if the "attributes" parameter is
+    specified in the request."
+    """
+    target.require("patch")
+    path = f"/Users/{factory.user()['id']}"
+    reply = client.patch(path, patch_body({"op": "replace", "path": "title", "value": "COO"}),
+                         params={"attributes": "userName"})
+    body = expect_object(expect_status(reply, 200))
+    expect("id" in body, "the patched user (with its id) in the body", sorted(body), reply)

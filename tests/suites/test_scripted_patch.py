@@ -1,0 +1,94 @@
+"""Scripted bad responses for the PATCH checks that no provider deviation makes fail.
+
+Each rewrite turns the compliant provider into a plausible broken server; the whole patch suite
+runs against it and exactly the listed checks must fail.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from suites.catalogue import catalogue
+from tests.suites.scripted import scripted
+from tests.suites.support import Response, Rewrite, failing, provider, run_suites
+
+ITEM = re.compile(r"/(?:Users|Groups)/([^/]+)$")
+PATCH_IDS = frozenset(e.id for e in catalogue() if e.suite == "patch")
+ERROR_IDS = frozenset(i for i in PATCH_IDS if i.startswith("PATCH-ERR-"))
+ATOMIC = "PATCH-USR-ATOMIC-001"
+
+# Checks that read back a change: a server that accepts PATCH but never applies it fails them.
+READ_BACK = frozenset({
+    "PATCH-USR-REPLACE-001", "PATCH-USR-REPLACE-002", "PATCH-USR-REPLACE-003", "PATCH-USR-ADD-001",
+    "PATCH-USR-FILTER-001", "PATCH-USR-REMOVE-001", "PATCH-USR-NOPATH-001", "PATCH-USR-NOPATH-003",
+    "PATCH-USR-ORDER-001", "PATCH-USR-OPCASE-001", "PATCH-USR-ENTRA-001", "PATCH-USR-EXT-001",
+    "PATCH-USR-RESPONSE-001", "PATCH-GRP-ADD-001", "PATCH-GRP-REMOVE-001",
+    "PATCH-GRP-MEMBERSHIP-001", "PATCH-GRP-REPLACE-001", "PATCH-GRP-REPLACE-002",
+    "PATCH-GRP-RENAME-001",
+})
+SCIM_TYPED = frozenset({
+    "PATCH-ERR-PATH-001", "PATCH-ERR-NOTARGET-001", "PATCH-ERR-NOTARGET-002", "PATCH-ERR-MUT-001",
+    "PATCH-ERR-MUT-002", "PATCH-ERR-VALUE-001",
+})
+
+
+def _ignores_patches() -> Rewrite:
+    """PATCH succeeds but changes nothing: reads and 200 bodies show the resource as created."""
+    created: dict[str, Any] = {}
+
+    def rewrite(resp: Response) -> None:
+        body = resp.json if resp.body.strip() else None
+        item = ITEM.search(resp.path)
+        if resp.method == "POST" and resp.status == 201 and isinstance(body, dict):
+            created[body["id"]] = body
+        elif item and item.group(1) in created and resp.method != "POST" and resp.status == 200:
+            resp.set_json(created[item.group(1)])
+
+    return rewrite
+
+
+def _accepts_bad_patches(resp: Response) -> None:
+    """Every PATCH the provider refuses is answered 204 instead."""
+    if resp.method == "PATCH" and resp.status >= 400:
+        resp.status, resp.body = 204, b""
+        resp.headers.pop("Content-Type", None)
+
+
+def _wrong_scim_type(resp: Response) -> None:
+    """PATCH errors keep their 400 but name an unrelated scimType."""
+    if resp.method == "PATCH" and resp.status == 400:
+        resp.set_json({**resp.json, "scimType": "tooMany"})
+
+
+def _answers_202(resp: Response) -> None:
+    """Successful PATCHes answer 202 Accepted, which RFC 7644 §3.5.2 does not allow."""
+    if resp.method == "PATCH" and resp.status in (200, 204):
+        resp.status = 202
+
+
+def _always_204(resp: Response) -> None:
+    """Successful PATCHes answer 204 even when ?attributes= asks for a representation."""
+    if resp.method == "PATCH" and resp.status == 200:
+        resp.status, resp.body = 204, b""
+        resp.headers.pop("Content-Type", None)
+
+
+CASES = {
+    "ignores-patches": (_ignores_patches, READ_BACK),
+    "accepts-bad-patches": (lambda: _accepts_bad_patches, ERROR_IDS | {ATOMIC}),
+    "wrong-scim-type": (lambda: _wrong_scim_type, SCIM_TYPED),
+    "answers-202": (lambda: _answers_202, PATCH_IDS - ERROR_IDS - {ATOMIC}),
+    "always-204": (lambda: _always_204, {"PATCH-USR-ATTRS-001"}),
+}
+
+
+@scripted(*READ_BACK, *ERROR_IDS, ATOMIC, *(PATCH_IDS - ERROR_IDS))
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_scripted_bad_patch_server(case: str) -> None:
+    make, expected = CASES[case]
+    with provider(rewrite=make()) as url:
+        summary = run_suites(url, ["patch"])
+    assert failing(summary) == set(expected)
