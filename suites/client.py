@@ -91,13 +91,14 @@ class Redactor:
                      for k, v in headers.items())
 
     def url(self, url: str) -> str:
+        """Credentials out of a URL; the query is re-encoded only when a secret parameter is in it."""
         parts = urlsplit(url)
-        query = [(k, REDACTED if k.lower() in SECRET_PARAMS else v)
-                 for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-        netloc = parts.netloc.rsplit("@", 1)[-1] if "@" in parts.netloc else parts.netloc
-        cleaned = urlunsplit((parts.scheme, netloc, parts.path, urlencode(query) if query else "",
-                              parts.fragment))
-        return self.text(cleaned if query or not parts.query else url)
+        netloc = parts.netloc.rsplit("@", 1)[-1]
+        query = parts.query
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(k.lower() in SECRET_PARAMS for k, _ in pairs):
+            query = urlencode([(k, REDACTED if k.lower() in SECRET_PARAMS else v) for k, v in pairs])
+        return self.text(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
 
 
 class Reply:

@@ -146,7 +146,10 @@ def paginate(provider: Provider, records: list[Record], query: Query) -> Page:
 def sort_records(
     provider: Provider, records: list[Record], rs: ResourceSchema, sort_by: str, descending: bool
 ) -> list[Record]:
-    """Sort by one attribute (RFC 7644 §3.4.2.3); resources without a value sort last."""
+    """Sort by one attribute (RFC 7644 §3.4.2.3).
+
+    Resources without a value "are ordered last if ascending and first if descending".
+    """
     container, rest = rs.split(sort_by)
     attr, _, sub = rest.partition(".")
     resolved = rs.resolve(container, attr, sub or None)
@@ -173,7 +176,8 @@ def sort_records(
         raise ScimError(
             400, f"sortBy {sort_by!r} has values that cannot be compared.", "invalidValue"
         ) from exc
-    return [p[1] for p in present] + missing
+    ordered = [p[1] for p in present]
+    return missing + ordered if descending else ordered + missing
 
 
 def _sort_value(holder: Any, name: str, sub: Any) -> Any:
