@@ -6,7 +6,9 @@ import click
 
 from simulator import __version__
 from simulator.cli.provider_cmd import deviations_cmd, provider_cmd
+from simulator.cli.replay_cmd import replay_cmd
 from simulator.cli.run_cmd import checks_cmd, cleanup_cmd, diff_cmd, run_cmd
+from simulator.cli.simulator_cmd import simulator_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -17,3 +19,5 @@ def main() -> None:
 
 for command in (run_cmd, checks_cmd, cleanup_cmd, diff_cmd, provider_cmd, deviations_cmd):
     main.add_command(command)
+main.add_command(replay_cmd)
+main.add_command(simulator_cmd)

@@ -1,0 +1,182 @@
+"""Okta flows as data (fixtures/okta/*.json): loading, validation, templates and assertions."""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from simulator.scim.fixtures import fixture_path, load_json
+
+PLANS: Final = frozenset({
+    "test_connection", "assign_user", "update_profile", "deactivate", "reactivate",
+    "push_group", "update_members", "push_now", "rename_group", "unlink_group",
+    "import_users", "import_groups",
+})  # fmt: skip
+ASSERTIONS: Final = frozenset({
+    "status", "outcome", "summary_min", "nonEmpty", "contains", "type", "equals", "length", "empty", "maxMs",
+})  # fmt: skip
+_TEMPLATE = re.compile(r"\{\{\s*([#\w.-]+)(?:\|(\w+))?\s*\}\}")
+_RANDOM = re.compile(r"#([dUl])(\d+)")
+_ALPHABETS: Final = {"d": string.digits, "U": string.ascii_uppercase, "l": string.ascii_lowercase}
+
+
+class FlowError(ValueError):
+    """A flow that does not exist or does not validate."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step: a literal SCIM request or an engine plan, with its expectations."""
+
+    id: str
+    title: str
+    action: Mapping[str, Any]  # {"request": {...}} or {"plan": name, ...arguments}
+    expect: tuple[Mapping[str, Any], ...] = ()
+    needs: tuple[str, ...] = ()
+    save: Mapping[str, str] | None = None  # variable -> path in the response body
+    repeat: int = 1
+    optional: bool = False  # Okta's "Optional:" steps: a failure is reported, not fatal
+    setup: bool = False  # not one of Okta's own steps: the flow's precondition
+
+    @property
+    def kind(self) -> str:
+        return "plan" if "plan" in self.action else "request"
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """An ordered list of steps plus the variables, header sets and org objects they use."""
+
+    name: str
+    title: str
+    source: str
+    steps: tuple[Step, ...]
+    variables: tuple[tuple[str, str], ...] = ()
+    headers: Mapping[str, Mapping[str, str]] | None = None
+    users: Mapping[str, Mapping[str, Any]] | None = None
+    groups: Mapping[str, str] | None = None
+
+    def step(self, step_id: str) -> Step:
+        found = next((s for s in self.steps if s.id == step_id), None)
+        if found is None:
+            raise FlowError(f"flow {self.name!r} has no step {step_id!r}")
+        return found
+
+    def closure(self, step_id: str) -> list[Step]:
+        """The step and everything it needs, in flow order."""
+        wanted, todo = set(), [step_id]
+        while todo:
+            current = self.step(todo.pop())
+            if current.id not in wanted:
+                wanted.add(current.id)
+                todo.extend(current.needs)
+        return [s for s in self.steps if s.id in wanted]
+
+
+def flow_names() -> list[str]:
+    """The flows shipped in fixtures/okta/."""
+    return sorted(p.stem for p in fixture_path("okta").glob("*.json"))
+
+
+def load_flow(name: str) -> Flow:
+    """Parse and validate one flow; FlowError names the known flows when it does not exist."""
+    if name not in flow_names():
+        raise FlowError(f"unknown flow {name!r}; flows: {', '.join(flow_names())}")
+    data = load_json("okta", f"{name}.json")
+    steps = tuple(_step(name, raw) for raw in data["steps"])
+    flow = Flow(
+        name=name,
+        title=str(data.get("title", name)),
+        source=str(data.get("source", "")),
+        steps=steps,
+        variables=tuple((str(k), str(v)) for k, v in data.get("variables", [])),
+        headers=data.get("headers", {}),
+        users=data.get("users", {}),
+        groups=data.get("groups", {}),
+    )
+    _validate(flow)
+    return flow
+
+
+def _step(flow: str, raw: Mapping[str, Any]) -> Step:
+    if ("request" in raw) == ("plan" in raw):
+        raise FlowError(f"{flow}: step {raw.get('id')!r} needs exactly one of 'request' or 'plan'")
+    action = {"plan": raw["plan"], **raw.get("args", {})} if "plan" in raw else {"request": raw["request"]}
+    return Step(
+        id=str(raw["id"]),
+        title=str(raw.get("title", raw["id"])),
+        action=action,
+        expect=tuple(raw.get("expect", ())),
+        needs=tuple(raw.get("needs", ())),
+        save=raw.get("save"),
+        repeat=int(raw.get("repeat", 1)),
+        optional=bool(raw.get("optional", False)),
+        setup=bool(raw.get("setup", False)),
+    )
+
+
+def _validate(flow: Flow) -> None:
+    seen: set[str] = set()
+    for step in flow.steps:
+        where = f"{flow.name}: step {step.id!r}"
+        if step.id in seen:
+            raise FlowError(f"{where} is defined twice")
+        unknown = [n for n in step.needs if n not in seen]
+        if unknown:
+            raise FlowError(f"{where} needs {unknown[0]!r}, which does not come before it")
+        seen.add(step.id)
+        if step.kind == "plan" and step.action["plan"] not in PLANS:
+            raise FlowError(f"{where}: unknown plan {step.action['plan']!r}")
+        if step.kind == "request" and step.action["request"].get("headers", "okta") not in {
+            "okta", *(flow.headers or {})
+        }:
+            raise FlowError(f"{where}: unknown header set {step.action['request']['headers']!r}")
+        for rule in step.expect:
+            if not set(rule) & ASSERTIONS:
+                raise FlowError(f"{where}: expectation {rule!r} has no known assertion")
+
+
+def render(value: Any, variables: Mapping[str, Any], rng: random.Random) -> Any:
+    """Replace {{name}}, {{name|upper}} and random {{#d3}}/{{#U1}}/{{#l8}} in strings, deeply."""
+    if isinstance(value, str):
+        return _TEMPLATE.sub(lambda m: _one(m, variables, rng), value)
+    if isinstance(value, list):
+        return [render(v, variables, rng) for v in value]
+    if isinstance(value, dict):
+        return {k: render(v, variables, rng) for k, v in value.items()}
+    return value
+
+
+def _one(match: re.Match[str], variables: Mapping[str, Any], rng: random.Random) -> str:
+    name, flt = match[1], match[2]
+    if (rand := _RANDOM.fullmatch(name)) is not None:
+        text = "".join(rng.choice(_ALPHABETS[rand[1]]) for _ in range(int(rand[2])))
+    elif name in variables:
+        text = str(variables[name])
+    else:
+        raise FlowError(f"template variable {name!r} is not defined")
+    return {"upper": text.upper(), "lower": text.lower(), None: text}.get(flt, text)
+
+
+_MISSING: Final = object()
+
+
+def lookup(document: Any, path: str) -> Any:
+    """'Resources.0.name.familyName' inside a JSON document; _MISSING when absent."""
+    node = document
+    for part in path.split(".") if path else ():
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return _MISSING
+    return node
+
+
+def is_missing(value: Any) -> bool:
+    return value is _MISSING

@@ -1,0 +1,252 @@
+"""Run an Okta flow (fixtures/okta/*.json) against a target through any `send` (STYLE.md §3).
+
+Pure apart from the `send` it is given (the HTTP Transport in `scimcert replay`, the recording
+client in the Okta suite). Each step yields a StepResult: id, the requests it sent with their
+statuses, and a verdict with the failing assertion.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from simulator.okta import engine, wire
+from simulator.okta.flowcheck import Call, check
+from simulator.okta.flowdata import Flow, FlowError, Step, is_missing, load_flow, lookup, render
+from simulator.okta.model import AppInstance, AppUser, OktaGroup, OktaUser, new_id
+from simulator.okta.plan import Outcome, Plan, Send
+from simulator.okta.retry import Clock, SystemClock
+from simulator.okta.wire import ScimRequest, ScimResponse
+
+__all__ = ["Call", "FlowError", "FlowResult", "FlowRun", "StepResult", "load_flow"]
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """A step's verdict; `expected`/`received` describe the first failing assertion."""
+
+    id: str
+    title: str
+    verdict: Literal["pass", "fail", "skip"]
+    calls: tuple[Call, ...] = ()
+    expected: str | None = None
+    received: str | None = None
+    optional: bool = False
+    setup: bool = False
+
+    @property
+    def failure(self) -> str | None:
+        if self.verdict == "pass":
+            return None
+        return f"Expected: {self.expected}; Received: {self.received}"
+
+
+@dataclass(frozen=True, slots=True)
+class FlowResult:
+    """Every step's verdict in order; ok when no required step failed or was skipped."""
+
+    flow: str
+    steps: tuple[StepResult, ...]
+    created: tuple[tuple[str, str, str], ...] = ()  # (User|Group, id, name) the flow created
+
+    @property
+    def first_failure(self) -> StepResult | None:
+        return next((s for s in self.steps if s.verdict != "pass" and not s.optional), None)
+
+    @property
+    def ok(self) -> bool:
+        return self.first_failure is None
+
+
+@dataclass
+class FlowRun:
+    """The state of one run of a flow: variables, the simulated org, what the target returned."""
+
+    flow: Flow
+    app: AppInstance
+    send: Send
+    prefix: str = "scimcert-replay-"
+    rng: random.Random = field(default_factory=random.Random)
+    clock: Clock = field(default_factory=SystemClock)
+    variables: dict[str, Any] = field(default_factory=dict)
+    users: dict[str, OktaUser] = field(default_factory=dict)
+    groups: dict[str, OktaGroup] = field(default_factory=dict)
+    created: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.variables.update(prefix=self.prefix, auth=self.app.auth.header()[1])
+        for name, template in self.flow.variables:
+            self.variables[name] = render(template, self.variables, self.rng)
+        for alias, spec in (self.flow.users or {}).items():
+            profile = {k: render(v, self.variables, self.rng) for k, v in spec.items()}
+            login = f"{self.prefix}{alias}.{self.rng.randrange(10**6):06d}@example.com"
+            profile.setdefault("login", login)
+            profile.setdefault("email", profile["login"])
+            profile.setdefault("locale", "en-US")
+            self.users[alias] = OktaUser(new_id("00u", self.rng), profile)
+        for alias, name in (self.flow.groups or {}).items():
+            self._name_group(alias, name, new_id("00g", self.rng))
+
+    def run(self, only: str | None = None) -> FlowResult:
+        """Run every step (or only `only` and what it needs); a failed need skips a step."""
+        steps = self.flow.closure(only) if only else list(self.flow.steps)
+        results: dict[str, StepResult] = {}
+        for step in steps:
+            missing = [n for n in step.needs if results[n].verdict != "pass"]
+            if missing:
+                results[step.id] = StepResult(step.id, step.title, "skip", (), f"step {missing[0]} to pass",
+                                              results[missing[0]].verdict, step.optional, step.setup)
+            else:
+                results[step.id] = self._step(step)
+        return FlowResult(self.flow.name, tuple(results.values()), tuple(self.created))
+
+    def _step(self, step: Step) -> StepResult:
+        calls: list[Call] = []
+        problem: tuple[str, str] | None = None
+        for n in range(1, step.repeat + 1):
+            self.variables["n"] = n
+            try:
+                outcome, response = self._act(step, calls)
+            except FlowError as exc:
+                problem = ("a runnable step", str(exc))
+                break
+            problem = self._verify(step, outcome, response, calls[-1] if calls else None)
+            if problem is not None:
+                break
+            self._save(step, response)
+        verdict: Literal["pass", "fail"] = "fail" if problem else "pass"
+        expected, received = problem or (None, None)
+        return StepResult(step.id, step.title, verdict, tuple(calls), expected, received,
+                          step.optional, step.setup)
+
+    def _act(self, step: Step, calls: list[Call]) -> tuple[Outcome | None, ScimResponse | None]:
+        last: list[ScimResponse] = []
+
+        def record(request: ScimRequest) -> ScimResponse:
+            started = self.clock.monotonic()
+            response = self.send(request)
+            elapsed = (self.clock.monotonic() - started) * 1000.0
+            calls.append(Call(request.step, request.request_line, response.status, elapsed))
+            self._remember(request, response)
+            last.append(response)
+            return response
+
+        if step.kind == "request":
+            return None, record(self._literal(step))
+        outcome = engine.drive(self._plan(step.action), record)
+        self._adopt(step.action, outcome)
+        return outcome, (last[-1] if last else None)
+
+    def _literal(self, step: Step) -> ScimRequest:
+        spec = render(step.action["request"], self.variables, self.rng)
+        body = spec.get("body")
+        set_name = spec.get("headers", "okta")
+        if set_name == "okta":
+            headers = wire.okta_headers(self.app.auth, with_body=body is not None)
+        else:
+            auth_name = self.app.auth.header()[0]
+            raw = (self.flow.headers or {})[set_name]
+            headers = tuple(
+                (auth_name if v == "{{auth}}" else k, render(v, self.variables, self.rng))
+                for k, v in raw.items()
+            )
+        overrides = spec.get("override_headers", {})
+        headers = tuple((k, overrides.get(k, v)) for k, v in headers)
+        query = spec.get("query", "")
+        if "params" in spec:
+            query = wire.encode_query([(str(k), str(v)) for k, v in spec["params"]])
+        return ScimRequest(step.id, spec["method"], self.app.base_url, spec["path"], query, headers,
+                           body, self.app.auth.header()[0])
+
+    def _remember(self, request: ScimRequest, response: ScimResponse) -> None:
+        body = response.json_object() or {}
+        kind = {"/Users": "User", "/Groups": "Group"}.get(request.path)
+        if request.method == "POST" and kind and response.ok and isinstance(body.get("id"), str):
+            sent = request.body if isinstance(request.body, dict) else {}
+            self.created.append((kind, body["id"], str(sent.get("userName") or sent.get("displayName"))))
+
+    def _plan(self, action: Mapping[str, Any]) -> Plan:
+        name, app = action["plan"], self.app
+        if name in ("test_connection", "import_users", "import_groups"):
+            plan: Plan = getattr(engine, name)(app)
+            return plan
+        if "user" in action:
+            alias = action["user"]
+            if name == "assign_user":
+                return engine.assign_user(app, self._user(alias), None, rng=self.rng)
+            if name == "update_profile":
+                changed = {**self._user(alias).profile, **render(action["profile"], self.variables, self.rng)}
+                self.users[alias] = replace(self._user(alias), profile=changed)
+                return engine.update_profile(app, self.users[alias], self._app_user(alias))
+            return getattr(engine, name)(app, self._user(alias), self._app_user(alias))  # type: ignore[no-any-return]
+        alias = action["group"]
+        group = self.groups[alias]
+        if name == "push_group":
+            return engine.push_group(app, group, self._members(action.get("members", ())))
+        gid = self._var(f"{alias}.id")
+        if name == "update_members":
+            removed = [self._var(f"{a}.id") for a in action.get("remove", ())]
+            return engine.update_members(app, gid, self._members(action.get("add", ())), removed)
+        if name == "push_now":
+            return engine.push_now(app, gid, self._members(action.get("members", ())))
+        if name == "rename_group":
+            self._name_group(alias, render(action["name"], self.variables, self.rng), group.id)
+            return engine.rename_group(app, gid, self.groups[alias].name)
+        return engine.unlink_group(app, gid, bool(action.get("delete", True)), name=group.name)
+
+    def _adopt(self, action: Mapping[str, Any], outcome: Outcome) -> None:
+        """Keep what the org state would keep: the target's ids of users and groups."""
+        alias = action.get("user") or action.get("group")
+        if alias and outcome.scim_id:
+            self.variables[f"{alias}.id"] = outcome.scim_id
+
+    def _name_group(self, alias: str, name: str, okta_id: str) -> None:
+        """Run-prefixed and suffixed, so flows run side by side never share a displayName."""
+        full = f"{self.prefix}{name} {self.rng.randrange(10**6):06d}"
+        self.groups[alias] = OktaGroup(okta_id, full)
+        self.variables[f"{alias}.name"] = full
+
+    def _user(self, alias: str) -> OktaUser:
+        if alias not in self.users:
+            raise FlowError(f"user {alias!r} is not declared in the flow")
+        return self.users[alias]
+
+    def _app_user(self, alias: str) -> AppUser:
+        return AppUser(self._user(alias).id, scim_id=self._var(f"{alias}.id"))
+
+    def _var(self, name: str) -> str:
+        if name not in self.variables:
+            raise FlowError(f"{name} is not known yet (an earlier step must set it)")
+        return str(self.variables[name])
+
+    def _members(self, aliases: Sequence[str]) -> list[engine.Member]:
+        return [engine.Member(self._var(f"{a}.id"), self._user(a).login) for a in aliases]
+
+    def _verify(self, step: Step, outcome: Outcome | None, response: ScimResponse | None,
+                call: Call | None) -> tuple[str, str] | None:
+        for rule in step.expect:
+            problem = check(render(dict(rule), self.variables, self.rng), outcome, response, call)
+            if problem is not None:
+                return problem
+        return None
+
+    def _save(self, step: Step, response: ScimResponse | None) -> None:
+        body = response.body if response is not None else None
+        for name, path in (step.save or {}).items():
+            value = lookup(body, path)
+            if not is_missing(value):
+                self.variables[name] = value
+
+
+def cleanup(app: AppInstance, created: Sequence[tuple[str, str, str]], send: Send) -> list[Call]:
+    """Delete what a flow created (groups first); 404 means already gone. Not an Okta step."""
+    calls = []
+    ordered = [c for c in reversed(created) if c[0] == "Group"] + [c for c in created if c[0] == "User"]
+    for kind, rid, _ in ordered:
+        path = wire.resource_path(f"{kind}s", rid)
+        request = ScimRequest("cleanup", "DELETE", app.base_url, path, "",
+                              wire.okta_headers(app.auth, with_body=False), None, app.auth.header()[0])
+        calls.append(Call("cleanup", request.request_line, send(request).status, 0.0))
+    return calls

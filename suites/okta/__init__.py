@@ -1,0 +1,1 @@
+"""Okta checks (OKTA-*): Okta's own flows replayed through the recording client."""

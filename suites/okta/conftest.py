@@ -1,0 +1,29 @@
+"""Shared fixtures of the Okta checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from suites.client import ScimClient
+from suites.config import RunConfig
+from suites.factory import Factory
+from suites.ledger import Ledger
+from suites.okta.support import OktaSender
+
+CROWD = 101  # one more than Okta's page size and group push batch (okta-scim.md §3, §8.3)
+
+
+@pytest.fixture
+def okta(client: ScimClient, ledger: Ledger, scim_config: RunConfig) -> OktaSender:
+    """A fresh sender for one check: Okta's requests through the recording client."""
+    return OktaSender(client, ledger)
+
+
+@pytest.fixture(scope="session")
+def crowd(factory: Factory) -> list[dict[str, str]]:
+    """101 run-owned users (id, userName), created once for the paging and batching checks."""
+    users = []
+    for _ in range(CROWD):
+        body = factory.user()
+        users.append({"id": body["id"], "userName": body.get("userName", "")})
+    return users

@@ -1,0 +1,89 @@
+"""Okta's engine and flows driven through the harness's recording client, with the ledger."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from simulator.okta import engine
+from simulator.okta.flowdata import load_flow
+from simulator.okta.flows import FlowRun, StepResult
+from simulator.okta.model import AppInstance, Flavour, new_id
+from simulator.okta.plan import Outcome, Plan
+from simulator.okta.wire import Auth, BasicAuth, BearerAuth, HeaderAuth, ScimRequest, ScimResponse
+from suites.client import Reply, ScimClient
+from suites.config import RunConfig
+from suites.expect import fail
+from suites.ledger import Ledger
+
+KINDS = {"/Users": "User", "/Groups": "Group"}
+
+
+def okta_app(config: RunConfig) -> AppInstance:
+    """The Okta app instance pointed at the target, with the run's credentials and flavour."""
+    auth: Auth
+    if config.auth.kind == "basic":
+        user, _, password = config.auth.value.partition(":")
+        auth = BasicAuth(user, password)
+    elif config.auth.kind == "header":
+        name, _, value = config.auth.value.partition(":")
+        auth = HeaderAuth(value.strip(), name.strip())
+    else:
+        auth = BearerAuth(config.auth.value)
+    return AppInstance(new_id("0oa", random.Random()), config.url or "", auth,
+                       flavour=Flavour(config.okta_flavour))
+
+
+@dataclass
+class OktaSender:
+    """Sends engine requests through the recording client; what they create goes in the ledger."""
+
+    client: ScimClient
+    ledger: Ledger
+    sent: list[ScimRequest] = field(default_factory=list)
+    replies: list[Reply] = field(default_factory=list)
+
+    def __call__(self, request: ScimRequest) -> ScimResponse:
+        target = request.path + (f"?{request.query}" if request.query else "")
+        reply = self.client.request(request.method, target, data=request.body_bytes(),
+                                    headers=dict(request.headers), auth=False, step=request.step)
+        self.sent.append(request)
+        self.replies.append(reply)
+        body = reply.body
+        kind = KINDS.get(request.path)
+        if request.method == "POST" and kind and reply.status in (200, 201):
+            rid = body.get("id")
+            sent = request.body if isinstance(request.body, dict) else {}
+            if isinstance(rid, str) and rid and not self.ledger.owns(kind, rid):
+                self.ledger.add(kind, rid, str(sent.get("userName") or sent.get("displayName")))
+        status = reply.status or 0
+        return ScimResponse.from_text(status, reply.text, tuple(reply.headers.items()))
+
+    @property
+    def last(self) -> Reply | None:
+        return self.replies[-1] if self.replies else None
+
+    def drive(self, plan: Plan) -> Outcome:
+        return engine.drive(plan, self)
+
+
+def flow_step(flow: str, step_id: str, sender: OktaSender, config: RunConfig) -> StepResult:
+    """Run one step of an Okta flow (and the steps it needs); fail the check on its verdict."""
+    __tracebackhide__ = True
+    run = FlowRun(load_flow(flow), okta_app(config), sender, prefix=config.prefix)
+    result = run.run(only=step_id)
+    *needed, own = result.steps
+    for prior in needed:
+        if prior.verdict != "pass":
+            fail(f"(precondition) {flow} step {prior.id} ({prior.title}): {prior.expected}",
+                 str(prior.received), sender.last)
+    if own.verdict != "pass":
+        fail(str(own.expected), str(own.received), sender.last)
+    return own
+
+
+def expect_outcome(outcome: Outcome, sender: OktaSender) -> None:
+    """The engine's plan ended the way Okta needs: no task error."""
+    __tracebackhide__ = True
+    if not outcome.ok:
+        fail(f"Okta's {outcome.action} to succeed", f"{outcome.failed_step}: {outcome.error}", sender.last)

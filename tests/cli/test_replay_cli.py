@@ -1,0 +1,55 @@
+"""`scimcert replay` as a user meets it."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from simulator.cli import main
+from tests.suites.support import TOKEN, provider
+
+
+def test_replay_spec_test_against_the_embedded_provider() -> None:
+    result = CliRunner().invoke(main, ["replay", "spec-test"])
+    assert result.exit_code == 0, result.output
+    assert "embedded reference provider at http://127.0.0.1:" in result.output
+    assert "  11                     GET /scim/v2/Users?filter=userName%20eq%20%22SCIMCERT-" in result.output
+    assert "PASS  Required: Check status 401" in result.output
+    assert "spec-test: all 13 steps passed" in result.output
+
+
+def test_replay_fails_naming_the_step() -> None:
+    with provider("group-rename-rejects-id") as url:
+        result = CliRunner().invoke(main, ["replay", "group-push", "--url", url, "--token", TOKEN])
+    assert result.exit_code == 1, result.output
+    assert "FAIL  Rename: PATCH replace {id, displayName}" in result.output
+    assert "FAILED at step rename (" in result.output
+    assert "Received: Unable to update Group Push mapping target App group" in result.output
+
+
+def test_replay_aiw_flavour_sends_put() -> None:
+    with provider() as url:
+        result = CliRunner().invoke(main, ["replay", "user-lifecycle", "--url", url, "--token", TOKEN,
+                                           "--flavour", "aiw"])
+    assert result.exit_code == 0, result.output
+    assert "deactivate             PUT /scim/v2/Users/" in result.output
+
+
+def test_replay_unknown_flow_and_bad_options_exit_2() -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["replay", "nope"])
+    assert result.exit_code == 2
+    flows = "connect, group-push, import, spec-test, user-lifecycle"
+    assert f"unknown flow 'nope'; flows: {flows}" in result.output
+    assert runner.invoke(main, ["replay", "connect", "--token", "x"]).exit_code == 2
+    assert runner.invoke(main, ["replay", "connect", "--url", "http://127.0.0.1:9"]).exit_code == 2
+
+
+def test_replay_report_dir_writes_run_reports(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["replay", "connect", "--report-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert {c["id"] for c in summary["checks"]} == {"OKTA-CONNECT-001", "OKTA-CONNECT-002"}
+    assert (tmp_path / "exchanges.har").exists()
+    assert TOKEN not in (tmp_path / "exchanges.har").read_text()

@@ -1,0 +1,132 @@
+"""Okta flows as data: they load and validate, pass against the reference provider and fail,
+naming the step, against the deviations Okta trips over."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from simulator.okta.flowdata import (
+    Flow,
+    FlowError,
+    _step,
+    _validate,
+    flow_names,
+    load_flow,
+    lookup,
+    render,
+)
+from simulator.okta.flows import FlowRun
+from simulator.okta.model import AppInstance, Flavour
+from simulator.okta.transport import Transport
+from simulator.okta.wire import BearerAuth, ScimRequest, ScimResponse
+from tests.suites.support import TOKEN, provider
+
+FLOWS = ["connect", "group-push", "import", "spec-test", "user-lifecycle"]
+
+
+def replay(url: str, flow: str, flavour: str = "oin"):
+    app = AppInstance("0oa1", url, BearerAuth(TOKEN), flavour=Flavour(flavour))
+    return FlowRun(load_flow(flow), app, Transport().send, rng=random.Random(7)).run()
+
+
+def test_flows_load_and_validate():
+    assert flow_names() == FLOWS
+    for name in FLOWS:
+        flow = load_flow(name)
+        assert flow.steps and len({s.id for s in flow.steps}) == len(flow.steps)
+    spec = load_flow("spec-test")
+    assert [s.id for s in spec.steps if not s.setup] == [str(n) for n in range(1, 13)]
+    assert spec.step("1").title == "Required: Test Users endpoint"
+    assert spec.step("10").optional and not spec.step("11").optional
+    assert spec.step("11").action["request"]["override_headers"] == {"Authorization": "non-token"}
+    assert [s.id for s in spec.closure("2")] == ["setup.existing-user", "1", "2"]
+
+
+def test_unknown_flow_lists_the_flows():
+    with pytest.raises(FlowError, match="unknown flow 'nope'; flows: connect, group-push"):
+        load_flow("nope")
+
+
+def test_a_step_needing_a_later_step_is_rejected():
+    steps = (_step("bad", {"id": "a", "needs": ["b"], "plan": "test_connection"}),
+             _step("bad", {"id": "b", "plan": "test_connection"}))
+    with pytest.raises(FlowError, match="needs 'b', which does not come before it"):
+        _validate(Flow("bad", "bad", "", steps))
+    with pytest.raises(FlowError, match="unknown plan 'delete_user'"):
+        _validate(Flow("bad", "bad", "", (_step("bad", {"id": "a", "plan": "delete_user"}),)))
+
+
+def test_templates_and_paths():
+    rng = random.Random(1)
+    out = render({"a": ["{{x|upper}}-{{#d3}}"]}, {"x": "ab"}, rng)
+    assert out["a"][0].startswith("AB-") and out["a"][0][3:].isdigit()
+    with pytest.raises(FlowError, match="'y' is not defined"):
+        render("{{y}}", {}, rng)
+    assert lookup({"Resources": [{"name": {"givenName": "A"}}]}, "Resources.0.name.givenName") == "A"
+
+
+def test_spec_test_sends_okta_headers_and_quirks():
+    sent: list[ScimRequest] = []
+
+    def send(request: ScimRequest) -> ScimResponse:
+        sent.append(request)
+        if request.method == "POST":
+            return ScimResponse.of(201, {"id": "u1"})
+        return ScimResponse.of(500, {"detail": "down"})
+
+    app = AppInstance("0oa1", "https://x.example/scim/v2", BearerAuth("t"))
+    result = FlowRun(load_flow("spec-test"), app, send).run()
+    by_step = {r.step: r for r in sent}
+    assert by_step["1"].request_line == "GET /scim/v2/Users?count=1&startIndex=1"
+    assert by_step["1"].header("User-Agent") == "OKTA SCIM Integration"
+    assert by_step["6"].header("Content-Type") == "application/json"
+    assert by_step["6"].header("User-Agent") is None
+    assert by_step["11"].header("Authorization") == "non-token"
+    assert by_step["10"].request_line == "GET /scim/v2/Groups"
+    assert by_step["3"].query == "filter=userName%20eq%20%22abcdefgh%40atko.com%22"
+    verdicts = {s.id: s.verdict for s in result.steps}
+    assert verdicts["setup.existing-user"] == "pass" and verdicts["1"] == "fail"
+    assert verdicts["2"] == verdicts["7"] == "skip" and "2" not in by_step and "7" not in by_step
+    assert result.first_failure is not None and result.first_failure.id == "1"
+    assert result.first_failure.expected == "HTTP 200"
+
+
+@pytest.mark.parametrize("flavour", ["oin", "aiw"])
+@pytest.mark.parametrize("flow", ["connect", "spec-test", "user-lifecycle", "group-push", "import"])
+def test_flow_passes_against_the_reference_provider(flow, flavour):
+    if flow == "import" and flavour == "aiw":
+        pytest.skip("import does not depend on the flavour")
+    with provider() as url:
+        result = replay(url, flow, flavour)
+    assert result.ok, [(s.id, s.failure) for s in result.steps if s.verdict != "pass"]
+    assert all(s.verdict == "pass" for s in result.steps)
+
+
+@pytest.mark.parametrize(("flow", "deviation", "step"), [
+    ("connect", "empty-result-not-listresponse", "connect"),
+    ("connect", "list-counts-as-strings", "connect.counts"),
+    ("spec-test", "filter-miss-404", "3"),
+    ("spec-test", "duplicate-username-allowed", "8"),
+    ("spec-test", "auth-not-enforced", "11"),
+    ("spec-test", "error-status-int", "11"),
+    ("user-lifecycle", "put-rejects-readonly-echo", "link"),
+    ("user-lifecycle", "patch-requires-path", "deactivate"),
+    ("user-lifecycle", "deactivate-deletes", "deactivate.verify"),
+    ("group-push", "members-require-type", "push"),
+    ("group-push", "member-filter-path-unsupported", "members"),
+    ("group-push", "group-rename-rejects-id", "rename"),
+    ("import", "list-counts-as-strings", "import.users"),
+])
+def test_flow_fails_naming_the_step(flow, deviation, step):
+    with provider(deviation) as url:
+        result = replay(url, flow)
+    assert result.first_failure is not None and result.first_failure.id == step
+    assert result.first_failure.expected and result.first_failure.received
+
+
+def test_okta_tolerates_a_404_lookup_miss():
+    """okta-scim.md §4.1: a 404 for the userName lookup is a miss, not a failure."""
+    with provider("filter-miss-404") as url:
+        assert replay(url, "user-lifecycle").ok
