@@ -12,18 +12,31 @@ from suites.config import HarnessError
 BAD = ("failed", "error")
 
 
+RANK = {"error": 5, "failed": 4, "waived": 3, "passed": 2, "skipped": 1}
+
+
+def by_id(checks: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Check id -> outcome; a parametrised check takes its worst parametrisation's outcome."""
+    out: dict[str, str] = {}
+    for c in checks:
+        cid, outcome = str(c["id"]), str(c["outcome"])
+        if RANK.get(outcome, 0) > RANK.get(out.get(cid, ""), 0):
+            out[cid] = outcome
+    return out
+
+
 def load_baseline(path: Path) -> dict[str, str]:
     """Check id -> outcome from a summary.json."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {str(c["id"]): str(c["outcome"]) for c in data["checks"]}
+        return by_id(data["checks"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise HarnessError(f"{path} is not a scimcert summary.json ({exc})") from exc
 
 
 def compare(baseline: Mapping[str, str], checks: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
     """Regressions (passed before, failing now), fixes, and checks failing in both runs."""
-    now = {str(c["id"]): str(c["outcome"]) for c in checks}
+    now = by_id(checks)
     return {
         "regressions": sorted(i for i, o in now.items() if o in BAD and baseline.get(i) == "passed"),
         "fixes": sorted(i for i, o in now.items() if o == "passed" and baseline.get(i) in BAD),

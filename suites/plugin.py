@@ -15,7 +15,7 @@ from suites.config import HarnessError, RunConfig, load_toml, resolve
 from suites.factory import Factory
 from suites.ledger import Ledger, cleanup
 from suites.levels import Level
-from suites.state import STATE_KEY, CheckInfo, CheckResult, RunState
+from suites.state import STATE_KEY, CheckInfo, CheckResult, ExtensionCell, RunState
 from suites.target import Target
 from suites.waivers import Waivers
 
@@ -60,9 +60,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "check(id, level='MUST', refs=(), okta=False, readonly=False, caught_by=()): a conformance "
-        "check with a stable id, an RFC 2119 level, references, whether a failure breaks Okta, "
-        "whether it sends no writes, and the provider deviations that make it fail",
+        "check(id, level='MUST', refs=(), okta=False, readonly=False, caught_by=(), ext_op=None): a "
+        "conformance check with a stable id, an RFC 2119 level, references, whether a failure breaks "
+        "Okta, whether it sends no writes, the provider deviations that make it fail, and the "
+        "extension-matrix operation it covers (with parameters urn and attribute)",
     )
     names = [d for _, d, _ in OPTIONS + FLAGS + LISTS]
     try:
@@ -142,7 +143,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     if info is not None:
         state.current = []
         state.current_id = info.id
-        state.results[item.nodeid] = CheckResult(info, item.nodeid, exchanges=state.current)
+        state.results[item.nodeid] = CheckResult(info, item.nodeid, exchanges=state.current,
+                                                 extension=ExtensionCell.from_item(item))
     try:
         return (yield)
     finally:

@@ -16,6 +16,7 @@ from suites.client import Exchange, ScimClient
 from suites.expect import ConformanceFailure
 from suites.ledger import Ledger
 from suites.levels import Level
+from suites.matrix import extension_matrix, matrix_html
 from suites.state import CheckResult, RunState
 
 
@@ -134,6 +135,7 @@ class HtmlHooks:
             f"<p>Target: {html.escape(str(data['target']))} &middot; run {html.escape(state.config.run_id)}"
             f" &middot; RFC conformance: <b>{verdicts['rfc']}</b> &middot; Okta readiness: "
             f"<b>{verdicts['okta']}</b> &middot; totals: {html.escape(json.dumps(data['totals']))}</p>")
+        prefix.append(matrix_html(data.get("extensions") or []))
 
 
 def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
@@ -162,6 +164,9 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
         "fail_on": threshold.name,
         "waivers": _waiver_report(state),
     }
+    matrix = extension_matrix(state.results.values())
+    if matrix:
+        summary["extensions"] = matrix
     if state.config.baseline is not None:
         diff = compare(load_baseline(state.config.baseline), checks)
         summary["baseline"] = diff

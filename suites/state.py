@@ -46,6 +46,24 @@ class CheckInfo:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ExtensionCell:
+    """Where an extension check lands in the report's matrix: (URN, attribute, operation)."""
+
+    urn: str
+    attribute: str  # "*" when the check covers the whole extension
+    operation: str
+
+    @classmethod
+    def from_item(cls, item: pytest.Item) -> ExtensionCell | None:
+        marker = item.get_closest_marker("check")
+        op = marker.kwargs.get("ext_op") if marker is not None else None
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if not isinstance(op, str) or not isinstance(params.get("urn"), str):
+            return None
+        return cls(params["urn"], str(params.get("attribute", "*")), op)
+
+
 @dataclass
 class CheckResult:
     info: CheckInfo
@@ -54,6 +72,7 @@ class CheckResult:
     message: str = ""
     duration_s: float = 0.0
     exchanges: list[Exchange] = field(default_factory=list)
+    extension: ExtensionCell | None = None
 
     def as_json(self) -> dict[str, Any]:
         i = self.info

@@ -109,6 +109,31 @@ _ALL = (
         "servers with hand-written discovery documents",
     ),
     Deviation(
+        "extension-case-sensitive",
+        "extension URN keys, attribute names and URN-qualified PATCH paths match case-sensitively",
+        "servers keying extensions by exact string; RFC 7643 §2.1 makes names case-insensitive",
+    ),
+    Deviation(
+        "extension-path-rejected",
+        "PATCH paths prefixed with an extension URN are rejected with 400 invalidPath",
+        "servers that only parse core attribute paths; Entra sends urn:...:enterprise:2.0:User:manager",
+    ),
+    Deviation(
+        "extension-not-cleared-on-put",
+        "a PUT without an extension keeps the user's old extension data",
+        "servers storing extensions in a side table that PUT never touches",
+    ),
+    Deviation(
+        "extension-requires-schemas-entry",
+        "a body with an extension key whose URN is not in 'schemas' is rejected with 400",
+        "strict validators; Okta lists only the core URN for custom namespaces (okta-scim.md §9)",
+    ),
+    Deviation(
+        "extension-type-unchecked",
+        "extension attribute values are stored as sent, without checking their declared type",
+        "servers storing extensions as free-form JSON",
+    ),
+    Deviation(
         "auth-not-enforced",
         "requests without or with a wrong bearer token are served",
         "test deployments left open; Okta's SPEC test step 11 expects 401",

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.provider import extension_quirks as ext_quirks
 from simulator.provider import resources
 from simulator.provider.core_schemas import ENTERPRISE_USER, GROUP, USER
 from simulator.provider.deviations import Deviations, patch_quirks
@@ -115,14 +116,17 @@ class Provider:
         def change(current: Record) -> dict[str, Any]:
             if "put-keeps-omitted" in self.deviations:
                 return {**current.data, **data}
-            resources.check_immutable(current.data, data, self.schema_of(kind))
-            return self._keep_write_only(current.data, data)
+            rs = self.schema_of(kind)
+            resources.check_immutable(current.data, data, rs)
+            kept = ext_quirks.keep_on_put(self.deviations, current.data, data, rs)
+            return self._keep_write_only(current.data, kept)
 
         return self._update(kind, rid, change, if_match)
 
     def patch(self, kind: str, rid: str, body: Any, if_match: str | None = None) -> Record:
         rs = self.schema_of(kind)
         patch_quirks(self.deviations, body)
+        ext_quirks.check_patch(self.deviations, body, rs)
         ops = body.get("Operations") if isinstance(body, dict) else None
         if "patch-not-atomic" in self.deviations and isinstance(ops, list) and len(ops) > 1:
             rec = self.get(kind, rid)
@@ -160,7 +164,9 @@ class Provider:
 
     def _coerce(self, kind: str, body: Mapping[str, Any]) -> dict[str, Any]:
         rs = self.schema_of(kind)
-        data = resources.coerce_resource(body, rs)
+        ext_quirks.check_body(self.deviations, body, rs)
+        checked, unchecked = ext_quirks.take_unchecked(self.deviations, body, rs)
+        data = {**resources.coerce_resource(checked, rs), **unchecked}
         if "drops-extension" in self.deviations:
             data = {k: v for k, v in data.items() if k not in {e.id for e in rs.extensions}}
         if kind == "Group" and "members-require-type" in self.deviations:

@@ -594,6 +594,72 @@ def probe_extension_discovery(scim: Scim) -> dict[str, Any]:
 
 
 @probe(
+    "extension-case-sensitive",
+    compliant={"POST": 201, "stored": {"custAttr1": "red"}, "PATCH": 200},
+    deviant={"POST": (400, "invalidValue"), "stored": None, "PATCH": (400, "invalidPath")},
+)
+def probe_extension_case(scim: Scim) -> dict[str, Any]:
+    resp = scim.post("/Users", user_body("nia@example.com", **{IVANTI.upper(): {"CUSTATTR1": "red"}}))
+    user = resp.json() if resp.status_code == 201 else scim.create_user("nia2@example.com")
+    patched = scim.patch(f"/Users/{user['id']}", patch_op(
+        {"op": "replace", "path": f"{IVANTI.upper()}:custAttr1", "value": "blue"}))
+    return {"POST": resp.status_code if resp.status_code == 201 else answer(resp),
+            "stored": user.get(IVANTI),
+            "PATCH": patched.status_code if patched.status_code == 200 else answer(patched)}
+
+
+@probe(
+    "extension-path-rejected",
+    compliant={"URN path": {"level": 7}, "no path": 200},
+    deviant={"URN path": (400, "invalidPath"), "no path": 200},
+)
+def probe_extension_path(scim: Scim) -> dict[str, Any]:
+    user = scim.create_user("ola@example.com")
+    path = f"/Users/{user['id']}"
+    urn_path = scim.patch(path, patch_op({"op": "add", "path": f"{IVANTI}:level", "value": 7}))
+    no_path = scim.patch(path, patch_op({"op": "add", "value": {IVANTI: {"vip": True}}}))
+    return {"URN path": urn_path.json().get(IVANTI) if urn_path.status_code == 200 else answer(urn_path),
+            "no path": no_path.status_code}
+
+
+@probe(
+    "extension-not-cleared-on-put",
+    compliant={"PUT": 200, "after": None},
+    deviant={"PUT": 200, "after": {"custAttr1": "green"}},
+)
+def probe_extension_put(scim: Scim) -> dict[str, Any]:
+    user = scim.create_user("pia@example.com", **{IVANTI: {"custAttr1": "green"}})
+    body = {k: v for k, v in user.items() if k not in ("id", "meta", IVANTI)}
+    put = scim.put(f"/Users/{user['id']}", {**body, "schemas": [urns.CORE_USER]})
+    return {"PUT": put.status_code, "after": attr(scim, f"/Users/{user['id']}", IVANTI)}
+
+
+@probe(
+    "extension-requires-schemas-entry",
+    compliant={"URN not in schemas": 201, "URN in schemas": 201},
+    deviant={"URN not in schemas": (400, "invalidValue"), "URN in schemas": 201},
+)
+def probe_extension_schemas_entry(scim: Scim) -> dict[str, Any]:
+    okta = scim.post("/Users", user_body("quin@example.com", **{IVANTI: {"vip": False}}))
+    listed = scim.post("/Users", user_body("quin2@example.com", schemas=[urns.CORE_USER, IVANTI],
+                                           **{IVANTI: {"vip": False}}))
+    return {"URN not in schemas": okta.status_code if okta.status_code == 201 else answer(okta),
+            "URN in schemas": listed.status_code}
+
+
+@probe(
+    "extension-type-unchecked",
+    compliant={"string for integer": (400, "invalidValue"), "stored": None},
+    deviant={"string for integer": 201, "stored": {"level": "twelve"}},
+)
+def probe_extension_types(scim: Scim) -> dict[str, Any]:
+    resp = scim.post("/Users", user_body("rui@example.com", **{IVANTI: {"level": "twelve"}}))
+    created = resp.status_code == 201
+    return {"string for integer": 201 if created else answer(resp),
+            "stored": attr(scim, f"/Users/{resp.json()['id']}", IVANTI) if created else None}
+
+
+@probe(
     "auth-not-enforced",
     compliant={"no token, wrong token, right token": [401, 401, 200], "challenge": True},
     deviant={"no token, wrong token, right token": [200, 200, 200], "challenge": False},
