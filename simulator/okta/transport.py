@@ -101,7 +101,7 @@ class Transport:
             response = self._once(request)
             elapsed_ms = (self.clock.monotonic() - started) * 1000.0
             shown = request.redacted() if self.redact else request
-            exchange = Exchange(shown, response, attempt, waited, elapsed_ms)
+            exchange = Exchange(shown, response.compact(), attempt, waited, elapsed_ms)
             if log is not None:
                 log.append(exchange)
             if self.on_exchange is not None:

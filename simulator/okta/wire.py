@@ -211,6 +211,9 @@ def _redact_passwords(value: Any) -> Any:
     return value
 
 
+
+LOGGED_BODY_LIMIT = 64 * 1024  # characters of a response body kept in the exchange log
+
 @dataclass(frozen=True, slots=True)
 class ScimResponse:
     """What came back: status (0 when no HTTP response arrived), headers, parsed JSON, raw text."""
@@ -246,6 +249,17 @@ class ScimResponse:
 
     def json_object(self) -> dict[str, Any] | None:
         return self.body if isinstance(self.body, dict) else None
+
+    def compact(self, limit: int = LOGGED_BODY_LIMIT) -> ScimResponse:
+        """This response as the log keeps it: bodies beyond limit characters are cut.
+
+        The plan has already read the full response; keeping every large body (a PATCH that
+        echoes a 10,000-member group) would make memory grow with the size of the org.
+        """
+        if len(self.text) <= limit:
+            return self
+        cut = f"{self.text[:limit]}… [{len(self.text) - limit} more characters not logged]"
+        return ScimResponse(self.status, self.headers, None, cut, self.error)
 
     def to_json(self) -> dict[str, Any]:
         return {"status": self.status, "body": self.body, "error": self.error}

@@ -1,0 +1,174 @@
+"""What /ServiceProviderConfig advertises agrees with what the server does (RFC 7643 §5)."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from simulator.scim import urns
+from suites.client import ScimClient
+from suites.expect import describe, expect, expect_equal, expect_header, expect_object, expect_status, fail
+from suites.factory import Factory
+from suites.target import Target
+
+OBSERVE_LIMIT = 10  # create resources to observe maxResults only when it is this small
+
+
+def _patch_op(path: str, value: object) -> dict[str, object]:
+    return {"schemas": [urns.PATCH_OP], "Operations": [{"op": "replace", "path": path, "value": value}]}
+
+
+@pytest.mark.check("DISC-FILTER-001", level="MUST", refs=["RFC7643 §5", "RFC7644 §3.4.2.2"], okta=True,
+                   caught_by=["filter-ignored", "startindex-zero-based"])
+def test_advertised_filter_is_applied(target: Target, factory: Factory, client: ScimClient) -> None:
+    """With filter.supported, `userName eq "<name>"` returns exactly that user.
+
+    RFC 7643 §5: filter "supported: A Boolean value specifying whether or not the operation is
+    supported." RFC 7644 §3.4.2.2: eq — "The attribute and operator values must be identical for
+    a match." Okta links accounts by this very request (okta-scim.md §4.1).
+    """
+    target.require("filter")
+    user, _other = factory.user(), factory.user()  # a second user, so that ignoring the filter shows
+    reply = expect_status(client.get("/Users", params={"filter": f'userName eq "{user["userName"]}"'}), 200)
+    found = [r.get("id") for r in expect_object(reply).get("Resources") or [] if isinstance(r, dict)]
+    expect_equal(found, [user["id"]], "the ids of Resources", reply)
+
+
+@pytest.mark.check("DISC-ETAG-001", level="MUST", refs=["RFC7643 §5", "RFC7644 §3.14"],
+                   caught_by=["no-etag"])
+def test_advertised_etag_is_sent(target: Target, factory: Factory, client: ScimClient) -> None:
+    """With etag.supported, GET of a user carries an ETag header.
+
+    RFC 7644 §3.14: "When supported, SCIM ETags MUST be specified as an HTTP header and SHOULD be
+    specified within the "version" attribute contained in the resource's "meta" attribute."
+    """
+    target.require("etag")
+    user = factory.user()
+    reply = expect_status(client.get(f"/Users/{user['id']}"), 200)
+    expect_header(reply, "ETag")
+
+
+@pytest.mark.check("DISC-ETAG-002", level="SHOULD", refs=["RFC7644 §3.14", "RFC7232 §3.2"],
+                   caught_by=["etag-ignored", "no-etag"])
+def test_advertised_etag_answers_if_none_match(target: Target, factory: Factory,
+                                               client: ScimClient) -> None:
+    """With etag.supported, GET with If-None-Match of the current ETag answers 304.
+
+    RFC 7644 §3.14: "If the resource has not changed, the service provider simply returns an
+    empty body with a 304 "Not Modified" response code." The RFC shows this without a
+    requirement keyword, hence SHOULD.
+    """
+    target.require("etag")
+    user = factory.user()
+    first = expect_status(client.get(f"/Users/{user['id']}"), 200)
+    etag = first.headers.get("ETag") or (first.body.get("meta") or {}).get("version")
+    expect(isinstance(etag, str) and bool(etag), "an ETag header or meta.version", describe(first), first)
+    reply = client.get(f"/Users/{user['id']}", headers={"If-None-Match": str(etag)})
+    expect_status(reply, 304)
+
+
+@pytest.mark.check("DISC-SORT-001", level="MUST", refs=["RFC7643 §5", "RFC7644 §3.4.2.3"],
+                   caught_by=["sort-ignored", "unstable-paging", "startindex-zero-based"])
+def test_advertised_sort_orders_results(target: Target, factory: Factory, client: ScimClient) -> None:
+    """With sort.supported, sortBy=userName orders five users ascending, and descending on request.
+
+    RFC 7644 §3.4.2.3: "The "sortBy" parameter specifies the attribute whose value SHALL be used
+    to order the returned responses." "If a value for "sortBy" is provided and no "sortOrder" is
+    specified, "sortOrder" SHALL default to ascending." Five users in two orders leave a server
+    that does not sort one chance in 14400 of passing by luck.
+    """
+    target.require("sort")
+    target.require("filter")
+    stem = f"{factory.config.prefix}sort{secrets.token_hex(3)}-"
+    made = {c: factory.user(userName=f"{stem}{c}@example.com")["id"] for c in "dbeac"}
+    ascending = [made[c] for c in sorted(made)]
+    for order, wanted in ((None, ascending), ("descending", ascending[::-1])):
+        params = {"filter": f'userName sw "{stem}"', "sortBy": "userName", "sortOrder": order}
+        reply = client.get("/Users", params={k: v for k, v in params.items() if v})
+        if reply.status == 400 and reply.body.get("scimType") == "invalidFilter":
+            pytest.skip("the target refuses `userName sw`, so the check cannot isolate its users")
+        body = expect_object(expect_status(reply, 200))
+        got = [r.get("id") for r in body.get("Resources") or [] if isinstance(r, dict)]
+        expect_equal([rid for rid in got if rid in wanted], wanted,
+                     f"the users in {order or 'ascending'} userName order", reply)
+
+
+@pytest.mark.check("DISC-MAXRESULTS-001", level="MUST", refs=["RFC7643 §5", "RFC7644 §3.4.2.4"])
+def test_max_results_is_honoured(target: Target, factory: Factory, client: ScimClient) -> None:
+    """A count above filter.maxResults never returns more than maxResults resources.
+
+    RFC 7643 §5: "maxResults: An integer value specifying the maximum number of resources
+    returned in a response." Observable only when more than maxResults users exist; when
+    maxResults is small the check creates them.
+    """
+    limit = target.max_results
+    if limit is None:
+        pytest.skip("/ServiceProviderConfig advertises no filter.maxResults")
+    params = {"count": str(limit + 1), "startIndex": "1"}
+    reply = expect_status(client.get("/Users", params=params), 200, 400)
+    total = reply.body.get("totalResults")
+    if reply.status == 200 and isinstance(total, int) and total <= limit <= OBSERVE_LIMIT:
+        for _ in range(limit + 1 - total):
+            factory.user()
+        reply = expect_status(client.get("/Users", params=params), 200, 400)
+    if reply.status == 400:
+        return  # refusing the count does not return more than maxResults
+    returned = reply.body.get("Resources") or []
+    expect(len(returned) <= limit, f"at most maxResults={limit} resources",
+           f"{len(returned)} resources for count={limit + 1}", reply)
+
+
+@pytest.mark.check("DISC-PATCH-001", level="MUST", refs=["RFC7643 §5", "RFC7644 §3.5.2"])
+def test_advertised_patch_works(target: Target, factory: Factory, client: ScimClient) -> None:
+    """With patch.supported, a PATCH replace of displayName succeeds and takes effect.
+
+    RFC 7644 §3.5.2: "On successful completion, the server either MUST return a 200 OK response
+    code and the entire resource within the response body ... or MAY return HTTP status code 204
+    (No Content)".
+    """
+    target.require("patch")
+    user = factory.user()
+    wanted = f"{user.get('displayName') or 'Patched'} {secrets.token_hex(2)}"
+    reply = expect_status(client.patch(f"/Users/{user['id']}", _patch_op("displayName", wanted)), 200, 204)
+    after = reply if reply.status == 200 else expect_status(client.get(f"/Users/{user['id']}"), 200)
+    expect_equal(expect_object(after).get("displayName"), wanted, "displayName after the PATCH", after)
+
+
+@pytest.mark.check("DISC-BULK-001", level="SHOULD", refs=["RFC7643 §5", "RFC7644 §3.7", "RFC7644 §3.12"])
+def test_bulk_endpoint_agrees_with_bulk_supported(target: Target, client: ScimClient) -> None:
+    """POST /Bulk answers 501 when bulk.supported is false, and exists when it is true.
+
+    RFC 7644 §3.12, Table 8: 501 Not Implemented — "Service provider does not support the request
+    operation"; "Implementers SHOULD handle the identified HTTP status codes as described below."
+    RFC 7644 §3.7: a BulkRequest is answered with a BulkResponse. The probe sends no operation
+    (so nothing is written); "Operations" is REQUIRED, so a server may refuse the empty list
+    with 400 — that still shows the endpoint exists.
+    """
+    reply = client.post("/Bulk", {"schemas": [urns.BULK_REQUEST], "Operations": []})
+    if not target.supports("bulk"):
+        expect_status(reply, 501)
+        return
+    body = expect_object(expect_status(reply, 200, 400))
+    if reply.status == 200:
+        expect(urns.BULK_RESPONSE in (body.get("schemas") or []), f"schemas containing {urns.BULK_RESPONSE}",
+               body.get("schemas"), reply)
+
+
+@pytest.mark.check("DISC-PASSWORD-001", level="MUST", refs=["RFC7643 §5", "RFC7643 §4.1.1"])
+def test_advertised_change_password_works(target: Target, factory: Factory, client: ScimClient) -> None:
+    """With changePassword.supported, setting a user's password succeeds.
+
+    RFC 7643 §5: changePassword "supported: A Boolean value specifying whether or not the
+    operation is supported." The change is sent as a PATCH when patch is supported, else a PUT.
+    """
+    target.require("changePassword")
+    user = factory.user()
+    password = f"Sc1m!{secrets.token_urlsafe(12)}aZ9"
+    if target.supports("patch"):
+        reply = client.patch(f"/Users/{user['id']}", _patch_op("password", password))
+    else:
+        body = {k: v for k, v in user.items() if k not in ("id", "meta", "groups")}
+        reply = client.put(f"/Users/{user['id']}", {**body, "password": password})
+    if reply.status not in (200, 204):
+        fail("200 or 204 to a password change", describe(reply), reply)

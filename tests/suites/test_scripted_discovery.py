@@ -1,0 +1,90 @@
+"""Scripted bad responses proving the discovery checks that no provider deviation reproduces can fail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.scim import urns
+from tests.suites.scripted import scripted
+from tests.suites.support import Response, failing, provider, run_suites
+
+IVANTI = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User"
+DOCUMENT_CHECKS = {"DISC-SPC-001", "DISC-MAXRESULTS-001", "DISC-RTYPE-001", "DISC-RTYPE-003",
+                   "DISC-SCHEMA-001", "DISC-SCHEMA-002", "DISC-EXT-001"}
+BY_ID_CHECKS = {"DISC-RTYPE-002", "DISC-SCHEMA-003", "DISC-SCHEMA-004", "DISC-RTYPE-004"}
+BEHAVIOUR_CHECKS = {"DISC-PATCH-001", "DISC-PASSWORD-001", "DISC-BULK-001", "DISC-USER-002"}
+
+
+def _break_group_schema(schema: dict[str, Any]) -> None:
+    for attr in schema["attributes"]:
+        if attr["name"] == "displayName":
+            del attr["multiValued"]  # only the JSON Schema of RFC 7643 §7 notices
+        if attr["name"] == "members":
+            del attr["subAttributes"]  # only SchemaDef.from_json notices
+
+
+def _break_documents(resp: Response) -> None:
+    """The three listings: SPC without authenticationSchemes and with maxResults 2; ResourceTypes
+    as a bare array with Group at /groups; Schemas without Ivanti and with a broken Group schema."""
+    if resp.method != "GET" or resp.status != 200:
+        return
+    body = resp.json
+    if resp.path.endswith("/ServiceProviderConfig"):
+        del body["authenticationSchemes"]
+        body["filter"]["maxResults"] = 2
+    elif resp.path.endswith("/ResourceTypes"):
+        body = body["Resources"]
+        next(r for r in body if r["name"] == "Group")["endpoint"] = "/groups"
+    elif resp.path.endswith("/Schemas"):
+        body["Resources"] = [s for s in body["Resources"] if s["id"] != IVANTI]
+        _break_group_schema(next(s for s in body["Resources"] if s["id"] == urns.CORE_GROUP))
+    else:
+        return
+    resp.set_json(body)
+
+
+def _break_by_id(resp: Response) -> None:
+    """Single ResourceType and Schema reads differ from the listings; unknown ones answer 200."""
+    by_id = "/ResourceTypes/" in resp.path or "/Schemas/" in resp.path
+    if resp.method != "GET" or not by_id:
+        return
+    if resp.status == 404:
+        resp.status = 200
+        resp.set_json({})
+    elif resp.path.endswith(("/ResourceTypes/User", f"/Schemas/{urns.CORE_USER}")):
+        resp.set_json({**resp.json, "description": "not what /ResourceTypes and /Schemas list"})
+
+
+def _break_behaviour(resp: Response) -> None:
+    """PATCH of users fails, /Bulk answers 404, and GET of a user omits the required userName."""
+    user_item = "/Users/" in resp.path
+    if resp.method == "PATCH" and user_item and resp.status == 200:
+        resp.status = 400
+        resp.set_json({"schemas": [urns.ERROR], "status": "400", "scimType": "invalidValue",
+                       "detail": "scripted refusal"})
+    elif resp.method == "POST" and resp.path.endswith("/Bulk"):
+        resp.status = 404
+        resp.set_json({"schemas": [urns.ERROR], "status": "404", "detail": "scripted: no /Bulk"})
+    elif resp.method == "GET" and user_item and resp.status == 200:
+        resp.set_json({k: v for k, v in resp.json.items() if k != "userName"})
+
+
+@scripted(*DOCUMENT_CHECKS)
+def test_broken_discovery_documents_fail_the_document_checks() -> None:
+    with provider(rewrite=_break_documents) as url:
+        summary = run_suites(url, ["discovery"])
+    assert failing(summary) == DOCUMENT_CHECKS
+
+
+@scripted(*BY_ID_CHECKS)
+def test_inconsistent_reads_by_id_fail_the_by_id_checks() -> None:
+    with provider(rewrite=_break_by_id) as url:
+        summary = run_suites(url, ["discovery"])
+    assert failing(summary) == BY_ID_CHECKS
+
+
+@scripted(*BEHAVIOUR_CHECKS)
+def test_features_that_do_not_work_fail_the_feature_checks() -> None:
+    with provider(rewrite=_break_behaviour) as url:
+        summary = run_suites(url, ["discovery"])
+    assert failing(summary) == BEHAVIOUR_CHECKS

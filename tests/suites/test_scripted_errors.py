@@ -1,0 +1,29 @@
+"""Scripted bad responses proving the errors checks that no provider deviation reproduces can fail."""
+
+from __future__ import annotations
+
+from simulator.scim import urns
+from tests.suites.scripted import scripted
+from tests.suites.support import Response, failing, provider, run_suites
+
+BROKEN = {"ERR-SCIMTYPE-001", "ERR-SYNTAX-001", "ERR-BODY-002", "ERR-ME-001", "ERR-OKTA-001",
+          "ERR-STATUS-001"}
+
+
+def _break_errors(resp: Response) -> None:
+    """Malformed JSON gets an invented scimType; /Me crashes; a missing user's 404 body says
+    status "400" and has no detail (still a schema-valid Error, so ERR-BODY-001 passes)."""
+    if resp.method == "POST" and resp.path.endswith("/Users") and resp.status == 400:
+        resp.set_json({**resp.json, "scimType": "badJson"})
+    elif resp.path.endswith("/Me"):
+        resp.status = 500
+        resp.set_json({"schemas": [urns.ERROR], "status": "500", "detail": "scripted crash"})
+    elif resp.method == "GET" and "/Users/" in resp.path and resp.status == 404:
+        resp.set_json({"schemas": [urns.ERROR], "status": "400"})
+
+
+@scripted(*BROKEN)
+def test_bad_error_details_fail_the_error_checks() -> None:
+    with provider(rewrite=_break_errors) as url:
+        summary = run_suites(url, ["errors"])
+    assert failing(summary) == BROKEN
