@@ -1,0 +1,126 @@
+"""Conditional requests with If-None-Match and If-Match (RFC 7644 §3.14, RFC 7232 §3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.scim import urns
+from suites.client import ScimClient
+from suites.etag.versions import read, replacement, versioned_user
+from suites.expect import expect, expect_equal, expect_status
+from suites.factory import Factory
+from suites.target import Target
+
+
+@pytest.mark.check("ETAG-GET-001", level="MUST", refs=["RFC7644 §3.14", "RFC7232 §3.2"],
+                   caught_by=["etag-ignored", "no-etag"])
+def test_if_none_match_current_answers_304(factory: Factory, client: ScimClient,
+                                           target: Target) -> None:
+    """GET with If-None-Match set to the current ETag answers 304 Not Modified.
+
+    RFC 7644 §3.14: "If the resource has not changed, the service provider simply returns an
+    empty body with a 304 (Not Modified) response code." RFC 7232 §3.2: the origin server
+    "MUST respond with ... the 304 (Not Modified) status code if the request method is GET".
+    """
+    target.require("etag")
+    path = f"/Users/{factory.user()['id']}"
+    _, etag, _ = read(client, path)
+    expect_status(client.get(path, headers={"If-None-Match": etag}), 304)
+
+
+@pytest.mark.check("ETAG-PUT-001", level="MUST", refs=["RFC7644 §3.14", "RFC7644 §3.12",
+                                                       "RFC7232 §3.1"],
+                   caught_by=["etag-ignored", "no-etag"])
+def test_put_with_stale_if_match_is_refused(factory: Factory, client: ScimClient,
+                                            target: Target) -> None:
+    """PUT with a stale If-Match answers 412 and changes nothing.
+
+    RFC 7644 §3.14: If-Match ensures "that the requested operation succeeds only if the
+    supplied ETag matches the latest service provider resource"; §3.12 lists 412 "Failed to
+    update. Resource has changed on the server." for PUT. RFC 7232 §3.1: "An origin server
+    MUST NOT perform the requested method if a received If-Match condition evaluates to false".
+    """
+    target.require("etag")
+    v = versioned_user(factory, client)
+    body = replacement(v.user, displayName=factory.faker.name())
+    expect_status(client.put(v.path, body, headers={"If-Match": v.stale}), 412)
+    after, _, reply = read(client, v.path)
+    expect_equal(after.get("displayName"), v.user.get("displayName"), "displayName (unchanged)", reply)
+
+
+@pytest.mark.check("ETAG-PATCH-001", level="MUST", refs=["RFC7644 §3.14", "RFC7644 §3.12",
+                                                         "RFC7232 §3.1"],
+                   caught_by=["etag-ignored", "no-etag"])
+def test_patch_with_stale_if_match_is_refused(factory: Factory, client: ScimClient,
+                                              target: Target) -> None:
+    """PATCH with a stale If-Match answers 412 and changes nothing.
+
+    RFC 7644 §3.14: "the client MAY supply an If-Match header ... for PUT and PATCH operations
+    to ensure that the requested operation succeeds only if the supplied ETag matches the
+    latest service provider resource"; §3.12 lists 412 for PATCH.
+    """
+    target.require("etag")
+    target.require("patch")
+    v = versioned_user(factory, client)
+    patch = {"schemas": [urns.PATCH_OP],
+             "Operations": [{"op": "replace", "path": "displayName", "value": factory.faker.name()}]}
+    expect_status(client.patch(v.path, patch, headers={"If-Match": v.stale}), 412)
+    after, _, reply = read(client, v.path)
+    expect_equal(after.get("displayName"), v.user.get("displayName"), "displayName (unchanged)", reply)
+
+
+@pytest.mark.check("ETAG-DELETE-001", level="MUST", refs=["RFC7644 §3.12", "RFC7232 §3.1"],
+                   caught_by=["etag-ignored", "no-etag"])
+def test_delete_with_stale_if_match_is_refused(factory: Factory, client: ScimClient,
+                                               target: Target) -> None:
+    """DELETE with a stale If-Match answers 412 and the user stays.
+
+    RFC 7644 §3.12 lists 412 (Precondition Failed) "Failed to update. Resource has changed on
+    the server." for DELETE. RFC 7232 §3.1: "An origin server MUST NOT perform the requested
+    method if a received If-Match condition evaluates to false".
+    """
+    target.require("etag")
+    v = versioned_user(factory, client)
+    expect_status(client.delete(v.path, headers={"If-Match": v.stale}), 412)
+    expect_status(client.get(v.path), 200)
+
+
+@pytest.mark.check("ETAG-PUT-002", level="SHOULD", refs=["RFC7644 §3.14", "RFC7232 §3.1"],
+                   caught_by=["no-etag"])
+def test_put_with_current_if_match_succeeds(factory: Factory, client: ScimClient,
+                                            target: Target) -> None:
+    """PUT with the current ETag in If-Match succeeds.
+
+    RFC 7644 §3.14 shows If-Match with the weak ETag the server returned
+    (If-Match: W/"e180ee84f0671b1") so that the operation "succeeds only if the supplied ETag
+    matches the latest service provider resource". RFC 7232 §3.1 asks for the strong
+    comparison, under which a weak ETag never matches; SCIM's example does not, hence SHOULD.
+    """
+    target.require("etag")
+    v = versioned_user(factory, client)
+    new_name = factory.faker.name()
+    reply = client.put(v.path, replacement(v.user, displayName=new_name), headers={"If-Match": v.etag})
+    expect_status(reply, 200)
+    after, _, got = read(client, v.path)
+    expect_equal(after.get("displayName"), new_name, "displayName (replaced)", got)
+
+
+@pytest.mark.check("ETAG-VERSION-001", level="SHOULD", refs=["RFC7644 §3.14", "RFC7232 §2.1", "RFC7232 §2.3"],
+                   caught_by=["no-etag"])
+def test_version_changes_after_a_modification(factory: Factory, client: ScimClient,
+                                              target: Target) -> None:
+    """A modification gives the resource a new ETag, and If-None-Match with the old one reads it.
+
+    RFC 7232 §2.3: an entity-tag is "an opaque validator for differentiating between multiple
+    representations of the same resource, regardless of whether those multiple representations
+    are due to resource state changes over time"; §2.1: an origin server "SHOULD change a weak
+    entity-tag whenever it considers prior representations to be unacceptable as a substitute
+    for the current representation".
+    """
+    target.require("etag")
+    path = f"/Users/{factory.user()['id']}"
+    before, first, _ = read(client, path)
+    expect_status(client.put(path, replacement(before, displayName=factory.faker.name())), 200)
+    _, second, reply = read(client, path)
+    expect(second != first, f"an ETag other than {first} after the PUT", f"ETag {second}", reply)
+    expect_status(client.get(path, headers={"If-None-Match": first}), 200)

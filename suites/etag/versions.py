@@ -1,0 +1,52 @@
+"""ETags of users this run creates, and stale ones to send back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from suites.client import Reply, ScimClient
+from suites.expect import expect, expect_header, expect_object, expect_status
+from suites.factory import Factory
+
+REPLACEABLE = ("schemas", "userName", "name", "emails", "displayName", "locale", "externalId",
+               "active")
+
+
+@dataclass(frozen=True, slots=True)
+class Versioned:
+    """A user as last read, with its current ETag and the one it had before a change."""
+
+    user: dict[str, Any]
+    etag: str
+    stale: str
+
+    @property
+    def path(self) -> str:
+        return f"/Users/{self.user['id']}"
+
+
+def read(client: ScimClient, path: str) -> tuple[dict[str, Any], str, Reply]:
+    """GET a resource; its body and ETag header (which must be there)."""
+    __tracebackhide__ = True
+    reply = client.get(path)
+    body = expect_object(expect_status(reply, 200))
+    return body, expect_header(reply, "ETag"), reply
+
+
+def replacement(user: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A PUT body: the client-owned attributes of user (no id, meta or groups), changed."""
+    return {**{k: user[k] for k in REPLACEABLE if k in user}, **changes}
+
+
+def versioned_user(factory: Factory, client: ScimClient) -> Versioned:
+    """A created user that has been replaced once, so its first ETag is stale."""
+    __tracebackhide__ = True
+    created = factory.user()
+    path = f"/Users/{created['id']}"
+    _, first, _ = read(client, path)
+    expect_status(client.put(path, replacement(created, displayName=factory.faker.name())), 200)
+    user, current, reply = read(client, path)
+    expect(current != first, "(precondition) a new ETag after the user was replaced",
+           f"ETag {current} both before and after the PUT", reply)
+    return Versioned(user, current, first)

@@ -1,0 +1,1 @@
+"""Checks of paged list responses: startIndex, count, the counters and a stable order."""

@@ -1,0 +1,72 @@
+"""Users one check creates under its own userName prefix, and the list queries scoped to them."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from suites.client import Reply, ScimClient
+from suites.expect import expect_object, expect_status, fail
+from suites.factory import Factory
+from suites.target import Target
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The ids of a check's users (in creation order) and a filter that selects exactly them."""
+
+    filter: str
+    ids: tuple[str, ...]
+
+
+def require_filter_and_pages(target: Target, n: int) -> None:
+    """Skip unless the target filters and its pages may hold n resources."""
+    # The scoped checks expect a page of count=n to hold all n matches. RFC 7644 §3.4.2.4 lets
+    # a server return fewer than count; in practice that is its advertised maxResults.
+    target.require("filter")
+    if target.max_results is not None and target.max_results < n:
+        pytest.skip(f"filter.maxResults={target.max_results} is below the {n} this check pages over")
+
+
+def scoped_users(factory: Factory, n: int) -> Scope:
+    """Create n users sharing a fresh userName prefix, and one decoy outside it."""
+    # The target may hold resources this run did not create; the filter keeps them out of exact
+    # counts. The decoy makes a server that ignores the filter fail every time, not by chance.
+    tag = f"{factory.config.prefix}{secrets.token_hex(3)}-"
+    ids = tuple(factory.user(userName=f"{tag}{factory.faker.user_name()}{i}@example.com")["id"]
+                for i in range(n))
+    factory.user()
+    return Scope(f'userName sw "{tag}"', ids)
+
+
+def list_users(client: ScimClient, *, scope: Scope | None = None, **params: Any) -> Reply:
+    """GET /Users with the given query parameters, restricted to scope when given."""
+    query = {"filter": scope.filter} if scope is not None else {}
+    return client.get("/Users", params={**query, **params})
+
+
+def list_body(reply: Reply) -> dict[str, Any]:
+    """A list answered 200 with a JSON object."""
+    __tracebackhide__ = True
+    return expect_object(expect_status(reply, 200))
+
+
+def resources(body: dict[str, Any]) -> list[Any]:
+    """The Resources array; absent counts as empty (RFC 7643 §2.5: unassigned == empty)."""
+    value = body.get("Resources")
+    return value if isinstance(value, list) else []
+
+
+def counter(body: dict[str, Any], name: str, reply: Reply) -> int:
+    """A ListResponse counter as a number, digit strings included."""
+    # Strings are PAGE-COUNTS-001's finding; the other paging checks judge only the value.
+    __tracebackhide__ = True
+    value = body.get(name)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        fail(f"a numeric {name}", f"{name} = {value!r}", reply)
+    return value

@@ -1,0 +1,70 @@
+"""The count parameter and the advertised filter.maxResults (RFC 7644 §3.4.2.4, RFC 7643 §5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from suites.client import ScimClient
+from suites.expect import expect
+from suites.factory import Factory
+from suites.pagination.scope import counter, list_body, list_users, resources
+from suites.target import Target
+
+FILL_LIMIT = 250  # the most users the maxResults check creates to exceed maxResults
+
+
+@pytest.mark.check("PAGE-COUNT-001", level="MUST", refs=["RFC7644 §3.4.2.4"],
+                   caught_by=["count-ignored"])
+def test_count_caps_the_page(factory: Factory, client: ScimClient) -> None:
+    """A page holds at most count resources.
+
+    RFC 7644 §3.4.2.4, count: "When specified, the service provider MUST NOT return more
+    results than specified, although it MAY return fewer results."
+    """
+    for _ in range(3):
+        factory.user()
+    reply = list_users(client, startIndex=1, count=2)
+    found = resources(list_body(reply))
+    expect(len(found) <= 2, "at most 2 Resources for count=2", f"{len(found)} Resources", reply)
+
+
+@pytest.mark.check("PAGE-COUNT-002", level="MUST", refs=["RFC7644 §3.4.2.4"],
+                   caught_by=["count-ignored"])
+def test_count_zero_returns_only_the_total(factory: Factory, client: ScimClient) -> None:
+    """count=0 returns no resources, only totalResults.
+
+    RFC 7644 §3.4.2.4, count: "A value of "0" indicates that no resource results are to be
+    returned except for "totalResults"."
+    """
+    factory.user()
+    reply = list_users(client, count=0)
+    body = list_body(reply)
+    expect(not resources(body), "no Resources for count=0", f"{len(resources(body))} Resources",
+           reply)
+    total = counter(body, "totalResults", reply)
+    expect(total >= 1, "totalResults counting the existing users (at least 1)",
+           f"totalResults = {total}", reply)
+
+
+@pytest.mark.check("PAGE-MAX-001", level="SHOULD", refs=["RFC7643 §5", "RFC7644 §3.4.2.4"],
+                   caught_by=["count-ignored", "max-results-ignored"])
+def test_count_above_max_results_is_capped(factory: Factory, client: ScimClient,
+                                           target: Target) -> None:
+    """A count above the advertised filter.maxResults returns at most maxResults resources.
+
+    RFC 7643 §5, filter.maxResults: "An integer value specifying the maximum number of
+    resources returned in a response." The check needs more than maxResults users; it creates
+    the missing ones when that is at most 250 and skips otherwise.
+    """
+    limit = target.max_results
+    if limit is None:
+        pytest.skip("/ServiceProviderConfig advertises no filter.maxResults")
+    probe = list_users(client, count=1)
+    missing = limit + 1 - counter(list_body(probe), "totalResults", probe)
+    if missing > FILL_LIMIT:
+        pytest.skip(f"exceeding maxResults={limit} would need {missing} more users")
+    for _ in range(max(0, missing)):
+        factory.user()
+    reply = list_users(client, startIndex=1, count=limit + 1)
+    found = len(resources(list_body(reply)))
+    expect(found <= limit, f"at most maxResults={limit} Resources", f"{found} Resources", reply)

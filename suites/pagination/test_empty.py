@@ -1,0 +1,60 @@
+"""A query without results (RFC 7644 §3.4.2; Okta's connection test, okta-scim.md §2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from simulator.scim import urns
+from suites.client import Reply, ScimClient
+from suites.expect import describe, expect, expect_equal, expect_status, fail
+from suites.factory import Factory
+from suites.pagination.scope import counter, list_users, resources
+from suites.target import Target
+
+
+def _query_without_results(factory: Factory, client: ScimClient,
+                           target: Target) -> tuple[dict[str, Any], Reply]:
+    """Filter a non-empty collection down to nothing; the 200 body must be an object."""
+    __tracebackhide__ = True
+    target.require("filter")
+    factory.user()  # the collection is not empty: only the filter leaves nothing
+    nobody = f"{factory.config.prefix}nobody-{factory.faker.pystr(8, 8).lower()}@example.com"
+    reply = expect_status(list_users(client, filter=f'userName eq "{nobody}"'), 200)
+    if not isinstance(reply.json, dict):
+        fail("a ListResponse object for a query without results", describe(reply), reply)
+    return reply.json, reply
+
+
+@pytest.mark.check("PAGE-EMPTY-001", level="MUST", refs=["RFC7644 §3.4.2"], okta=True,
+                   caught_by=["empty-result-not-listresponse", "filter-ignored", "filter-miss-404"])
+def test_no_results_is_a_list_response(factory: Factory, client: ScimClient, target: Target) -> None:
+    """A query that matches nothing answers 200 with a ListResponse whose totalResults is 0.
+
+    RFC 7644 §3.4.2: "A query that does not return any matches SHALL return success (HTTP
+    status code 200) with "totalResults" set to a value of 0." and "Responses MUST be
+    identified using the following URI: urn:ietf:params:scim:api:messages:2.0:ListResponse".
+    Okta's connection test fails on a bare [] ("No results for users returned", §2).
+    """
+    body, reply = _query_without_results(factory, client, target)
+    expect(urns.LIST_RESPONSE in (body.get("schemas") or []),
+           f"schemas containing {urns.LIST_RESPONSE}", body.get("schemas"), reply)
+    expect_equal(counter(body, "totalResults", reply), 0, "totalResults", reply)
+    expect_equal(len(resources(body)), 0, "the number of Resources", reply)
+
+
+@pytest.mark.check("PAGE-EMPTY-002", level="MAY", refs=["RFC7644 §3.4.2"], okta=True,
+                   caught_by=["empty-result-not-listresponse", "filter-ignored", "filter-miss-404"])
+def test_no_results_still_carries_resources(factory: Factory, client: ScimClient,
+                                            target: Target) -> None:
+    """A ListResponse without results still carries "Resources": [].
+
+    RFC 7644 §3.4.2: Resources is "REQUIRED if "totalResults" is non-zero", so the RFC allows
+    leaving it out of an empty result; Okta does not: its connection test fails on a missing
+    Resources array ("No results for users returned", okta-scim.md §2).
+    """
+    body, reply = _query_without_results(factory, client, target)
+    expect(isinstance(body.get("Resources"), list) and not body["Resources"],
+           'an empty "Resources": [] array', f"Resources = {body.get('Resources', '(absent)')!r}",
+           reply)

@@ -1,0 +1,1 @@
+"""Checks of the attributes and excludedAttributes parameters on reads, lists and writes."""

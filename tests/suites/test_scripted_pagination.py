@@ -1,0 +1,57 @@
+"""Scripted bad list responses for the pagination checks that no provider deviation reproduces."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from simulator.scim import urns
+from tests.suites.scripted import scripted
+from tests.suites.support import Response, failing, provider, run_suites
+
+NOT_MAX = ("-k", "not above_max_results")  # that check creates ~200 users; no rewrite here touches it
+
+
+def _user_list(resp: Response) -> dict | None:
+    if resp.method != "GET" or not resp.path.endswith("/Users") or resp.status != 200:
+        return None
+    body = resp.json
+    return body if isinstance(body, dict) and "totalResults" in body else None
+
+
+def sloppy_lists(resp: Response) -> None:
+    """itemsPerPage one too many, 404 past the end, and no Resources in an empty result."""
+    body = _user_list(resp)
+    if body is None:
+        return
+    found = body.get("Resources") or []
+    start = int(parse_qs(resp.query).get("startIndex", ["1"])[0])
+    if found:
+        body["itemsPerPage"] = len(found) + 1
+    elif start > body["totalResults"] > 0:
+        resp.status = 404
+        body = {"schemas": [urns.ERROR], "status": "404", "detail": "No such page."}
+    elif body["totalResults"] == 0:
+        body.pop("Resources", None)
+    resp.set_json(body)
+
+
+def page_sized_totals(resp: Response) -> None:
+    """totalResults counts the page, not the query: a common bug that ends Okta's import early."""
+    body = _user_list(resp)
+    if body is not None:
+        body["totalResults"] = len(body.get("Resources") or [])
+        resp.set_json(body)
+
+
+@scripted("PAGE-COUNTS-002", "PAGE-START-003")
+def test_sloppy_list_responses_fail_their_checks() -> None:
+    with provider(rewrite=sloppy_lists) as url:
+        summary = run_suites(url, ["pagination"], *NOT_MAX)
+    assert failing(summary) == {"PAGE-COUNTS-002", "PAGE-START-003", "PAGE-EMPTY-002"}
+
+
+@scripted("PAGE-COUNTS-003")
+def test_page_sized_total_results_fail_the_total_and_walk_checks() -> None:
+    with provider(rewrite=page_sized_totals) as url:
+        summary = run_suites(url, ["pagination"], "-k", "total_results_counts or walk")
+    assert failing(summary) == {"PAGE-COUNTS-003", "PAGE-WALK-001"}
