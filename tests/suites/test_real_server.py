@@ -48,7 +48,9 @@ def scim2_server() -> Iterator[str]:
         pytest.fail("scim2-server is missing: pip install -e '.[dev]' installs it")
     port = _free_port()
     proc = subprocess.Popen([str(exe), "--hostname", "127.0.0.1", "--port", str(port),
-                             "--bearer-token", TOKEN], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--bearer-token", TOKEN],
+                            # never a pipe: an unread pipe fills up and the server blocks on logging
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
