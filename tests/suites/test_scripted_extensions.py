@@ -52,3 +52,20 @@ def test_scripted_extension_misbehaviour_fails_its_checks() -> None:
     with provider(rewrite=misbehave) as url:
         summary = run_suites(url, ["extensions"], "-k", TESTS)
     assert failing(summary) == CHECKS
+
+
+UNKNOWN_CHECKS = {"EXT-UNKNOWN-001", "EXT-UNKNOWN-002", "EXT-UNKNOWN-003"}
+
+
+def crash_on_unknown(resp: Response) -> None:
+    """A server whose unknown-extension handling crashes: every refused POST becomes a 500."""
+    if resp.method == "POST" and resp.path.endswith("/Users") and resp.status == 400:
+        resp.status = 500
+        resp.set_json({"detail": "KeyError: 'urn:…'"})
+
+
+@scripted(*sorted(UNKNOWN_CHECKS))
+def test_unknown_extensions_answered_with_500_fail_their_checks() -> None:
+    with provider(rewrite=crash_on_unknown) as url:
+        summary = run_suites(url, ["extensions"], "-k", "unknown")
+    assert failing(summary) == UNKNOWN_CHECKS
