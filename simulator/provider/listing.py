@@ -9,10 +9,15 @@ from typing import Any
 
 from simulator.provider.errors import ScimError
 from simulator.provider.projection import Projection
-from simulator.provider.resources import parse_datetime
 from simulator.provider.service import Provider
 from simulator.provider.store import Record
-from simulator.scim.filter import FilterError, compile_filter, equality_lookup, parse_filter
+from simulator.scim.filter import (
+    FilterError,
+    compile_filter,
+    equality_lookup,
+    parse_datetime,
+    parse_filter,
+)
 from simulator.scim.schema import ResourceSchema
 
 Predicate = Callable[[Mapping[str, Any]], bool]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from simulator.provider.errors import ScimError, bad_request
 from simulator.scim import urns
+from simulator.scim.filter import parse_datetime
 from simulator.scim.schema import COMMON_ATTRIBUTES, AttributeDef, ResourceSchema, SchemaDef
 
 # Keys the server owns; a client may echo them (Okta's PUT does) and they are ignored.
@@ -164,14 +164,6 @@ def json_type(value: Any) -> str:
     if isinstance(value, dict):
         return "object"
     return "array" if isinstance(value, list) else "null"
-
-
-def parse_datetime(text: str) -> datetime | None:
-    """Parse an xsd:dateTime (RFC 7643 §2.3.5); None when it is not one."""
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def check_required(data: Mapping[str, Any], rs: ResourceSchema) -> None:
