@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,9 +39,16 @@ class Ledger:
             self.add(kind, rid, name)
 
     def mark_deleted(self, kind: str, rid: str) -> None:
+        self.mark_deleted_many([(kind, rid)])
+
+    def mark_deleted_many(self, gone: list[tuple[str, str]]) -> None:
+        """Mark resources deleted and write the ledger once."""
+        if not gone:
+            return
+        wanted = set(gone)
         with self._lock:
             for entry in self.entries:
-                if entry["type"] == kind and entry["id"] == rid:
+                if (entry["type"], entry["id"]) in wanted:
                     entry["deleted"] = True
             self._write()
 
@@ -81,18 +89,27 @@ class CleanupResult:
     failed: tuple[str, ...]
 
 
-def cleanup(client: ScimClient, ledger: Ledger) -> CleanupResult:
-    """Delete exactly the ledger's remaining resources; 404 counts as already gone."""
+def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4) -> CleanupResult:
+    """Delete exactly the ledger's remaining resources; 404 counts as already gone.
+
+    Groups go first (they reference users), each kind with a few DELETEs in flight; the ledger
+    is written once per kind. An interrupted cleanup leaves entries marked pending whose
+    resources may be gone already: the next cleanup counts their 404 as done.
+    """
     deleted = 0
     failed: list[str] = []
-    for entry in ledger.pending():
-        endpoint = ENDPOINTS.get(entry["type"])
-        if endpoint is None:
-            continue
-        reply = client.delete(f"{endpoint}/{entry['id']}", step="cleanup")
-        if reply.status in (200, 204, 404):
-            ledger.mark_deleted(entry["type"], entry["id"])
-            deleted += reply.status != 404
-        else:
-            failed.append(f"{entry['type']} {entry['id']}: {reply.status or reply.exchange.error}")
+    pending = [e for e in ledger.pending() if e["type"] in ENDPOINTS]
+    for kind in ("Group", "User"):
+        batch = [e for e in pending if e["type"] == kind]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            replies = list(pool.map(
+                lambda e: client.delete(f"{ENDPOINTS[e['type']]}/{e['id']}", step="cleanup"), batch))
+        gone = []
+        for entry, reply in zip(batch, replies, strict=True):
+            if reply.status in (200, 204, 404):
+                gone.append((entry["type"], entry["id"]))
+                deleted += reply.status != 404
+            else:
+                failed.append(f"{entry['type']} {entry['id']}: {reply.status or reply.exchange.error}")
+        ledger.mark_deleted_many(gone)
     return CleanupResult(deleted, tuple(failed))
