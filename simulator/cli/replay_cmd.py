@@ -5,12 +5,17 @@ from __future__ import annotations
 import random
 import secrets
 import sys
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
+from faker import Faker
 
+from simulator.cli.provider_cmd import load_extensions
+from simulator.okta.embedded import embedded_simulator
 from simulator.okta.flowdata import FlowError, load_flow
 from simulator.okta.flows import FlowResult, FlowRun, StepResult, cleanup
 from simulator.okta.model import AppInstance, Flavour, new_id
@@ -19,13 +24,21 @@ from simulator.okta.wire import Auth, BasicAuth, BearerAuth, HeaderAuth
 from simulator.provider.app import create_app
 from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
+from simulator.scim import urns
+from simulator.scim.extensions import targets_group
+from simulator.scim.schema import SchemaDef
 from suites.catalogue import SUITES_DIR
+from suites.extensions.data import other_value, simple_attributes, value_for
 
 EXIT_FAILED, EXIT_HARNESS = 1, 2
 # The Okta suite module holding each flow's checks: `--report-dir` runs it for the reports.
 FLOW_CHECKS = {"connect": "test_connect.py", "spec-test": "test_spec.py",
-               "user-lifecycle": "test_users.py", "group-push": "test_groups.py",
-               "import": "test_import.py"}
+               "crud-test": "test_crud.py", "user-lifecycle": "test_users.py",
+               "group-push": "test_groups.py", "import": "test_import.py",
+               "custom-attributes": "test_custom_attributes.py"}
+# The vendor example the custom-attributes flow uses against the embedded provider by default.
+EXAMPLE_EXTENSION = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User=custAttr1"
+OKTA_TYPES = {"integer": "integer", "boolean": "boolean", "decimal": "number"}  # else string
 SHOWN_REPEATS = 2  # a step repeated 101 times prints its first and last requests only
 
 
@@ -59,45 +72,83 @@ def _auth(token: str | None, basic: str | None, header: str | None) -> Auth:
               help="Seconds to wait for each response (Okta waits 60).")
 @click.option("--insecure", is_flag=True, help="Do not verify TLS certificates.")
 @click.option("--no-cleanup", is_flag=True, help="Keep the users and groups the flow created.")
+@click.option("--extension", "extensions", multiple=True, metavar="URN=ATTR[:TYPE],...",
+              help="The custom extension under test (repeatable): custom-attributes maps and pushes each "
+              "of its attributes; the embedded provider declares it. Default for the embedded provider: "
+              f"'{EXAMPLE_EXTENSION}'.")
+@click.option("--extension-file", "extension_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="The same as an RFC 7643 §7 schema file (repeatable).")
 @click.option("--report-dir", type=click.Path(file_okay=False),
               help="Also run the flow's Okta checks and write the `scimcert run` reports here.")
 def replay_cmd(flow: str, url: str | None, token: str | None, basic: str | None, header: str | None,
                flavour: str, timeout: float, insecure: bool, no_cleanup: bool,
+               extensions: tuple[str, ...], extension_files: tuple[str, ...],
                report_dir: str | None) -> None:
     """Replay one Okta flow and print each step: id, request line, status, verdict.
 
-    Flows: connect, spec-test, user-lifecycle, group-push, import. Exit status: 0 every step
-    passed, 1 a step failed (named), 2 the replay could not run.
+    Flows: connect, spec-test, crud-test, user-lifecycle, group-push, import, custom-attributes.
+    crud-test and custom-attributes are driven through an in-process simulator's admin API, as
+    Okta's own CRUD test drives an org; the SCIM requests it sends are printed under each step.
+    Exit status: 0 every step passed, 1 a step failed (named), 2 the replay could not run.
     """
     try:
         spec = load_flow(flow)
     except FlowError as exc:
         raise click.UsageError(str(exc)) from exc
+    if url is None and not extensions and not extension_files and flow == "custom-attributes":
+        extensions = (EXAMPLE_EXTENSION,)
+    declared = load_extensions(extensions, extension_files)
+    attributes = list(_custom_attributes(declared)) if flow == "custom-attributes" else [None]
+    if not attributes:
+        raise click.UsageError("custom-attributes needs a custom User extension with a simple attribute: "
+                               "--extension 'URN=attr' (what your server defines)")
     with ExitStack() as stack:
         if url is None:
             if token or basic or header:
                 raise click.UsageError("--token/--basic/--header need --url")
             token = secrets.token_urlsafe(24)
-            server = stack.enter_context(start_in_thread(create_app(ProviderConfig(token=token))))
+            cfg = ProviderConfig(token=token, extensions=declared)
+            server = stack.enter_context(start_in_thread(create_app(cfg)))
             url = server.url + "/scim/v2"
             click.echo(f"embedded reference provider at {url}")
         auth = _auth(token, basic, header)
-        rng = random.Random()
-        app = AppInstance(new_id("0oa", rng), url, auth, flavour=Flavour(flavour))
         transport = Transport(timeout=timeout, verify=not insecure)
-        prefix = f"scimcert-{secrets.token_hex(4)}-"
-        click.echo(f"{spec.name}: {spec.title} ({flavour}) against {url}")
-        result = FlowRun(spec, app, transport.send, prefix=prefix, rng=rng).run()
-        for step in result.steps:
-            _print_step(step)
-        if not no_cleanup and result.created:
-            calls = cleanup(app, result.created, transport.send)
-            gone = sum(c.status in (204, 404) for c in calls)
-            click.echo(f"cleanup: {gone} of {len(calls)} created resources deleted")
-        code = _verdict(result)
+        code = 0
+        for variables in attributes:
+            rng = random.Random()
+            app = AppInstance(new_id("0oa", rng), url, auth, flavour=Flavour(flavour))
+            prefix = f"scimcert-{secrets.token_hex(4)}-"
+            shown = f" [{variables['ext_urn']}:{variables['ext_attr']}]" if variables else ""
+            click.echo(f"{spec.name}: {spec.title} ({flavour}){shown} against {url}")
+            try:
+                result = FlowRun(spec, app, transport.send, prefix=prefix, rng=rng,
+                                 simulator=embedded_simulator(), variables=dict(variables or {})).run()
+            except FlowError as exc:
+                raise click.UsageError(str(exc)) from exc
+            for step in result.steps:
+                _print_step(step)
+            if not no_cleanup and result.created:
+                calls = cleanup(app, result.created, transport.send)
+                gone = sum(c.status in (204, 404) for c in calls)
+                click.echo(f"cleanup: {gone} of {len(calls)} created resources deleted")
+            code = max(code, _verdict(result))
         if report_dir is not None:
-            code = max(code, _reports(spec.name, url, auth, flavour, Path(report_dir)))
+            code = max(code, _reports(spec.name, url, auth, flavour, Path(report_dir), extensions,
+                                      extension_files))
     sys.exit(code)
+
+
+def _custom_attributes(declared: tuple[SchemaDef, ...]) -> Iterator[dict[str, Any]]:
+    """The custom-attributes flow's variables for each simple attribute of each User extension."""
+    faker = Faker()
+    for ext in declared:
+        if targets_group(ext) or ext.id.casefold() == urns.ENTERPRISE_USER.casefold():
+            continue
+        for attr in simple_attributes(ext):
+            first = value_for(attr, faker)
+            yield {"ext_urn": ext.id, "ext_attr": attr.name, "ext_type": OKTA_TYPES.get(attr.type, "string"),
+                   "ext_value": first, "ext_value2": other_value(attr, faker, first)}
 
 
 def _print_step(step: StepResult) -> None:
@@ -107,7 +158,9 @@ def _print_step(step: StepResult) -> None:
         calls = calls[:1] + calls[-1:]
         click.echo(f"  {step.id:22} ({hidden} similar requests not shown)")
     for call in calls:
-        click.echo(f"  {step.id:22} {call.request_line} -> {call.status or 'no response'}")
+        # requests sent by an engine plan or behind an admin call carry their own step id (assign.create)
+        via = f"{call.step}: " if call.step != step.id else ""
+        click.echo(f"  {step.id:22} {via}{call.request_line} -> {call.status or 'no response'}")
     label = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}[step.verdict]
     if step.verdict != "pass" and step.optional:
         label += " (optional)"
@@ -126,12 +179,15 @@ def _verdict(result: FlowResult) -> int:
     return EXIT_FAILED
 
 
-def _reports(flow: str, url: str, auth: Auth, flavour: str, out: Path) -> int:
+def _reports(flow: str, url: str, auth: Auth, flavour: str, out: Path, extensions: tuple[str, ...],
+             extension_files: tuple[str, ...]) -> int:
     """Run the Okta checks of this flow through pytest, which writes the run reports."""
     module = SUITES_DIR / "okta" / FLOW_CHECKS[flow]
     name, value = auth.header()
     args = [str(module), "-q", "-p", "no:randomly", "--scim-url", url, "--scim-report-dir", str(out),
             "--okta-flavour", flavour]
+    args += [a for e in extensions for a in ("--scim-extension", e)]
+    args += [a for f in extension_files for a in ("--scim-extension-file", f)]
     if isinstance(auth, BearerAuth):
         args += ["--scim-token", auth.token]
     elif isinstance(auth, BasicAuth):

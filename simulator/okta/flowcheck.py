@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from simulator.okta.flowdata import is_missing, lookup
 from simulator.okta.plan import Outcome
-from simulator.okta.wire import ScimResponse
+from simulator.okta.wire import ScimRequest, ScimResponse
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,12 +23,23 @@ class Call:
 
 
 def check(rule: Mapping[str, Any], outcome: Outcome | None, response: ScimResponse | None,
-          call: Call | None) -> tuple[str, str] | None:
-    """One assertion of a step: None when it holds, else (expected, received)."""
+          call: Call | None, sent: Sequence[ScimRequest] = ()) -> tuple[str, str] | None:
+    """One assertion of a step: None when it holds, else (expected, received).
+
+    `sent` is what the simulator sent to the target during an admin step (for "sent" rules).
+    """
     body = response.body if response is not None else None
     status = response.status if response is not None else 0
     if "status" in rule and status not in rule["status"]:
         return " or ".join(f"HTTP {s}" for s in rule["status"]), _shown(response)
+    if rule.get("provisioned"):
+        problem = _provisioning_problem(body)
+        if problem is not None:
+            return "Okta's provisioning to succeed (no task)", problem
+    if "sent" in rule:
+        problem2 = _sent_rule(rule["sent"], sent)
+        if problem2 is not None:
+            return problem2
     if "outcome" in rule and outcome is not None:
         for key, wanted in rule["outcome"].items():
             if getattr(outcome, key) != wanted:
@@ -76,6 +87,32 @@ def _body_rule(rule: Mapping[str, Any], body: Any) -> tuple[str, str] | None:
         value = lookup(body, path)
         if not _is_type(value, kind):
             return f"{path} to be a JSON {kind}", _excerpt(None if is_missing(value) else value)
+    return None
+
+
+def _provisioning_problem(body: Any) -> str | None:
+    """The first failed run an admin call reports under `_scimcert` (Okta would open a task)."""
+    report = body.get("_scimcert") if isinstance(body, dict) else None
+    if not isinstance(report, dict):
+        return None
+    for run in report.get("provisioning") or ():
+        if isinstance(run, dict) and run.get("status") == "FAILURE":
+            return f"{run.get('failed_step')}: {run.get('error')}"
+    tasks = report.get("tasks") or ()
+    return f"task(s) {', '.join(map(str, tasks))} opened" if tasks else None
+
+
+def _sent_rule(rule: Sequence[Any], sent: Sequence[ScimRequest]) -> tuple[str, str] | None:
+    """["assign.create", "urn:…:User.custAttr1", value]: the last request of that engine step
+    carried value at that path of its body."""
+    step, path, wanted = rule
+    request = next((r for r in reversed(sent) if r.step == step), None)
+    if request is None:
+        return f"Okta to send its {step} request", f"no {step} request was sent"
+    value = lookup(request.body, path)
+    if is_missing(value) or value != wanted:
+        shown = "absent" if is_missing(value) else _excerpt(value)
+        return f"{request.method} {request.path} body with {path} = {wanted!r}", shown
     return None
 
 

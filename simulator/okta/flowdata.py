@@ -18,7 +18,9 @@ PLANS: Final = frozenset({
 })  # fmt: skip
 ASSERTIONS: Final = frozenset({
     "status", "outcome", "summary_min", "nonEmpty", "contains", "type", "equals", "length", "empty", "maxMs",
+    "provisioned", "sent",
 })  # fmt: skip
+ACTIONS: Final = ("request", "plan", "admin")  # a literal SCIM request, an engine plan, an admin API call
 _TEMPLATE = re.compile(r"\{\{\s*([#\w.-]+)(?:\|(\w+))?\s*\}\}")
 _RANDOM = re.compile(r"#([dUl])(\d+)")
 _ALPHABETS: Final = {"d": string.digits, "U": string.ascii_uppercase, "l": string.ascii_lowercase}
@@ -30,11 +32,11 @@ class FlowError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One step: a literal SCIM request or an engine plan, with its expectations."""
+    """One step: a literal SCIM request, an engine plan or an admin API call, with its expectations."""
 
     id: str
     title: str
-    action: Mapping[str, Any]  # {"request": {...}} or {"plan": name, ...arguments}
+    action: Mapping[str, Any]  # {"request": {...}}, {"plan": name, ...arguments} or {"admin": {...}}
     expect: tuple[Mapping[str, Any], ...] = ()
     needs: tuple[str, ...] = ()
     save: Mapping[str, str] | None = None  # variable -> path in the response body
@@ -44,7 +46,7 @@ class Step:
 
     @property
     def kind(self) -> str:
-        return "plan" if "plan" in self.action else "request"
+        return next(k for k in ACTIONS if k in self.action)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,11 @@ class Flow:
         if found is None:
             raise FlowError(f"flow {self.name!r} has no step {step_id!r}")
         return found
+
+    @property
+    def uses_admin(self) -> bool:
+        """Driven through the simulator's admin API (Okta's CRUD test), not by engine plans alone."""
+        return any(s.kind == "admin" for s in self.steps)
 
     def closure(self, step_id: str) -> list[Step]:
         """The step and everything it needs, in flow order."""
@@ -103,9 +110,10 @@ def load_flow(name: str) -> Flow:
 
 
 def _step(flow: str, raw: Mapping[str, Any]) -> Step:
-    if ("request" in raw) == ("plan" in raw):
-        raise FlowError(f"{flow}: step {raw.get('id')!r} needs exactly one of 'request' or 'plan'")
-    action = {"plan": raw["plan"], **raw.get("args", {})} if "plan" in raw else {"request": raw["request"]}
+    kinds = [k for k in ACTIONS if k in raw]
+    if len(kinds) != 1:
+        raise FlowError(f"{flow}: step {raw.get('id')!r} needs exactly one of {', '.join(ACTIONS)}")
+    action = {"plan": raw["plan"], **raw.get("args", {})} if "plan" in raw else {kinds[0]: raw[kinds[0]]}
     return Step(
         id=str(raw["id"]),
         title=str(raw.get("title", raw["id"])),
@@ -131,6 +139,8 @@ def _validate(flow: Flow) -> None:
         seen.add(step.id)
         if step.kind == "plan" and step.action["plan"] not in PLANS:
             raise FlowError(f"{where}: unknown plan {step.action['plan']!r}")
+        if step.kind == "admin" and not str(step.action["admin"].get("path", "")).startswith("/api/v1/"):
+            raise FlowError(f"{where}: an admin call's path starts with /api/v1/")
         if step.kind == "request" and step.action["request"].get("headers", "okta") not in {
             "okta", *(flow.headers or {})
         }:
@@ -141,13 +151,20 @@ def _validate(flow: Flow) -> None:
 
 
 def render(value: Any, variables: Mapping[str, Any], rng: random.Random) -> Any:
-    """Replace {{name}}, {{name|upper}} and random {{#d3}}/{{#U1}}/{{#l8}} in strings, deeply."""
+    """Replace {{name}}, {{name|upper}} and random {{#d3}}/{{#U1}}/{{#l8}} in strings, deeply.
+
+    A string that is exactly one "{{name}}" of a non-string variable becomes that value itself
+    (an object such as the connection profile, a boolean, a number).
+    """
     if isinstance(value, str):
+        whole = _TEMPLATE.fullmatch(value)
+        if whole and not whole[2] and not isinstance(variables.get(whole[1], ""), str):
+            return variables[whole[1]]
         return _TEMPLATE.sub(lambda m: _one(m, variables, rng), value)
     if isinstance(value, list):
         return [render(v, variables, rng) for v in value]
     if isinstance(value, dict):
-        return {k: render(v, variables, rng) for k, v in value.items()}
+        return {render(k, variables, rng): render(v, variables, rng) for k, v in value.items()}
     return value
 
 
@@ -166,15 +183,23 @@ _MISSING: Final = object()
 
 
 def lookup(document: Any, path: str) -> Any:
-    """'Resources.0.name.familyName' inside a JSON document; _MISSING when absent."""
-    node = document
-    for part in path.split(".") if path else ():
+    """'Resources.0.name.familyName' inside a JSON document; _MISSING when absent.
+
+    A key holding dots (an extension URN such as `urn:…:ivanti:2.0:User`) is found by trying
+    the longest run of parts that names a key first.
+    """
+    node, parts, at = document, path.split(".") if path else [], 0
+    while at < len(parts):
+        part = parts[at]
         if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
+            node, at = node[int(part)], at + 1
+            continue
+        if not isinstance(node, dict):
             return _MISSING
+        end = next((e for e in range(len(parts), at, -1) if ".".join(parts[at:e]) in node), None)
+        if end is None:
+            return _MISSING
+        node, at = node[".".join(parts[at:end])], end
     return node
 
 

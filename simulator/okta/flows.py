@@ -1,26 +1,32 @@
 """Run an Okta flow (fixtures/okta/*.json) against a target through any `send` (STYLE.md §3).
 
 Pure apart from the `send` it is given (the HTTP Transport in `scimcert replay`, the recording
-client in the Okta suite). Each step yields a StepResult: id, the requests it sent with their
-statuses, and a verdict with the failing assertion.
+client in the Okta suite) and, for flows driven through the admin API (Okta's CRUD test), the
+`simulator` factory that hosts one (simulator/okta/embedded.py). Each step yields a StepResult:
+id, the requests it sent with their statuses, and a verdict with the failing assertion.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from simulator.okta import engine, wire
 from simulator.okta.flowcheck import Call, check
 from simulator.okta.flowdata import Flow, FlowError, Step, is_missing, load_flow, lookup, render
-from simulator.okta.model import AppInstance, AppUser, OktaGroup, OktaUser, new_id
+from simulator.okta.model import AppInstance, AppUser, Flavour, OktaGroup, OktaUser, new_id
 from simulator.okta.plan import Outcome, Plan, Send
 from simulator.okta.retry import Clock, SystemClock
-from simulator.okta.wire import ScimRequest, ScimResponse
+from simulator.okta.wire import BasicAuth, BearerAuth, HeaderAuth, ScimRequest, ScimResponse
 
-__all__ = ["Call", "FlowError", "FlowResult", "FlowRun", "StepResult", "load_flow"]
+__all__ = ["AdminSend", "Call", "FlowError", "FlowResult", "FlowRun", "StepResult", "load_flow"]
+
+# One admin API call (method, path with query, JSON body) -> the simulator's response.
+AdminSend = Callable[[str, str, Any], ScimResponse]
+# Hosts a simulator whose SCIM traffic goes to the given send; returns how to call its admin API.
+SimulatorFactory = Callable[[Send], AdminSend]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +76,20 @@ class FlowRun:
     prefix: str = "scimcert-replay-"
     rng: random.Random = field(default_factory=random.Random)
     clock: Clock = field(default_factory=SystemClock)
+    simulator: SimulatorFactory | None = None
     variables: dict[str, Any] = field(default_factory=dict)
     users: dict[str, OktaUser] = field(default_factory=dict)
     groups: dict[str, OktaGroup] = field(default_factory=dict)
     created: list[tuple[str, str, str]] = field(default_factory=list)
+    _admin: AdminSend | None = field(default=None, init=False, repr=False)
+    _relayed: list[Call] | None = field(default=None, init=False, repr=False)
+    _sent: list[ScimRequest] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.variables.update(prefix=self.prefix, auth=self.app.auth.header()[1])
+        if self.flow.uses_admin:
+            self.variables.update(scim_url=self.app.base_url, connection=_connection(self.app),
+                                  app_install=_install_body(self.app))
         for name, template in self.flow.variables:
             self.variables[name] = render(template, self.variables, self.rng)
         for alias, spec in (self.flow.users or {}).items():
@@ -104,6 +117,7 @@ class FlowRun:
 
     def _step(self, step: Step) -> StepResult:
         calls: list[Call] = []
+        self._sent = []
         problem: tuple[str, str] | None = None
         for n in range(1, step.repeat + 1):
             self.variables["n"] = n
@@ -135,6 +149,8 @@ class FlowRun:
 
         if step.kind == "request":
             return None, record(self._literal(step))
+        if step.kind == "admin":
+            return None, self._admin_call(step, calls)
         outcome = engine.drive(self._plan(step.action), record)
         self._adopt(step.action, outcome)
         return outcome, (last[-1] if last else None)
@@ -159,6 +175,42 @@ class FlowRun:
             query = wire.encode_query([(str(k), str(v)) for k, v in spec["params"]])
         return ScimRequest(step.id, spec["method"], self.app.base_url, spec["path"], query, headers,
                            body, self.app.auth.header()[0])
+
+    def _admin_call(self, step: Step, calls: list[Call]) -> ScimResponse:
+        """One admin API call; the SCIM requests the simulator sends meanwhile join the step."""
+        spec = render(step.action["admin"], self.variables, self.rng)
+        target = spec["path"]
+        if "params" in spec:
+            target += "?" + wire.encode_query([(str(k), str(v)) for k, v in spec["params"]])
+        admin = self._simulator()
+        first, self._relayed = len(calls), calls
+        started = self.clock.monotonic()
+        try:
+            response = admin(spec["method"], target, spec.get("body"))
+        finally:
+            self._relayed = None
+        elapsed = (self.clock.monotonic() - started) * 1000.0
+        calls.insert(first, Call(step.id, f"{spec['method']} {target}", response.status, elapsed))
+        return response
+
+    def _simulator(self) -> AdminSend:
+        if self._admin is None:
+            if self.simulator is None:
+                raise FlowError(f"flow {self.flow.name!r} is driven through the simulator's admin API, "
+                                "and no simulator was given")
+            self._admin = self.simulator(self.relay)
+        return self._admin
+
+    def relay(self, request: ScimRequest) -> ScimResponse:
+        """The simulator's SCIM requests: sent with `send`, recorded in the running step."""
+        started = self.clock.monotonic()
+        response = self.send(request)
+        elapsed = (self.clock.monotonic() - started) * 1000.0
+        if self._relayed is not None:
+            self._relayed.append(Call(request.step, request.request_line, response.status, elapsed))
+        self._sent.append(request)
+        self._remember(request, response)
+        return response
 
     def _remember(self, request: ScimRequest, response: ScimResponse) -> None:
         body = response.json_object() or {}
@@ -227,7 +279,7 @@ class FlowRun:
     def _verify(self, step: Step, outcome: Outcome | None, response: ScimResponse | None,
                 call: Call | None) -> tuple[str, str] | None:
         for rule in step.expect:
-            problem = check(render(dict(rule), self.variables, self.rng), outcome, response, call)
+            problem = check(render(dict(rule), self.variables, self.rng), outcome, response, call, self._sent)
             if problem is not None:
                 return problem
         return None
@@ -238,6 +290,27 @@ class FlowRun:
             value = lookup(body, path)
             if not is_missing(value):
                 self.variables[name] = value
+
+
+def _connection(app: AppInstance) -> dict[str, str]:
+    """The admin API's connection profile for the app's credentials (okta-admin-api.md §5)."""
+    auth = app.auth
+    if isinstance(auth, BearerAuth):
+        return {"authScheme": "TOKEN", "token": auth.token}
+    if isinstance(auth, BasicAuth):
+        return {"authScheme": "BASIC", "username": auth.username, "password": auth.password}
+    if isinstance(auth, HeaderAuth) and auth.name == "Authorization" and auth.template == "{token}":
+        return {"authScheme": "TOKEN", "token": auth.token}
+    raise FlowError(f"the simulator's Header Auth app sends its token as 'Authorization'; "
+                    f"a {auth.header()[0]!r} header cannot be configured through the admin API")
+
+
+def _install_body(app: AppInstance) -> dict[str, str]:
+    """`POST /api/v1/apps`: the catalog test app for the credentials, or an AIW app (§4.2)."""
+    if app.flavour is Flavour.AIW:
+        return {"label": "scimcert AIW SCIM app", "signOnMode": "SAML_2_0"}
+    name = {"bearer": "scim2testapp", "basic": "scim2testapp_basic", "header": "scim2headerauth"}
+    return {"name": name[app.auth.kind], "signOnMode": "SAML_2_0"}
 
 
 def cleanup(app: AppInstance, created: Sequence[tuple[str, str, str]], send: Send) -> list[Call]:

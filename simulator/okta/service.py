@@ -17,7 +17,7 @@ from typing import Any
 
 from simulator.okta import engine
 from simulator.okta.mapping import app_profile, user_name
-from simulator.okta.model import GROUP_PREFIX, USER_PREFIX, new_id
+from simulator.okta.model import GROUP_PREFIX, USER_PREFIX, AppInstance, new_id
 from simulator.okta.plan import Plan
 from simulator.okta.store import AppRec, AppUserRec, GroupRec, LogRec, OrgStore, TaskRec, UserRec, now
 from simulator.okta.transport import Run, Transport
@@ -185,10 +185,22 @@ class OrgService:
                 if au.status != "PROVISIONED" or not au.scim_id or not self.provisioning(app):
                     continue
                 inst = app.instance
-                if app_profile(inst, before.okta, au.model) == app_profile(inst, after.okta, au.model):
+                current = self._reapply_mappings(au, inst)
+                if app_profile(inst, before.okta, au.model) == app_profile(inst, after.okta, current.model):
                     continue  # Okta pushes only when a mapped app attribute changed
-                self.execute(app, engine.update_profile(inst, after.okta, au.model), user_id, happened)
+                self.execute(app, engine.update_profile(inst, after.okta, current.model), user_id, happened)
         return after, happened
+
+    def _reapply_mappings(self, au: AppUserRec, inst: AppInstance) -> AppUserRec:
+        """A profile change re-applies the "create and update" mappings over values the
+        assignment set (okta-admin-api.md §7: mappings first, then the body's values — at
+        assignment); Okta's CRUD test relies on it to see its new first name pushed."""
+        stale = {k for k in au.profile if (m := inst.mappings.get(k)) is not None and m.push}
+        if not stale:
+            return au
+        kept = replace(au, profile={k: v for k, v in au.profile.items() if k not in stale}, updated=now())
+        self.store.put_app_user(kept)
+        return kept
 
     def set_user_status(self, user_id: str, active: bool) -> tuple[UserRec, Happened]:
         """lifecycle/activate and /deactivate (okta-admin-api.md §2.6).

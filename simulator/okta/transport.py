@@ -66,7 +66,7 @@ class Run:
 
 
 class Transport:
-    """Sends plan requests with `requests`; retries 429s per RetryPolicy on the injected clock."""
+    """Sends plan requests with `requests` (or to `forward`); retries 429s per RetryPolicy on the clock."""
 
     def __init__(
         self,
@@ -78,8 +78,10 @@ class Transport:
         redact: bool = True,
         verify: bool = True,
         on_exchange: Callable[[Exchange], None] | None = None,
+        forward: Callable[[ScimRequest], ScimResponse] | None = None,
     ) -> None:
         self.session = session or _okta_session()
+        self.forward = forward  # when set, requests go to it instead of HTTP (a recording client)
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.clock = clock or SystemClock()
@@ -115,6 +117,8 @@ class Transport:
             attempt, waited = attempt + 1, delay
 
     def _once(self, request: ScimRequest) -> ScimResponse:
+        if self.forward is not None:
+            return self.forward(request)
         try:
             raw = self.session.request(
                 request.method,

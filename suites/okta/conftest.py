@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.scim import urns
 from suites.client import ScimClient
 from suites.config import RunConfig
+from suites.extensions.data import simple_attributes
+from suites.extensions.discovery import short, under_test
 from suites.factory import Factory
 from suites.ledger import Ledger
 from suites.okta.support import OktaSender
@@ -27,3 +30,17 @@ def crowd(factory: Factory) -> list[dict[str, str]]:
         body = factory.user()
         users.append({"id": body["id"], "userName": body.get("userName", "")})
     return users
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`custom_attribute`: (URN, attribute) of every custom User extension attribute under test."""
+    if "custom_attribute" not in metafunc.fixturenames:
+        return
+    pairs: list[tuple[str, str] | None] = [
+        (ext.id, attr.name)
+        for ext in under_test(metafunc.config)
+        if ext.id.casefold() != urns.ENTERPRISE_USER.casefold()
+        for attr in simple_attributes(ext)
+    ]
+    ids = [f"{short(p[0])}.{p[1]}" for p in pairs if p is not None]
+    metafunc.parametrize("custom_attribute", pairs or [None], ids=ids or ["none"])

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from simulator.okta import engine
+from simulator.okta.embedded import embedded_simulator
 from simulator.okta.flowdata import load_flow
 from simulator.okta.flows import FlowRun, StepResult
 from simulator.okta.model import AppInstance, Flavour, new_id
@@ -67,10 +70,16 @@ class OktaSender:
         return engine.drive(plan, self)
 
 
-def flow_step(flow: str, step_id: str, sender: OktaSender, config: RunConfig) -> StepResult:
-    """Run one step of an Okta flow (and the steps it needs); fail the check on its verdict."""
+def flow_step(flow: str, step_id: str, sender: OktaSender, config: RunConfig,
+              variables: Mapping[str, Any] | None = None) -> StepResult:
+    """Run one step of an Okta flow (and the steps it needs); fail the check on its verdict.
+
+    Flows driven through the admin API (crud-test, custom-attributes) get an in-process
+    simulator whose SCIM requests go through the recording client like every other request.
+    """
     __tracebackhide__ = True
-    run = FlowRun(load_flow(flow), okta_app(config), sender, prefix=config.prefix)
+    run = FlowRun(load_flow(flow), okta_app(config), sender, prefix=config.prefix,
+                  simulator=embedded_simulator(), variables=dict(variables or {}))
     result = run.run(only=step_id)
     *needed, own = result.steps
     for prior in needed:

@@ -33,14 +33,14 @@ def test_replay_aiw_flavour_sends_put() -> None:
         result = CliRunner().invoke(main, ["replay", "user-lifecycle", "--url", url, "--token", TOKEN,
                                            "--flavour", "aiw"])
     assert result.exit_code == 0, result.output
-    assert "deactivate             PUT /scim/v2/Users/" in result.output
+    assert "deactivate             deactivate.put: PUT /scim/v2/Users/" in result.output
 
 
 def test_replay_unknown_flow_and_bad_options_exit_2() -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["replay", "nope"])
     assert result.exit_code == 2
-    flows = "connect, group-push, import, spec-test, user-lifecycle"
+    flows = "connect, crud-test, custom-attributes, group-push, import, spec-test, user-lifecycle"
     assert f"unknown flow 'nope'; flows: {flows}" in result.output
     assert runner.invoke(main, ["replay", "connect", "--token", "x"]).exit_code == 2
     assert runner.invoke(main, ["replay", "connect", "--url", "http://127.0.0.1:9"]).exit_code == 2
@@ -53,3 +53,49 @@ def test_replay_report_dir_writes_run_reports(tmp_path) -> None:
     assert {c["id"] for c in summary["checks"]} == {"OKTA-CONNECT-001", "OKTA-CONNECT-002"}
     assert (tmp_path / "exchanges.har").exists()
     assert TOKEN not in (tmp_path / "exchanges.har").read_text()
+
+
+def test_replay_crud_test_drives_the_simulator() -> None:
+    result = CliRunner().invoke(main, ["replay", "crud-test"])
+    assert result.exit_code == 0, result.output
+    assert "  3                      POST /api/v1/apps/0oa" in result.output
+    assert "  3                      assign.create: POST /scim/v2/Users -> 201" in result.output
+    assert "  12                     deactivate.patch: PATCH /scim/v2/Users/" in result.output
+    assert "crud-test: all 16 steps passed" in result.output
+    assert "cleanup: 1 of 1 created resources deleted" in result.output
+
+
+def test_replay_crud_test_fails_naming_the_step() -> None:
+    with provider("deactivate-deletes") as url:
+        result = CliRunner().invoke(main, ["replay", "crud-test", "--url", url, "--token", TOKEN])
+    assert result.exit_code == 1, result.output
+    assert "FAILED at step 8 (SCIM: the user is inactive)" in result.output
+
+
+def test_replay_custom_attributes_uses_the_vendor_example_by_default() -> None:
+    result = CliRunner().invoke(main, ["replay", "custom-attributes"])
+    assert result.exit_code == 0, result.output
+    assert "[urn:ietf:params:scim:schemas:extension:ivanti:2.0:User:custAttr1]" in result.output
+    assert "custom-attributes: all 11 steps passed" in result.output
+
+
+def test_replay_custom_attributes_each_declared_attribute(tmp_path) -> None:
+    spec = "urn:ietf:params:scim:schemas:extension:acme:2.0:User=badge,level:integer"
+    result = CliRunner().invoke(main, ["replay", "custom-attributes", "--extension", spec,
+                                       "--report-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("custom-attributes: all 11 steps passed") == 2
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert {(c["id"], c["outcome"]) for c in summary["checks"]} == {
+        ("OKTA-EXT-001", "passed"), ("OKTA-EXT-002", "passed")}
+
+
+def test_replay_custom_attributes_against_a_url_needs_the_extension() -> None:
+    with provider() as url:
+        result = CliRunner().invoke(main, ["replay", "custom-attributes", "--url", url, "--token", TOKEN])
+        assert result.exit_code == 2
+        assert "custom-attributes needs a custom User extension" in result.output
+        unknown = "urn:ietf:params:scim:schemas:extension:x:2.0:User=a"
+        dropped = CliRunner().invoke(main, ["replay", "custom-attributes", "--url", url, "--token", TOKEN,
+                                            "--extension", unknown])
+    assert dropped.exit_code == 1  # the provider does not know that extension: Okta's POST is refused

@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from simulator.okta.embedded import embedded_simulator
 from simulator.okta.flowdata import (
     Flow,
     FlowError,
@@ -21,14 +22,20 @@ from simulator.okta.flows import FlowRun
 from simulator.okta.model import AppInstance, Flavour
 from simulator.okta.transport import Transport
 from simulator.okta.wire import BearerAuth, ScimRequest, ScimResponse
-from tests.suites.support import TOKEN, provider
+from tests.suites.support import IVANTI_SPEC, TOKEN, provider
 
-FLOWS = ["connect", "group-push", "import", "spec-test", "user-lifecycle"]
+FLOWS = ["connect", "crud-test", "custom-attributes", "group-push", "import", "spec-test", "user-lifecycle"]
+IVANTI = IVANTI_SPEC.split("=")[0]
+CUSTOM = {"ext_urn": IVANTI, "ext_attr": "custAttr1", "ext_type": "string", "ext_value": "Gold",
+          "ext_value2": "Silver"}
 
 
-def replay(url: str, flow: str, flavour: str = "oin"):
+def replay(url: str, flow: str, flavour: str = "oin", variables: dict | None = None):
     app = AppInstance("0oa1", url, BearerAuth(TOKEN), flavour=Flavour(flavour))
-    return FlowRun(load_flow(flow), app, Transport().send, rng=random.Random(7)).run()
+    if flow == "custom-attributes" and variables is None:
+        variables = CUSTOM
+    return FlowRun(load_flow(flow), app, Transport().send, rng=random.Random(7),
+                   simulator=embedded_simulator(), variables=dict(variables or {})).run()
 
 
 def test_flows_load_and_validate():
@@ -45,7 +52,7 @@ def test_flows_load_and_validate():
 
 
 def test_unknown_flow_lists_the_flows():
-    with pytest.raises(FlowError, match="unknown flow 'nope'; flows: connect, group-push"):
+    with pytest.raises(FlowError, match="unknown flow 'nope'; flows: connect, crud-test, custom-attr"):
         load_flow("nope")
 
 
@@ -65,6 +72,32 @@ def test_templates_and_paths():
     with pytest.raises(FlowError, match="'y' is not defined"):
         render("{{y}}", {}, rng)
     assert lookup({"Resources": [{"name": {"givenName": "A"}}]}, "Resources.0.name.givenName") == "A"
+    # an extension URN holds dots ("2.0"): the longest key that exists wins
+    assert lookup({IVANTI: {"custAttr1": "x"}}, f"{IVANTI}.custAttr1") == "x"
+    # a whole-string template of a non-string variable is that value, keys are rendered too
+    assert render({"{{k}}": "{{obj}}", "n": "{{num}}"}, {"k": "key", "obj": {"a": 1}, "num": 3}, rng) == {
+        "key": {"a": 1}, "n": 3}
+
+
+def test_admin_steps_need_a_simulator_and_an_api_path():
+    app = AppInstance("0oa1", "https://x.example/scim/v2", BearerAuth("t"))
+    result = FlowRun(load_flow("crud-test"), app, lambda r: ScimResponse.of(500)).run()
+    first = result.steps[0]
+    assert first.verdict == "fail" and "no simulator was given" in str(first.received)
+    bad = _step("bad", {"id": "a", "admin": {"method": "GET", "path": "/Users"}})
+    with pytest.raises(FlowError, match="an admin call's path starts with /api/v1/"):
+        _validate(Flow("bad", "bad", "", (bad,)))
+
+
+def test_crud_test_shows_the_scim_requests_behind_each_admin_call():
+    with provider() as url:
+        result = replay(url, "crud-test")
+    assert result.ok, [(s.id, s.failure) for s in result.steps if s.verdict != "pass"]
+    calls = {s.id: [c.step for c in s.calls] for s in result.steps}
+    assert calls["3"] == ["3", "assign.lookup", "assign.create"]
+    assert calls["5"] == ["5", "update.get", "update.put"]
+    assert calls["7"] == ["7", "deactivate.patch"] and calls["12"] == ["12", "deactivate.patch"]
+    assert [kind for kind, _, _ in result.created] == ["User"]  # cleanup knows the user Okta created
 
 
 def test_spec_test_sends_okta_headers_and_quirks():
@@ -94,7 +127,8 @@ def test_spec_test_sends_okta_headers_and_quirks():
 
 
 @pytest.mark.parametrize("flavour", ["oin", "aiw"])
-@pytest.mark.parametrize("flow", ["connect", "spec-test", "user-lifecycle", "group-push", "import"])
+@pytest.mark.parametrize("flow", ["connect", "spec-test", "crud-test", "user-lifecycle", "group-push",
+                                  "import", "custom-attributes"])
 def test_flow_passes_against_the_reference_provider(flow, flavour):
     if flow == "import" and flavour == "aiw":
         pytest.skip("import does not depend on the flavour")
@@ -118,6 +152,9 @@ def test_flow_passes_against_the_reference_provider(flow, flavour):
     ("group-push", "member-filter-path-unsupported", "members"),
     ("group-push", "group-rename-rejects-id", "rename"),
     ("import", "list-counts-as-strings", "import.users"),
+    ("crud-test", "patch-requires-path", "7"),
+    ("crud-test", "deactivate-deletes", "8"),
+    ("custom-attributes", "drops-extension", "6"),
 ])
 def test_flow_fails_naming_the_step(flow, deviation, step):
     with provider(deviation) as url:
