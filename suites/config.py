@@ -59,6 +59,7 @@ class RunConfig:
     verify: bool | str = True
     extensions: tuple[SchemaDef, ...] = ()
     fail_on: Level = Level.MUST
+    okta_gate: bool = True  # a failed okta=True check fails the run whatever its level
     read_only: bool = False
     cleanup: bool = True
     run_id: str = field(default_factory=lambda: secrets.token_hex(4))
@@ -85,6 +86,7 @@ SOURCES: Mapping[str, tuple[str, str]] = {
     "extension": ("SCIMCERT_EXTENSION", "extension"),
     "extension_file": ("SCIMCERT_EXTENSION_FILE", "extension_file"),
     "fail_on": ("SCIMCERT_FAIL_ON", "fail_on"),
+    "no_okta_gate": ("SCIMCERT_NO_OKTA_GATE", "no_okta_gate"),
     "read_only": ("SCIMCERT_READ_ONLY", "read_only"),
     "no_cleanup": ("SCIMCERT_NO_CLEANUP", "no_cleanup"),
     "run_id": ("SCIMCERT_RUN_ID", "run_id"),
@@ -147,6 +149,7 @@ def build(pick: Callable[[str], Any]) -> RunConfig:
         verify=_verify(pick("insecure"), pick("ca_bundle")),
         extensions=_extensions(pick("extension"), pick("extension_file")),
         fail_on=_level(pick("fail_on")),
+        okta_gate=not _flag(pick("no_okta_gate")),
         read_only=_flag(pick("read_only")),
         cleanup=not _flag(pick("no_cleanup")),
         run_id=_run_id(pick("run_id")),

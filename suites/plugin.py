@@ -37,6 +37,8 @@ FLAGS = (
     ("--scim-insecure", "insecure", "Do not verify the target's TLS certificate."),
     ("--scim-read-only", "read_only", "Run only checks that send no writes."),
     ("--scim-no-cleanup", "no_cleanup", "Keep what the run created (the ledger lists it)."),
+    ("--scim-no-okta-gate", "no_okta_gate",
+     "Gate on RFC levels only: a failed okta=True check below --scim-fail-on does not fail the run."),
 )
 LISTS = (
     ("--scim-extension", "extension", "Extension under test, URN=attr[:type],... (repeatable)."),

@@ -148,20 +148,24 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
         totals["errors" if c["outcome"] == "error" else c["outcome"]] += 1
     bad = [c for c in checks if c["outcome"] in ("failed", "error")]
     threshold = state.config.fail_on
-    gating = [c for c in bad if c["outcome"] == "error" or Level[c["level"]].fails_run(threshold)]
+    rfc = [c for c in bad if c["outcome"] == "error" or Level[c["level"]].fails_run(threshold)]
+    okta = [c for c in bad if c["okta"]]
+    okta_gate = state.config.okta_gate  # Okta readiness gates too, whatever the RFC level
+    gating = rfc + [c for c in okta if c not in rfc] if okta_gate else rfc
     summary: dict[str, Any] = {
         "target": state.config.url,
         "started": state.started,
         "duration_s": round(time.monotonic() - state.clock, 2),
         "totals": totals,
         "verdicts": {
-            "rfc": "fail" if gating else "pass",
-            "okta": "fail" if any(c["okta"] for c in bad) else "pass",
+            "rfc": "fail" if rfc else "pass",
+            "okta": "fail" if okta else "pass",
         },
         "checks": checks,
         "scimcert_version": __version__,
         "run_id": state.config.run_id,
         "fail_on": threshold.name,
+        "okta_gate": okta_gate,
         "waivers": _waiver_report(state),
     }
     matrix = extension_matrix(state.results.values())
@@ -239,7 +243,8 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
     t = summary["totals"]
     v = summary["verdicts"]
     tr.write_sep("=", "scimcert")
-    tr.write_line(f"target {summary['target']}  run {state.config.run_id}  fail-on {summary['fail_on']}")
+    gate = f"fail-on {summary['fail_on']}" + (" + Okta readiness" if summary["okta_gate"] else "")
+    tr.write_line(f"target {summary['target']}  run {state.config.run_id}  {gate}")
     tr.write_line(f"{t['passed']} passed, {t['failed']} failed, {t['skipped']} skipped, "
                   f"{t['errors']} errors, {t['waived']} waived")
     tr.write_line(f"RFC conformance: {v['rfc'].upper()}    Okta readiness: {v['okta'].upper()}")

@@ -154,15 +154,21 @@ def deviations_cmd(as_json: bool) -> None:
     if as_json:
         rows = [
             {"name": d.name, "summary": d.summary, "seen_in": d.seen_in, "param": d.param,
-             "default": d.default, "caught_by": caught.get(d.name, [])}
+             "default": d.default, "condition": d.condition, "caught_by": caught.get(d.name, [])}
             for d in REGISTRY.values()
         ]
         click.echo(json.dumps(rows, indent=2))
         return
     width = max(len(name) for name in REGISTRY)
-    for dev in REGISTRY.values():
+    bugs = [d for d in REGISTRY.values() if not d.condition]
+    conditions = [d for d in REGISTRY.values() if d.condition]
+    for dev in bugs:
         click.echo(f"{dev.name.ljust(width)}  {dev.summary}")
         click.echo(f"{''.ljust(width)}  seen: {dev.seen_in}")
-        checks = ", ".join(caught.get(dev.name, [])) or "no conformance check (see the self-tests)"
-        click.echo(f"{''.ljust(width)}  caught by: {checks}")
-    click.echo(f"\n{len(REGISTRY)} deviations. Use: scimcert provider --deviation NAME[=VALUE]")
+        click.echo(f"{''.ljust(width)}  caught by: {', '.join(caught.get(dev.name, []))}")
+    click.echo("\nOperating conditions (no bug: a correct server may do this, and a run against it passes):")
+    for dev in conditions:
+        click.echo(f"{dev.name.ljust(width)}  {dev.summary}")
+        click.echo(f"{''.ljust(width)}  seen: {dev.seen_in}")
+    click.echo(f"\n{len(bugs)} deviations and {len(conditions)} conditions. "
+               "Use: scimcert provider --deviation NAME[=VALUE]")

@@ -54,6 +54,9 @@ def _auth_options(func: Any) -> Any:
               type=click.Path(exists=True, dir_okay=False), help="Extension from an RFC 7643 §7 file.")
 @click.option("--fail-on", type=click.Choice(["must", "should", "may"], case_sensitive=False),
               default="must", show_default=True, help="Lowest requirement level that fails the run.")
+@click.option("--no-okta-gate", is_flag=True,
+              help="Gate on --fail-on only; by default a failed Okta-critical check (okta=True) fails the "
+              "run whatever its RFC level, because it breaks Okta provisioning.")
 @click.option("--read-only", is_flag=True, help="Run only the checks that send no writes.")
 @click.option("--no-cleanup", is_flag=True, help="Keep what the run created (listed in ledger.json).")
 @click.option("--waivers", type=click.Path(exists=True, dir_okay=False),
@@ -68,14 +71,15 @@ def _auth_options(func: Any) -> Any:
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 def run_cmd(url: str | None, token: str | None, basic: str | None, header: str | None, timeout: float,
             insecure: bool, ca_bundle: str | None, suites: tuple[str, ...], extensions: tuple[str, ...],
-            extension_files: tuple[str, ...], fail_on: str, read_only: bool, no_cleanup: bool,
-            waivers: str | None, baseline: str | None, report_dir: str | None, run_id: str | None,
-            okta_flavour: str, pytest_args: tuple[str, ...]) -> None:
+            extension_files: tuple[str, ...], fail_on: str, no_okta_gate: bool, read_only: bool,
+            no_cleanup: bool, waivers: str | None, baseline: str | None, report_dir: str | None,
+            run_id: str | None, okta_flavour: str, pytest_args: tuple[str, ...]) -> None:
     """Run the conformance checks against a SCIM server and write the reports.
 
     Without --url the embedded reference provider is started on 127.0.0.1 with a random token.
     Arguments after -- go to pytest (e.g. -- -k filter -x). Exit status: 0 no failure at or
-    above --fail-on, 1 failures, 2 the run could not start.
+    above --fail-on and no failed Okta-critical check (see --no-okta-gate), 1 failures, 2 the run
+    could not start.
     """
     unknown = [s for s in suites if s not in suite_names()]
     if unknown:
@@ -102,7 +106,8 @@ def run_cmd(url: str | None, token: str | None, basic: str | None, header: str |
         args += [a for e in extensions for a in ("--scim-extension", e)]
         args += [a for f in extension_files for a in ("--scim-extension-file", f)]
         args += [f for f, on in (("--scim-insecure", insecure), ("--scim-read-only", read_only),
-                                 ("--scim-no-cleanup", no_cleanup)) if on]
+                                 ("--scim-no-cleanup", no_cleanup), ("--scim-no-okta-gate", no_okta_gate))
+                 if on]
         watcher = _InterruptWatcher()
         code = pytest.main([*args, *pytest_args], plugins=[watcher])
     sys.exit(130 if watcher.interrupted else _exit_code(int(code)))
@@ -163,6 +168,7 @@ def cleanup_cmd(ledger_file: str, url: str | None, token: str | None, basic: str
         raise click.UsageError(str(exc)) from exc
     todo = len(ledger.pending())
     result = cleanup(client, ledger)
+    ledger.flush()
     click.echo(f"{todo} to delete: {result.deleted} deleted, {todo - result.deleted - len(result.failed)} "
                f"already gone, {len(result.failed)} failed")
     for line in result.failed:

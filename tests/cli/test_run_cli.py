@@ -13,6 +13,7 @@ import requests
 from click.testing import CliRunner
 
 from simulator.cli import main
+from suites.ledger import Ledger
 from tests.suites.support import TOKEN, provider
 
 
@@ -87,7 +88,7 @@ def test_ctrl_c_still_cleans_up(tmp_path: Path) -> None:
         ledger = tmp_path / "ledger.json"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if ledger.exists() and json.loads(ledger.read_text())["resources"]:
+            if ledger.exists() and Ledger.load(ledger).entries:  # ledger.json + its journal
                 break
             time.sleep(0.1)
         proc.send_signal(signal.SIGINT)

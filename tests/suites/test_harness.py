@@ -128,6 +128,23 @@ def test_fail_on_decides_the_exit_code(pytester: pytest.Pytester, tmp_path: Path
     assert summary_of(tmp_path / "b")["verdicts"]["rfc"] == "fail"
 
 
+def test_a_failed_okta_check_fails_the_run_whatever_its_level(pytester: pytest.Pytester,
+                                                               tmp_path: Path) -> None:
+    """Okta readiness gates by default: an okta=True SHOULD failure breaks Okta provisioning."""
+    source = CHECKS.replace('level="SHOULD", refs=["RFC7644 §3.12"], readonly=True',
+                            'level="SHOULD", refs=["RFC7644 §3.12"], readonly=True, okta=True')
+    source = source.replace('client.get("/Users/nope"), 404', 'client.get("/Users/nope"), 418')
+    with provider() as url:
+        gated = run_fake(pytester, url, "--scim-report-dir", str(tmp_path / "a"), source=source)
+        rfc_only = run_fake(pytester, url, "--scim-no-okta-gate", "--scim-report-dir", str(tmp_path / "b"),
+                            source=source)
+    assert gated.ret == 1 and rfc_only.ret == 0
+    gated.stdout.fnmatch_lines(["*fail-on MUST + Okta readiness*",
+                                "*RFC conformance: PASS    Okta readiness: FAIL*"])
+    assert summary_of(tmp_path / "a")["okta_gate"] is True and summary_of(tmp_path / "a")["gate_failed"]
+    assert summary_of(tmp_path / "b")["verdicts"] == {"rfc": "pass", "okta": "fail"}
+
+
 def test_waivers_applied_expired_and_stale(pytester: pytest.Pytester, tmp_path: Path) -> None:
     waivers = tmp_path / "waivers.toml"
     waivers.write_text('[[waiver]]\nid = "T-WRITE-001"\nreason = "ticket 42: creates answer 200"\n'
