@@ -17,10 +17,11 @@ from simulator.cli.provider_cmd import load_extensions
 from simulator.provider.app import create_app
 from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
+from simulator.scim.schema import SchemaDef
 from suites.baseline import compare, load_baseline
 from suites.catalogue import SUITES_DIR, catalogue, suite_names
 from suites.client import ScimClient
-from suites.config import HarnessError, build
+from suites.config import HarnessError, build, load_toml, resolve
 from suites.ledger import Ledger, cleanup
 
 EXIT_HARNESS = 2
@@ -91,7 +92,7 @@ def run_cmd(url: str | None, token: str | None, basic: str | None, header: str |
             if token or basic or header:
                 raise click.UsageError("--token/--basic/--header need --url")
             token = secrets.token_urlsafe(24)
-            cfg = ProviderConfig(token=token, extensions=load_extensions(extensions, extension_files))
+            cfg = ProviderConfig(token=token, extensions=_declared(extensions, extension_files))
             server = stack.enter_context(start_in_thread(create_app(cfg)))
             url = server.url + "/scim/v2"
             click.echo(f"embedded reference provider at {url}")
@@ -111,6 +112,17 @@ def run_cmd(url: str | None, token: str | None, basic: str | None, header: str |
         watcher = _InterruptWatcher()
         code = pytest.main([*args, *pytest_args], plugins=[watcher])
     sys.exit(130 if watcher.interrupted else _exit_code(int(code)))
+
+
+def _declared(extensions: tuple[str, ...], extension_files: tuple[str, ...]) -> tuple[SchemaDef, ...]:
+    """The extensions under test, from the options, else SCIMCERT_EXTENSION(_FILE), else
+    scimcert.toml — as the suites will read them — so the embedded provider declares them too."""
+    if extensions or extension_files:
+        return load_extensions(extensions, extension_files)
+    try:
+        return resolve({}, toml=load_toml(Path("scimcert.toml"))).extensions
+    except HarnessError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 def _pairs(*pairs: tuple[str, str | None]) -> list[str]:

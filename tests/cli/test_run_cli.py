@@ -100,3 +100,17 @@ def test_ctrl_c_still_cleans_up(tmp_path: Path) -> None:
             f"{url}/Users", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30
         ).json()
         assert listing["totalResults"] == 0
+
+
+def test_extension_from_scimcert_toml_is_tested_and_declared_on_the_embedded_provider(tmp_path: Path) -> None:
+    acme = "urn:ietf:params:scim:schemas:extension:acme:2.0:User"
+    (tmp_path / "scimcert.toml").write_text(f'[run]\nextension = ["{acme}=badge,level:integer"]\n')
+    proc = subprocess.run(
+        [sys.executable, "-m", "simulator.cli", "run", "--suite", "extensions", "--report-dir", "out"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    matrix = json.loads((tmp_path / "out" / "summary.json").read_text())["extensions"]
+    rows = {(r["urn"], r["attribute"]) for r in matrix}
+    assert {(acme, "badge"), (acme, "level")} <= rows
+    assert {r["outcome"] for r in matrix if r["urn"] == acme} == {"passed"}
