@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -31,7 +30,7 @@ class PatchError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class _Operation:
+class Operation:
     """One validated entry of Operations; value is MISSING when the key was absent."""
 
     index: int
@@ -41,7 +40,7 @@ class _Operation:
 
 
 @dataclass(frozen=True, slots=True)
-class _Target:
+class Target:
     """A resolved attribute path: where it lives, what it is, and which elements it selects."""
 
     container: str | None
@@ -61,18 +60,26 @@ class _Target:
 
 
 def apply_patch(resource: Mapping[str, Any], body: Any, schema: ResourceSchema) -> dict[str, Any]:
-    """Apply a PatchOp body to a deep copy of resource; all operations succeed or none does."""
-    operations = _envelope(body)
-    result = copy.deepcopy(dict(resource))
-    patcher = _Patcher(result, schema)
+    """Apply a PatchOp body to a copy of resource; all operations succeed or none does.
+
+    The copy is shallow and copy-on-write: resource and its values are never changed, and an
+    attribute no operation touched is the very object it was in resource (callers rely on
+    that to re-validate only what changed). Cost grows with the touched values, not the rest.
+    """
+    operations = envelope(body)
+    patcher = _Patcher(dict(resource), schema)
     for index, raw in enumerate(operations):
-        op = _operation(index, raw)
+        op = parse_operation(index, raw)
         try:
             patcher.apply(op)
         except OperationError as exc:
-            where = _where(index, op.name, exc.path or op.path)
-            raise PatchError(exc.scim_type, f"{where}: {exc.message}") from None
-    return result
+            raise operation_failed(op, exc) from None
+    return patcher.resource
+
+
+def operation_failed(op: Operation, exc: OperationError) -> PatchError:
+    """The PatchError for a failed operation, naming it: 'Operations[2] (remove 'members[...]'): ...'."""
+    return PatchError(exc.scim_type, f"{_where(op.index, op.name, exc.path or op.path)}: {exc.message}")
 
 
 def _where(index: int, name: str, path: str | None) -> str:
@@ -82,7 +89,8 @@ def _where(index: int, name: str, path: str | None) -> str:
     return f"Operations[{index}] ({name}, no path)"
 
 
-def _envelope(body: Any) -> list[Any]:
+def envelope(body: Any) -> list[Any]:
+    """The Operations array of a PatchOp body (RFC 7644 §3.5.2), or PatchError."""
     if not isinstance(body, Mapping):
         raise PatchError("invalidSyntax", "the PATCH body must be a JSON object")
     schemas = body.get("schemas")
@@ -94,7 +102,8 @@ def _envelope(body: Any) -> list[Any]:
     return operations
 
 
-def _operation(index: int, raw: Any) -> _Operation:
+def parse_operation(index: int, raw: Any) -> Operation:
+    """One entry of Operations, checked for shape (op name, path type, value presence)."""
     where = f"Operations[{index}]"
     if not isinstance(raw, Mapping):
         raise PatchError("invalidSyntax", f"{where}: each operation must be a JSON object")
@@ -115,17 +124,43 @@ def _operation(index: int, raw: Any) -> _Operation:
         if path is None and not isinstance(value, Mapping):
             detail = f"{_where(index, name, path)}: without a path 'value' must be an object"
             raise PatchError("invalidValue", detail)
-    return _Operation(index, name, path, value)
+    return Operation(index, name, path, value)
+
+
+def resolve(schema: ResourceSchema, text: str) -> Target:
+    """Resolve a PATCH path against the schema; OperationError or ExpressionError when it is bad."""
+    parsed = parse_path(text)
+    where = parsed.path
+    if parsed.sub_attr and where.sub_attr:
+        raise OperationError("invalidPath", "a path has at most one sub-attribute")
+    found = schema.resolve(where.urn, where.attr, parsed.sub_attr or where.sub_attr)
+    if found is None:
+        core = where.urn is None or where.urn.casefold() == schema.core.id.casefold()
+        unknown_urn = not core and schema.extension(str(where.urn)) is None
+        what = f"schema {where.urn!r}" if unknown_urn else "attribute"
+        raise OperationError("invalidPath", f"unknown {what} (not in the resource's schemas)")
+    predicate = None
+    if parsed.value_filter is not None:
+        if not (found.attribute.multi_valued and found.attribute.is_complex):
+            what = f"'{found.attribute.name}' is not a multi-valued complex attribute"
+            raise OperationError("invalidPath", what)
+        predicate = compile_value_filter(parsed.value_filter, found.attribute, schema)
+    return Target(found.container, found.attribute, found.sub_attribute, parsed.value_filter, predicate)
 
 
 class _Patcher:
-    """Applies operations in order to one resource dict (already a private copy)."""
+    """Applies operations in order to a shallow copy of a resource, copying containers on write.
+
+    Values are never changed in place (the helpers of patch_values build new ones), so only the
+    top-level dict, extension containers and 'schemas' need private copies.
+    """
 
     def __init__(self, resource: dict[str, Any], schema: ResourceSchema) -> None:
         self.resource = resource
         self.schema = schema
+        self._owned: set[str] = set()  # extension containers already copied by this patch
 
-    def apply(self, op: _Operation) -> None:
+    def apply(self, op: Operation) -> None:
         if op.path is None:
             if op.name == "remove":
                 # RFC 7644 §3.5.2.2: remove without a path fails with noTarget.
@@ -150,7 +185,7 @@ class _Patcher:
             if sid is not None and rest == "":
                 self._apply_schema_urn(name, sid, value)
                 return
-            target = self._resolve(text)
+            target = resolve(self.schema, text)
             if _is_read_only(target):
                 # Okta echoes the current id in a rename; an unchanged readOnly value is ignored.
                 if lenient and pv.same(self._current(target), pv.canon_value(target.leaf, value)):
@@ -172,49 +207,40 @@ class _Patcher:
         else:
             self._remove_extension(sid)
 
-    def _resolve(self, text: str) -> _Target:
-        parsed = parse_path(text)
-        where = parsed.path
-        if parsed.sub_attr and where.sub_attr:
-            raise OperationError("invalidPath", "a path has at most one sub-attribute")
-        found = self.schema.resolve(where.urn, where.attr, parsed.sub_attr or where.sub_attr)
-        if found is None:
-            core = where.urn is None or where.urn.casefold() == self.schema.core.id.casefold()
-            unknown_urn = not core and self.schema.extension(str(where.urn)) is None
-            what = f"schema {where.urn!r}" if unknown_urn else "attribute"
-            raise OperationError("invalidPath", f"unknown {what} (not in the resource's schemas)")
-        predicate = None
-        if parsed.value_filter is not None:
-            if not (found.attribute.multi_valued and found.attribute.is_complex):
-                what = f"'{found.attribute.name}' is not a multi-valued complex attribute"
-                raise OperationError("invalidPath", what)
-            predicate = compile_value_filter(parsed.value_filter, found.attribute, self.schema)
-        return _Target(found.container, found.attribute, found.sub_attribute, parsed.value_filter, predicate)
-
     # --- reading and writing ------------------------------------------------------------
 
-    def _container(self, urn: str | None, create: bool) -> dict[str, Any] | None:
-        """The dict holding urn's attributes; with create, made and keyed canonically if needed."""
+    def _container(self, urn: str | None) -> dict[str, Any] | None:
+        """The dict holding urn's attributes, for reading (it may be shared with the original)."""
         if urn is None:
             return self.resource
         key = pv.find_key(self.resource, urn)
         node = self.resource.get(key) if key is not None else None
-        if not create:
-            return node if isinstance(node, dict) else None
-        if key is not None and key != urn:
-            del self.resource[key]
-        if not isinstance(node, dict):
-            node = {}
-            self._declare(urn)
-        self.resource[urn] = node
+        return node if isinstance(node, dict) else None
+
+    def _writable(self, urn: str | None, create: bool) -> dict[str, Any] | None:
+        """urn's container as this patch's own copy, keyed canonically; with create, made if absent."""
+        if urn is None:
+            return self.resource
+        node = self._container(urn)
+        if node is None and not create:
+            return None
+        if node is None or urn not in self._owned:
+            key = pv.find_key(self.resource, urn)
+            if key is not None and key != urn:
+                del self.resource[key]
+            if node is None:
+                self._declare(urn)
+            node = dict(node or {})
+            self.resource[urn] = node
+            self._owned.add(urn)
         return node
 
-    def _read(self, target: _Target) -> Any:
-        container = self._container(target.container, create=False)
+    def _read(self, target: Target) -> Any:
+        container = self._container(target.container)
         key = pv.find_key(container, target.attr.name) if container is not None else None
         return container[key] if container is not None and key is not None else MISSING
 
-    def _current(self, target: _Target) -> Any:
+    def _current(self, target: Target) -> Any:
         old = self._read(target)
         if target.sub is None:
             return pv.canon_value(target.attr, old)
@@ -222,8 +248,8 @@ class _Patcher:
             return MISSING
         return pv.canon_keys(target.attr, old).get(target.sub.name, MISSING)
 
-    def _write(self, target: _Target, new: Any) -> None:
-        container = self._container(target.container, create=pv.assigned(new))
+    def _write(self, target: Target, new: Any) -> None:
+        container = self._writable(target.container, create=pv.assigned(new))
         if container is None:
             return
         pv.put_key(container, target.attr.name, new)
@@ -233,7 +259,7 @@ class _Patcher:
     def _declare(self, urn: str) -> None:
         schemas = self.resource.get("schemas")
         if isinstance(schemas, list) and not any(_same_urn(s, urn) for s in schemas):
-            schemas.append(urn)
+            self.resource["schemas"] = [*schemas, urn]
 
     def _drop_extension(self, urn: str) -> None:
         key = pv.find_key(self.resource, urn)
@@ -241,10 +267,10 @@ class _Patcher:
             del self.resource[key]
         schemas = self.resource.get("schemas")
         if isinstance(schemas, list):
-            schemas[:] = [s for s in schemas if not _same_urn(s, urn)]
+            self.resource["schemas"] = [s for s in schemas if not _same_urn(s, urn)]
 
     def _remove_extension(self, urn: str) -> None:
-        container = self._container(urn, create=False) or {}
+        container = self._container(urn) or {}
         ext = self.schema.extension(urn)
         for attr in ext.attributes if ext is not None else ():
             key = pv.find_key(container, attr.name)
@@ -253,7 +279,7 @@ class _Patcher:
 
     # --- the three operations --------------------------------------------------------------
 
-    def _change(self, name: str, target: _Target, value: Any) -> None:
+    def _change(self, name: str, target: Target, value: Any) -> None:
         old = self._read(target)
         if target.sub is not None or not target.attr.is_complex:
             value = pv.coerce_leaf(target.leaf, value)
@@ -262,7 +288,7 @@ class _Patcher:
         pv.check_change(target.attr, old, new)
         self._write(target, new)
 
-    def _set(self, name: str, target: _Target, old: Any, value: Any) -> Any:
+    def _set(self, name: str, target: Target, old: Any, value: Any) -> Any:
         attr = target.attr
         if target.selects:
             return self._set_selected(name, target, _items(old), value)
@@ -276,7 +302,7 @@ class _Patcher:
             return pv.merge(attr, old, value)
         return MISSING if value is None else value
 
-    def _set_selected(self, name: str, target: _Target, items: list[Any], value: Any) -> Any:
+    def _set_selected(self, name: str, target: Target, items: list[Any], value: Any) -> Any:
         attr, sub = target.attr, target.sub
         hits = _hits(target, items)
         if not hits:
@@ -295,7 +321,7 @@ class _Patcher:
             edit = partial(pv.replace_element, attr, value=value)
         return pv.edit_elements(attr, items, hits, edit) or MISSING
 
-    def _new_element(self, target: _Target, value: Any) -> Any:
+    def _new_element(self, target: Target, value: Any) -> Any:
         """A value filter that matches nothing describes the element to create (Entra's emails)."""
         seed = _eq_conditions(target.value_filter) if target.value_filter is not None else {}
         if seed is None:
@@ -306,7 +332,7 @@ class _Patcher:
             return pv.put_sub(item, target.sub, value)
         return pv.merge(target.attr, item, value)
 
-    def _removed(self, target: _Target, old: Any, value: Any) -> Any:
+    def _removed(self, target: Target, old: Any, value: Any) -> Any:
         attr = target.attr
         if target.selects:
             items = _items(old)
@@ -326,7 +352,7 @@ class _Patcher:
         return MISSING
 
 
-def _is_read_only(target: _Target) -> bool:
+def _is_read_only(target: Target) -> bool:
     return target.attr.mutability == "readOnly" or target.leaf.mutability == "readOnly"
 
 
@@ -334,7 +360,7 @@ def _items(old: Any) -> list[Any]:
     return list(old) if isinstance(old, list) else []
 
 
-def _hits(target: _Target, items: list[Any]) -> list[int]:
+def _hits(target: Target, items: list[Any]) -> list[int]:
     matches = target.predicate or (lambda _item: True)
     return [i for i, item in enumerate(items) if isinstance(item, Mapping) and matches(item)]
 

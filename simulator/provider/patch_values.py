@@ -191,7 +191,9 @@ def _comparable(defn: AttributeDef, item: Any) -> Any:
         return item
     key = identity_key(defn)
     if key is not None:
-        return canon_keys(defn, item).get(key)
+        # Stored elements are canonical: skip rebuilding them just to read one key.
+        found = item.get(key)
+        return found if found is not None else canon_keys(defn, item).get(key)
     return {k: v for k, v in canon_keys(defn, item).items() if not _read_only_sub(defn, k)}
 
 
@@ -210,8 +212,11 @@ def add_items(defn: AttributeDef, old: list[Any], value: Any) -> list[Any]:
     return settle_primary(defn, items, fresh)
 
 
-def _hash_key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
+def _hash_key(value: Any) -> tuple[str, str]:
+    """A hashable stand-in for a JSON value; identifiers (strings) are used as they are."""
+    if isinstance(value, str):
+        return ("string", value)
+    return ("json", json.dumps(value, sort_keys=True, default=str))
 
 
 def remove_items(defn: AttributeDef, old: list[Any], value: Any) -> list[Any]:

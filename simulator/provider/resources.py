@@ -27,6 +27,13 @@ def coerce_resource(body: Mapping[str, Any], rs: ResourceSchema) -> dict[str, An
     readOnly attributes (id, meta, groups, members.display, ...) are dropped as RFC 7644
     §3.5.1 requires; unknown attributes, wrong types and missing required values → 400.
     """
+    out = coerce_attributes(body, rs)
+    check_required(out, rs)
+    return out
+
+
+def coerce_attributes(body: Mapping[str, Any], rs: ResourceSchema) -> dict[str, Any]:
+    """coerce_resource without the required-attribute check: for a body of changed attributes only."""
     _check_schemas(body.get(_key(body, "schemas")), rs)
     out: dict[str, Any] = {}
     for key, value in body.items():
@@ -50,7 +57,6 @@ def coerce_resource(body: Mapping[str, Any], rs: ResourceSchema) -> dict[str, An
         if attr_def is None:
             raise bad_request("invalidValue", f"Attribute {key!r} is not defined by {rs.core.id}.")
         _put(out, attr_def, value, rs.core.id)
-    check_required(out, rs)
     return out
 
 

@@ -13,7 +13,8 @@ from simulator.provider.core_schemas import ENTERPRISE_USER, GROUP, USER
 from simulator.provider.deviations import Deviations, patch_quirks
 from simulator.provider.errors import ScimError
 from simulator.provider.patch import PatchError, apply_patch
-from simulator.provider.store import Conflict, InvalidReference, NotFound, Record, Store
+from simulator.provider.patch_members import MEMBERS, fold_members, member_steps
+from simulator.provider.store import Conflict, InvalidReference, MemberDelta, NotFound, Record, Store
 from simulator.scim import extensions as ext_mod
 from simulator.scim.schema import ResourceSchema, SchemaDef
 
@@ -134,17 +135,64 @@ class Provider:
                 rec = self.patch(kind, rid, {**body, "Operations": [op]}, if_match if i == 0 else None)
             return rec
 
+        if kind == "Group":
+            delta_applied = self._patch_members(rid, body, if_match)
+            if delta_applied is not None:
+                return delta_applied
+
         def change(current: Record) -> dict[str, Any]:
             view = {**current.data, "id": current.id}
             try:
                 patched = apply_patch(view, body, rs)
             except PatchError as exc:
                 raise ScimError(exc.status, exc.detail, exc.scim_type) from exc
-            data = self._coerce(kind, {**patched, "schemas": list(rs.schema_ids)})
+            data = self._coerce_changed(kind, current.data, patched)
             resources.check_immutable(current.data, data, rs)
             return data
 
         return self._update(kind, rid, change, if_match)
+
+    def _patch_members(self, gid: str, body: Any, if_match: str | None) -> Record | None:
+        """A PATCH that only adds or removes members (Okta's push), applied as a delta; else None."""
+        steps = member_steps(body, self.schema_of("Group"))
+        if steps is None:
+            return None
+
+        def delta(current: Record, is_member: Callable[[str], bool]) -> MemberDelta | None:
+            change = fold_members(steps, is_member)
+            if change is None:
+                return None
+            return MemberDelta(self._new_members(change.added), change.removed)
+
+        with _store_errors():
+            rec = self.store.update_members(gid, delta, if_version=self._precondition(if_match))
+        return None if rec is None else self._after_write(rec)
+
+    def _new_members(self, added: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], ...]:
+        """Validate the members a PATCH adds exactly as the members of a whole Group body."""
+        rs = self.schema_of("Group")
+        attr = rs.core.attribute(MEMBERS)
+        assert attr is not None
+        checked = resources.coerce_value(attr, list(added), f"{rs.core.id}:{attr.name}") or []
+        self._check_member_types(added)
+        return tuple(checked)
+
+    def _coerce_changed(
+        self, kind: str, old: Mapping[str, Any], patched: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Validate only what a PATCH changed: apply_patch hands back untouched values as they were."""
+        rs = self.schema_of(kind)
+        changed = {k: v for k, v in patched.items() if k != "id" and old.get(k) is not v}
+        fresh = self._coerce(kind, {**changed, "schemas": list(rs.schema_ids)}, partial=True)
+        data: dict[str, Any] = {}
+        for key, value in patched.items():  # keep the resource's attribute order
+            if key not in changed and key != "id":
+                data[key] = value
+            elif key in fresh:
+                data[key] = fresh[key]
+        data.update(fresh)
+        resources.check_required(data, rs)
+        return data
 
     def delete(self, kind: str, rid: str, if_match: str | None = None) -> None:
         with _store_errors():
@@ -162,18 +210,24 @@ class Provider:
             self.store.delete(rec.kind, rec.id)
         return rec
 
-    def _coerce(self, kind: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    def _coerce(self, kind: str, body: Mapping[str, Any], partial: bool = False) -> dict[str, Any]:
+        """Validate a body; partial when it holds only the changed attributes (no required check)."""
         rs = self.schema_of(kind)
         ext_quirks.check_body(self.deviations, body, rs)
         checked, unchecked = ext_quirks.take_unchecked(self.deviations, body, rs)
-        data = {**resources.coerce_resource(checked, rs), **unchecked}
+        coerce = resources.coerce_attributes if partial else resources.coerce_resource
+        data = {**coerce(checked, rs), **unchecked}
         if "drops-extension" in self.deviations:
             data = {k: v for k, v in data.items() if k not in {e.id for e in rs.extensions}}
-        if kind == "Group" and "members-require-type" in self.deviations:
-            raw = next((v for k, v in body.items() if k.casefold() == "members"), None) or []
-            if any(isinstance(m, dict) and "type" not in m for m in raw):
-                raise ScimError(400, "Every member needs a 'type'.", "invalidValue")
+        if kind == "Group":
+            self._check_member_types(next((v for k, v in body.items() if k.casefold() == MEMBERS), None))
         return data
+
+    def _check_member_types(self, members: Any) -> None:
+        if "members-require-type" in self.deviations and any(
+            isinstance(m, dict) and "type" not in m for m in members or ()
+        ):
+            raise ScimError(400, "Every member needs a 'type'.", "invalidValue")
 
     @staticmethod
     def _keep_write_only(old: Mapping[str, Any], new: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -55,6 +55,14 @@ class Record:
     @property
     def etag(self) -> str:
         return f'W/"{self.version}"'
+
+
+@dataclass(frozen=True, slots=True)
+class MemberDelta:
+    """A change to one group's members: validated elements to append, member values to drop."""
+
+    added: tuple[dict[str, Any], ...] = ()
+    removed: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -159,12 +167,14 @@ class Store:
             if if_version is not None:
                 if_version(rec)
             self._check_unique(kind, data, rid)
-            self._check_members(kind, data)
-            self._unindex(rec)
+            # The very same members list (a PATCH that left it alone) was checked and indexed already.
+            members_changed = data.get("members") is not rec.data.get("members")
+            if members_changed:
+                self._check_members(kind, data)
+            self._unindex(rec, members=members_changed)
             rec.data = data
-            rec.last_modified = self._clock()
-            rec.version = next(self._versions)
-            self._index(rec)
+            self._touch(rec)
+            self._index(rec, members=members_changed)
             return _clone(rec)
 
     def update(
@@ -181,6 +191,41 @@ class Store:
             if if_version is not None:
                 if_version(current)
             return self.replace(kind, rid, change(current))
+
+    def update_members(
+        self,
+        gid: str,
+        change: Callable[[Record, Callable[[str], bool]], MemberDelta | None],
+        *,
+        if_version: Callable[[Record], None] | None = None,
+    ) -> Record | None:
+        """Change a group's members by a delta, in time that grows with the delta, not the group.
+
+        change(current copy, is_member) returns the delta, or None to leave the group untouched
+        (the caller then takes the general path); is_member answers from the member index.
+        """
+        with self._lock:
+            rec = self._require(GROUP, gid)
+            if if_version is not None:
+                if_version(rec)
+            delta = change(_clone(rec), lambda value: gid in self._member_of.get(value, ()))
+            if delta is None:
+                return None
+            added = self._typed_members(delta.added)
+            members = rec.data.get("members") or []
+            if delta.removed:
+                members = [m for m in members if str(m["value"]) not in delta.removed]
+            data = dict(rec.data)  # rebind, never mutate: readers may hold the old dict
+            data["members"] = members + added
+            if not data["members"]:
+                del data["members"]
+            for value in delta.removed:
+                _discard(self._member_of, value, gid)
+            for member in added:
+                self._member_of.setdefault(str(member["value"]), set()).add(gid)
+            rec.data = data
+            self._touch(rec)
+            return _clone(rec)
 
     def delete(self, kind: str, rid: str, *, if_version: Callable[[Record], None] | None = None) -> None:
         with self._lock:
@@ -221,18 +266,25 @@ class Store:
             raise Conflict(f"userName {name!r} is already taken")
 
     def _check_members(self, kind: str, data: dict[str, Any]) -> None:
+        if kind == GROUP and data.get("members"):
+            data["members"] = self._typed_members(data["members"])
+
+    def _typed_members(self, members: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """Every member must exist; its type is what it is, whatever the client said."""
-        if kind != GROUP or not data.get("members"):
-            return
         checked = []
-        for member in data["members"]:
+        for member in members:
             found = self.exists(str(member.get("value")))
             if found is None:
                 raise InvalidReference(f"member {member.get('value')!r} does not exist")
             checked.append({**member, "type": found})
-        data["members"] = checked
+        return checked
 
-    def _index(self, rec: Record) -> None:
+    def _touch(self, rec: Record) -> None:
+        """A write happened: new lastModified and version (ETag)."""
+        rec.last_modified = self._clock()
+        rec.version = next(self._versions)
+
+    def _index(self, rec: Record, members: bool = True) -> None:
         table = self._tables[rec.kind]
         ext = rec.data.get("externalId")
         if isinstance(ext, str):
@@ -240,10 +292,10 @@ class Store:
         name = rec.data.get(self._name_attr(rec.kind))
         if isinstance(name, str):
             table.by_name.setdefault(self._name_key(rec.kind, name), set()).add(rec.id)
-        for member in rec.data.get("members") or () if rec.kind == GROUP else ():
+        for member in rec.data.get("members") or () if rec.kind == GROUP and members else ():
             self._member_of.setdefault(str(member["value"]), set()).add(rec.id)
 
-    def _unindex(self, rec: Record) -> None:
+    def _unindex(self, rec: Record, members: bool = True) -> None:
         table = self._tables[rec.kind]
         ext = rec.data.get("externalId")
         if isinstance(ext, str):
@@ -251,7 +303,7 @@ class Store:
         name = rec.data.get(self._name_attr(rec.kind))
         if isinstance(name, str):
             _discard(table.by_name, self._name_key(rec.kind, name), rec.id)
-        for member in rec.data.get("members") or () if rec.kind == GROUP else ():
+        for member in rec.data.get("members") or () if rec.kind == GROUP and members else ():
             _discard(self._member_of, str(member["value"]), rec.id)
 
     def _drop_member(self, gid: str, member_id: str) -> None:
@@ -264,8 +316,7 @@ class Store:
         if members:
             data["members"] = members
         group.data = data
-        group.last_modified = self._clock()
-        group.version = next(self._versions)
+        self._touch(group)
 
 
 def _discard(index: dict[str, set[str]], key: str, rid: str) -> None:
