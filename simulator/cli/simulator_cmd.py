@@ -1,4 +1,4 @@
-"""`scimcert simulator`: the Okta simulator's admin API on a real threaded HTTP server."""
+"""`scimcert simulator`: the Okta simulator's admin API and web console on a real threaded HTTP server."""
 
 from __future__ import annotations
 
@@ -35,14 +35,16 @@ def default_db() -> str:
     help="API token clients send as 'SSWS <token>' [env SCIMCERT_ADMIN_TOKEN; default: random, printed].",
 )  # fmt: skip
 def simulator_cmd(host: str, port: int, db: str | None, admin_token: str | None) -> None:
-    """Serve the Okta simulator's admin API (Okta's /api/v1 subset) until Ctrl-C."""
+    """Serve the Okta simulator's admin API (Okta's /api/v1 subset) and web console until Ctrl-C."""
     token = admin_token or secrets.token_urlsafe(30)
     path = db or default_db()
     try:
         server = build_server(create_app(SimulatorConfig(token, path)), host, port, quiet=False)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
-    click.echo(f"Okta simulator admin API at http://{host}:{server.server_port}/api/v1")
+    origin = f"http://{host}:{server.server_port}"
+    click.echo(f"Okta simulator admin API at {origin}/api/v1")
+    click.echo(f"Console: {origin}/console/")
     click.echo(f"Org database: {path}")
     click.echo(f"API token (Authorization: SSWS <token>): {token}")
     click.echo("Press Ctrl-C to stop.")

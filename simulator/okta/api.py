@@ -1,7 +1,8 @@
-"""Flask app factory of the simulator's admin API, mirroring Okta's /api/v1 (okta-admin-api.md).
+"""Flask app factory of the simulator: the admin API mirroring Okta's /api/v1, and the web console.
 
-Auth is `Authorization: SSWS <token>` (also `SSWS<token>` as the SDK sends it, §1.1); every
-error is an Okta error body (§1.4) and every response is JSON.
+Admin API auth is `Authorization: SSWS <token>` (also `SSWS<token>` as the SDK sends it, §1.1);
+its errors are Okta error bodies (§1.4) and every response is JSON. The console (/console,
+simulator/okta/console/) signs in with the same token once per session and answers HTML.
 """
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, redirect, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from simulator.okta import api_apps, api_people, api_push
 from simulator.okta.api_http import Org, error_reply
+from simulator.okta.console import PREFIX, error_page, init_console, is_console_path
 from simulator.okta.service import OrgError, OrgService
 from simulator.okta.service_apps import AppActions
 from simulator.okta.service_groups import GroupActions
@@ -29,6 +32,7 @@ class SimulatorConfig:
     db: str = ":memory:"
     transport: Transport | None = None
     seed: int | None = None
+    console_secret: str | None = None  # signs console sessions; default $SCIMCERT_CONSOLE_SECRET or random
 
 
 def _authorised(token: str) -> bool:
@@ -41,7 +45,7 @@ def _authorised(token: str) -> bool:
 
 
 def create_app(config: SimulatorConfig) -> Flask:
-    """The admin API; its services are app.extensions['okta_org']."""
+    """The admin API and the console; their services are app.extensions['okta_org']."""
     app = Flask(__name__)
     store = OrgStore(config.db)
     svc = OrgService(store, config.transport, config.seed)
@@ -49,16 +53,27 @@ def create_app(config: SimulatorConfig) -> Flask:
 
     @app.before_request
     def _auth() -> Response | None:
+        if is_console_path(request.path):
+            return None  # the console has its own sign-in
         if not _authorised(config.admin_token):
             return error_reply(401, "E0000011", "Invalid token provided")
         return None
 
+    @app.get("/")
+    def _root() -> BaseResponse:
+        return redirect(PREFIX + "/")
+
     @app.errorhandler(OrgError)
-    def _org_error(exc: OrgError) -> Response:
+    def _org_error(exc: OrgError) -> BaseResponse:
+        if is_console_path(request.path):
+            message = "; ".join(exc.causes) or exc.summary
+            return error_page(exc.status, "Not found" if exc.status == 404 else "Refused", message)
         return error_reply(exc.status, exc.code, exc.summary, exc.causes)
 
     @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> Response:
+    def _http_error(exc: HTTPException) -> BaseResponse:
+        if is_console_path(request.path):
+            return error_page(exc.code or 400, exc.name, _console_reason(exc))
         if exc.code == 405:
             return error_reply(405, "E0000022", "The endpoint does not support the provided HTTP method")
         if exc.code == 404:
@@ -66,10 +81,22 @@ def create_app(config: SimulatorConfig) -> Flask:
         return error_reply(exc.code or 400, "E0000001", f"Api validation failed: {exc.description}")
 
     @app.errorhandler(Exception)
-    def _crash(exc: Exception) -> Response:
+    def _crash(exc: Exception) -> BaseResponse:
+        if is_console_path(request.path):
+            current_app.logger.exception("console failure")
+            return error_page(500, "Something went wrong", "The simulator's log has the details.")
         current_app.logger.exception("admin API failure")
         return error_reply(500, "E0000009", "Internal Server Error", (type(exc).__name__,))
 
     for bp in (api_people.bp, api_apps.bp, api_push.bp):
         app.register_blueprint(bp, url_prefix="/api/v1")
+    init_console(app, config.admin_token, config.console_secret)
     return app
+
+
+def _console_reason(exc: HTTPException) -> str:
+    if exc.code == 404:
+        return "There is no such page in the console."
+    if exc.code == 405:
+        return "This page does not accept that kind of request."
+    return "The request could not be handled."

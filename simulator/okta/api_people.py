@@ -10,6 +10,8 @@ from flask import Blueprint, Response, request
 from simulator.okta.api_http import body_object, flag, no_content, org, reply
 from simulator.okta.api_render import group_json, user_json, with_provisioning
 from simulator.okta.service import Happened, invalid
+from simulator.okta.service_passwords import PasswordActions, password_value
+from simulator.okta.store import UserRec
 
 bp = Blueprint("okta_people", __name__)
 
@@ -23,16 +25,24 @@ def _profile(body: dict[str, Any]) -> dict[str, Any]:
     return profile
 
 
+def _user_json(user: UserRec) -> dict[str, Any]:
+    return user_json(user, PasswordActions(org().svc).changed(user.id))
+
+
 @bp.post("/users")
 def create_user() -> Response:
     body = body_object()
-    creds = body.get("credentials")
-    has_password = isinstance(creds, dict) and isinstance(creds.get("password"), dict)
+    password = password_value(body.get("credentials"))
     svc = org().svc
-    user = svc.create_user(_profile(body), activate=flag("activate", True), has_password=has_password)
+    with svc.store.transaction():
+        user = svc.create_user(
+            _profile(body), activate=flag("activate", True), has_password=password is not None
+        )
+        if password is not None:
+            PasswordActions(svc).remember(user.id, password)
     for group_id in body.get("groupIds") or []:
         org().groups.add_member(str(group_id), user.id)
-    return reply(user_json(user))
+    return reply(_user_json(user))
 
 
 @bp.get("/users")
@@ -57,21 +67,39 @@ def list_users() -> Response:
             u for u in users if any(str(u.profile.get(k, "")).lower().startswith(q.lower()) for k in keys)
         ]
     limit = int(request.args.get("limit") or 200)
-    return reply([user_json(u) for u in users[:limit]])
+    return reply([_user_json(u) for u in users[:limit]])
 
 
 @bp.get("/users/<user_id>")
 def get_user(user_id: str) -> Response:
-    return reply(user_json(org().svc.user(user_id)))
+    return reply(_user_json(org().svc.user(user_id)))
 
 
 @bp.route("/users/<user_id>", methods=["POST", "PUT"])
 def update_user(user_id: str) -> Response:
+    """Partial (POST) or full (PUT) update; `credentials.password.value` sets the password (§2.5)."""
     body = body_object()
     svc = org().svc
+    password = password_value(body.get("credentials"))
     profile = _profile(body) if request.method == "PUT" or "profile" in body else {}
-    user, happened = svc.update_user(svc.user(user_id).id, profile, partial=request.method == "POST")
-    return reply(with_provisioning(user_json(user), happened))
+    user, happened = PasswordActions(svc).update_user(
+        svc.user(user_id).id, profile, partial=request.method == "POST", password=password
+    )
+    return reply(with_provisioning(_user_json(user), happened))
+
+
+@bp.post("/users/<user_id>/credentials/change_password")
+def change_password(user_id: str) -> Response:
+    """The user's own change: oldPassword must match; the new one is synced like an admin set."""
+    body = body_object()
+    old, new = password_value(body, "oldPassword"), password_value(body, "newPassword")
+    if old is None or new is None:
+        missing = "oldPassword" if old is None else "newPassword"
+        raise invalid(missing, f"{missing}: The field cannot be left blank")
+    svc = org().svc
+    _, happened = PasswordActions(svc).change_password(svc.user(user_id).id, old, new)
+    creds = {"password": {}, "provider": {"type": "OKTA", "name": "OKTA"}}
+    return reply(with_provisioning(creds, happened))
 
 
 @bp.post("/users/<user_id>/lifecycle/<op>")
@@ -118,7 +146,7 @@ def replace_group(group_id: str) -> Response:
 def group_users(group_id: str) -> Response:
     svc = org().svc
     svc.group(group_id)
-    return reply([user_json(svc.user(uid)) for uid in svc.store.member_ids(group_id)])
+    return reply([_user_json(svc.user(uid)) for uid in svc.store.member_ids(group_id)])
 
 
 @bp.put("/groups/<group_id>/users/<user_id>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
@@ -14,6 +15,7 @@ from simulator.okta.store import AppRec
 
 bp = Blueprint("okta_push", __name__)
 _MAPPINGS = "/apps/<app_id>/group-push/mappings"
+_USER_TYPE = "oty1scimcertdefault0"  # the default user type (user_json's type.id)
 
 
 @bp.post(_MAPPINGS)
@@ -67,7 +69,7 @@ def delete_push(app_id: str, mapping_id: str) -> Response:
 
 def _schema_json(app: AppRec) -> dict[str, Any]:
     def prop(a: Any) -> dict[str, Any]:
-        return {"title": a.name, "type": a.type, "scope": "NONE", "externalName": a.external_name,
+        return {"title": a.title or a.name, "type": a.type, "scope": "NONE", "externalName": a.external_name,
                 "externalNamespace": a.external_namespace, "mutability": "READ_WRITE"}  # fmt: skip
 
     attrs = app.instance.attributes
@@ -108,7 +110,7 @@ def update_schema(app_id: str) -> Response:
 def _mapping_json(app: AppRec, full: bool) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": "prm" + app.id[3:],
-        "source": {"id": "oty1scimcertdefault0", "name": "user", "type": "user"},
+        "source": {"id": _USER_TYPE, "name": "user", "type": "user"},
         "target": {
             "id": app.id,
             "name": app.name,
@@ -134,7 +136,10 @@ def _app_of_mapping(mapping_id: str) -> AppRec:
 
 @bp.get("/mappings")
 def list_mappings() -> Response:
-    target = request.args.get("targetId")
+    """Okta user -> app user mappings, one per app (the import-direction mapping is not simulated)."""
+    source, target = request.args.get("sourceId"), request.args.get("targetId")
+    if source not in (None, _USER_TYPE):
+        return reply([])
     apps = [a for a in org().svc.store.apps() if target in (None, a.id)]
     return reply([_mapping_json(a, False) for a in apps])
 
@@ -158,20 +163,24 @@ def update_mapping(mapping_id: str) -> Response:
 
 @bp.get("/logs")
 def logs() -> Response:
-    """System Log, ascending; `after` is the cursor, `filter` supports eventType eq "…"."""
+    """System Log, ascending; `after` is the cursor, `filter` supports eventType eq "…".
+
+    Like a polling query on Okta (§12) every page links to a next one, also when it is empty, so a
+    script keeps its place; the cursor follows the page read, not the events the filter kept.
+    One Link header carries self and next (the SDK keeps only the last of repeated headers, §1.6).
+    """
     try:
         after, limit = int(request.args.get("after") or 0), int(request.args.get("limit") or 100)
     except ValueError as exc:
         raise invalid("after", "after and limit must be integers") from exc
-    entries = org().svc.store.logs(after, max(1, min(limit, 1000)))
-    flt = request.args.get("filter") or ""
+    limit = max(1, min(limit, 1000))
+    page = org().svc.store.logs(after, limit)
+    entries, flt = page, request.args.get("filter") or ""
     if flt.startswith("eventType eq "):
         wanted = flt[len("eventType eq ") :].strip().strip('"')
-        entries = [e for e in entries if e.event_type == wanted]
-    headers = {}
-    if entries:
-        nxt = f"{base()}/logs?after={entries[-1].seq}&limit={limit}"
-        headers["Link"] = f'<{request.url}>; rel="self", <{nxt}>; rel="next"'
+        entries = [e for e in page if e.event_type == wanted]
+    query = urlencode({**request.args.to_dict(), "after": page[-1].seq if page else after, "limit": limit})
+    headers = {"Link": f'<{request.url}>; rel="self", <{base()}/logs?{query}>; rel="next"'}
     return reply([log_json(e) for e in entries], headers=headers)
 
 

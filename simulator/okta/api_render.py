@@ -26,7 +26,11 @@ def with_provisioning(body: dict[str, Any], happened: Happened) -> dict[str, Any
     return body
 
 
-def user_json(u: UserRec) -> dict[str, Any]:
+def user_json(u: UserRec, password_changed: str | None = None) -> dict[str, Any]:
+    """A User; with a password set, `credentials.password` is `{}` (the value is never returned)."""
+    creds: dict[str, Any] = {"provider": {"type": "OKTA", "name": "OKTA"}}
+    if password_changed is not None:
+        creds = {"password": {}, **creds}
     return {
         "id": u.id,
         "status": u.status,
@@ -35,10 +39,10 @@ def user_json(u: UserRec) -> dict[str, Any]:
         "statusChanged": u.updated,
         "lastLogin": None,
         "lastUpdated": u.updated,
-        "passwordChanged": None,
+        "passwordChanged": password_changed,
         "type": {"id": "oty1scimcertdefault0"},
         "profile": u.profile,
-        "credentials": {"provider": {"type": "OKTA", "name": "OKTA"}},
+        "credentials": creds,
         "_links": {"self": link(f"/users/{u.id}")},
     }
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from simulator.okta import errors, wire
 from simulator.okta.model import AppInstance
 from simulator.okta.plan import ImportSummary, Outcome, Plan, request
 
-Known = Mapping[str, Mapping[str, Any]]
+# What an earlier import saw, by SCIM id: the resource itself, or its fingerprint() (the org store
+# keeps only fingerprints).
+Known = Mapping[str, Mapping[str, Any] | str]
 
 
 def import_users(app: AppInstance, known: Known | None = None) -> Plan:
@@ -66,6 +70,17 @@ def _comparable(resource: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in resource.items() if k != "meta"}
 
 
+def fingerprint(resource: Mapping[str, Any]) -> str:
+    """A stable digest of what an import compares (everything but `meta`), key order ignored."""
+    text = json.dumps(_comparable(resource), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def fingerprints(resources: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """SCIM id -> fingerprint of imported resources: the `known` of the next import."""
+    return {str(r.get("id", "")): fingerprint(r) for r in resources}
+
+
 def _summarise(kept: list[dict[str, Any]], known: Known, inactive: int, pages: int) -> ImportSummary:
     new = updated = unchanged = 0
     seen: set[str] = set()
@@ -75,7 +90,7 @@ def _summarise(kept: list[dict[str, Any]], known: Known, inactive: int, pages: i
         before = known.get(rid)
         if before is None:
             new += 1
-        elif _comparable(before) == _comparable(resource):
+        elif (before if isinstance(before, str) else fingerprint(before)) == fingerprint(resource):
             unchanged += 1
         else:
             updated += 1

@@ -78,6 +78,7 @@ class AppAttribute:
     external_name: str
     external_namespace: str | None = urns.CORE_USER
     type: str = "string"
+    title: str = ""  # the Profile Editor's display name; empty shows the variable name
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Final
 
-from simulator.okta import engine
+from simulator.okta import engine, imports
 from simulator.okta.mapping import ExpressionError, compile_expression
 from simulator.okta.model import (
     APP_PREFIX,
@@ -20,7 +21,7 @@ from simulator.okta.model import (
     new_id,
 )
 from simulator.okta.service import Happened, OrgError, OrgService, invalid
-from simulator.okta.store import AppRec, now
+from simulator.okta.store import AppRec, LogRec, now
 from simulator.okta.wire import Auth, BasicAuth, BearerAuth, HeaderAuth
 
 # okta-admin-api.md §4.1: catalog key -> (label, auth kind)
@@ -38,6 +39,7 @@ CAPABILITIES: Final = (
     (("update", "lifecycleDeactivate"), "deactivate_users"),
     (("update", "password"), "sync_password"),
 )
+PROPERTY_TYPES: Final = ("string", "boolean", "number", "integer", "array")  # okta-admin-api.md §10
 _OFF: Final = Actions(create_users=False, update_attributes=False, deactivate_users=False)
 
 
@@ -124,6 +126,19 @@ class AppActions:
             self.svc.execute(app, engine.test_connection(app.instance), app.id, happened)
         return happened
 
+    def test_settings(self, app_id: str, body: Mapping[str, Any]) -> Happened:
+        """'Test Connector Configuration' on settings typed but not saved yet (the console's button)."""
+        happened = Happened()
+        with self.store.transaction():
+            app = self.svc.app(app_id)
+            auth = _auth_from_profile(app.instance.auth, body.get("profile"))
+            base = body.get("baseUrl")
+            if not isinstance(base, str) or not re.match(r"^https?://[^/\s]+", base):
+                raise invalid("baseUrl", "baseUrl: must be an http(s) URL")
+            trial = replace(app, instance=replace(app.instance, base_url=base.rstrip("/"), auth=auth))
+            self.svc.execute(trial, engine.test_connection(trial.instance), app.id, happened)
+        return happened
+
     def set_features(self, app_id: str, capabilities: Mapping[str, Any]) -> AppRec:
         """PUT …/features/USER_PROVISIONING: the To App switches, partial update."""
         with self.store.transaction():
@@ -155,12 +170,15 @@ class AppActions:
                     continue
                 if not isinstance(prop, Mapping) or not prop.get("title"):
                     raise invalid(name, f"{name}.title: The field cannot be left blank")
+                if prop.get("type", "string") not in PROPERTY_TYPES:
+                    raise invalid(name, f"{name}.type: must be one of {', '.join(PROPERTY_TYPES)}")
                 ns = prop.get("externalNamespace")
                 attrs[name] = AppAttribute(
                     name,
                     str(prop.get("externalName") or name),
                     str(ns) if ns else None,
                     str(prop.get("type", "string")),
+                    str(prop["title"]),
                 )
             return self._save(app, instance=replace(app.instance, attributes=tuple(attrs.values())))
 
@@ -170,30 +188,74 @@ class AppActions:
             app = self.svc.app(app_id)
             table = dict(app.instance.mappings)
             for name, prop in properties.items():
-                expression = prop.get("expression") if isinstance(prop, Mapping) else None
-                if expression is None:
+                changed = _mapping_change(app.instance, name, prop)
+                if changed is None:
                     table.pop(name, None)
-                    continue
-                try:
-                    compile_expression(str(expression))
-                except ExpressionError as exc:
-                    raise invalid(f"{name}.expression", str(exc)) from exc
-                push = isinstance(prop, Mapping) and prop.get("pushStatus", "PUSH") == "PUSH"
-                table[name] = AttributeMapping(str(expression), push)
+                else:
+                    table[name] = changed
             return self._save(app, instance=replace(app.instance, mappings=table))
 
     def import_now(self, app_id: str, kind: str) -> Happened:
-        """'Import Now' (scimcert endpoint): page through /Users or /Groups (§3)."""
+        """'Import Now' (scimcert endpoint): page through /Users or /Groups (§3).
+
+        The counters compare with what the last successful import of this app and kind saw
+        (kept in the store as SCIM id -> fingerprint), so a repeat reports unchanged, updated
+        and removed resources; the System Log gets a system.import.complete entry saying so.
+        """
         happened = Happened()
         with self.store.transaction():
             app = self.svc.app(app_id)
             if not self.svc.provisioning(app):
                 raise invalid("connection", "Provisioning is not enabled for the app instance.")
-            plan = (
-                engine.import_users(app.instance) if kind == "users" else engine.import_groups(app.instance)
-            )
-            self.svc.execute(app, plan, app.id, happened)
+            known = self.store.import_seen(app.id, kind)
+            importer = engine.import_users if kind == "users" else engine.import_groups
+            outcome = self.svc.execute(app, importer(app.instance, known), app.id, happened).outcome
+            if outcome.ok:
+                self.store.put_import_seen(app.id, kind, imports.fingerprints(outcome.resources))
+            self.store.add_log(_import_log(app, kind, outcome))
         return happened
+
+
+def _mapping_change(inst: AppInstance, name: str, prop: Any) -> AttributeMapping | None:
+    """One property of a mapping update; None removes it (null, or a null expression).
+
+    A property without `expression` keeps the current one: the SDK strips nulls (§1.2), so
+    a pushStatus-only change arrives that way.
+    """
+    if prop is None or (isinstance(prop, Mapping) and "expression" in prop and prop["expression"] is None):
+        return None
+    if not isinstance(prop, Mapping):
+        raise invalid(name, f"{name}: must be an object with expression and pushStatus")
+    if inst.attribute(name) is None:
+        raise invalid(name, f"{name}: The property does not exist in the app user schema")
+    current = inst.mappings.get(name)
+    expression = prop.get("expression", current.expression if current else None)
+    if not isinstance(expression, str) or not expression.strip():
+        raise invalid(f"{name}.expression", f"{name}.expression: The field cannot be left blank")
+    try:
+        compile_expression(expression)
+    except ExpressionError as exc:
+        raise invalid(f"{name}.expression", f"{name}.expression: {exc}") from exc
+    status = prop.get("pushStatus", "PUSH" if current is None or current.push else "DONT_PUSH")
+    if status not in ("PUSH", "DONT_PUSH"):
+        raise invalid(f"{name}.pushStatus", f"{name}.pushStatus: must be PUSH or DONT_PUSH")
+    return AttributeMapping(expression, status == "PUSH")
+
+
+def _import_log(app: AppRec, kind: str, outcome: engine.Outcome) -> LogRec:
+    """Okta's system.import.complete: the counters of a finished import, or why it failed."""
+    s = outcome.summary
+    if outcome.ok and s is not None:
+        message = (
+            f"Import of {kind} from {app.instance.label} completed: {s.scanned} scanned, {s.new} new,"
+            f" {s.updated} updated, {s.unchanged} unchanged, {s.removed} removed"
+        )
+    else:
+        message = f"Import of {kind} from {app.instance.label} failed"
+    return LogRec(
+        0, str(uuid.uuid4()), now(), "system.import.complete", "SUCCESS" if outcome.ok else "FAILURE",
+        outcome.error, message, app.id, app.id, f"import.{kind}.summary", None,
+    )  # fmt: skip
 
 
 def _refuse_failed_test(happened: Happened) -> None:

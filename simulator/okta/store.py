@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,6 +48,11 @@ CREATE TABLE IF NOT EXISTS logs (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL, published TEXT NOT NULL,
   event_type TEXT NOT NULL, result TEXT NOT NULL, reason TEXT, message TEXT NOT NULL,
   app_id TEXT, object_id TEXT, step TEXT, exchange TEXT);
+CREATE TABLE IF NOT EXISTS passwords (
+  user_id TEXT PRIMARY KEY, hash TEXT NOT NULL, changed TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS import_seen (
+  app_id TEXT NOT NULL, kind TEXT NOT NULL, scim_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  PRIMARY KEY (app_id, kind, scim_id));
 """
 
 
@@ -157,6 +162,15 @@ class LogRec:
     object_id: str | None
     step: str | None
     exchange: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordRec:
+    """A user's Okta password: only a salted hash is kept (okta-admin-api.md §2.1: never returned)."""
+
+    user_id: str
+    hash: str
+    changed: str
 
 
 def _user(r: sqlite3.Row) -> UserRec:
@@ -368,6 +382,20 @@ class OrgStore:
     def tasks(self) -> list[TaskRec]:
         return [TaskRec(**dict(r)) for r in self._all("SELECT * FROM tasks ORDER BY created, id")]
 
+    def task(self, task_id: str) -> TaskRec | None:
+        row = self._one("SELECT * FROM tasks WHERE id = ?", task_id)
+        return TaskRec(**dict(row)) if row else None
+
+    def put_task(self, t: TaskRec) -> None:
+        """Replace a task (a retry closes it or records its latest error)."""
+        self._run(
+            "INSERT OR REPLACE INTO tasks VALUES (?,?,?,?,?,?,?,?)",
+            t.id, t.app_id, t.object_id, t.action, t.error, t.failed_step, t.status, t.created,
+        )  # fmt: skip
+
+    def delete_task(self, task_id: str) -> None:
+        self._run("DELETE FROM tasks WHERE id = ?", task_id)
+
     def add_log(self, entry: LogRec) -> int:
         e = entry
         cur = self._run(
@@ -381,3 +409,44 @@ class OrgStore:
     def logs(self, after: int = 0, limit: int = 100) -> list[LogRec]:
         rows = self._all("SELECT * FROM logs WHERE seq > ? ORDER BY seq LIMIT ?", after, limit)
         return [_log(r) for r in rows]
+
+    def recent_logs(self, limit: int = 100, before: int | None = None) -> list[LogRec]:
+        """Newest first; `before` is the seq the previous page ended at."""
+        rows = self._all(
+            "SELECT * FROM logs WHERE (?1 IS NULL OR seq < ?1) ORDER BY seq DESC LIMIT ?2", before, limit
+        )
+        return [_log(r) for r in rows]
+
+    def log_entry(self, seq: int) -> LogRec | None:
+        row = self._one("SELECT * FROM logs WHERE seq = ?", seq)
+        return _log(row) if row else None
+
+    def logs_of(self, app_id: str, object_id: str) -> list[LogRec]:
+        """Every exchange logged for one object of one app, oldest first."""
+        sql = "SELECT * FROM logs WHERE app_id = ? AND object_id = ? ORDER BY seq"
+        rows = self._all(sql, app_id, object_id)
+        return [_log(r) for r in rows]
+
+    # ---- passwords and import state ----------------------------------------------------------
+
+    def put_password(self, rec: PasswordRec) -> None:
+        self._run("INSERT OR REPLACE INTO passwords VALUES (?,?,?)", rec.user_id, rec.hash, rec.changed)
+
+    def password(self, user_id: str) -> PasswordRec | None:
+        row = self._one("SELECT * FROM passwords WHERE user_id = ?", user_id)
+        return PasswordRec(**dict(row)) if row else None
+
+    def import_seen(self, app_id: str, kind: str) -> dict[str, str]:
+        """SCIM id -> fingerprint of what the last successful import of `kind` saw."""
+        sql = "SELECT scim_id, fingerprint FROM import_seen WHERE app_id = ? AND kind = ?"
+        rows = self._all(sql, app_id, kind)
+        return {r["scim_id"]: r["fingerprint"] for r in rows}
+
+    def put_import_seen(self, app_id: str, kind: str, seen: Mapping[str, str]) -> None:
+        """Replace the import state of one app and kind as a unit."""
+        with self.transaction():
+            self._db.execute("DELETE FROM import_seen WHERE app_id = ? AND kind = ?", (app_id, kind))
+            self._db.executemany(
+                "INSERT INTO import_seen VALUES (?,?,?,?)",
+                [(app_id, kind, scim_id, digest) for scim_id, digest in seen.items()],
+            )
