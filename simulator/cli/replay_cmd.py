@@ -15,6 +15,7 @@ import pytest
 from faker import Faker
 
 from simulator.cli.provider_cmd import load_extensions
+from simulator.cli.run_cmd import ISOLATED
 from simulator.okta.embedded import embedded_simulator
 from simulator.okta.flowdata import FlowError, load_flow
 from simulator.okta.flows import FlowResult, FlowRun, StepResult, cleanup
@@ -184,16 +185,16 @@ def _reports(flow: str, url: str, auth: Auth, flavour: str, out: Path, extension
     """Run the Okta checks of this flow through pytest, which writes the run reports."""
     module = SUITES_DIR / "okta" / FLOW_CHECKS[flow]
     name, value = auth.header()
-    args = [str(module), "-q", "-p", "no:randomly", "--scim-url", url, "--scim-report-dir", str(out),
+    args = [*ISOLATED, str(module), "-q", "--scim-url", url, "--scim-report-dir", str(out),
             "--okta-flavour", flavour]
     args += [a for e in extensions for a in ("--scim-extension", e)]
     args += [a for f in extension_files for a in ("--scim-extension-file", f)]
     if isinstance(auth, BearerAuth):
-        args += ["--scim-token", auth.token]
+        args.append(f"--scim-token={auth.token}")  # '=': a token may start with '-'
     elif isinstance(auth, BasicAuth):
-        args += ["--scim-basic", f"{auth.username}:{auth.password}"]
+        args.append(f"--scim-basic={auth.username}:{auth.password}")
     else:
-        args += ["--scim-header", f"{name}: {value}"]
+        args.append(f"--scim-header={name}: {value}")
     code = int(pytest.main(args))
     click.echo(f"reports written to {out}")
     return code if code in (0, 1) else EXIT_HARNESS

@@ -25,6 +25,9 @@ from suites.config import HarnessError, build, load_toml, resolve
 from suites.ledger import Ledger, cleanup
 
 EXIT_HARNESS = 2
+# Only the plugins a run needs: whatever else is installed beside pytest (randomly, xdist,
+# hypothesis…) must not reorder, slow down or change a certification run. `-- -p NAME` adds one.
+ISOLATED = ("--disable-plugin-autoload", "-p", "metadata", "-p", "html")
 
 
 def _auth_options(func: Any) -> Any:
@@ -78,7 +81,8 @@ def run_cmd(url: str | None, token: str | None, basic: str | None, header: str |
     """Run the conformance checks against a SCIM server and write the reports.
 
     Without --url the embedded reference provider is started on 127.0.0.1 with a random token.
-    Arguments after -- go to pytest (e.g. -- -k filter -x). Exit status: 0 no failure at or
+    Arguments after -- go to pytest (e.g. -- -k filter -x); pytest plugins installed beside
+    scimcert are not loaded unless named there (-- -p NAME). Exit status: 0 no failure at or
     above --fail-on and no failed Okta-critical check (see --no-okta-gate), 1 failures, 2 the run
     could not start.
     """
@@ -98,7 +102,7 @@ def run_cmd(url: str | None, token: str | None, basic: str | None, header: str |
             click.echo(f"embedded reference provider at {url}")
         elif url.startswith("http://"):
             click.echo("warning: the target URL is plain http://; Okta requires https.", err=True)
-        args = [str(SUITES_DIR / s) for s in suites] or [str(SUITES_DIR)]
+        args = [*ISOLATED, *(str(SUITES_DIR / s) for s in suites)] if suites else [*ISOLATED, str(SUITES_DIR)]
         args += ["--scim-url", url, "--scim-timeout", str(timeout), "--scim-fail-on", fail_on,
                  "--scim-report-dir", str(out), "--okta-flavour", okta_flavour]
         args += _pairs(("--scim-token", token), ("--scim-basic", basic), ("--scim-header", header),
@@ -126,7 +130,8 @@ def _declared(extensions: tuple[str, ...], extension_files: tuple[str, ...]) -> 
 
 
 def _pairs(*pairs: tuple[str, str | None]) -> list[str]:
-    return [x for flag, value in pairs if value for x in (flag, value)]
+    """`--flag=value` for the given values: a token such as '-x3…' would read as an option."""
+    return [f"{flag}={value}" for flag, value in pairs if value]
 
 
 class _InterruptWatcher:

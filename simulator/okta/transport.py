@@ -102,8 +102,10 @@ class Transport:
             started = self.clock.monotonic()
             response = self._once(request)
             elapsed_ms = (self.clock.monotonic() - started) * 1000.0
-            shown = request.redacted() if self.redact else request
-            exchange = Exchange(shown, response.compact(), attempt, waited, elapsed_ms)
+            shown, kept = request, response.compact()
+            if self.redact:
+                shown, kept = request.redacted(), kept.redacted(request.secrets())
+            exchange = Exchange(shown, kept, attempt, waited, elapsed_ms)
             if log is not None:
                 log.append(exchange)
             if self.on_exchange is not None:

@@ -192,6 +192,12 @@ class ScimRequest:
         headers = tuple((k, REDACTED if k.lower() == secret else v) for k, v in self.headers)
         return replace(self, headers=headers, body=_redact_passwords(self.body))
 
+    def secrets(self) -> tuple[str, ...]:
+        """What a log must never show, even echoed back by a target: auth value, passwords."""
+        auth = next((v for k, v in self.headers if k.lower() == self.secret_header.lower()), "")
+        found = [auth, auth.partition(" ")[2], *_password_values(self.body)]
+        return tuple(s for s in found if len(s) >= 4)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "step": self.step,
@@ -201,6 +207,15 @@ class ScimRequest:
             "headers": dict(self.headers),
             "body": self.body,
         }
+
+
+def _password_values(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        own = [v for k, v in value.items() if k == "password" and isinstance(v, str)]
+        return own + [p for v in value.values() for p in _password_values(v)]
+    if isinstance(value, list):
+        return [p for v in value for p in _password_values(v)]
+    return []
 
 
 def _redact_passwords(value: Any) -> Any:
@@ -258,8 +273,21 @@ class ScimResponse:
         """
         if len(self.text) <= limit:
             return self
-        cut = f"{self.text[:limit]}… [{len(self.text) - limit} more characters not logged]"
+        # ASCII marker: a non-ASCII one ("…") would make Python store the whole cut body at
+        # two bytes per character, doubling what the log keeps.
+        cut = f"{self.text[:limit]}... [{len(self.text) - limit} more characters not logged]"
         return ScimResponse(self.status, self.headers, None, cut, self.error)
+
+    def redacted(self, secrets: Sequence[str]) -> ScimResponse:
+        """A copy fit for logs: 'password' values and the given secrets hidden (a target that
+        wrongly echoes the password Okta sent must not put it in the system log)."""
+        text = self.text
+        for secret in secrets:
+            text = text.replace(secret, REDACTED)
+        body = _redact_passwords(self.body)
+        if text == self.text and body == self.body:
+            return self
+        return ScimResponse(self.status, self.headers, body, text, self.error)
 
     def to_json(self) -> dict[str, Any]:
         return {"status": self.status, "body": self.body, "error": self.error}

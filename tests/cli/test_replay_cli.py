@@ -7,6 +7,9 @@ import json
 from click.testing import CliRunner
 
 from simulator.cli import main
+from simulator.provider.app import create_app
+from simulator.provider.server import start_in_thread
+from simulator.provider.service import ProviderConfig
 from tests.suites.support import TOKEN, provider
 
 
@@ -99,3 +102,12 @@ def test_replay_custom_attributes_against_a_url_needs_the_extension() -> None:
         dropped = CliRunner().invoke(main, ["replay", "custom-attributes", "--url", url, "--token", TOKEN,
                                             "--extension", unknown])
     assert dropped.exit_code == 1  # the provider does not know that extension: Okta's POST is refused
+
+
+def test_a_token_starting_with_a_dash_reaches_the_reports(tmp_path) -> None:
+    """secrets.token_urlsafe() may start with '-': passed on as --scim-token=VALUE, not an option."""
+    with start_in_thread(create_app(ProviderConfig(token="-dash-token"))) as server:
+        result = CliRunner().invoke(main, ["replay", "connect", "--url", server.url + "/scim/v2",
+                                           "--token=-dash-token", "--report-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "-dash-token" not in (tmp_path / "exchanges.har").read_text()

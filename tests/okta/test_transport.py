@@ -106,6 +106,19 @@ def test_exchanges_are_redacted_and_wire_is_not():
     assert result.exchanges[0].request_line == "PATCH /scim/v2/Users/s-1 -> 200"
 
 
+def test_a_target_echoing_the_password_does_not_put_it_in_the_log():
+    echo = {"id": "s-1", "password": "Secr3t", "note": "set to Secr3t", "token": "t0k3n"}
+    session = FakeSession((200, {}, echo))
+    result = Transport(session, clock=FakeClock()).run(
+        engine.push_password(
+            app(actions=Actions(sync_password=True)), sample_user(), AppUser("u", scim_id="s-1"), "Secr3t"
+        )
+    )
+    kept = result.exchanges[0].response
+    assert "Secr3t" not in kept.text and "t0k3n" not in kept.text
+    assert kept.body["password"] == REDACTED and kept.body["id"] == "s-1"
+
+
 def test_connection_failure_becomes_outcome():
     class Refusing:
         def request(self, *a, **kw):
