@@ -158,6 +158,15 @@ def list_app_groups(app_id: str) -> Response:
     return reply([_app_group_json(app_id, g, 0) for g in svc.store.app_group_ids(app_id)])
 
 
+@bp.get("/apps/<app_id>/groups/<group_id>")
+def get_app_group(app_id: str, group_id: str) -> Response:
+    svc = org().svc
+    svc.app(app_id)
+    if group_id not in svc.store.app_group_ids(app_id):
+        raise not_found(group_id, "ApplicationGroupAssignment")
+    return reply(_app_group_json(app_id, group_id, 0))
+
+
 @bp.delete("/apps/<app_id>/groups/<group_id>")
 def unassign_group(app_id: str, group_id: str) -> Response:
     return no_content(org().groups.unassign_group(app_id, group_id))

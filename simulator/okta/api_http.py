@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,6 +14,9 @@ from flask import Response, current_app, request
 from simulator.okta.service import Happened, OrgError, OrgService
 from simulator.okta.service_apps import AppActions
 from simulator.okta.service_groups import GroupActions
+
+RATE_LIMIT = 600  # requests per window announced in X-Rate-Limit-Limit (Okta's common per-minute limit)
+RATE_WINDOW_S = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +34,27 @@ def org() -> Org:
 
 
 def reply(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    """A JSON response with Okta's media type and a request id."""
-    text = "" if body is None else json.dumps(body)
-    resp = Response(text, status=status, mimetype="application/json")
+    """A JSON response with Okta's media type and a request id; a body-less one has no media type.
+
+    The SDK parses any application/json response as JSON, so an empty 204 marked as JSON breaks it.
+    """
+    if body is None:
+        resp = Response(status=status)
+        del resp.headers["Content-Type"]
+    else:
+        resp = Response(json.dumps(body), status=status, mimetype="application/json")
     resp.headers["X-Okta-Request-Id"] = uuid.uuid4().hex[:20]
+    resp.headers.update(_rate_limit_headers())
     for key, value in (headers or {}).items():
         resp.headers[key] = value
     return resp
+
+
+def _rate_limit_headers() -> dict[str, str]:
+    """Okta's rate-limit headers (§1.5); the simulator does not throttle, so the window is always full."""
+    reset = int(time.time()) + RATE_WINDOW_S
+    limit = str(RATE_LIMIT)
+    return {"X-Rate-Limit-Limit": limit, "X-Rate-Limit-Remaining": limit, "X-Rate-Limit-Reset": str(reset)}
 
 
 def no_content(happened: Happened) -> Response:
