@@ -27,7 +27,10 @@ from suites.ledger import Ledger, cleanup
 EXIT_HARNESS = 2
 # Only the plugins a run needs: whatever else is installed beside pytest (randomly, xdist,
 # hypothesis…) must not reorder, slow down or change a certification run. `-- -p NAME` adds one.
-ISOLATED = ("--disable-plugin-autoload", "-p", "metadata", "-p", "html")
+ISOLATED = ("--disable-plugin-autoload", "-p", "metadata", "-p", "html",
+            # pytest marks '-p html' for assertion rewriting by name, then finds the stdlib's html
+            "-W", "ignore:Module already imported so cannot be rewritten; html"
+                  ":pytest.PytestAssertRewriteWarning")
 
 
 def _auth_options(func: Any) -> Any:
