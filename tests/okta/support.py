@@ -101,3 +101,14 @@ def run(plan: Plan, responses: Iterable[ScimResponse]) -> tuple[Outcome, list[Sc
 
 def steps(requests: list[ScimRequest]) -> list[str]:
     return [r.step for r in requests]
+
+
+# An app user profile attribute in the Ivanti namespace, as the Profile Editor adds it
+# (okta-admin-api.md §10): the body of definitions.custom.properties.custAttr1.
+CUST_ATTR = {
+    "title": "Custom attribute 1",
+    "type": "string",
+    "scope": "NONE",
+    "externalName": "custAttr1",
+    "externalNamespace": "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User",
+}

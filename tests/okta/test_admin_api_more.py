@@ -12,6 +12,7 @@ from simulator.okta.store import OrgStore
 from simulator.okta.wire import REDACTED
 from tests.conftest import IVANTI, TOKEN, ProviderFactory, Scim, patch_op
 from tests.okta import test_admin_api
+from tests.okta.support import CUST_ATTR
 from tests.okta.test_admin_api import Admin, install_test_app, last_seq, person, steps_since
 
 sim = test_admin_api.sim  # the simulator fixture: start(db=None) -> Admin, same db file on restart
@@ -26,13 +27,6 @@ CAPS_ALL = {
     },
 }
 SYNC_PASSWORD = {"update": {"password": {"status": "ENABLED"}}}
-CUST_ATTR = {
-    "title": "Custom attribute 1",
-    "type": "string",
-    "scope": "NONE",
-    "externalName": "custAttr1",
-    "externalNamespace": IVANTI,
-}
 
 
 def install_aiw_app(admin: Admin, scim_base: str) -> str:

@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import IVANTI, TOKEN, Scim
 from tests.okta import test_admin_api
+from tests.okta.support import CUST_ATTR
 from tests.okta.test_admin_api import ADMIN
 
 okta_client = pytest.importorskip("okta.client", reason="Okta's SDK (PyPI okta, dev extra) is not installed")
@@ -25,13 +26,6 @@ pagination = pytest.importorskip("okta.pagination")
 sim = test_admin_api.sim  # the simulator fixture: start(db=None) -> Admin (its base is <url>/api/v1)
 
 LABEL = "SCIM 2.0 Test App (OAuth Bearer Token)"
-CUST_ATTR = {
-    "title": "Custom attribute 1",
-    "type": "string",
-    "scope": "NONE",
-    "externalName": "custAttr1",
-    "externalNamespace": IVANTI,
-}
 
 
 class CatalogSamlApplication(models.SamlApplication):
