@@ -16,6 +16,7 @@ from simulator.okta.api_render import (
     with_provisioning,
 )
 from simulator.okta.service import invalid, not_found
+from simulator.okta.service_lifecycle import LifecycleActions
 from simulator.okta.store import now
 
 bp = Blueprint("okta_apps", __name__)
@@ -43,6 +44,15 @@ def list_apps() -> Response:
 @bp.get("/apps/<app_id>")
 def get_app(app_id: str) -> Response:
     return reply(app_json(org().svc.app(app_id)))
+
+
+@bp.post("/apps/<app_id>/lifecycle/<op>")
+def app_lifecycle(app_id: str, op: str) -> Response:
+    """§4.4: 200 `{}`; an INACTIVE app keeps its assignments but provisions nothing."""
+    if op not in ("activate", "deactivate"):
+        raise not_found(op, "Operation")
+    LifecycleActions(org().svc).set_app_status(app_id, op == "activate")
+    return reply({})
 
 
 @bp.get("/apps/<app_id>/connections/default")

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, request
 from simulator.okta.api_http import body_object, flag, no_content, org, reply
 from simulator.okta.api_render import group_json, user_json, with_provisioning
 from simulator.okta.service import Happened, invalid
+from simulator.okta.service_lifecycle import LifecycleActions
 from simulator.okta.service_passwords import PasswordActions, password_value
 from simulator.okta.store import UserRec
 
@@ -102,9 +103,18 @@ def change_password(user_id: str) -> Response:
     return reply(with_provisioning(creds, happened))
 
 
+@bp.delete("/users/<user_id>")
+def delete_user(user_id: str) -> Response:
+    """§2.7: the first DELETE of a user that is not DEPROVISIONED deactivates it, the next deletes."""
+    return no_content(LifecycleActions(org().svc).delete_user(user_id))
+
+
 @bp.post("/users/<user_id>/lifecycle/<op>")
 def lifecycle(user_id: str, op: str) -> Response:
     svc = org().svc
+    if op in ("suspend", "unsuspend"):
+        LifecycleActions(svc).suspend(svc.user(user_id).id, op == "suspend")
+        return reply({})
     if op not in ("activate", "deactivate"):
         raise invalid("op", f"lifecycle operation {op} is not supported by the simulator")
     user, happened = svc.set_user_status(svc.user(user_id).id, op == "activate")
@@ -140,6 +150,11 @@ def replace_group(group_id: str) -> Response:
     name, description = str(profile.get("name") or ""), str(profile.get("description") or "")
     group, happened = org().groups.update_group(group_id, name, description)
     return reply(with_provisioning(group_json(group), happened))
+
+
+@bp.delete("/groups/<group_id>")
+def delete_group(group_id: str) -> Response:
+    return no_content(LifecycleActions(org().svc).delete_group(group_id))
 
 
 @bp.get("/groups/<group_id>/users")

@@ -75,6 +75,7 @@ def _features(inst: AppInstance, enabled: bool) -> list[str]:
 
 def app_json(a: AppRec) -> dict[str, Any]:
     inst = a.instance
+    op = "deactivate" if a.status == "ACTIVE" else "activate"
     return {
         "id": a.id,
         "name": a.name,
@@ -90,7 +91,7 @@ def app_json(a: AppRec) -> dict[str, Any]:
         "credentials": {"userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"}},
         "settings": {"app": {}, "scimcert": {"flavour": inst.flavour.value}},
         "_links": {"users": link(f"/apps/{a.id}/users"), "groups": link(f"/apps/{a.id}/groups"),
-                   "self": link(f"/apps/{a.id}")},
+                   "self": link(f"/apps/{a.id}"), op: link(f"/apps/{a.id}/lifecycle/{op}")},
     }  # fmt: skip
 
 

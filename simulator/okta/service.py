@@ -138,7 +138,8 @@ class OrgService:
         return found
 
     def provisioning(self, app: AppRec) -> bool:
-        return app.connection == "ENABLED" and bool(app.instance.base_url)
+        """Does the app send SCIM requests? Only an ACTIVE app with an enabled connection does."""
+        return app.status == "ACTIVE" and app.connection == "ENABLED" and bool(app.instance.base_url)
 
     # ---- people -------------------------------------------------------------------------------
 

@@ -283,6 +283,20 @@ class OrgStore:
     def groups(self) -> list[GroupRec]:
         return [GroupRec(**dict(r)) for r in self._all("SELECT * FROM groups ORDER BY created, id")]
 
+    def delete_user(self, user_id: str) -> None:
+        """Remove a person with its memberships, assignments and password; tasks and log stay."""
+        with self.transaction():
+            for table in ("members", "app_users", "passwords"):
+                self._db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+            self._db.execute("DELETE FROM users WHERE id = ?", (user_id,))
+
+    def delete_group(self, group_id: str) -> None:
+        """Remove a group with its memberships and app assignments (push mappings are the caller's)."""
+        with self.transaction():
+            for table in ("members", "app_groups"):
+                self._db.execute(f"DELETE FROM {table} WHERE group_id = ?", (group_id,))
+            self._db.execute("DELETE FROM groups WHERE id = ?", (group_id,))
+
     def add_member(self, group_id: str, user_id: str) -> bool:
         """True when the user was not a member yet."""
         cur = self._run("INSERT OR IGNORE INTO members VALUES (?,?)", group_id, user_id)
