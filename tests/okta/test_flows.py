@@ -21,7 +21,7 @@ from simulator.okta.flowdata import (
 from simulator.okta.flows import FlowRun
 from simulator.okta.model import AppInstance, Flavour
 from simulator.okta.transport import Transport
-from simulator.okta.wire import BearerAuth, ScimRequest, ScimResponse
+from simulator.okta.wire import BearerAuth, HeaderAuth, ScimRequest, ScimResponse
 from tests.suites.support import IVANTI_SPEC, TOKEN, provider
 
 FLOWS = ["connect", "crud-test", "custom-attributes", "group-push", "import", "spec-test", "user-lifecycle"]
@@ -87,6 +87,14 @@ def test_admin_steps_need_a_simulator_and_an_api_path():
     bad = _step("bad", {"id": "a", "admin": {"method": "GET", "path": "/Users"}})
     with pytest.raises(FlowError, match="an admin call's path starts with /api/v1/"):
         _validate(Flow("bad", "bad", "", (bad,)))
+
+
+def test_admin_flows_need_credentials_the_simulator_can_hold():
+    """The Header Auth app sends its token as Authorization: another header name is refused
+    up front (the Okta suite skips those checks with this reason)."""
+    app = AppInstance("0oa1", "https://x.example/scim/v2", HeaderAuth("abc", "X-Api-Key"))
+    with pytest.raises(FlowError, match="a 'X-Api-Key' header cannot be configured"):
+        FlowRun(load_flow("crud-test"), app, lambda r: ScimResponse.of(500))
 
 
 def test_crud_test_shows_the_scim_requests_behind_each_admin_call():
