@@ -25,6 +25,10 @@ class GroupActions:
             group = self.svc.group(group_id)
             if not name:
                 raise invalid("name", "name: The field cannot be left blank")
+            if any(g.id != group_id and g.name.casefold() == name.casefold() for g in self.store.groups()):
+                raise invalid(
+                    "name", "name: An object with this field already exists in the current organization"
+                )
             renamed = name != group.name
             group = replace(group, name=name, description=description, updated=now())
             self.store.put_group(group)

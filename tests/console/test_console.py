@@ -285,6 +285,16 @@ def test_edit_person_extra_attributes_and_lifecycle(console):
     assert "is now ACTIVE" in on.flashes("ok")[0]
 
 
+def test_renaming_a_group_to_another_groups_name_is_refused(console):
+    """The service refuses the name (as it does on create), for the admin API and the console alike."""
+    console.add_group("Engineering")
+    sales = console.add_group("Sales")
+    dup = console.post(f"/console/groups/{sales}", {"name": "ENGINEERING", "description": "x"})
+    assert dup.status == 400 and dup.flashes("error") == ["A group named ENGINEERING already exists."]
+    kept = console.post(f"/console/groups/{sales}", {"name": "sales", "description": "renamed case"})
+    assert kept.status == 302  # its own name in another case is fine
+
+
 def test_group_form_messages(console):
     console.add_group("Engineering")
     dup = console.post("/console/groups/new", {"name": "engineering"})

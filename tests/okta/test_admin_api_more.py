@@ -448,3 +448,12 @@ def test_no_password_change_for_a_deactivated_user(sim):
     body = {"credentials": {"password": {"value": NEW_PASSWORD}}}
     assert admin.call("POST", f"/users/{ann['id']}", body, expect=403)["errorCode"] == "E0000038"
     admin.call("GET", f"/users/{ann['id']}", expect=200)
+
+
+def test_renaming_a_group_to_a_taken_name_is_refused(sim):
+    admin = sim()
+    admin.call("POST", "/groups", {"profile": {"name": "Engineering"}})
+    sales = admin.call("POST", "/groups", {"profile": {"name": "Sales"}})
+    dup = admin.call("PUT", f"/groups/{sales['id']}", {"profile": {"name": "engineering"}}, expect=400)
+    assert dup["errorCode"] == "E0000001" and "already exists" in dup["errorCauses"][0]["errorSummary"]
+    assert admin.call("GET", f"/groups/{sales['id']}")["profile"]["name"] == "Sales"

@@ -45,14 +45,13 @@ def group(group_id: str) -> Any:
     if request.method == "GET":
         return _group_page(rec, {"name": rec.name, "description": rec.description})
     name, description = field("name"), field("description")
-    clash = [g for g in found.svc.store.groups() if g.id != rec.id and g.name.casefold() == name.casefold()]
-    if not name or clash:
-        flash_error("Name is required." if not name else f"A group named {name} already exists.")
+    if not name:
+        flash_error("Name is required.")
         return _group_page(rec, request.form, 400)
     try:
         rec, happened = found.groups.update_group(rec.id, name, description)
-    except OrgError as exc:
-        flash_error(problem(exc))
+    except OrgError as exc:  # the service refuses a name another group has, as create does
+        flash_error(_duplicate(exc, name))
         return _group_page(rec, request.form, 400)
     flash_ok(f"Saved group {rec.name}.")
     report(happened)
