@@ -33,6 +33,7 @@ class SimulatorConfig:
     transport: Transport | None = None
     seed: int | None = None
     console_secret: str | None = None  # signs console sessions; default $SCIMCERT_CONSOLE_SECRET or random
+    console: bool = True  # mount the web console (the in-process simulator has no use for it)
 
 
 def _authorised(token: str) -> bool:
@@ -45,15 +46,19 @@ def _authorised(token: str) -> bool:
 
 
 def create_app(config: SimulatorConfig) -> Flask:
-    """The admin API and the console; their services are app.extensions['okta_org']."""
+    """The admin API and the console; their services are app.extensions['okta_org'] (or the org a
+    request's environ names, see api_http.org)."""
     app = Flask(__name__)
     store = OrgStore(config.db)
     svc = OrgService(store, config.transport, config.seed)
     app.extensions["okta_org"] = Org(svc, AppActions(svc), GroupActions(svc))
 
+    def _console() -> bool:
+        return config.console and is_console_path(request.path)
+
     @app.before_request
     def _auth() -> Response | None:
-        if is_console_path(request.path):
+        if _console():
             return None  # the console has its own sign-in
         if not _authorised(config.admin_token):
             return error_reply(401, "E0000011", "Invalid token provided")
@@ -65,14 +70,14 @@ def create_app(config: SimulatorConfig) -> Flask:
 
     @app.errorhandler(OrgError)
     def _org_error(exc: OrgError) -> BaseResponse:
-        if is_console_path(request.path):
+        if _console():
             message = "; ".join(exc.causes) or exc.summary
             return error_page(exc.status, "Not found" if exc.status == 404 else "Refused", message)
         return error_reply(exc.status, exc.code, exc.summary, exc.causes)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> BaseResponse:
-        if is_console_path(request.path):
+        if _console():
             return error_page(exc.code or 400, exc.name, _console_reason(exc))
         if exc.code == 405:
             return error_reply(405, "E0000022", "The endpoint does not support the provided HTTP method")
@@ -82,7 +87,7 @@ def create_app(config: SimulatorConfig) -> Flask:
 
     @app.errorhandler(Exception)
     def _crash(exc: Exception) -> BaseResponse:
-        if is_console_path(request.path):
+        if _console():
             current_app.logger.exception("console failure")
             return error_page(500, "Something went wrong", "The simulator's log has the details.")
         current_app.logger.exception("admin API failure")
@@ -90,7 +95,8 @@ def create_app(config: SimulatorConfig) -> Flask:
 
     for bp in (api_people.bp, api_apps.bp, api_push.bp):
         app.register_blueprint(bp, url_prefix="/api/v1")
-    init_console(app, config.admin_token, config.console_secret)
+    if config.console:
+        init_console(app, config.admin_token, config.console_secret)
     return app
 
 

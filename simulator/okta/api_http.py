@@ -28,8 +28,14 @@ class Org:
     groups: GroupActions
 
 
+ORG_ENVIRON_KEY = "scimcert.okta_org"
+"""WSGI environ key naming the org a request is for; only an in-process caller can set it (no
+header maps to it), so one app can serve many in-process orgs (simulator/okta/embedded.py)."""
+
+
 def org() -> Org:
-    found: Org = current_app.extensions["okta_org"]
+    """The org of this request: the one its environ names, else the app's own."""
+    found: Org = request.environ.get(ORG_ENVIRON_KEY) or current_app.extensions["okta_org"]
     return found
 
 

@@ -5,29 +5,56 @@ suite does â€” admin API calls against the org, SCIM reads against the target â€
 server: the simulator's Flask app answers through werkzeug's in-process client, its org lives in
 `:memory:`, and every SCIM request it sends goes through the `send` the flow gives it (the HTTP
 transport, or the harness's recording client).
+
+Building the Flask app costs ~40 ms (werkzeug compiles every route), so one app without the
+console is built per process and shared; each simulator brings its own org and names it in the
+WSGI environ of its requests (api_http.ORG_ENVIRON_KEY).
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+import threading
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
+from flask.testing import FlaskClient
+
 from simulator.okta.api import SimulatorConfig, create_app
+from simulator.okta.api_http import ORG_ENVIRON_KEY, Org
 from simulator.okta.plan import Send
 from simulator.okta.retry import Clock
+from simulator.okta.service import OrgService
+from simulator.okta.service_apps import AppActions
+from simulator.okta.service_groups import GroupActions
+from simulator.okta.store import OrgStore
 from simulator.okta.transport import Transport
 from simulator.okta.wire import ScimResponse
+
+_building = threading.Lock()
+
+
+@cache
+def _shared_app() -> tuple[FlaskClient, str]:
+    """The process's admin API app (no console) and its admin token."""
+    token = secrets.token_urlsafe(24)
+    return create_app(SimulatorConfig(token, ":memory:", console=False)).test_client(), token
+
+
+def _shared() -> tuple[FlaskClient, str]:
+    with _building:  # functools.cache alone could build twice under a race
+        return _shared_app()
 
 
 class EmbeddedSimulator:
     """Calls the admin API of an in-process simulator with `Authorization: SSWS <token>`."""
 
     def __init__(self, send: Send, clock: Clock | None = None) -> None:
-        self._token = secrets.token_urlsafe(24)
-        transport = Transport(forward=send, clock=clock)
-        self._client = create_app(SimulatorConfig(self._token, ":memory:", transport)).test_client()
+        self._client, self._token = _shared()
+        svc = OrgService(OrgStore(":memory:"), Transport(forward=send, clock=clock))
+        self._org = Org(svc, AppActions(svc), GroupActions(svc))
 
     def __call__(self, method: str, target: str, body: Any = None) -> ScimResponse:
         headers = {"Authorization": f"SSWS {self._token}", "Accept": "application/json"}
@@ -35,7 +62,8 @@ class EmbeddedSimulator:
         if body is not None:
             headers["Content-Type"] = "application/json"
             data = json.dumps(body)
-        reply = self._client.open(target, method=method, headers=headers, data=data)
+        reply = self._client.open(target, method=method, headers=headers, data=data,
+                                  environ_base={ORG_ENVIRON_KEY: self._org})
         return ScimResponse.from_text(reply.status_code, reply.get_data(as_text=True),
                                       tuple(reply.headers.items()))
 
