@@ -7,7 +7,9 @@ more than the peer's time.
 
 Each tool runs once unmeasured first, and both run with Python's bytecode cache on (as on a
 user's machine: PYTHONDONTWRITEBYTECODE is dropped from their environment), so neither pays
-for compiling its own modules in the measured runs.
+for compiling its own modules in the measured runs. The tools take turns (ours, peer, ours,
+peer, ...) so a machine whose speed drifts during the session (a shared VM) skews neither; the
+CPU seconds of the tool's process and of the provider are reported beside the wall time.
 
     pip install scim2-cli        # the peer (pip install -e '.[bench]')
     python bench/bench_vs_scim2_tester.py [--repeat 3] [--json FILE]
@@ -19,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -77,20 +80,34 @@ def run_peer(url: str, scim2: str) -> tuple[int, float]:
     return checks, wall
 
 
-def measure(tool: Callable[[str], tuple[int, float]], repeat: int) -> dict[str, float]:
-    """Median wall time over fresh providers (after one unmeasured warm-up run); checks and
-    requests of the last run."""
-    walls, checks, requests = [], 0, 0
-    for run in range(repeat + 1):
-        app = create_app(ProviderConfig(token=TOKEN))
-        counter = Counter(app.wsgi_app)
-        app.wsgi_app = counter  # type: ignore[method-assign]
-        with start_in_thread(app) as server:
-            checks, wall = tool(server.url + "/scim/v2")
-        if run:
-            walls.append(wall)
-        requests = counter.count
-    return {"checks": checks, "requests": requests, "wall_s": statistics.median(walls)}
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def once(tool: Callable[[str], tuple[int, float]]) -> dict[str, float]:
+    """One run of tool against a fresh provider: checks, requests, wall and CPU seconds."""
+    app = create_app(ProviderConfig(token=TOKEN))
+    counter = Counter(app.wsgi_app)
+    app.wsgi_app = counter  # type: ignore[method-assign]
+    tool_cpu, provider_cpu = _cpu(resource.RUSAGE_CHILDREN), _cpu(resource.RUSAGE_SELF)
+    with start_in_thread(app) as server:
+        checks, wall = tool(server.url + "/scim/v2")
+    return {"checks": checks, "requests": counter.count, "wall_s": wall,
+            "tool_cpu_s": _cpu(resource.RUSAGE_CHILDREN) - tool_cpu,
+            "provider_cpu_s": _cpu(resource.RUSAGE_SELF) - provider_cpu}
+
+
+def measure(tools: dict[str, Callable[[str], tuple[int, float]]], repeat: int) -> dict[str, dict[str, float]]:
+    """Medians over `repeat` turns (after one unmeasured warm-up turn of each tool)."""
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in tools}
+    for turn in range(repeat + 1):
+        for name, tool in tools.items():
+            row = once(tool)
+            if turn:
+                runs[name].append(row)
+    return {name: {key: statistics.median(r[key] for r in rows) for key in rows[0]}
+            for name, rows in runs.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,13 +118,16 @@ def main(argv: list[str] | None = None) -> int:
     scim2 = shutil.which("scim2") or str(Path(sys.executable).parent / "scim2")
     if not Path(scim2).exists():
         parser.error("the peer is missing: pip install scim2-cli")
-    ours = measure(run_scimcert, args.repeat)
-    peer = measure(lambda url: run_peer(url, scim2), args.repeat)
-    print(f"{'':14}{'checks':>8}{'requests':>10}{'wall s':>9}")
-    for name, row in (("scimcert", ours), ("scim2-tester", peer)):
-        print(f"{name:14}{row['checks']:>8}{row['requests']:>10}{row['wall_s']:>9.2f}")
-    ratios = {k: round(ours[k] / peer[k], 2) for k in ("checks", "requests", "wall_s")}
-    print(f"{'ratio':14}{ratios['checks']:>8}{ratios['requests']:>10}{ratios['wall_s']:>9}")
+    rows = measure({"scimcert": run_scimcert, "scim2-tester": lambda url: run_peer(url, scim2)}, args.repeat)
+    ours, peer = rows["scimcert"], rows["scim2-tester"]
+    keys = ("checks", "requests", "wall_s", "tool_cpu_s", "provider_cpu_s")
+    print(f"{'':14}{'checks':>8}{'requests':>10}{'wall s':>9}{'tool cpu s':>12}{'provider cpu s':>16}")
+    for name, row in rows.items():
+        print(f"{name:14}{row['checks']:>8.0f}{row['requests']:>10.0f}{row['wall_s']:>9.2f}"
+              f"{row['tool_cpu_s']:>12.2f}{row['provider_cpu_s']:>16.2f}")
+    ratios = {k: round(ours[k] / peer[k], 2) for k in keys}
+    widths = (8, 10, 9, 12, 16)
+    print(f"{'ratio':14}" + "".join(f"{ratios[k]:>{w}}" for k, w in zip(keys, widths, strict=True)))
     if args.json_path:
         Path(args.json_path).write_text(json.dumps({"scimcert": ours, "scim2_tester": peer,
                                                     "ratio": ratios}, indent=2))

@@ -197,7 +197,8 @@ def write_files(state: RunState, summary: dict[str, Any], ledger: Ledger | None)
     assert out is not None
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-    (out / "exchanges.har").write_text(json.dumps(har(state.exchanges), indent=2), encoding="utf-8")
+    # Compact: indent= would switch json to its pure-Python encoder, 4x slower on a 5 MB HAR.
+    (out / "exchanges.har").write_text(json.dumps(har(state.exchanges)), encoding="utf-8")
     if ledger is not None:
         ledger.flush()
     else:

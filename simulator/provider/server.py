@@ -52,6 +52,12 @@ def build_server(app: Flask, host: str = "127.0.0.1", port: int = 0, quiet: bool
     return make_server(host, port, app, threaded=True, request_handler=handler)
 
 
+def build_server_on(host: str, fd: int, app: Flask, quiet: bool = True) -> BaseWSGIServer:
+    """build_server() on a socket already bound and listening (inherited as file descriptor fd)."""
+    handler = _QuietHandler if quiet else WSGIRequestHandler
+    return make_server(host, 0, app, threaded=True, request_handler=handler, fd=fd)
+
+
 def start_in_thread(app: Flask, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
     """Start serving app in the background and return once the socket is listening."""
     server = build_server(app, host, port)

@@ -25,11 +25,8 @@ def okta(client: ScimClient, ledger: Ledger, scim_config: RunConfig) -> OktaSend
 @pytest.fixture(scope="session")
 def crowd(factory: Factory) -> list[dict[str, str]]:
     """101 run-owned users (id, userName), created once for the paging and batching checks."""
-    users = []
-    for _ in range(CROWD):
-        body = factory.user()
-        users.append({"id": body["id"], "userName": body.get("userName", "")})
-    return users
+    created = factory.users([factory.user_body() for _ in range(CROWD)])
+    return [{"id": body["id"], "userName": body.get("userName", "")} for body in created]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
