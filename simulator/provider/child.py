@@ -15,15 +15,18 @@ its own, so a Ctrl-C in the terminal leaves it serving the run's cleanup.
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import signal
 import socket
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+import simulator
 from simulator.provider.app import create_app
 from simulator.provider.server import build_server_on
 from simulator.provider.service import ProviderConfig
@@ -39,9 +42,10 @@ class ChildServer:
             listener.listen(128)
             self.host, self.port = listener.getsockname()[:2]
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "simulator.provider.child", host, str(listener.fileno())],
+                # -P: a `simulator` package in the working directory must not shadow ours
+                [sys.executable, "-P", "-m", "simulator.provider.child", host, str(listener.fileno())],
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, pass_fds=(listener.fileno(),),
-                start_new_session=True)
+                start_new_session=True, env=_same_code_env())
         finally:
             listener.close()  # the child holds the socket now: it lives exactly as long as the child
         self._stdin: IO[bytes] = self._proc.stdin  # type: ignore[assignment]  # stdin=PIPE
@@ -68,6 +72,14 @@ class ChildServer:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+def _same_code_env() -> dict[str, str]:
+    """The environment, with this process's copy of the package first on PYTHONPATH."""
+    root = str(Path(simulator.__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
 
 
 def start_in_child(config: ProviderConfig, host: str = "127.0.0.1") -> ChildServer:

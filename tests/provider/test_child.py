@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -84,3 +85,13 @@ def test_the_child_exits_when_its_parent_is_killed() -> None:
     parent.kill()
     parent.wait()
     assert _gone_within(child_pid, 15), "the provider outlived the run that started it"
+
+
+def test_a_simulator_package_in_the_working_directory_does_not_shadow_ours(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "simulator").mkdir()
+    (tmp_path / "simulator" / "__init__.py").write_text('raise SystemExit("not scimcert")\n')
+    monkeypatch.chdir(tmp_path)
+    with start_in_child(ProviderConfig(token="t")) as child:
+        reply = requests.get(child.url + "/scim/v2/Users", headers={"Authorization": "Bearer t"}, timeout=30)
+        assert reply.status_code == 200
