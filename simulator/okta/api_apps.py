@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from simulator.okta.api_http import body_object, flag, no_content, org, reply
+from simulator.okta.api_paging import Limits, paginate
 from simulator.okta.api_render import (
     app_json,
     app_user_json,
@@ -17,7 +18,7 @@ from simulator.okta.api_render import (
 )
 from simulator.okta.service import invalid, not_found
 from simulator.okta.service_lifecycle import LifecycleActions
-from simulator.okta.store import now
+from simulator.okta.store import AppGroupRec
 
 bp = Blueprint("okta_apps", __name__)
 
@@ -33,12 +34,19 @@ def install() -> Response:
     return reply(app_json(app))
 
 
+# Page sizes of okta-admin-api.md §6–§8: /apps lists everything unless asked (limit -1).
+APPS = Limits(default=-1, maximum=200, all_by_default=True)
+APP_USERS = Limits(default=50, maximum=500)
+APP_GROUPS = Limits(default=20, maximum=200)
+
+
 @bp.get("/apps")
 def list_apps() -> Response:
     apps, q = org().svc.store.apps(), request.args.get("q")
     if q:
         apps = [a for a in apps if a.name.startswith(q) or a.instance.label.lower().startswith(q.lower())]
-    return reply([app_json(a) for a in apps])
+    page, links = paginate(apps, lambda a: (a.created, a.id), APPS)
+    return reply([app_json(a) for a in page], headers=links)
 
 
 @bp.get("/apps/<app_id>")
@@ -130,7 +138,8 @@ def list_app_users(app_id: str) -> Response:
     svc = org().svc
     svc.app(app_id)
     recs = [r for r in svc.store.app_users(app_id=app_id) if r.status != "DEPROVISIONED"]
-    return reply([app_user_json(r, _login(r.user_id)) for r in recs])
+    page, links = paginate(recs, lambda r: (r.created, r.user_id), APP_USERS)
+    return reply([app_user_json(r, _login(r.user_id)) for r in page], headers=links)
 
 
 @bp.get("/apps/<app_id>/users/<user_id>")
@@ -146,9 +155,17 @@ def unassign_user(app_id: str, user_id: str) -> Response:
     return no_content(org().svc.unassign(app_id, user_id))
 
 
-def _app_group_json(app_id: str, group_id: str, priority: int) -> dict[str, Any]:
-    return {"id": group_id, "priority": priority, "lastUpdated": now(), "profile": {},
-            "_links": {"app": link(f"/apps/{app_id}"), "group": link(f"/groups/{group_id}")}}  # fmt: skip
+def _app_group_json(rec: AppGroupRec) -> dict[str, Any]:
+    return {"id": rec.group_id, "priority": rec.priority, "lastUpdated": rec.created, "profile": {},
+            "_links": {"app": link(f"/apps/{rec.app_id}"), "group": link(f"/groups/{rec.group_id}"),
+                       "self": link(f"/apps/{rec.app_id}/groups/{rec.group_id}")}}  # fmt: skip
+
+
+def _app_group(app_id: str, group_id: str) -> AppGroupRec:
+    found = next((r for r in org().svc.store.app_groups(app_id) if r.group_id == group_id), None)
+    if found is None:
+        raise not_found(group_id, "ApplicationGroupAssignment")
+    return found
 
 
 @bp.put("/apps/<app_id>/groups/<group_id>")
@@ -158,23 +175,21 @@ def assign_group(app_id: str, group_id: str) -> Response:
     if not isinstance(priority, int):
         raise invalid("priority", "priority: must be an integer")
     happened = org().groups.assign_group(app_id, group_id, priority)
-    return reply(with_provisioning(_app_group_json(app_id, group_id, priority), happened))
+    return reply(with_provisioning(_app_group_json(_app_group(app_id, group_id)), happened))
 
 
 @bp.get("/apps/<app_id>/groups")
 def list_app_groups(app_id: str) -> Response:
     svc = org().svc
     svc.app(app_id)
-    return reply([_app_group_json(app_id, g, 0) for g in svc.store.app_group_ids(app_id)])
+    page, links = paginate(svc.store.app_groups(app_id), lambda r: (r.created, r.group_id), APP_GROUPS)
+    return reply([_app_group_json(r) for r in page], headers=links)
 
 
 @bp.get("/apps/<app_id>/groups/<group_id>")
 def get_app_group(app_id: str, group_id: str) -> Response:
-    svc = org().svc
-    svc.app(app_id)
-    if group_id not in svc.store.app_group_ids(app_id):
-        raise not_found(group_id, "ApplicationGroupAssignment")
-    return reply(_app_group_json(app_id, group_id, 0))
+    org().svc.app(app_id)
+    return reply(_app_group_json(_app_group(app_id, group_id)))
 
 
 @bp.delete("/apps/<app_id>/groups/<group_id>")

@@ -8,13 +8,26 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from simulator.okta.api_http import body_object, flag, no_content, org, reply
+from simulator.okta.api_paging import Limits, paginate
 from simulator.okta.api_render import group_json, user_json, with_provisioning
 from simulator.okta.service import Happened, invalid
 from simulator.okta.service_lifecycle import LifecycleActions
 from simulator.okta.service_passwords import PasswordActions, password_value
-from simulator.okta.store import UserRec
+from simulator.okta.store import GroupRec, UserRec
 
 bp = Blueprint("okta_people", __name__)
+
+# Page sizes of okta-admin-api.md §2.4 and §3; a `q` search has one page only.
+USERS = Limits(default=200, maximum=200)
+USERS_Q = Limits(default=10, maximum=200)
+GROUPS = Limits(default=10000, maximum=10000)
+GROUPS_Q = Limits(default=300, maximum=10000)
+MEMBERS = Limits(default=1000, maximum=1000)
+
+
+def _by_created(rec: UserRec | GroupRec) -> tuple[str, str]:
+    return (rec.created, rec.id)
+
 
 _FILTER = re.compile(r'^\s*(profile\.login|profile\.email|id|status)\s+eq\s+"([^"]*)"\s*$', re.I)
 
@@ -62,13 +75,14 @@ def list_users() -> Response:
         users = [u for u in users if str(pick(u)).casefold() == value.casefold()]
     else:
         users = [u for u in users if u.status != "DEPROVISIONED"]
-    if q:
+    if q:  # a quick search: first page only, 10 by default (§2.4)
         keys = ("firstName", "lastName", "email", "login")
         users = [
             u for u in users if any(str(u.profile.get(k, "")).lower().startswith(q.lower()) for k in keys)
         ]
-    limit = int(request.args.get("limit") or 200)
-    return reply([_user_json(u) for u in users[:limit]])
+        return reply([_user_json(u) for u in paginate(users, _by_created, USERS_Q)[0]])
+    page, links = paginate(users, _by_created, USERS)
+    return reply([_user_json(u) for u in page], headers=links)
 
 
 @bp.get("/users/<user_id>")
@@ -134,9 +148,11 @@ def create_group() -> Response:
 @bp.get("/groups")
 def list_groups() -> Response:
     groups, q = org().svc.store.groups(), request.args.get("q")
-    if q:
+    if q:  # a quick search: first page only, 300 by default (§3)
         groups = [g for g in groups if g.name.lower().startswith(q.lower())]
-    return reply([group_json(g) for g in groups])
+        return reply([group_json(g) for g in paginate(groups, _by_created, GROUPS_Q)[0]])
+    page, links = paginate(groups, _by_created, GROUPS)
+    return reply([group_json(g) for g in page], headers=links)
 
 
 @bp.get("/groups/<group_id>")
@@ -161,7 +177,9 @@ def delete_group(group_id: str) -> Response:
 def group_users(group_id: str) -> Response:
     svc = org().svc
     svc.group(group_id)
-    return reply([_user_json(svc.user(uid)) for uid in svc.store.member_ids(group_id)])
+    members = [svc.user(uid) for uid in svc.store.member_ids(group_id)]
+    page, links = paginate(members, lambda u: (u.id,), MEMBERS)
+    return reply([_user_json(u) for u in page], headers=links)
 
 
 @bp.put("/groups/<group_id>/users/<user_id>")

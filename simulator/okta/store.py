@@ -124,6 +124,16 @@ class AppUserRec:
 
 
 @dataclass(frozen=True, slots=True)
+class AppGroupRec:
+    """A group assigned to an app, with its priority (okta-admin-api.md §8)."""
+
+    app_id: str
+    group_id: str
+    priority: int
+    created: str
+
+
+@dataclass(frozen=True, slots=True)
 class PushRec:
     id: str
     app_id: str
@@ -355,6 +365,10 @@ class OrgStore:
     def unassign_app_group(self, app_id: str, group_id: str) -> bool:
         cur = self._run("DELETE FROM app_groups WHERE app_id = ? AND group_id = ?", app_id, group_id)
         return cur.rowcount == 1
+
+    def app_groups(self, app_id: str) -> list[AppGroupRec]:
+        rows = self._all("SELECT * FROM app_groups WHERE app_id = ? ORDER BY created, group_id", app_id)
+        return [AppGroupRec(**dict(r)) for r in rows]
 
     def app_group_ids(self, app_id: str) -> list[str]:
         rows = self._all("SELECT group_id FROM app_groups WHERE app_id = ? ORDER BY created", app_id)

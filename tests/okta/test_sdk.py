@@ -269,5 +269,27 @@ def test_sdk_sees_okta_errors_and_headers(client):
     assert (error.status, error.error_code) == (401, "E0000011")
 
 
+def test_sdk_pages_users_and_groups_with_its_after_cursor(client):
+    """A script that pages with the SDK (limit, then the cursor of each next link) sees everyone once."""
+    for n in range(5):
+        login = f"page{n}@example.com"
+        body = models.CreateUserRequest.from_dict(
+            {"profile": {"login": login, "email": login, "firstName": f"P{n}", "lastName": "Pager"}})
+        run(client.create_user(body, activate=False))
+        run(client.add_group(group_profile(f"Pagers {n}")))
+    listers = ((client.list_users, lambda u: u.profile.login),
+               (client.list_groups, lambda g: g.profile.actual_instance.name))
+    for lister, seen in listers:
+        pages, cursor = [], None
+        while True:
+            items, resp = call(lister(after=cursor, limit=2))
+            pages.append([seen(i) for i in items])
+            cursor = pagination.PaginationHelper.extract_next_cursor(resp.headers)
+            if cursor is None:
+                break
+        assert [len(p) for p in pages] == [2, 2, 1]
+        assert len({v for p in pages for v in p}) == 5
+
+
 async def _awaited(awaitable: Awaitable[Any]) -> tuple[Any, ...]:
     return tuple(await awaitable)
