@@ -16,7 +16,7 @@ from simulator.okta.api_render import (
     link,
     with_provisioning,
 )
-from simulator.okta.service import invalid, not_found
+from simulator.okta.service import Happened, invalid, not_found
 from simulator.okta.service_lifecycle import LifecycleActions
 from simulator.okta.store import AppGroupRec
 
@@ -61,6 +61,13 @@ def app_lifecycle(app_id: str, op: str) -> Response:
         raise not_found(op, "Operation")
     LifecycleActions(org().svc).set_app_status(app_id, op == "activate")
     return reply({})
+
+
+@bp.delete("/apps/<app_id>")
+def delete_app(app_id: str) -> Response:
+    """§4.4: 204 for an INACTIVE app; nothing reaches the target."""
+    LifecycleActions(org().svc).delete_app(app_id)
+    return no_content(Happened())
 
 
 @bp.get("/apps/<app_id>/connections/default")

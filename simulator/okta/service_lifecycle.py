@@ -1,4 +1,5 @@
-"""Lifecycle actions: suspend/unsuspend and delete a person, delete a group, (de)activate an app.
+"""Lifecycle actions: suspend/unsuspend and delete a person, delete a group, (de)activate and
+delete an app.
 
 okta-admin-api.md §2.6, §2.7, §3.2 and §4.4; what reaches the SCIM target follows okta-scim.md
 §6.3 (never DELETE a user), §6.4 (nothing on suspend) and §8 (group-based assignment).
@@ -67,6 +68,20 @@ class LifecycleActions:
                 happened.tasks.extend(done.tasks)
             self.store.delete_group(group.id)
         return happened
+
+    def delete_app(self, app_id: str) -> None:
+        """DELETE /apps/{id}: only an INACTIVE app (§4.4); sends nothing to the target.
+
+        Its assignments, push mappings, tasks and import state go with it; people, groups and
+        the System Log stay. An ACTIVE app answers 403 E0000056 "Delete application forbidden."
+        (Okta's error for this case [I]).
+        """
+        with self.store.transaction():
+            app = self.svc.app(app_id)
+            if app.status != "INACTIVE":
+                raise OrgError(403, "E0000056", "Delete application forbidden.",
+                               ("The application must be deactivated before it is deleted.",))
+            self.store.delete_app(app.id)
 
     def set_app_status(self, app_id: str, active: bool) -> AppRec:
         """apps/{id}/lifecycle/activate|deactivate: an INACTIVE app provisions nothing (§4.4).

@@ -307,6 +307,13 @@ class OrgStore:
                 self._db.execute(f"DELETE FROM {table} WHERE group_id = ?", (group_id,))
             self._db.execute("DELETE FROM groups WHERE id = ?", (group_id,))
 
+    def delete_app(self, app_id: str) -> None:
+        """Remove an app with its assignments, push mappings, tasks and import state; its log stays."""
+        with self.transaction():
+            for table in ("app_users", "app_groups", "push_mappings", "tasks", "import_seen"):
+                self._db.execute(f"DELETE FROM {table} WHERE app_id = ?", (app_id,))
+            self._db.execute("DELETE FROM apps WHERE id = ?", (app_id,))
+
     def add_member(self, group_id: str, user_id: str) -> bool:
         """True when the user was not a member yet."""
         cur = self._run("INSERT OR IGNORE INTO members VALUES (?,?)", group_id, user_id)

@@ -140,3 +140,28 @@ def test_delete_group_drops_push_and_group_assignment(sim, make_provider: Provid
     assert admin.call("GET", f"/apps/{app_id}/users/{ann['id']}")["scope"] == "USER"
     refused(admin, "GET", f"/apps/{app_id}/users/{bob['id']}", 404, "E0000007")
     refused(admin, "DELETE", f"/groups/{gid}", 404, "E0000007")
+
+
+def test_delete_app_only_when_inactive_and_sends_nothing(sim, make_provider: ProviderFactory):
+    scim, admin = make_provider(), sim()
+    app_id = install_test_app(admin, scim.base)
+    ann = person(admin, "ann@example.com", "Ann")
+    scim_id = admin.call("POST", f"/apps/{app_id}/users", {"id": ann["id"]})["externalId"]
+    group = admin.call("POST", "/groups", {"profile": {"name": "Engineering"}})
+    admin.call("PUT", f"/apps/{app_id}/groups/{group['id']}", {})
+
+    body = refused(admin, "DELETE", f"/apps/{app_id}", 403, "E0000056")
+    assert body["errorSummary"] == "Delete application forbidden."
+    assert admin.call("GET", f"/apps/{app_id}")["status"] == "ACTIVE"
+
+    seq = last_seq(admin)
+    admin.call("POST", f"/apps/{app_id}/lifecycle/deactivate", {})
+    admin.call("DELETE", f"/apps/{app_id}", expect=204)
+    assert steps_since(admin, seq) == []  # nothing reaches the target
+    refused(admin, "GET", f"/apps/{app_id}", 404, "E0000007")
+    refused(admin, "GET", f"/apps/{app_id}/users", 404, "E0000007")
+    assert admin.call("GET", "/apps") == []
+    assert admin.call("GET", f"/users/{ann['id']}")["status"] == "ACTIVE"  # people and groups stay
+    assert admin.call("GET", f"/groups/{group['id']}")["profile"]["name"] == "Engineering"
+    assert scim.get(f"/Users/{scim_id}").json()["active"] is True
+    refused(admin, "DELETE", f"/apps/{app_id}", 404, "E0000007")

@@ -251,6 +251,13 @@ def test_sdk_drives_the_whole_lifecycle(client, scim: Scim):
     pushes = [e for e in events if e.event_type == "application.provision.user.push"]
     assert {t.id for e in pushes for t in e.target} >= {app_id, ann.id, bob.id}
 
+    # retire the app: deactivate, then delete; nothing reaches the target
+    run(client.deactivate_application(app_id))
+    call(client.delete_application(app_id))
+    assert log.steps() == []
+    _, _, error = asyncio.run(_awaited(client.get_application(app_id)))
+    assert (error.status, error.error_code) == (404, "E0000007")
+
 
 def test_sdk_sees_okta_errors_and_headers(client):
     """Errors parse into OktaAPIError with Okta's codes; every response has the rate-limit headers."""
