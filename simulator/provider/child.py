@@ -49,8 +49,11 @@ class ChildServer:
         finally:
             listener.close()  # the child holds the socket now: it lives exactly as long as the child
         self._stdin: IO[bytes] = self._proc.stdin  # type: ignore[assignment]  # stdin=PIPE
-        self._stdin.write(pickle.dumps(config))
-        self._stdin.flush()
+        # A child that died at start has printed why; its port refuses connections, which the
+        # run's preflight reports as an unreachable target (exit 2), so no traceback here.
+        with contextlib.suppress(BrokenPipeError):
+            self._stdin.write(pickle.dumps(config))
+            self._stdin.flush()
 
     @property
     def url(self) -> str:

@@ -95,3 +95,12 @@ def test_a_simulator_package_in_the_working_directory_does_not_shadow_ours(
     with start_in_child(ProviderConfig(token="t")) as child:
         reply = requests.get(child.url + "/scim/v2/Users", headers={"Authorization": "Bearer t"}, timeout=30)
         assert reply.status_code == 200
+
+
+def test_a_child_that_dies_at_start_gives_a_refusing_port_not_a_traceback(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # exits at once, before reading its config
+    with start_in_child(ProviderConfig(token="t")) as child:
+        child._proc.wait()
+        with pytest.raises(requests.ConnectionError):
+            requests.get(child.url + "/scim/v2/Users", timeout=5)
