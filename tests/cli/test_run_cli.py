@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -100,6 +101,25 @@ def test_ctrl_c_still_cleans_up(tmp_path: Path) -> None:
             f"{url}/Users", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30
         ).json()
         assert listing["totalResults"] == 0
+
+
+def test_ctrl_c_in_a_terminal_still_cleans_up_on_the_embedded_provider(tmp_path: Path) -> None:
+    """Ctrl-C reaches the terminal's whole foreground group; the provider's child process is not
+    in it (nor would it die of SIGINT), so the interrupted run's cleanup still finds it."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator.cli", "run", "--suite", "users", "--report-dir", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    ledger = tmp_path / "ledger.json"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (ledger.exists() and Ledger.load(ledger).entries):
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 130, out
+    assert "cleanup failed" not in out
+    resources = json.loads(ledger.read_text())["resources"]
+    assert resources and all(r["deleted"] for r in resources)
 
 
 def test_extension_from_scimcert_toml_is_tested_and_declared_on_the_embedded_provider(tmp_path: Path) -> None:
