@@ -17,6 +17,7 @@ from selenium.common.exceptions import (
     NoSuchElementException,
     StaleElementReferenceException,
     TimeoutException,
+    WebDriverException,
 )
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -26,6 +27,28 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 WAIT_S = 15.0  # generous: a loaded 2-core CI box can be slow; a wait only lasts that long on failure
 IGNORED = (NoSuchElementException, StaleElementReferenceException)
+
+
+def _left_the_document(element: WebElement) -> Callable[[WebDriver], bool]:
+    """EC.staleness_of, also for chromedriver's other answer about a page being replaced.
+
+    Asked about a node of the old page mid-navigation, chromedriver may answer "Node with given
+    id does not belong to the document" as a plain WebDriverException instead of a stale element
+    reference; Selenium's staleness_of lets that escape and a passing test fails at random.
+    """
+
+    def check(_driver: WebDriver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    return check
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +118,7 @@ class Console:
         old = self.driver.find_element(By.TAG_NAME, "html")
         what = describe(element)
         element.click()
-        self.until(EC.staleness_of(old), f"a new page after clicking {what}")
+        self.until(_left_the_document(old), f"a new page after clicking {what}")
         self.until(lambda d: d.execute_script("return document.readyState") == "complete", "page load")
 
     def nav(self, name: str) -> None:
