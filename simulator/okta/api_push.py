@@ -8,7 +8,15 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, request
 
 from simulator.okta.api_http import body_object, no_content, org, reply
-from simulator.okta.api_render import base, link, log_json, push_json, task_json, with_provisioning
+from simulator.okta.api_render import (
+    base,
+    link,
+    log_json,
+    log_targets,
+    push_json,
+    task_json,
+    with_provisioning,
+)
 from simulator.okta.service import invalid, not_found
 from simulator.okta.service_apps import BASE_NAMES
 from simulator.okta.store import AppRec
@@ -163,7 +171,8 @@ def update_mapping(mapping_id: str) -> Response:
 
 @bp.get("/logs")
 def logs() -> Response:
-    """System Log, ascending; `after` is the cursor, `filter` supports eventType eq "…".
+    """System Log, ascending; `after` is the cursor, `filter` supports eventType eq "…" and
+    target.id eq "…".
 
     Like a polling query on Okta (§12) every page links to a next one, also when it is empty, so a
     script keeps its place; the cursor follows the page read, not the events the filter kept.
@@ -175,10 +184,13 @@ def logs() -> Response:
         raise invalid("after", "after and limit must be integers") from exc
     limit = max(1, min(limit, 1000))
     page = org().svc.store.logs(after, limit)
-    entries, flt = page, request.args.get("filter") or ""
+    entries, flt = page, (request.args.get("filter") or "").strip()
     if flt.startswith("eventType eq "):
         wanted = flt[len("eventType eq ") :].strip().strip('"')
         entries = [e for e in page if e.event_type == wanted]
+    elif flt.startswith("target.id eq "):
+        wanted = flt[len("target.id eq ") :].strip().strip('"')
+        entries = [e for e in page if any(t["id"] == wanted for t in log_targets(e))]
     query = urlencode({**request.args.to_dict(), "after": page[-1].seq if page else after, "limit": limit})
     headers = {"Link": f'<{request.url}>; rel="self", <{base()}/logs?{query}>; rel="next"'}
     return reply([log_json(e) for e in entries], headers=headers)

@@ -167,11 +167,16 @@ def task_json(t: TaskRec) -> dict[str, Any]:
             "created": t.created}  # fmt: skip
 
 
+_ADMIN = {"id": "scimcert-admin", "type": "User", "alternateId": "admin", "displayName": "API token owner"}
+_OKTA = {"id": "scimcert", "type": "SystemPrincipal", "displayName": "Okta System"}
+
+
 def log_json(e: LogRec) -> dict[str, Any]:
-    target = [{"id": e.app_id, "type": "AppInstance"}] if e.app_id else []
-    if e.object_id and e.object_id != e.app_id:
-        kind = "User" if e.object_id.startswith("00u") else "UserGroup"
-        target.append({"id": e.object_id, "type": kind})
+    """A LogEvent (§12): an admin action's event, or one SCIM exchange of provisioning (whose
+    debugData carries the step and the redacted exchange, scimcert's extension)."""
+    debug: dict[str, Any] = {"seq": e.seq}
+    if e.step is not None:
+        debug.update(step=e.step, exchange=e.exchange)
     return {
         "uuid": e.uuid,
         "published": e.published,
@@ -180,8 +185,18 @@ def log_json(e: LogRec) -> dict[str, Any]:
         "severity": "INFO" if e.result == "SUCCESS" else "WARN",
         "displayMessage": e.message,
         "outcome": {"result": e.result, "reason": e.reason},
-        "actor": {"id": "scimcert", "type": "SystemPrincipal", "displayName": "Okta System"},
-        "target": target,
-        "transaction": {"type": "JOB", "id": e.step},
-        "debugContext": {"debugData": {"step": e.step, "exchange": e.exchange, "seq": e.seq}},
+        "actor": _OKTA if e.step is not None else _ADMIN,
+        "target": log_targets(e),
+        "transaction": {"type": "JOB", "id": e.step} if e.step is not None else {"type": "WEB", "id": e.uuid},
+        "debugContext": {"debugData": debug},
     }
+
+
+def log_targets(e: LogRec) -> list[dict[str, str]]:
+    if e.targets is not None:
+        return [dict(t) for t in e.targets]
+    target = [{"id": e.app_id, "type": "AppInstance"}] if e.app_id else []
+    if e.object_id and e.object_id != e.app_id:
+        kind = "User" if e.object_id.startswith("00u") else "UserGroup"
+        target.append({"id": e.object_id, "type": kind})
+    return target

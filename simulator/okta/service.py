@@ -79,6 +79,20 @@ _EVENTS = (  # step-id prefix -> System Log eventType (okta-admin-api.md §12)
 )
 
 
+def user_target(u: UserRec) -> dict[str, str]:
+    name = f"{u.profile.get('firstName', '')} {u.profile.get('lastName', '')}".strip()
+    return {"id": u.id, "type": "User", "alternateId": str(u.profile.get("login", "")), "displayName": name}
+
+
+def group_target(g: GroupRec) -> dict[str, str]:
+    return {"id": g.id, "type": "UserGroup", "alternateId": "unknown", "displayName": g.name}
+
+
+def app_target(a: AppRec) -> dict[str, str]:
+    label = a.instance.label
+    return {"id": a.id, "type": "AppInstance", "alternateId": label, "displayName": label}
+
+
 def event_type(step: str) -> str:
     return next((event for prefix, event in _EVENTS if step.startswith(prefix)), "application.provision")
 
@@ -90,6 +104,15 @@ class OrgService:
         self.store = store
         self.transport = transport or Transport()
         self.rng = random.Random(seed) if seed is not None else random.SystemRandom()
+
+    # ---- System Log ----------------------------------------------------------------------------
+
+    def audit(self, event: str, message: str, *targets: dict[str, str]) -> None:
+        """Log an admin action the way Okta's System Log does (okta-admin-api.md §12): its event
+        type, display message and targets; no SCIM step, no exchange. The display messages are
+        Okta's as seen in its System Log [I]."""
+        self.store.add_log(LogRec(0, str(uuid.uuid4()), now(), event, "SUCCESS", None, message,
+                                  None, None, None, None, tuple(targets)))  # fmt: skip
 
     # ---- running plans -------------------------------------------------------------------------
 
@@ -161,6 +184,9 @@ class OrgService:
                 raise invalid(
                     "login", "login: An object with this field already exists in the current organization"
                 ) from exc
+            self.audit("user.lifecycle.create", "Create Okta user", user_target(rec))
+            if activate:
+                self.audit("user.lifecycle.activate", "Activate Okta user", user_target(rec))
         return rec
 
     def update_user(
@@ -181,6 +207,7 @@ class OrgService:
                 )
             after = replace(before, profile=merged, updated=now())
             self.store.put_user(after)
+            self.audit("user.account.update_profile", "Update user profile for Okta", user_target(after))
             for au in self.store.app_users(user_id=user_id):
                 app = self.app(au.app_id)
                 if au.status != "PROVISIONED" or not au.scim_id or not self.provisioning(app):
@@ -218,9 +245,14 @@ class OrgService:
                 raise OrgError(403, "E0000038", "This operation is not allowed in the user's current status.")
             user = replace(user, status="ACTIVE" if active else "DEPROVISIONED", updated=now())
             self.store.put_user(user)
+            verb = "activate" if active else "deactivate"
+            self.audit(f"user.lifecycle.{verb}", f"{verb.capitalize()} Okta user", user_target(user))
             for au in self.store.app_users(user_id=user_id):
                 if active and au.status == "DEPROVISIONED" and au.sync_state == "DISABLED":
-                    self._reactivate(self.app(au.app_id), user, au, happened)
+                    app = self.app(au.app_id)
+                    self.audit("application.user_membership.add", "Add user to application membership",
+                               user_target(user), app_target(app))
+                    self._reactivate(app, user, au, happened)
                 elif not active and au.status != "DEPROVISIONED":
                     self._deprovision(self.app(au.app_id), user, au, happened, "DISABLED")
         return user, happened
@@ -253,6 +285,8 @@ class OrgService:
                 current = replace(current, scope="USER", updated=now())
                 self.store.put_app_user(current)
             return current
+        self.audit("application.user_membership.add", "Add user to application membership",
+                   user_target(user), app_target(app))
         if current is not None and current.scim_id:
             rec = replace(current, scope=scope, updated=now())
             return self._reactivate(app, user, rec, happened)
@@ -281,6 +315,8 @@ class OrgService:
     def _deprovision(
         self, app: AppRec, user: UserRec, rec: AppUserRec, happened: Happened, sync: str
     ) -> None:
+        self.audit("application.user_membership.remove", "Remove user from application membership",
+                   user_target(user), app_target(app))
         if rec.scim_id and self.provisioning(app) and app.instance.actions.deactivate_users:
             self.execute(app, engine.deactivate(app.instance, user.okta, rec.model), user.id, happened)
         self.store.put_app_user(replace(rec, status="DEPROVISIONED", sync_state=sync, updated=now()))
@@ -324,4 +360,5 @@ class OrgService:
             stamp = now()
             rec = GroupRec(new_id(GROUP_PREFIX, self.rng), name, description, stamp, stamp)
             self.store.put_group(rec)
+            self.audit("group.lifecycle.create", "Create Okta group", group_target(rec))
         return rec

@@ -20,7 +20,7 @@ from simulator.okta.model import (
     Flavour,
     new_id,
 )
-from simulator.okta.service import Happened, OrgError, OrgService, invalid
+from simulator.okta.service import Happened, OrgError, OrgService, app_target, invalid
 from simulator.okta.store import AppRec, LogRec, now
 from simulator.okta.wire import Auth, BasicAuth, BearerAuth, HeaderAuth
 
@@ -76,12 +76,18 @@ class AppActions:
         )  # fmt: skip
         stamp = now()
         rec = AppRec(name, "ACTIVE" if activate else "INACTIVE", sign_on_mode, "DISABLED", inst, stamp, stamp)
-        self.store.put_app(rec)
+        with self.store.transaction():
+            self.store.put_app(rec)
+            self.svc.audit("application.lifecycle.create", "Add application", app_target(rec))
+            if activate:
+                self.svc.audit("application.lifecycle.activate", "Activate application", app_target(rec))
         return rec
 
     def _save(self, app: AppRec, **changes: Any) -> AppRec:
+        """Store a changed app: its connection, To App switches, attributes or mappings."""
         app = replace(app, updated=now(), **changes)
         self.store.put_app(app)
+        self.svc.audit("application.lifecycle.update", "Update application", app_target(app))
         return app
 
     def set_connection(self, app_id: str, body: Mapping[str, Any], activate: bool) -> tuple[AppRec, Happened]:

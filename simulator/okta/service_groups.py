@@ -7,7 +7,15 @@ from dataclasses import replace
 
 from simulator.okta import engine
 from simulator.okta.model import OktaGroup
-from simulator.okta.service import Happened, OrgError, OrgService, invalid, not_found
+from simulator.okta.service import (
+    Happened,
+    OrgError,
+    OrgService,
+    group_target,
+    invalid,
+    not_found,
+    user_target,
+)
 from simulator.okta.store import AppRec, GroupRec, PushRec, now
 
 
@@ -48,6 +56,8 @@ class GroupActions:
             group, user = self.svc.group(group_id), self.svc.user(user_id)
             if not self.store.add_member(group_id, user_id):
                 return happened
+            self.svc.audit("group.user_membership.add", "Add user to group membership",
+                           user_target(user), group_target(group))
             for app_id in self.store.apps_of_group(group_id):
                 self.svc._assign(self.svc.app(app_id), user, "GROUP", None, {}, happened)
             for push, app in self._active_pushes(group_id):
@@ -66,6 +76,8 @@ class GroupActions:
             group, user = self.svc.group(group_id), self.svc.user(user_id)
             if not self.store.remove_member(group_id, user_id):
                 return happened
+            self.svc.audit("group.user_membership.remove", "Remove user from group membership",
+                           user_target(user), group_target(group))
             for push, app in self._active_pushes(group_id):
                 member = self.svc.member_of(app, user_id)
                 if member is not None and push.target_scim_id:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from simulator.okta.service import Happened, OrgError, OrgService
+from simulator.okta.service import Happened, OrgError, OrgService, app_target, group_target, user_target
 from simulator.okta.service_groups import GroupActions
 from simulator.okta.store import AppRec, UserRec, now
 
@@ -35,6 +35,8 @@ class LifecycleActions:
                 raise _wrong_status()
             user = replace(user, status="SUSPENDED" if suspended else "ACTIVE", updated=now())
             self.store.put_user(user)
+            verb = "suspend" if suspended else "unsuspend"
+            self.svc.audit(f"user.lifecycle.{verb}", f"{verb.capitalize()} Okta user", user_target(user))
         return user
 
     def delete_user(self, user_id: str) -> Happened:
@@ -47,6 +49,7 @@ class LifecycleActions:
             if user.status != "DEPROVISIONED":
                 return self.svc.set_user_status(user.id, False)[1]
             self.store.delete_user(user.id)
+            self.svc.audit("user.lifecycle.delete.completed", "Delete Okta user completed", user_target(user))
         return Happened()
 
     def delete_group(self, group_id: str) -> Happened:
@@ -67,6 +70,7 @@ class LifecycleActions:
                 happened.runs.extend(done.runs)
                 happened.tasks.extend(done.tasks)
             self.store.delete_group(group.id)
+            self.svc.audit("group.lifecycle.delete", "Delete Okta group", group_target(group))
         return happened
 
     def delete_app(self, app_id: str) -> None:
@@ -82,6 +86,7 @@ class LifecycleActions:
                 raise OrgError(403, "E0000056", "Delete application forbidden.",
                                ("The application must be deactivated before it is deleted.",))
             self.store.delete_app(app.id)
+            self.svc.audit("application.lifecycle.delete", "Delete application", app_target(app))
 
     def set_app_status(self, app_id: str, active: bool) -> AppRec:
         """apps/{id}/lifecycle/activate|deactivate: an INACTIVE app provisions nothing (§4.4).
@@ -94,4 +99,7 @@ class LifecycleActions:
             if app.status != status:
                 app = replace(app, status=status, updated=now())
                 self.store.put_app(app)
+                verb = "activate" if active else "deactivate"
+                self.svc.audit(f"application.lifecycle.{verb}", f"{verb.capitalize()} application",
+                               app_target(app))
         return app

@@ -170,8 +170,9 @@ class LogRec:
     message: str
     app_id: str | None
     object_id: str | None
-    step: str | None
+    step: str | None  # the SCIM step of a provisioning entry; None for an admin action's event
     exchange: dict[str, Any] | None
+    targets: tuple[dict[str, str], ...] | None = None  # an admin action's event: what it acted on
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +204,7 @@ def _app_user(r: sqlite3.Row) -> AppUserRec:
 def _log(r: sqlite3.Row) -> LogRec:
     values = dict(r)
     values["exchange"] = json.loads(values["exchange"]) if values["exchange"] else None
+    values["targets"] = tuple(json.loads(values["targets"])) if values.get("targets") else None
     return LogRec(**values)
 
 
@@ -219,7 +221,14 @@ class OrgStore:
             self._db.execute("PRAGMA synchronous=NORMAL")  # WAL keeps it crash-safe, and fast
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
+        self._migrate()
         self._depth = 0
+
+    def _migrate(self) -> None:
+        """Bring an org file written by an earlier scimcert up to this schema."""
+        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(logs)")}
+        if "targets" not in columns:
+            self._db.execute("ALTER TABLE logs ADD COLUMN targets TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -435,9 +444,10 @@ class OrgStore:
         e = entry
         cur = self._run(
             "INSERT INTO logs (uuid, published, event_type, result, reason, message, app_id,"
-            " object_id, step, exchange) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " object_id, step, exchange, targets) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             e.uuid, e.published, e.event_type, e.result, e.reason, e.message, e.app_id,
             e.object_id, e.step, json.dumps(e.exchange) if e.exchange is not None else None,
+            json.dumps(list(e.targets)) if e.targets is not None else None,
         )  # fmt: skip
         return int(cur.lastrowid or 0)
 
@@ -446,10 +456,11 @@ class OrgStore:
         return [_log(r) for r in rows]
 
     def recent_logs(self, limit: int = 100, before: int | None = None) -> list[LogRec]:
-        """Newest first; `before` is the seq the previous page ended at."""
+        """Provisioning entries, newest first; `before` is the seq the previous page ended at."""
         rows = self._all(
-            "SELECT * FROM logs WHERE (?1 IS NULL OR seq < ?1) ORDER BY seq DESC LIMIT ?2", before, limit
-        )
+            "SELECT * FROM logs WHERE step IS NOT NULL AND (?1 IS NULL OR seq < ?1)"
+            " ORDER BY seq DESC LIMIT ?2", before, limit,
+        )  # fmt: skip
         return [_log(r) for r in rows]
 
     def log_entry(self, seq: int) -> LogRec | None:
@@ -458,7 +469,7 @@ class OrgStore:
 
     def logs_of(self, app_id: str, object_id: str) -> list[LogRec]:
         """Every exchange logged for one object of one app, oldest first."""
-        sql = "SELECT * FROM logs WHERE app_id = ? AND object_id = ? ORDER BY seq"
+        sql = "SELECT * FROM logs WHERE app_id = ? AND object_id = ? AND step IS NOT NULL ORDER BY seq"
         rows = self._all(sql, app_id, object_id)
         return [_log(r) for r in rows]
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from tests.conftest import ProviderFactory
 from tests.okta import test_admin_api
-from tests.okta.test_admin_api import Admin, install_test_app, last_seq, member_ids, person, steps_since
+from tests.okta.test_admin_api import (
+    Admin,
+    install_test_app,
+    last_seq,
+    member_ids,
+    person,
+    scim_log,
+    steps_since,
+)
 
 sim = test_admin_api.sim  # the simulator fixture: start(db=None) -> Admin
 
@@ -82,7 +90,7 @@ def test_delete_staged_user_without_assignments(sim):
     admin.call("DELETE", f"/users/{sam['id']}", expect=204)
     admin.call("DELETE", f"/users/{sam['id']}", expect=204)
     assert admin.call("GET", "/users", filter='status eq "DEPROVISIONED"') == []
-    assert admin.call("GET", "/logs", limit=1000) == []
+    assert scim_log(admin) == []
 
 
 def test_inactive_app_provisions_nothing(sim, make_provider: ProviderFactory):

@@ -13,7 +13,7 @@ from simulator.okta.wire import REDACTED
 from tests.conftest import IVANTI, TOKEN, ProviderFactory, Scim, patch_op
 from tests.okta import test_admin_api
 from tests.okta.support import CUST_ATTR
-from tests.okta.test_admin_api import Admin, install_test_app, last_seq, person, steps_since
+from tests.okta.test_admin_api import Admin, install_test_app, last_seq, person, scim_log, steps_since
 
 sim = test_admin_api.sim  # the simulator fixture: start(db=None) -> Admin, same db file on restart
 
@@ -41,7 +41,7 @@ def install_aiw_app(admin: Admin, scim_base: str) -> str:
 
 def requests_since(admin: Admin, seq: int) -> list[str]:
     """The SCIM request lines ('PATCH /scim/v2/Users/… -> 200') logged after seq."""
-    return [e["displayMessage"] for e in admin.call("GET", "/logs", after=seq, limit=1000)]
+    return [e["displayMessage"] for e in scim_log(admin, seq) if e["debugContext"]["debugData"]["exchange"]]
 
 
 def add_custom_attribute(admin: Admin, app_id: str) -> dict:
@@ -307,7 +307,7 @@ def test_group_unassign_deprovisions_only_members_the_group_alone_covered(
 
     seq = last_seq(admin)
     admin.call("DELETE", f"/apps/{app_id}/groups/{group['id']}", expect=204)
-    events = admin.call("GET", "/logs", after=seq, limit=1000)
+    events = scim_log(admin, seq)
     assert [e["debugContext"]["debugData"]["step"] for e in events] == ["deactivate.patch"]
     assert {"id": bob["id"], "type": "User"} in events[0]["target"]
     assert scim.get(f"/Users/{bob_user['externalId']}").json()["active"] is False
@@ -344,11 +344,11 @@ def test_password_set_by_admin_is_patched_to_an_oin_app(sim, make_provider: Prov
     assert got["credentials"]["password"] == {} and NEW_PASSWORD not in json.dumps(got)
     assert got["_scimcert"]["provisioning"][0]["action"] == "push_password"
 
-    (event,) = admin.call("GET", "/logs", after=seq)
+    (event,) = scim_log(admin, seq)
     assert event["eventType"] == "application.provision.user.password"
     sent = event["debugContext"]["debugData"]["exchange"]["request"]["body"]
     assert sent["Operations"] == [{"op": "replace", "value": {"password": REDACTED}}]
-    logged = [e["debugContext"]["debugData"]["exchange"]["request"] for e in admin.call("GET", "/logs")]
+    logged = [e["debugContext"]["debugData"]["exchange"]["request"] for e in scim_log(admin)]
     assert NEW_PASSWORD not in json.dumps(logged)  # the target echoes it back (its bug), Okta never sends it
 
     seq = last_seq(admin)
