@@ -207,7 +207,8 @@ class OrgService:
                 )
             after = replace(before, profile=merged, updated=now())
             self.store.put_user(after)
-            self.audit("user.account.update_profile", "Update user profile for Okta", user_target(after))
+            if after.profile != before.profile:
+                self.audit("user.account.update_profile", "Update user profile for Okta", user_target(after))
             for au in self.store.app_users(user_id=user_id):
                 app = self.app(au.app_id)
                 if au.status != "PROVISIONED" or not au.scim_id or not self.provisioning(app):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from simulator.okta import engine
-from simulator.okta.service import Happened, OrgError, OrgService, invalid
+from simulator.okta.service import Happened, OrgError, OrgService, invalid, user_target
 from simulator.okta.store import PasswordRec, UserRec, now
 
 _ALGORITHM: Final = "pbkdf2_sha256"
@@ -104,6 +104,7 @@ class PasswordActions:
     def _set(self, user: UserRec, password: str, happened: Happened) -> PasswordRec:
         rec = PasswordRec(user.id, hash_password(password), now())
         self.store.put_password(rec)
+        self.svc.audit("user.account.update_password", "Update password for Okta user", user_target(user))
         self._push(user, password, happened)
         return rec
 

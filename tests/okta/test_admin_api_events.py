@@ -29,6 +29,7 @@ def test_people_and_groups_actions_are_logged_with_their_targets(sim) -> None:
                         "lastName": "Lee"}, "credentials": {"password": {"value": "Passw0rd!"}}}
     ann = admin.call("POST", "/users", body, activate="true")["id"]  # ACTIVE (a password is set)
     admin.call("POST", f"/users/{ann}", {"profile": {"title": "Engineer"}})
+    admin.call("POST", f"/users/{ann}", {"credentials": {"password": {"value": "N3w-Passw0rd!"}}})
     admin.call("POST", f"/users/{ann}/lifecycle/suspend")
     admin.call("POST", f"/users/{ann}/lifecycle/unsuspend")
     group = admin.call("POST", "/groups", {"profile": {"name": "Engineering"}})["id"]
@@ -42,6 +43,7 @@ def test_people_and_groups_actions_are_logged_with_their_targets(sim) -> None:
         ("user.lifecycle.create", [ann]),
         ("user.lifecycle.activate", [ann]),
         ("user.account.update_profile", [ann]),
+        ("user.account.update_password", [ann]),  # a password alone is no profile update
         ("user.lifecycle.suspend", [ann]),
         ("user.lifecycle.unsuspend", [ann]),
         ("group.lifecycle.create", [group]),
