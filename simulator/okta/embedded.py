@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -33,19 +32,13 @@ from simulator.okta.store import OrgStore
 from simulator.okta.transport import Transport
 from simulator.okta.wire import ScimResponse
 
-_building = threading.Lock()
-
 
 @cache
-def _shared_app() -> tuple[FlaskClient, str]:
-    """The process's admin API app (no console) and its admin token."""
+def _shared() -> tuple[FlaskClient, str]:
+    """The process's admin API app (no console) and its admin token. Two threads racing here
+    may each build one; each simulator keeps the pair it got, so either is right."""
     token = secrets.token_urlsafe(24)
     return create_app(SimulatorConfig(token, ":memory:", console=False)).test_client(), token
-
-
-def _shared() -> tuple[FlaskClient, str]:
-    with _building:  # functools.cache alone could build twice under a race
-        return _shared_app()
 
 
 class EmbeddedSimulator:
