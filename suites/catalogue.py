@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from suites.levels import basis_of
+
 SUITES_DIR = Path(__file__).resolve().parent
 
 
@@ -25,8 +27,13 @@ class Entry:
     suite: str
     path: str  # suites/<suite>/test_x.py::test_name
 
+    @property
+    def basis(self) -> str:
+        return basis_of(self.suite)
+
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "level": self.level, "refs": list(self.refs),
+        return {"id": self.id, "title": self.title, "level": self.level, "basis": self.basis,
+                "refs": list(self.refs),
                 "okta": self.okta, "readonly": self.readonly, "caught_by": list(self.caught_by),
                 "suite": self.suite, "path": self.path}
 

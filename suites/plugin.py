@@ -99,7 +99,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         base = item.nodeid.split("[", 1)[0]
         if seen.setdefault(info.id, base) != base:
             raise pytest.UsageError(f"check id {info.id} is used by both {seen[info.id]} and {item.nodeid}")
-        for key, value in (("check_id", info.id), ("level", info.level.name),
+        level = info.level.name if info.basis == "rfc" else f"{info.level.name} (Okta)"
+        for key, value in (("check_id", info.id), ("level", level),
                            ("refs", " ".join(info.refs)), ("okta", str(info.okta).lower())):
             item.user_properties.append((key, value))
         (deselected if state.config.read_only and not info.readonly else keep).append(item)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from suites.client import Exchange
 from suites.config import RunConfig
-from suites.levels import Level
+from suites.levels import Level, basis_of
 from suites.waivers import Waivers
 
 
@@ -26,6 +27,7 @@ class CheckInfo:
     okta: bool
     readonly: bool
     caught_by: tuple[str, ...]
+    basis: str = "rfc"  # see levels.basis_of
 
     @classmethod
     def from_item(cls, item: pytest.Item) -> CheckInfo | None:
@@ -43,6 +45,7 @@ class CheckInfo:
             okta=bool(kw.get("okta", False)),
             readonly=bool(kw.get("readonly", False)),
             caught_by=tuple(kw.get("caught_by", ())),
+            basis=basis_of(Path(str(item.path)).parent.name),
         )
 
 
@@ -76,8 +79,9 @@ class CheckResult:
 
     def as_json(self) -> dict[str, Any]:
         i = self.info
-        return {"id": i.id, "title": i.title, "level": i.level.name, "refs": list(i.refs), "okta": i.okta,
-                "outcome": self.outcome, "message": self.message, "duration_s": round(self.duration_s, 3)}
+        return {"id": i.id, "title": i.title, "level": i.level.name, "basis": i.basis, "refs": list(i.refs),
+                "okta": i.okta, "outcome": self.outcome, "message": self.message,
+                "duration_s": round(self.duration_s, 3)}
 
 
 @dataclass

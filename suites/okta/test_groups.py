@@ -98,8 +98,10 @@ def test_rename_with_id_in_value(okta: OktaSender, scim_config: RunConfig) -> No
     """Rename: PATCH replace {"id", "displayName"} without path renames the group.
 
     RFC 7644 §3.5.2.3: "If the "path" parameter is omitted, the target is assumed to be the resource
-    itself"; RFC 7644 §3.5.2: readOnly values like the unchanged id "SHALL be ignored"... Okta
-    sends its own id in the value.
+    itself". Okta puts the group's unchanged id in the value (okta-scim.md §8.4). The RFC does not
+    say how a PATCH treats an unchanged readOnly value (§3.5.1 ignores readOnly values in a PUT;
+    §3.5.2 answers an operation "not compatible with an attribute's mutability" with an error),
+    so PATCH-GRP-RENAME-001 rates accepting it SHOULD; Okta requires it.
     """
     flow_step(FLOW, "rename.verify", okta, scim_config)
 
@@ -109,7 +111,8 @@ def test_rename_with_id_in_value(okta: OktaSender, scim_config: RunConfig) -> No
 def test_unlink_and_delete(okta: OktaSender, scim_config: RunConfig) -> None:
     """Unlink pushed group with "Delete the group in the target app": DELETE, then the group is gone.
 
-    RFC 7644 §3.6: "Service providers MUST NOT consider the deleted resource in subsequent
-    operations ... a GET ... SHALL return 404".
+    RFC 7644 §3.6: service providers "MUST return a 404 (Not Found) error code for all operations
+    associated with the previously deleted resource. Service providers MUST omit the resource from
+    future query results."
     """
     flow_step(FLOW, "unlink.verify", okta, scim_config)

@@ -208,3 +208,19 @@ def test_cleanup_after_failures_and_later_cleanup_command(pytester: pytest.Pytes
         gone = requests.get(f"{url}/Users/{user_id}", headers={"Authorization": f"Bearer {TOKEN}"},
                             timeout=10)
         assert gone.status_code == 404
+
+
+def test_okta_suite_levels_are_oktas_and_never_decide_rfc_conformance(tmp_path: Path) -> None:
+    """Okta's rename body refused: OKTA-GROUP-006 fails at Okta's MUST, PATCH-GRP-RENAME-001 at the
+    RFC's SHOULD. With the default --fail-on must, RFC conformance passes and Okta readiness fails;
+    the RFC-only gate (--scim-no-okta-gate) then passes the run."""
+    with provider("group-rename-rejects-id") as url:
+        summary = run_suites(url, ["okta", "patch"], "-k", "rename", "--scim-no-okta-gate",
+                             report_dir=tmp_path)
+    failed = {c["id"]: c for c in summary["checks"] if c["outcome"] == "failed"}
+    assert set(failed) == {"OKTA-GROUP-006", "PATCH-GRP-RENAME-001"}
+    assert (failed["OKTA-GROUP-006"]["basis"], failed["PATCH-GRP-RENAME-001"]["basis"]) == ("okta", "rfc")
+    assert summary["verdicts"] == {"rfc": "pass", "okta": "fail"}
+    assert summary["exit_code"] == 0
+    html = (tmp_path / "report.html").read_text()
+    assert "MUST (Okta)" in html
