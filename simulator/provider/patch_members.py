@@ -55,8 +55,12 @@ def member_steps(body: Any, schema: ResourceSchema) -> list[MemberStep] | None:
     return steps
 
 
-def fold_members(steps: list[MemberStep], is_member: Callable[[str], bool]) -> MemberChange | None:
-    """Apply steps in order over is_member (the stored state); None when a filter selects nothing."""
+def fold_members(steps: list[MemberStep], is_member: Callable[[str], bool],
+                 readd_duplicates: bool = False) -> MemberChange | None:
+    """Apply steps in order over is_member (the stored state); None when a filter selects nothing.
+
+    readd_duplicates (the member-readd-duplicates deviation) appends a re-added member again.
+    """
     added: dict[str, dict[str, Any]] = {}
     removed: set[str] = set()
 
@@ -66,7 +70,7 @@ def fold_members(steps: list[MemberStep], is_member: Callable[[str], bool]) -> M
     for step in steps:
         for item in step.adds:
             value = item["value"]
-            if not present(value):  # RFC 7644 §3.5.2.1: an existing value is not added twice
+            if readd_duplicates or not present(value):  # RFC 7644 §3.5.2.1: not added twice
                 added[value] = item
         for value in step.removes:
             if not present(value):

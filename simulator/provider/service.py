@@ -159,7 +159,7 @@ class Provider:
             return None
 
         def delta(current: Record, is_member: Callable[[str], bool]) -> MemberDelta | None:
-            change = fold_members(steps, is_member)
+            change = fold_members(steps, is_member, "member-readd-duplicates" in self.deviations)
             if change is None:
                 return None
             return MemberDelta(self._new_members(change.added), change.removed)

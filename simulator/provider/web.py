@@ -107,6 +107,8 @@ def _authenticate() -> Response | None:
         if scheme.casefold() == "bearer"
         else "Authorization must use the Bearer scheme."
     )
+    if "auth-refused-403" in prov.deviations:
+        return error_response(403, detail, None, {})
     return error_response(401, detail, None, {"WWW-Authenticate": 'Bearer realm="scimcert"'})
 
 

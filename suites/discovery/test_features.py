@@ -49,15 +49,16 @@ def test_advertised_etag_is_sent(target: Target, factory: Factory, client: ScimC
     expect_header(reply, "ETag")
 
 
-@pytest.mark.check("DISC-ETAG-002", level="SHOULD", refs=["RFC7644 §3.14", "RFC7232 §3.2"],
+@pytest.mark.check("DISC-ETAG-002", level="MUST", refs=["RFC7644 §3.14", "RFC7232 §3.2"],
                    caught_by=["etag-ignored", "no-etag"])
 def test_advertised_etag_answers_if_none_match(target: Target, factory: Factory,
                                                client: ScimClient) -> None:
     """With etag.supported, GET with If-None-Match of the current ETag answers 304.
 
     RFC 7644 §3.14: "If the resource has not changed, the service provider simply returns an
-    empty body with a 304 "Not Modified" response code." The RFC shows this without a
-    requirement keyword, hence SHOULD.
+    empty body with a 304 "Not Modified" response code." RFC 7232 §3.2: when the condition is
+    false the origin server "MUST respond with ... the 304 (Not Modified) status code if the
+    request method is GET" (as ETAG-GET-001, here from the advertisement's side).
     """
     target.require("etag")
     user = factory.user()
@@ -94,13 +95,14 @@ def test_advertised_sort_orders_results(target: Target, factory: Factory, client
                      f"the users in {order or 'ascending'} userName order", reply)
 
 
-@pytest.mark.check("DISC-MAXRESULTS-001", level="MUST", refs=["RFC7643 §5", "RFC7644 §3.4.2.4"])
+@pytest.mark.check("DISC-MAXRESULTS-001", level="SHOULD", refs=["RFC7643 §5", "RFC7644 §3.4.2.4"])
 def test_max_results_is_honoured(target: Target, factory: Factory, client: ScimClient) -> None:
     """A count above filter.maxResults never returns more than maxResults resources.
 
     RFC 7643 §5: "maxResults: An integer value specifying the maximum number of resources
-    returned in a response." Observable only when more than maxResults users exist; when
-    maxResults is small the check creates them.
+    returned in a response." The definition carries no keyword, hence SHOULD (as PAGE-MAX-001);
+    a 400 (RFC 7644 §3.12 tooMany) returns nothing and passes. Observable only when more than
+    maxResults users exist; when maxResults is small the check creates them.
     """
     limit = target.max_results
     if limit is None:

@@ -68,8 +68,9 @@ def test_unknown_attribute_is_invalid_filter(target: Target, client: ScimClient,
     """A filter on an attribute the schema does not define is refused with 400 invalidFilter.
 
     RFC 7644 §3.12 Table 9: "invalidFilter ... the specified attribute and filter comparison
-    combination is not supported." The RFC does not say an unknown attribute MUST fail (a
-    provider could match nothing), hence SHOULD; an unfiltered list is wrong either way.
+    combination is not supported", under "Implementers SHOULD handle the identified HTTP status
+    codes as described below". No sentence says an unknown attribute MUST fail, so a provider
+    that matches nothing instead misses this SHOULD only; an unfiltered list is wrong either way.
     """
     target.require("filter")
     text = f"favouriteColour eq {string(new_scope(scim_config))}"

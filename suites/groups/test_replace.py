@@ -54,7 +54,7 @@ def test_put_with_empty_members_empties_the_group(factory: Factory, client: Scim
     expect_equal(member_values(stored.body), [], "the members' values after PUT", stored)
 
 
-@pytest.mark.check("GRP-REPLACE-003", level="SHOULD", refs=["RFC7644 §3.5.1"],
+@pytest.mark.check("GRP-REPLACE-003", level="MAY", refs=["RFC7644 §3.5.1"],
                    caught_by=["members-require-type", "put-keeps-omitted"])
 def test_put_clears_omitted_attributes(factory: Factory, client: ScimClient) -> None:
     """PUT without members and externalId leaves the group with neither.
@@ -63,7 +63,7 @@ def test_put_clears_omitted_attributes(factory: Factory, client: ScimClient) -> 
     whose mutability is "readWrite" that are omitted from the request body MAY be assumed to be
     not asserted by the client.  The service provider MAY assume that any existing values are
     to be cleared, or the service provider MAY assign a default value". Keeping the old values
-    is neither choice, but no sentence forbids it in so many words: SHOULD.
+    is neither choice, but the RFC's words are MAY (as for USR-REPLACE-002).
     """
     group = factory.group([factory.user()["id"]], externalId=str(uuid.uuid4()))
     body = {"schemas": [urns.CORE_GROUP], "displayName": group["displayName"]}

@@ -133,7 +133,8 @@ def test_spec_10_groups_endpoint(okta: OktaSender, scim_config: RunConfig) -> No
 
 @pytest.mark.check("OKTA-SPEC-011", level="MUST", refs=["RFC7644 §2", "RFC7644 §3.12", "Okta SPEC Test 11"],
                    okta=True, readonly=True,
-                   caught_by=["auth-not-enforced", "error-body-not-scim", "error-status-int"])
+                   caught_by=["auth-not-enforced", "auth-refused-403", "error-body-not-scim",
+                              "error-status-int"])
 def test_spec_11_status_401(okta: OktaSender, scim_config: RunConfig) -> None:
     """Required: Check status 401.
 

@@ -39,12 +39,29 @@ def test_add_member_without_type(target: Target, client: ScimClient, factory: Fa
 @pytest.mark.check("PATCH-GRP-ADD-002", level="SHOULD", refs=["RFC7644 §3.5.2.1"], okta=True)
 def test_add_existing_member_is_a_success(target: Target, client: ScimClient,
                                           factory: Factory) -> None:
-    """Re-adding a member the group already has succeeds and does not list it twice.
+    """Re-adding a member the group already has is answered with success.
 
     RFC 7644 §3.5.2.1: "If the target location already contains the value specified, no changes
     SHOULD be made to the resource, and a success response SHOULD be returned." A member is
     identified by its "value" (RFC 7643 §4.2), so Okta's {value, display} re-adds the member
-    created as {value, type}; Okta does this when it links a push to an existing group.
+    created as {value, type}; Okta does this when it links a push to an existing group, and an
+    error there fails the push.
+    """
+    target.require("patch")
+    (user,) = users(factory, 1)
+    path = f"/Groups/{typed_group(factory, [user['id']])['id']}"
+    patch_ok(client, path, {"op": "add", "path": "members", "value": [_member(user)]})
+
+
+@pytest.mark.check("PATCH-GRP-ADD-003", level="SHOULD", refs=["RFC7644 §3.5.2.1"],
+                   caught_by=["member-readd-duplicates"])
+def test_add_existing_member_lists_it_once(target: Target, client: ScimClient,
+                                           factory: Factory) -> None:
+    """A member re-added to a group is still listed once.
+
+    RFC 7644 §3.5.2.1: "If the target location already contains the value specified, no changes
+    SHOULD be made to the resource". Not okta: Okta does not read the members back, so a
+    duplicate does not break its push (okta-scim.md §8.3).
     """
     target.require("patch")
     (user,) = users(factory, 1)

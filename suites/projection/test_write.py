@@ -28,8 +28,8 @@ def test_post_response_honours_attributes(factory: Factory, target: Target) -> N
     """POST /Users?attributes=userName answers with id and userName only.
 
     RFC 7644 §3.9: "Clients MAY request a partial resource representation on any operation
-    that returns a resource within the response by specifying either of the mutually
-    exclusive URL query parameters "attributes" or "excludedAttributes"".
+    that returns a resource within the response" and, for "attributes": "When specified, the
+    default list of attributes SHALL be overridden".
     """
     reply = factory.post_user(factory.user_body(), params={"attributes": "userName"})
     body = projected(reply, 200, 201)

@@ -80,10 +80,17 @@ def send(client: ScimClient, method: str, path: str, creds: Credentials, **kw: A
     return client.request(method, path, auth=False, headers=headers, **kw)
 
 
+# RFC 7644 §3.12 names 401 for "The authorization header is invalid or missing" under
+# "Implementers SHOULD handle the identified HTTP status codes as described below", and RFC 6750
+# §3.1 says a resource server "SHOULD respond with the HTTP 401" to an invalid token; RFC 9110
+# §15.5.4 lets a server refuse with 403 too. A refusal is either; SEC-AUTH-009 rates 401 itself.
+REFUSED = (401, 403)
+
+
 def expect_refused(reply: Reply, creds: Credentials, *codes: int) -> None:
-    """The probe was answered with one of codes (401 unless told)."""
+    """The probe was refused: answered with one of codes (401 or 403 unless told)."""
     __tracebackhide__ = True
-    wanted = codes or (401,)
+    wanted = codes or REFUSED
     if reply.status not in wanted:
         shown = " or ".join(str(c) for c in wanted)
         fail(f"HTTP {shown} for a request with {creds.label}", describe(reply), reply)

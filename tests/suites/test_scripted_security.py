@@ -10,7 +10,7 @@ from suites.security.probes import malformed, wrong
 from tests.suites.scripted import scripted
 from tests.suites.support import TOKEN, Response, failing, provider, run_suites
 
-AUTH_CHECKS = {f"SEC-AUTH-00{n}" for n in range(1, 9)}
+AUTH_CHECKS = {f"SEC-AUTH-00{n}" for n in range(1, 10)}
 
 
 def _bare_401(resp: Response) -> None:
