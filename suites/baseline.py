@@ -27,11 +27,20 @@ def by_id(checks: Iterable[Mapping[str, Any]]) -> dict[str, str]:
 
 def load_baseline(path: Path) -> dict[str, str]:
     """Check id -> outcome from a summary.json."""
+    what = f"{path} is not a scimcert summary.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return by_id(data["checks"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise HarnessError(f"{path} is not a scimcert summary.json ({exc})") from exc
+    except OSError as exc:
+        raise HarnessError(f"cannot read {path}: {exc.strerror}") from exc
+    except ValueError as exc:  # not UTF-8, or not JSON
+        raise HarnessError(f"{what} (not JSON); give the summary.json of an earlier run") from exc
+    checks = data.get("checks") if isinstance(data, dict) else None
+    if not isinstance(checks, list) or not all(
+            isinstance(c, dict) and isinstance(c.get("id"), str) and isinstance(c.get("outcome"), str)
+            for c in checks):
+        raise HarnessError(f"{what} (it has no list of checks with id and outcome); "
+                           "give the summary.json of an earlier run")
+    return by_id(checks)
 
 
 def compare(baseline: Mapping[str, str], checks: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:

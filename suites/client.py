@@ -275,9 +275,12 @@ def _retry_after(reply: Reply) -> float | None:
 
 def _describe(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.exceptions.SSLError):
-        return "TLS handshake failed"
-    if isinstance(exc, requests.exceptions.ConnectTimeout | requests.exceptions.ConnectionError):
-        return "connection failed"
-    if isinstance(exc, requests.exceptions.Timeout):
+        found = re.search(r"certificate verify failed: ([^(]+?)\s*(\(_ssl|$)", str(exc))
+        if found is None:
+            return "TLS handshake failed"
+        return f"TLS certificate verification failed: {found.group(1).rstrip('.')}"
+    if isinstance(exc, requests.exceptions.Timeout):  # before ConnectionError: a ConnectTimeout is both
         return "timed out"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return "connection failed"
     return type(exc).__name__

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import base64
+import math
 import os
 import secrets
+import ssl
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from simulator.scim.extensions import load_extension_file, parse_extension_spec
 from simulator.scim.schema import SchemaDef, SchemaDefinitionError
@@ -74,6 +77,14 @@ class RunConfig:
         return f"scimcert-{self.run_id}-"
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Preset:
+    """What `scimcert run` hands pytest as a plugin object: the config it resolved and checked
+    (preflight included), which the plugin then uses instead of reading its options."""
+
+    config: RunConfig
+
+
 # option name -> (environment variable, toml key)
 SOURCES: Mapping[str, tuple[str, str]] = {
     "url": ("SCIMCERT_URL", "url"),
@@ -95,6 +106,10 @@ SOURCES: Mapping[str, tuple[str, str]] = {
     "baseline": ("SCIMCERT_BASELINE", "baseline"),
     "okta_flavour": ("SCIMCERT_OKTA_FLAVOUR", "okta_flavour"),
 }
+# Settings that only make sense together: they come from one source, the first that has any of
+# them (a --token on the command line replaces the file's basic credentials, not clashes with them).
+GROUPS = (("token", "basic", "header"), ("insecure", "ca_bundle"), ("extension", "extension_file"))
+MAX_TIMEOUT = 86_400.0  # a day; far beyond any server, and below what sockets can take
 
 
 def load_toml(path: Path) -> dict[str, Any]:
@@ -103,7 +118,7 @@ def load_toml(path: Path) -> dict[str, Any]:
         return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise HarnessError(f"cannot read {path}: {exc}") from exc
     merged: dict[str, Any] = {}
     for table in ("target", "run"):
@@ -121,31 +136,29 @@ def resolve(cli: Mapping[str, Any], env: Mapping[str, str] | None = None,
             toml: Mapping[str, Any] | None = None) -> RunConfig:
     """Merge the three sources (first one that has a value wins) into a RunConfig."""
     env = os.environ if env is None else env
-    toml = toml or {}
+    sources = (cli, {name: env.get(var) for name, (var, _) in SOURCES.items()},
+               {name: (toml or {}).get(key) for name, (_, key) in SOURCES.items()})
 
     def pick(name: str) -> Any:
-        value = cli.get(name)
-        if value not in (None, (), [], False, ""):
-            return value
-        env_name, toml_key = SOURCES[name]
-        if env.get(env_name):
-            return env[env_name]
-        return toml.get(toml_key)
+        group = next((g for g in GROUPS if name in g), (name,))
+        source = next((s for s in sources if any(_given(s.get(n)) for n in group)), {})
+        value = source.get(name)
+        return value if _given(value) else None
 
     return build(pick)
+
+
+def _given(value: Any) -> bool:
+    return value not in (None, (), [], False, "")
 
 
 def build(pick: Callable[[str], Any]) -> RunConfig:
     """Validate the picked raw values into a RunConfig."""
     url = pick("url")
-    if url is not None:
-        url = str(url).rstrip("/")
-        if not url.startswith(("http://", "https://")):
-            raise HarnessError(f"target URL {url!r} must start with http:// or https://")
     return RunConfig(
-        url=url,
+        url=None if url in (None, "") else target_url(url),
         auth=_auth(pick("token"), pick("basic"), pick("header")),
-        timeout=_positive(pick("timeout"), "timeout", 60.0),
+        timeout=60.0 if pick("timeout") in (None, "") else seconds(pick("timeout")),
         verify=_verify(pick("insecure"), pick("ca_bundle")),
         extensions=_extensions(pick("extension"), pick("extension_file")),
         fail_on=_level(pick("fail_on")),
@@ -180,15 +193,36 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
-def _positive(value: Any, name: str, default: float) -> float:
-    if value in (None, ""):
-        return default
+def target_url(value: Any) -> str:
+    """The base URL of a SCIM server, checked (HarnessError) and without its trailing slash."""
+    text = str(value).strip()
+    example = "give the SCIM base URL, e.g. https://scim.example.com/scim/v2"
+    if not text:
+        raise HarnessError(f"the target URL is empty; {example}")
+    try:
+        parts = urlsplit(text)
+        host, _ = parts.hostname, parts.port  # each raises ValueError when malformed
+    except ValueError:
+        raise HarnessError(f"target URL {text!r} is not a valid URL; {example}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise HarnessError(f"target URL {text!r} must start with http:// or https://")
+    if not host:
+        raise HarnessError(f"target URL {text!r} names no host; {example}")
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        raise HarnessError(f"target URL {text!r} has a query string or fragment; give the base URL alone, "
+                           "e.g. https://scim.example.com/scim/v2")
+    return text.rstrip("/")
+
+
+def seconds(value: Any) -> float:
+    """A timeout in seconds: a finite number above 0 and up to MAX_TIMEOUT (else HarnessError)."""
     try:
         number = float(value)
     except (TypeError, ValueError):
-        number = -1.0
-    if not number > 0:
-        raise HarnessError(f"{name} must be a positive number of seconds; got {value!r}")
+        number = math.nan
+    if not (math.isfinite(number) and 0 < number <= MAX_TIMEOUT):
+        raise HarnessError(f"timeout must be a positive number of seconds, at most {MAX_TIMEOUT:.0f}; "
+                           f"got {value!r}")
     return number
 
 
@@ -196,6 +230,10 @@ def _verify(insecure: Any, ca_bundle: Any) -> bool | str:
     if ca_bundle:
         if not Path(str(ca_bundle)).is_file():
             raise HarnessError(f"CA bundle {ca_bundle} does not exist")
+        try:
+            ssl.create_default_context(cafile=str(ca_bundle))
+        except (ssl.SSLError, OSError, ValueError) as exc:
+            raise HarnessError(f"CA bundle {ca_bundle} holds no usable PEM certificate ({exc})") from exc
         return str(ca_bundle)
     return not _flag(insecure)
 
@@ -214,6 +252,9 @@ def _extensions(specs: Any, files: Any) -> tuple[SchemaDef, ...]:
         found += [load_extension_file(f) for f in _as_list(files)]
     except SchemaDefinitionError as exc:
         raise HarnessError(str(exc)) from exc
+    ids = [e.id.casefold() for e in found]
+    if len(set(ids)) != len(ids):
+        raise HarnessError("the same extension URN is declared twice")
     return tuple(found)
 
 

@@ -11,13 +11,12 @@ from faker import Faker
 
 from suites import report
 from suites.client import ScimClient
-from suites.config import HarnessError, RunConfig, load_toml, resolve
+from suites.config import HarnessError, Preset, RunConfig, load_toml, resolve
 from suites.factory import Factory
 from suites.ledger import Ledger, cleanup
 from suites.levels import Level
 from suites.state import STATE_KEY, CheckInfo, CheckResult, ExtensionCell, RunState
 from suites.target import Target
-from suites.waivers import Waivers
 
 OPTIONS = (  # (flag, dest, help); every one also reads SCIMCERT_<NAME> and scimcert.toml
     ("--scim-url", "url", "Base URL of the SCIM service provider under test, e.g. https://host/scim/v2."),
@@ -46,8 +45,13 @@ LISTS = (
 )
 
 
+def _preset(config: pytest.Config) -> Preset | None:
+    return next((p for p in config.pluginmanager.get_plugins() if isinstance(p, Preset)), None)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("scimcert", "SCIM conformance (scimcert)")
+    group = parser.getgroup("scimcert", "SCIM conformance (scimcert); an option not given is read from "
+                            "SCIMCERT_<NAME> (e.g. SCIMCERT_FAIL_ON), then from the --scim-config file")
     for flag, dest, help_text in OPTIONS:
         group.addoption(flag, dest=f"scim_{dest}", default=None, help=help_text)
     for flag, dest, help_text in FLAGS:
@@ -67,18 +71,26 @@ def pytest_configure(config: pytest.Config) -> None:
         "Okta, whether it sends no writes, the provider deviations that make it fail, and the "
         "extension-matrix operation it covers (with parameters urn and attribute)",
     )
-    names = [d for _, d, _ in OPTIONS + FLAGS + LISTS]
+    preset = _preset(config)
     try:
-        cli = {name: config.getoption(f"scim_{name}") for name in names}
-        run = resolve(cli, toml=load_toml(Path(config.getoption("scim_config"))))
-        waivers = Waivers.load(run.waivers)
+        run = preset.config if preset else _resolve_options(config)
+        config.stash[STATE_KEY] = RunState.open(run)
     except HarnessError as exc:
         raise pytest.UsageError(f"scimcert: {exc}") from exc
-    config.stash[STATE_KEY] = RunState(run, waivers)
     if run.report_dir is not None:
-        report.route_standard_reports(config, run.report_dir)
+        try:
+            report.route_standard_reports(config, run.report_dir)
+        except OSError as exc:
+            raise pytest.UsageError(f"scimcert: cannot create the report folder {run.report_dir} "
+                                    f"({exc.strerror}); choose another --scim-report-dir") from exc
     if config.pluginmanager.hasplugin("html"):
         config.pluginmanager.register(report.HtmlHooks(), "scimcert-html")
+
+
+def _resolve_options(config: pytest.Config) -> RunConfig:
+    """--scim-* options > SCIMCERT_* environment > the settings file."""
+    cli = {name: config.getoption(f"scim_{name}") for _, name, _ in OPTIONS + FLAGS + LISTS}
+    return resolve(cli, toml=load_toml(Path(config.getoption("scim_config"))))
 
 
 def state_of(config: pytest.Config) -> RunState:
@@ -128,9 +140,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     state = state_of(session.config)
     if not any(it.get_closest_marker("check") for it in session.items) or session.config.option.collectonly:
         return
+    if _preset(session.config) is not None:
+        return  # `scimcert run` has checked the target before starting pytest
     if state.config.url is None:
         pytest.exit("scimcert: no target. Give --scim-url (or SCIMCERT_URL) to run the checks.", returncode=2)
-    problem = report.preflight(_client(state))
+    problem = report.preflight(_client(state), "--scim-")
     if problem:
         pytest.exit(f"scimcert: {problem}", returncode=2)
 

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from simulator import __version__
-from suites.baseline import compare, load_baseline
-from suites.client import Exchange, ScimClient
+from suites.baseline import compare
+from suites.client import Exchange, Reply, ScimClient
+from suites.config import RunConfig
 from suites.expect import ConformanceFailure
 from suites.ledger import Ledger
 from suites.levels import Level
@@ -30,19 +31,59 @@ def route_standard_reports(config: pytest.Config, report_dir: Path) -> None:
         config.option.xmlpath = str(report_dir / "junit.xml")
 
 
-def preflight(client: ScimClient) -> str | None:
-    """One clear sentence when the target cannot be tested at all; None when it can."""
+def preflight(client: ScimClient, option: str = "--") -> str | None:
+    """One clear sentence when the target cannot be tested at all; None when it can.
+
+    option is how the command line in use spells its options: '--' (scimcert run), '--scim-' (pytest).
+    """
     reply = client.get("/Users", params={"startIndex": 1, "count": 1}, step="preflight")
-    where = client.base
+    where = client.redactor.url(client.base)
     if reply.status is None:
-        error = reply.exchange.error or "no response"
-        hint = ("check the certificate or pass --insecure / --ca-bundle" if "TLS" in error
-                else "check the URL and that the server is running")
-        return f"cannot reach {where} ({error}); {hint}."
+        return unreachable(where, reply.exchange.error or "no response", client.config, option)
     if reply.status in (401, 403):
         return (f"{where} rejected the credentials (GET /Users -> {reply.status}); "
-                "check --token, --basic or --header.")
+                f"check {option}token, {option}basic or {option}header.")
+    return _wrong_base(client, reply, where)
+
+
+def unreachable(where: str, error: str, config: RunConfig, option: str) -> str:
+    """Why no response came, with the fix that fits this failure and this configuration."""
+    if error.startswith("TLS certificate") and "mismatch" in error:
+        return (f"cannot reach {where} ({error}); use the host name the certificate was issued for, "
+                f"or pass {option}insecure.")
+    if error.startswith("TLS certificate"):
+        fix = (f"check that {option}ca-bundle {config.verify} holds the CA that signed it"
+               if isinstance(config.verify, str) else f"give the CA that signed it with {option}ca-bundle")
+        return f"cannot reach {where} ({error}); {fix}, or pass {option}insecure."
+    if error.startswith("TLS"):
+        return (f"cannot reach {where} ({error}); is the server speaking https on that port? "
+                "For a plain-http server give an http:// URL.")
+    if error == "timed out":
+        return (f"cannot reach {where} (no answer within {config.timeout:g} s); check the URL and that "
+                f"the server is running, or give a longer {option}timeout.")
+    return f"cannot reach {where} ({error}); check the URL and that the server is running."
+
+
+def _wrong_base(client: ScimClient, reply: Reply, where: str) -> str | None:
+    """A sentence when the answer shows no SCIM service at this base URL (404, redirect, HTML)."""
+    status = reply.status or 0
+    hint = "is the base URL right?" + ("" if where.lower().endswith("/scim/v2") else
+                                       " It usually ends in /scim/v2.")
+    request = f"GET {where}/Users"
+    if 300 <= status < 400:
+        return f"{request} answered {status}, a redirect to {reply.headers.get('Location', '?')}: {hint}"
+    # A server that answers 404 to an empty list (a bug the checks report) still serves discovery.
+    if status == 404 and not _serves_discovery(client):
+        return f"{request} answered 404: {hint}"
+    if 200 <= status < 300 and reply.json is None:
+        kind = reply.headers.get("Content-Type", "").partition(";")[0] or "no Content-Type"
+        return f"{request} answered {status} with a body that is not JSON ({kind}): {hint}"
     return None
+
+
+def _serves_discovery(client: ScimClient) -> bool:
+    spc = client.get("/ServiceProviderConfig", step="preflight")
+    return spc.status == 200 and isinstance(spc.json, dict)
 
 
 def update_result(result: CheckResult, rep: pytest.TestReport, call: pytest.CallInfo[None],
@@ -174,8 +215,8 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
     matrix = extension_matrix(state.results.values())
     if matrix:
         summary["extensions"] = matrix
-    if state.config.baseline is not None:
-        diff = compare(load_baseline(state.config.baseline), checks)
+    if state.baseline is not None:
+        diff = compare(state.baseline, checks)
         summary["baseline"] = diff
         gating = [c for c in gating if c["id"] in diff["regressions"]]
     summary["gate_failed"] = bool(gating)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from suites.baseline import load_baseline
 from suites.client import Exchange
 from suites.config import RunConfig
 from suites.levels import Level, basis_of
@@ -90,6 +91,7 @@ class RunState:
 
     config: RunConfig
     waivers: Waivers
+    baseline: dict[str, str] | None = None  # check id -> outcome in the --baseline summary
     started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     clock: float = field(default_factory=time.monotonic)
     exchanges: list[tuple[str, Exchange]] = field(default_factory=list)
@@ -98,6 +100,12 @@ class RunState:
     results: dict[str, CheckResult] = field(default_factory=dict)
     summary: dict[str, Any] | None = None
     cleanup_failed: tuple[str, ...] = ()
+
+    @classmethod
+    def open(cls, config: RunConfig) -> RunState:
+        """A run about to start: its input files are read now, before any request (HarnessError)."""
+        baseline = load_baseline(config.baseline) if config.baseline is not None else None
+        return cls(config, Waivers.load(config.waivers), baseline)
 
     def record(self, exchange: Exchange) -> None:
         self.exchanges.append((self.current_id, exchange))

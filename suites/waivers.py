@@ -36,7 +36,7 @@ class Waivers:
             return cls()
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise HarnessError(f"cannot read waivers {path}: {exc}") from exc
         raw = data.get("waiver", [])
         if not isinstance(raw, list):

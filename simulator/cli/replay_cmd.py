@@ -12,8 +12,10 @@ from typing import Any
 
 import click
 import pytest
+from click.core import ParameterSource
 from faker import Faker
 
+from simulator.cli.params import report_folder, seconds_option, target_url_option
 from simulator.cli.provider_cmd import load_extensions
 from simulator.cli.run_cmd import ISOLATED
 from simulator.okta.embedded import embedded_simulator
@@ -61,16 +63,16 @@ def _auth(token: str | None, basic: str | None, header: str | None) -> Auth:
 
 @click.command("replay")
 @click.argument("flow")
-@click.option("--url", envvar="SCIMCERT_URL", help="Base URL of the SCIM server "
-              "(default: start the embedded reference provider).")
+@click.option("--url", envvar="SCIMCERT_URL", metavar="URL", callback=target_url_option,
+              help="Base URL of the SCIM server (default: start the embedded reference provider).")
 @click.option("--token", envvar="SCIMCERT_TOKEN", help="Bearer token (Okta's OAuth Bearer Token app).")
 @click.option("--basic", envvar="SCIMCERT_BASIC", metavar="USER:PASS", help="Basic credentials.")
 @click.option("--header", envvar="SCIMCERT_HEADER", metavar="'NAME: VALUE'",
               help="One literal auth header (Okta's Header Auth app).")
 @click.option("--flavour", type=click.Choice(["oin", "aiw"]), default="oin", show_default=True,
               help="Okta app flavour: OIN template (PATCH) or App Integration Wizard (GET + PUT).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds to wait for each response (Okta waits 60).")
+@click.option("--timeout", type=float, callback=seconds_option, default=60.0, metavar="SECONDS",
+              help="Seconds to wait for each response [default: 60, as Okta].")
 @click.option("--insecure", is_flag=True, help="Do not verify TLS certificates.")
 @click.option("--no-cleanup", is_flag=True, help="Keep the users and groups the flow created.")
 @click.option("--extension", "extensions", multiple=True, metavar="URN=ATTR[:TYPE],...",
@@ -104,11 +106,14 @@ def replay_cmd(flow: str, url: str | None, token: str | None, basic: str | None,
     if not attributes:
         raise click.UsageError("custom-attributes needs a custom User extension with a simple attribute: "
                                "--extension 'URN=attr' (what your server defines)")
+    if report_dir is not None:
+        report_folder(Path(report_dir))
     with ExitStack() as stack:
         if url is None:
-            if token or basic or header:
+            if _given_here("token", "basic", "header"):
                 raise click.UsageError("--token/--basic/--header need --url")
-            token = secrets.token_urlsafe(24)
+            # the embedded provider has its own token: SCIMCERT_* credentials are for a --url
+            token, basic, header = secrets.token_urlsafe(24), None, None
             cfg = ProviderConfig(token=token, extensions=declared)
             server = stack.enter_context(start_in_thread(create_app(cfg)))
             url = server.url + "/scim/v2"
@@ -138,6 +143,12 @@ def replay_cmd(flow: str, url: str | None, token: str | None, basic: str | None,
             code = max(code, _reports(spec.name, url, auth, flavour, Path(report_dir), extensions,
                                       extension_files))
     sys.exit(code)
+
+
+def _given_here(*names: str) -> bool:
+    """True when one of these options is on the command line (not only in SCIMCERT_*)."""
+    ctx = click.get_current_context()
+    return any(ctx.get_parameter_source(n) is ParameterSource.COMMANDLINE for n in names)
 
 
 def _custom_attributes(declared: tuple[SchemaDef, ...]) -> Iterator[dict[str, Any]]:
@@ -196,5 +207,6 @@ def _reports(flow: str, url: str, auth: Auth, flavour: str, out: Path, extension
     else:
         args.append(f"--scim-header={name}: {value}")
     code = int(pytest.main(args))
-    click.echo(f"reports written to {out}")
+    if code in (0, 1):  # else pytest could not start and wrote no reports
+        click.echo(f"reports written to {out}")
     return code if code in (0, 1) else EXIT_HARNESS

@@ -6,26 +6,30 @@ import json
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 import pytest
 
-from simulator.cli.provider_cmd import load_extensions
+from simulator.cli.params import remove_empty, report_folder, seconds_option, target_url_option
 from simulator.provider.app import create_app
 from simulator.provider.child import ChildServer, start_in_child
 from simulator.provider.server import RunningServer, start_in_thread
 from simulator.provider.service import ProviderConfig
-from simulator.scim.schema import SchemaDef
 from suites.baseline import compare, load_baseline
 from suites.catalogue import SUITES_DIR, catalogue, suite_names
 from suites.client import ScimClient
-from suites.config import HarnessError, build, load_toml, resolve
+from suites.config import Auth, HarnessError, Preset, RunConfig, build, load_toml, resolve
 from suites.ledger import Ledger, cleanup
+from suites.report import preflight
+from suites.state import RunState
 
+F = TypeVar("F", bound=Callable[..., Any])
 EXIT_HARNESS = 2
 # Only the plugins a run needs: whatever else is installed beside pytest (randomly, xdist,
 # hypothesis…) must not reorder, slow down or change a certification run. `-- -p NAME` adds one.
@@ -38,34 +42,64 @@ ISOLATED = ("--disable-plugin-autoload", "-p", "metadata", "-p", "html",
                   ":pytest.PytestAssertRewriteWarning")
 
 
-def _auth_options(func: Any) -> Any:
-    for option in reversed((
-        click.option("--url", envvar="SCIMCERT_URL", help="Base URL of the SCIM server under test "
-                     "(default: start the embedded reference provider)."),
-        click.option("--token", envvar="SCIMCERT_TOKEN", help="Bearer token."),
-        click.option("--basic", envvar="SCIMCERT_BASIC", metavar="USER:PASS", help="Basic credentials."),
-        click.option("--header", envvar="SCIMCERT_HEADER", metavar="'NAME: VALUE'",
-                     help="One literal auth header, e.g. 'Authorization: SSWS abc' (Okta Header Auth)."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-                     help="Seconds to wait for each response (Okta waits 60)."),
-        click.option("--insecure", is_flag=True, help="Do not verify TLS certificates."),
-        click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False),
-                     help="CA bundle to verify the target's certificate."),
-    )):
-        func = option(func)
-    return func
+def _auth_options(from_env: bool) -> Callable[[F], F]:
+    """The target options. `run` reads SCIMCERT_* and scimcert.toml itself (suites/config.py), so
+    only for `cleanup` (from_env) does click read the environment and fill in defaults."""
+
+    def env(name: str) -> str | None:
+        return f"SCIMCERT_{name}" if from_env else None
+
+    def decorate(func: F) -> F:
+        for option in reversed((
+            click.option("--url", callback=target_url_option, envvar=env("URL"), metavar="URL",
+                         help="Base URL of the SCIM server under test "
+                         "(default: start the embedded reference provider)."),
+            click.option("--token", envvar=env("TOKEN"), help="Bearer token."),
+            click.option("--basic", envvar=env("BASIC"), metavar="USER:PASS", help="Basic credentials."),
+            click.option("--header", envvar=env("HEADER"), metavar="'NAME: VALUE'",
+                         help="One literal auth header, e.g. 'Authorization: SSWS abc' (Okta Header Auth)."),
+            click.option("--timeout", type=float, callback=seconds_option, default=60.0 if from_env else None,
+                         metavar="SECONDS", help="Seconds to wait for each response [default: 60, as Okta]."),
+            click.option("--insecure", is_flag=True, help="Do not verify TLS certificates."),
+            click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False),
+                         help="CA bundle to verify the target's certificate."),
+        )):
+            func = option(func)
+        return func
+
+    return decorate
 
 
-@click.command("run", context_settings={"ignore_unknown_options": True})
-@_auth_options
+class _RunCommand(click.Command):
+    """Only what follows `--` goes to pytest: a stray argument before it is a usage error."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        after = len(args) - args.index("--") - 1 if "--" in args else 0
+        rest = super().parse_args(ctx, args)
+        given = ctx.params.get("pytest_args", ())
+        if len(given) > after:
+            raise click.UsageError(f"unexpected argument {given[0]!r}: suites are chosen with --suite NAME, "
+                                   "and arguments for pytest go after --", ctx)
+        return rest
+
+
+class _CouldNotStart(click.ClickException):
+    """The target cannot be tested at all (unreachable, credentials rejected, no SCIM there)."""
+
+    exit_code = EXIT_HARNESS
+
+
+@click.command("run", cls=_RunCommand)
+@_auth_options(from_env=False)
 @click.option("--suite", "suites", multiple=True, metavar="NAME",
               help="Run only this suite (repeatable); see 'scimcert checks'.")
-@click.option("--extension", "extensions", multiple=True, metavar="URN=ATTR[:TYPE],...",
-              help="Extension under test (repeatable); also declared on the embedded provider.")
-@click.option("--extension-file", "extension_files", multiple=True,
+@click.option("--extension", "extension", multiple=True, metavar="URN=ATTR[:TYPE],...",
+              help="Custom extension under test (repeatable); also declared on the embedded provider "
+              "(SCIMCERT_EXTENSION takes several, separated by ';').")
+@click.option("--extension-file", "extension_file", multiple=True,
               type=click.Path(exists=True, dir_okay=False), help="Extension from an RFC 7643 §7 file.")
 @click.option("--fail-on", type=click.Choice(["must", "should", "may"], case_sensitive=False),
-              default="must", show_default=True, help="Lowest requirement level that fails the run.")
+              help="Lowest requirement level that fails the run [default: must].")
 @click.option("--no-okta-gate", is_flag=True,
               help="Gate on --fail-on only; by default a failed Okta-critical check (okta=True) fails the "
               "run whatever its RFC level, because it breaks Okta provisioning.")
@@ -78,17 +112,16 @@ def _auth_options(func: Any) -> Any:
 @click.option("--report-dir", type=click.Path(file_okay=False),
               help="Where the reports go [default: reports/<timestamp>/].")
 @click.option("--run-id", help="Run id used in the names of created resources [default: random].")
-@click.option("--okta-flavour", type=click.Choice(["oin", "aiw"]), default="oin", show_default=True,
-              help="Okta app flavour for the Okta checks.")
+@click.option("--okta-flavour", type=click.Choice(["oin", "aiw"]),
+              help="Okta app flavour for the Okta checks [default: oin].")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
-def run_cmd(url: str | None, token: str | None, basic: str | None, header: str | None, timeout: float,
-            insecure: bool, ca_bundle: str | None, suites: tuple[str, ...], extensions: tuple[str, ...],
-            extension_files: tuple[str, ...], fail_on: str, no_okta_gate: bool, read_only: bool,
-            no_cleanup: bool, waivers: str | None, baseline: str | None, report_dir: str | None,
-            run_id: str | None, okta_flavour: str, pytest_args: tuple[str, ...]) -> None:
+def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], **options: Any) -> None:
     """Run the conformance checks against a SCIM server and write the reports.
 
-    Without --url the embedded reference provider is started on 127.0.0.1 with a random token.
+    Without a URL the embedded reference provider is started on 127.0.0.1 with a random token.
+    Every option but --suite, when not given, is read from its SCIMCERT_* environment variable
+    (SCIMCERT_URL, SCIMCERT_FAIL_ON, SCIMCERT_REPORT_DIR, …), else from ./scimcert.toml
+    ([target] url, token, …; [run] fail_on, timeout, report_dir, …), else takes its default.
     Arguments after -- go to pytest (e.g. -- -k filter -x); pytest plugins installed beside
     scimcert are not loaded unless named there (-- -p NAME). Exit status: 0 no failure at or
     above --fail-on and no failed Okta-critical check (see --no-okta-gate), 1 failures, 2 the run
@@ -97,52 +130,75 @@ def run_cmd(url: str | None, token: str | None, basic: str | None, header: str |
     unknown = [s for s in suites if s not in suite_names()]
     if unknown:
         raise click.UsageError(f"unknown suite {unknown[0]!r}; suites: {', '.join(suite_names())}")
-    load_extensions(extensions, extension_files)  # fail early with a usage error
-    out = Path(report_dir or Path("reports") / datetime.now().strftime("%Y%m%d-%H%M%S"))
+    _reject_scim_options(pytest_args)
+    cfg = _resolve(options)
+    if cfg.url is None and any(options[n] for n in ("token", "basic", "header")):
+        raise click.UsageError("--token/--basic/--header need --url (or SCIMCERT_URL, or url in "
+                               "scimcert.toml); without one the embedded reference provider is tested")
+    assert cfg.report_dir is not None
+    created = report_folder(cfg.report_dir)
     with ExitStack() as stack:
-        if url is None:
-            if token or basic or header:
-                raise click.UsageError("--token/--basic/--header need --url")
-            token = secrets.token_urlsafe(24)
-            cfg = ProviderConfig(token=token, extensions=_declared(extensions, extension_files))
-            # A child process where it can be: provider and checks then run on two cores.
-            server: ChildServer | RunningServer = (
-                start_in_child(cfg) if os.name == "posix" else start_in_thread(create_app(cfg)))
-            stack.enter_context(server)
-            url = server.url + "/scim/v2"
-            click.echo(f"embedded reference provider at {url}")
-        elif url.startswith("http://"):
-            click.echo("warning: the target URL is plain http://; Okta requires https.", err=True)
-        args = [*ISOLATED, *(str(SUITES_DIR / s) for s in suites)] if suites else [*ISOLATED, str(SUITES_DIR)]
-        args += ["--scim-url", url, "--scim-timeout", str(timeout), "--scim-fail-on", fail_on,
-                 "--scim-report-dir", str(out), "--okta-flavour", okta_flavour]
-        args += _pairs(("--scim-token", token), ("--scim-basic", basic), ("--scim-header", header),
-                       ("--scim-ca-bundle", ca_bundle), ("--scim-waivers", waivers),
-                       ("--scim-baseline", baseline), ("--scim-run-id", run_id))
-        args += [a for e in extensions for a in ("--scim-extension", e)]
-        args += [a for f in extension_files for a in ("--scim-extension-file", f)]
-        args += [f for f, on in (("--scim-insecure", insecure), ("--scim-read-only", read_only),
-                                 ("--scim-no-cleanup", no_cleanup), ("--scim-no-okta-gate", no_okta_gate))
-                 if on]
+        if cfg.url is None:
+            cfg = _embedded(stack, cfg)
+        elif not {"--collect-only", "--co"} & set(pytest_args):
+            if cfg.url.startswith("http://"):
+                click.echo("warning: the target URL is plain http://; Okta requires https.", err=True)
+            _preflight(cfg, created)
+        paths = [str(SUITES_DIR / s) for s in suites] if suites else [str(SUITES_DIR)]
         watcher = _InterruptWatcher()
-        code = pytest.main([*args, *pytest_args], plugins=[watcher])
+        code = pytest.main([*ISOLATED, *paths, *pytest_args], plugins=[Preset(cfg), watcher])
     sys.exit(130 if watcher.interrupted else _exit_code(int(code)))
 
 
-def _declared(extensions: tuple[str, ...], extension_files: tuple[str, ...]) -> tuple[SchemaDef, ...]:
-    """The extensions under test, from the options, else SCIMCERT_EXTENSION(_FILE), else
-    scimcert.toml — as the suites will read them — so the embedded provider declares them too."""
-    if extensions or extension_files:
-        return load_extensions(extensions, extension_files)
+def _reject_scim_options(pytest_args: tuple[str, ...]) -> None:
+    """The plugin's own options would be ignored after --: say so instead."""
+    found = next((a for a in pytest_args if a.startswith(("--scim-", "--okta-flavour"))), None)
+    if found is not None:
+        raise click.UsageError(f"{found.partition('=')[0]} after -- would be ignored: scimcert run takes its "
+                               "settings from its own options, SCIMCERT_* variables and ./scimcert.toml")
+
+
+def _resolve(options: dict[str, Any]) -> RunConfig:
+    """The run config: options given here > SCIMCERT_* > ./scimcert.toml; input files read now."""
     try:
-        return resolve({}, toml=load_toml(Path("scimcert.toml"))).extensions
+        cfg = resolve(options, os.environ, load_toml(Path("scimcert.toml")))
+        RunState.open(cfg)  # waivers and baseline, rejected now rather than after the run
     except HarnessError as exc:
         raise click.UsageError(str(exc)) from exc
+    if cfg.report_dir is None:
+        cfg = replace(cfg, report_dir=Path("reports") / datetime.now().strftime("%Y%m%d-%H%M%S"))
+    return cfg
 
 
-def _pairs(*pairs: tuple[str, str | None]) -> list[str]:
-    """`--flag=value` for the given values: a token such as '-x3…' would read as an option."""
-    return [f"{flag}={value}" for flag, value in pairs if value]
+def _embedded(stack: ExitStack, cfg: RunConfig) -> RunConfig:
+    """Start the embedded reference provider and point the run at it, with its own token."""
+    if cfg.auth.kind != "none":
+        click.echo("note: no target URL is set, so the embedded reference provider is tested; the "
+                   "credentials from SCIMCERT_* or scimcert.toml are not used.", err=True)
+    token = secrets.token_urlsafe(24)
+    provider = ProviderConfig(token=token, extensions=cfg.extensions)
+    # A child process where it can be: provider and checks then run on two cores.
+    server: ChildServer | RunningServer = (
+        start_in_child(provider) if os.name == "posix" else start_in_thread(create_app(provider)))
+    stack.enter_context(server)
+    url = server.url + "/scim/v2"
+    click.echo(f"embedded reference provider at {url}")
+    return replace(cfg, url=url, auth=Auth("bearer", token), verify=True)
+
+
+def _preflight(cfg: RunConfig, created: list[Path]) -> None:
+    """One request before pytest starts: an unusable target is one sentence and exit 2."""
+    client = ScimClient(cfg, lambda _: None)
+    try:
+        problem = preflight(client)
+    except KeyboardInterrupt:
+        remove_empty(created)
+        sys.exit(130)
+    finally:
+        client.session.close()
+    if problem:
+        remove_empty(created)
+        raise _CouldNotStart(problem)
 
 
 class _InterruptWatcher:
@@ -180,7 +236,7 @@ def checks_cmd(as_json: bool, suites: tuple[str, ...]) -> None:
 
 @click.command("cleanup")
 @click.argument("ledger_file", type=click.Path(exists=True, dir_okay=False))
-@_auth_options
+@_auth_options(from_env=True)
 def cleanup_cmd(ledger_file: str, url: str | None, token: str | None, basic: str | None,
                 header: str | None, timeout: float, insecure: bool, ca_bundle: str | None) -> None:
     """Delete what an interrupted run created, exactly as its ledger.json lists it."""

@@ -9,6 +9,8 @@ from simulator.scim import urns
 from simulator.scim.schema import TYPES, AttributeDef, SchemaDef, SchemaDefinitionError
 
 SIMPLE_TYPES = tuple(sorted(TYPES - {"complex"}))
+# Schemas of RFC 7643/7644 themselves: declaring one as a custom extension would redefine it.
+RESERVED_PREFIXES = ("urn:ietf:params:scim:schemas:core:", "urn:ietf:params:scim:api:")
 
 
 def parse_extension_spec(spec: str) -> SchemaDef:
@@ -23,6 +25,7 @@ def parse_extension_spec(spec: str) -> SchemaDef:
             f"extension {spec!r}: expected URN=attr[:type],... such as "
             "'urn:ietf:params:scim:schemas:extension:acme:2.0:User=costCode,level:integer'"
         )
+    _check_custom(urn)
     attrs = [a.strip() for a in attrs_text.split(",") if a.strip()]
     if not attrs:
         raise SchemaDefinitionError(f"extension {urn}: name at least one attribute after '='")
@@ -52,12 +55,32 @@ def load_extension_file(path: str | Path) -> SchemaDef:
         data = json.loads(file.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SchemaDefinitionError(f"cannot read extension file {file}: {exc.strerror}") from exc
+    except UnicodeDecodeError:
+        raise SchemaDefinitionError(f"{file}: not UTF-8 text (an RFC 7643 §7 schema is JSON)") from None
     except json.JSONDecodeError as exc:
         raise SchemaDefinitionError(f"{file}: not valid JSON ({exc})") from exc
     try:
-        return SchemaDef.from_json(data)
+        schema = SchemaDef.from_json(data)
+        _check_custom(schema.id)
     except SchemaDefinitionError as exc:
         raise SchemaDefinitionError(f"{file}: {exc}") from exc
+    return schema
+
+
+def _check_custom(urn: str) -> None:
+    """Only custom extensions can be declared: the core schemas and the enterprise one are built in."""
+    folded = urn.casefold()
+    if folded == urns.ENTERPRISE_USER.casefold():
+        raise SchemaDefinitionError(
+            f"{urn} is the enterprise extension (RFC 7643 §4.3), which is built in: the reference provider "
+            "always serves it and a run without --extension tests it when the server advertises it; "
+            "declare only custom extensions"
+        )
+    if folded.startswith(RESERVED_PREFIXES):
+        raise SchemaDefinitionError(
+            f"{urn} is a schema of RFC 7643/7644, not an extension; declare a custom extension such as "
+            "'urn:ietf:params:scim:schemas:extension:acme:2.0:User=costCode'"
+        )
 
 
 def targets_group(schema: SchemaDef) -> bool:

@@ -111,3 +111,26 @@ def test_a_token_starting_with_a_dash_reaches_the_reports(tmp_path) -> None:
                                            "--token=-dash-token", "--report-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "-dash-token" not in (tmp_path / "exchanges.har").read_text()
+
+
+def test_replay_bad_url_timeout_or_report_dir_is_a_usage_error(tmp_path) -> None:
+    (tmp_path / "afile").write_text("")
+    runner = CliRunner()
+    for args, message in (
+        (["--url", "http://[::1"], "is not a valid URL"),
+        (["--timeout", "inf"], "positive number of seconds"),
+        (["--timeout", "0"], "positive number of seconds"),
+        (["--report-dir", str(tmp_path / "afile" / "sub")], "cannot create the report folder"),
+    ):
+        result = runner.invoke(main, ["replay", "connect", *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output and "reports written" not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+def test_replay_exported_credentials_without_url_use_the_embedded_provider(monkeypatch) -> None:
+    monkeypatch.delenv("SCIMCERT_URL", raising=False)
+    result = CliRunner().invoke(main, ["replay", "connect"],
+                                env={"SCIMCERT_TOKEN": "exported", "SCIMCERT_BASIC": "u:p"})
+    assert result.exit_code == 0, result.output
+    assert "embedded reference provider" in result.output and "connect: all 2 steps passed" in result.output

@@ -13,8 +13,12 @@ from simulator.cli import main
 from simulator.provider.app import create_app
 from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
-from suites.config import HarnessError, load_toml, resolve
+from suites.baseline import load_baseline
+from suites.client import _describe
+from suites.config import HarnessError, RunConfig, load_toml, resolve
 from suites.levels import Level
+from suites.report import unreachable
+from suites.waivers import Waivers
 from tests.suites.support import TOKEN, provider, run_suites
 
 CHECKS = '''
@@ -73,10 +77,44 @@ def test_config_precedence_cli_env_toml(tmp_path: Path) -> None:
     ({"run_id": "bad id!"}, "run id"),
     ({"waivers": "/nonexistent.toml"}, "does not exist"),
     ({"extension": ["nonsense"]}, "expected URN=attr"),
+    ({"url": "http://[::1"}, "is not a valid URL"),
+    ({"url": "http://"}, "names no host"),
+    ({"url": "https://h/scim/v2?x=1"}, "query string or fragment"),
+    ({"timeout": "inf"}, "positive number"),
+    ({"timeout": "1e400"}, "positive number"),
+    ({"timeout": "nan"}, "positive number"),
+    ({"extension": ["urn:ietf:params:scim:schemas:core:2.0:Group=x"]}, "not an extension"),
+    ({"extension": ["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User=x"]}, "enterprise extension"),
+    ({"extension": ["urn:a:b:User=x", "urn:a:b:User=y"]}, "declared twice"),
 ])
 def test_bad_settings_are_clear_errors(cli: dict, message: str) -> None:
     with pytest.raises(HarnessError, match=message):
         resolve(cli, {}, {})
+
+
+def test_credentials_tls_and_extensions_each_come_from_one_source(tmp_path: Path) -> None:
+    """A higher source replaces the whole group instead of clashing with a lower one's members."""
+    toml = {"token": "file", "ca_bundle": str(tmp_path / "missing.pem"), "extension": ["urn:a:b:User=x"]}
+    cfg = resolve({"basic": "u:p", "insecure": True, "extension_file": []}, {}, toml)
+    assert (cfg.auth.kind, cfg.verify) == ("basic", False)
+    assert [e.id for e in cfg.extensions] == ["urn:a:b:User"]
+    cfg = resolve({}, {"SCIMCERT_HEADER": "X-Key: k", "SCIMCERT_INSECURE": "1"}, toml)
+    assert (cfg.auth.kind, cfg.verify) == ("header", False)
+
+
+def test_unreadable_input_files_are_clear_errors(tmp_path: Path) -> None:
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes('[run]\nrun_id = "caf\xe9"\n'.encode("latin-1"))
+    with pytest.raises(HarnessError, match="cannot read"):
+        load_toml(latin1)
+    with pytest.raises(HarnessError, match="cannot read waivers"):
+        Waivers.load(latin1)
+    with pytest.raises(HarnessError, match="holds no usable PEM certificate"):
+        resolve({"ca_bundle": str(latin1)}, {}, {})
+    for text in ("not json", '{"checks": null}', '{"resources": []}', '{"checks": [{"id": "A"}]}', "[]"):
+        latin1.write_text(text)
+        with pytest.raises(HarnessError, match=r"is not a scimcert summary\.json"):
+            load_baseline(latin1)
 
 
 def test_toml_unknown_key(tmp_path: Path) -> None:
@@ -224,3 +262,50 @@ def test_okta_suite_levels_are_oktas_and_never_decide_rfc_conformance(tmp_path: 
     assert summary["exit_code"] == 0
     html = (tmp_path / "report.html").read_text()
     assert "MUST (Okta)" in html
+
+
+def test_preflight_rejects_a_wrong_base_url_in_plain_pytest(pytester: pytest.Pytester) -> None:
+    with provider() as url:
+        result = run_fake(pytester, url.removesuffix("/scim/v2"))
+    assert result.ret == 2
+    result.stdout.fnmatch_lines(["*/Users answered 404: is the base URL right? It usually ends in /scim/v2*"])
+    assert "passed" not in result.stdout.str()
+
+
+def test_bad_inputs_stop_plain_pytest_before_any_request(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    (tmp_path / "ledger.json").write_text('{"run_id": "x", "resources": []}')
+    (tmp_path / "afile").write_text("")
+    seen: list[str] = []
+    with provider(rewrite=lambda resp: seen.append(resp.path)) as url:
+        baseline = run_fake(pytester, url, "--scim-baseline", str(tmp_path / "ledger.json"))
+        folder = run_fake(pytester, url, "--scim-report-dir", str(tmp_path / "afile" / "sub"))
+    assert baseline.ret == folder.ret == pytest.ExitCode.USAGE_ERROR
+    assert seen == []
+    baseline.stderr.fnmatch_lines(["*ledger.json is not a scimcert summary.json*"])
+    folder.stderr.fnmatch_lines(["*cannot create the report folder*sub (Not a directory)*"])
+
+
+def test_unreachable_names_the_fix_that_fits() -> None:
+    base, bundle = RunConfig(url="https://h", timeout=2.5), RunConfig(url="https://h", verify="ca.pem")
+    handshake = unreachable("https://h", "TLS handshake failed", RunConfig(verify=False), "--")
+    assert "plain-http server give an http:// URL" in handshake and "insecure" not in handshake
+    assert unreachable("https://h", "TLS certificate verification failed: self-signed certificate", base,
+                       "--scim-").endswith("give the CA that signed it with --scim-ca-bundle, or pass "
+                                           "--scim-insecure.")
+    assert "check that --ca-bundle ca.pem holds the CA" in unreachable(
+        "https://h", "TLS certificate verification failed: unable to get local issuer", bundle, "--")
+    assert "the host name the certificate was issued for" in unreachable(
+        "https://h", "TLS certificate verification failed: Hostname mismatch", base, "--")
+    assert unreachable("https://h", "timed out", base, "--") == (
+        "cannot reach https://h (no answer within 2.5 s); check the URL and that the server is running, "
+        "or give a longer --timeout.")
+
+
+def test_tls_failures_are_told_apart() -> None:
+    verify = requests.exceptions.SSLError("Max retries exceeded (Caused by SSLError(SSLCertVerificationError("
+                                          "1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+                                          "self-signed certificate (_ssl.c:1006)')))")
+    protocol = requests.exceptions.SSLError("[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)")
+    assert _describe(verify) == "TLS certificate verification failed: self-signed certificate"
+    assert _describe(protocol) == "TLS handshake failed"
+    assert _describe(requests.exceptions.ConnectTimeout()) == "timed out"
