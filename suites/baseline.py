@@ -29,9 +29,12 @@ def load_baseline(path: Path) -> dict[str, str]:
     """Check id -> outcome from a summary.json."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return by_id(data["checks"])
+        checks = by_id(data["checks"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise HarnessError(f"{path} is not a scimcert summary.json ({exc})") from exc
+    if data.get("interrupted"):  # the checks it never ran would pass as "new" in any comparison
+        raise HarnessError(f"{path} is the summary of an interrupted run; use a complete run's summary.json.")
+    return checks
 
 
 def compare(baseline: Mapping[str, str], checks: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:

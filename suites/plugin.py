@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from faker import Faker
 
-from suites import report
+from suites import interrupted, report, reportdir
 from suites.client import ScimClient
 from suites.config import HarnessError, RunConfig, load_toml, resolve
 from suites.factory import Factory
@@ -28,7 +28,8 @@ OPTIONS = (  # (flag, dest, help); every one also reads SCIMCERT_<NAME> and scim
     ("--scim-ca-bundle", "ca_bundle", "CA bundle file to verify the target's TLS certificate."),
     ("--scim-fail-on", "fail_on", "Lowest level that fails the run: must (default), should or may."),
     ("--scim-run-id", "run_id", "Run id used in created names (default: random)."),
-    ("--scim-report-dir", "report_dir", "Write report.html, junit.xml, summary.json, HAR, ledger here."),
+    ("--scim-report-dir", "report_dir", "Write report.html, junit.xml, summary.json, HAR, ledger here "
+     "(replacing a previous run's, unless its ledger lists resources left on its target)."),
     ("--scim-waivers", "waivers", "TOML file of [[waiver]] id/reason/expires."),
     ("--scim-baseline", "baseline", "A previous summary.json: fail only on regressions."),
     ("--okta-flavour", "okta_flavour", "Okta app flavour for the Okta suite: oin (default) or aiw."),
@@ -72,9 +73,12 @@ def pytest_configure(config: pytest.Config) -> None:
         cli = {name: config.getoption(f"scim_{name}") for name in names}
         run = resolve(cli, toml=load_toml(Path(config.getoption("scim_config"))))
         waivers = Waivers.load(run.waivers)
+        if run.report_dir is not None:  # a previous run's files are replaced, never mixed with ours
+            reportdir.prepare(run.report_dir, replace=True)
     except HarnessError as exc:
         raise pytest.UsageError(f"scimcert: {exc}") from exc
     config.stash[STATE_KEY] = RunState(run, waivers)
+    config.pluginmanager.register(interrupted.Hook(config.stash[STATE_KEY]), "scimcert-interrupt")
     if run.report_dir is not None:
         report.route_standard_reports(config, run.report_dir)
     if config.pluginmanager.hasplugin("html"):
@@ -125,7 +129,8 @@ def _info(item: pytest.Item) -> CheckInfo | None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Preflight: one request proves the target is reachable and accepts the credentials."""
     state = state_of(session.config)
-    if not any(it.get_closest_marker("check") for it in session.items) or session.config.option.collectonly:
+    state.selected = sum(1 for it in session.items if it.get_closest_marker("check"))
+    if not state.selected or session.config.option.collectonly:
         return
     if state.config.url is None:
         pytest.exit("scimcert: no target. Give --scim-url (or SCIMCERT_URL) to run the checks.", returncode=2)
@@ -136,6 +141,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 def _client(state: RunState, ledger: Ledger | None = None) -> ScimClient:
     return ScimClient(state.config, state.record, ledger.add_once if ledger is not None else None)
+
+
+_SETTLED = pytest.StashKey[bool]()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -149,6 +157,10 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
                                                  extension=ExtensionCell.from_item(item))
     try:
         return (yield)
+    except KeyboardInterrupt as exc:
+        if info is not None and not item.stash.get(_SETTLED, False):  # it must not count as passed
+            interrupted.cut_off(item, state.results[item.nodeid], interrupted.signal_name(exc))
+        raise
     finally:
         state.current, state.current_id = None, "session"
 
@@ -156,6 +168,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     rep: pytest.TestReport = yield
+    if rep.when == "call" or not rep.passed:
+        item.stash[_SETTLED] = True  # the check's outcome is known; an interrupt after this keeps it
     state = state_of(item.config)
     result = state.results.get(item.nodeid)
     if result is not None:
@@ -165,7 +179,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = state_of(session.config)
-    if not state.results:
+    if not state.results and state.interrupted is None:
         return
     ledger = _ledger_of(session)
     if ledger is not None and state.config.cleanup and state.config.url:

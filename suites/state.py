@@ -94,6 +94,8 @@ class RunState:
     results: dict[str, CheckResult] = field(default_factory=dict)
     summary: dict[str, Any] | None = None
     cleanup_failed: tuple[str, ...] = ()
+    selected: int = 0  # checks the run was to run
+    interrupted: str | None = None  # the signal that stopped the run (SIGINT for Ctrl-C, SIGTERM)
 
     def record(self, exchange: Exchange) -> None:
         self.exchanges.append((self.current_id, exchange))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import sys
+import threading
 from contextlib import ExitStack
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from simulator.provider.child import ChildServer, start_in_child
 from simulator.provider.server import RunningServer, start_in_thread
 from simulator.provider.service import ProviderConfig
 from simulator.scim.schema import SchemaDef
+from suites import reportdir
 from suites.baseline import compare, load_baseline
 from suites.catalogue import SUITES_DIR, catalogue, suite_names
 from suites.client import ScimClient
@@ -27,6 +29,7 @@ from suites.config import HarnessError, build, load_toml, resolve
 from suites.ledger import Ledger, cleanup
 
 EXIT_HARNESS = 2
+EXIT_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}  # 128 + the signal's number, as shells report it
 # Only the plugins a run needs: whatever else is installed beside pytest (randomly, xdist,
 # hypothesis…) must not reorder, slow down or change a certification run. `-- -p NAME` adds one.
 ISOLATED = ("--disable-plugin-autoload", "-p", "metadata", "-p", "html",
@@ -70,13 +73,19 @@ def _auth_options(func: Any) -> Any:
               help="Gate on --fail-on only; by default a failed Okta-critical check (okta=True) fails the "
               "run whatever its RFC level, because it breaks Okta provisioning.")
 @click.option("--read-only", is_flag=True, help="Run only the checks that send no writes.")
-@click.option("--no-cleanup", is_flag=True, help="Keep what the run created (listed in ledger.json).")
+@click.option("--no-cleanup", is_flag=True, help="Keep what the run created (listed in ledger.json); the run "
+              "ends by saying how much it kept and the 'scimcert cleanup' command that deletes it.")
 @click.option("--waivers", type=click.Path(exists=True, dir_okay=False),
               help="TOML file of [[waiver]] id/reason/expires: known failures that do not fail the run.")
 @click.option("--baseline", type=click.Path(exists=True, dir_okay=False),
               help="A previous run's summary.json: fail only on regressions.")
 @click.option("--report-dir", type=click.Path(file_okay=False),
-              help="Where the reports go [default: reports/<timestamp>/].")
+              help="Where the reports go [default: a new reports/<timestamp>/]. A folder holding a previous "
+              "run's reports is refused unless --overwrite, and always while its ledger lists resources "
+              "not yet deleted.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace the reports a previous run left in --report-dir (its ledger must list nothing "
+              "left to delete).")
 @click.option("--run-id", help="Run id used in the names of created resources [default: random].")
 @click.option("--okta-flavour", type=click.Choice(["oin", "aiw"]), default="oin", show_default=True,
               help="Okta app flavour for the Okta checks.")
@@ -85,20 +94,21 @@ def run_cmd(url: str | None, token: str | None, basic: str | None, header: str |
             insecure: bool, ca_bundle: str | None, suites: tuple[str, ...], extensions: tuple[str, ...],
             extension_files: tuple[str, ...], fail_on: str, no_okta_gate: bool, read_only: bool,
             no_cleanup: bool, waivers: str | None, baseline: str | None, report_dir: str | None,
-            run_id: str | None, okta_flavour: str, pytest_args: tuple[str, ...]) -> None:
+            overwrite: bool, run_id: str | None, okta_flavour: str, pytest_args: tuple[str, ...]) -> None:
     """Run the conformance checks against a SCIM server and write the reports.
 
     Without --url the embedded reference provider is started on 127.0.0.1 with a random token.
     Arguments after -- go to pytest (e.g. -- -k filter -x); pytest plugins installed beside
     scimcert are not loaded unless named there (-- -p NAME). Exit status: 0 no failure at or
     above --fail-on and no failed Okta-critical check (see --no-okta-gate), 1 failures, 2 the run
-    could not start.
+    could not start, 130 interrupted by Ctrl-C and 143 by SIGTERM (the run still deletes what it
+    created, and its reports say it was interrupted and give no verdict).
     """
     unknown = [s for s in suites if s not in suite_names()]
     if unknown:
         raise click.UsageError(f"unknown suite {unknown[0]!r}; suites: {', '.join(suite_names())}")
     load_extensions(extensions, extension_files)  # fail early with a usage error
-    out = Path(report_dir or Path("reports") / datetime.now().strftime("%Y%m%d-%H%M%S"))
+    embedded = url is None
     with ExitStack() as stack:
         if url is None:
             if token or basic or header:
@@ -113,6 +123,7 @@ def run_cmd(url: str | None, token: str | None, basic: str | None, header: str |
             click.echo(f"embedded reference provider at {url}")
         elif url.startswith("http://"):
             click.echo("warning: the target URL is plain http://; Okta requires https.", err=True)
+        out = _report_dir(report_dir, overwrite)
         args = [*ISOLATED, *(str(SUITES_DIR / s) for s in suites)] if suites else [*ISOLATED, str(SUITES_DIR)]
         args += ["--scim-url", url, "--scim-timeout", str(timeout), "--scim-fail-on", fail_on,
                  "--scim-report-dir", str(out), "--okta-flavour", okta_flavour]
@@ -124,9 +135,10 @@ def run_cmd(url: str | None, token: str | None, basic: str | None, header: str |
         args += [f for f, on in (("--scim-insecure", insecure), ("--scim-read-only", read_only),
                                  ("--scim-no-cleanup", no_cleanup), ("--scim-no-okta-gate", no_okta_gate))
                  if on]
-        watcher = _InterruptWatcher()
-        code = pytest.main([*args, *pytest_args], plugins=[watcher])
-    sys.exit(130 if watcher.interrupted else _exit_code(int(code)))
+        with _Signals() as signals:
+            code = pytest.main([*args, *pytest_args], plugins=[signals])
+    _left_behind(out / "ledger.json", embedded, no_cleanup)
+    sys.exit(EXIT_SIGNAL[signals.received] if signals.received else _exit_code(int(code)))
 
 
 def _declared(extensions: tuple[str, ...], extension_files: tuple[str, ...]) -> tuple[SchemaDef, ...]:
@@ -145,14 +157,75 @@ def _pairs(*pairs: tuple[str, str | None]) -> list[str]:
     return [f"{flag}={value}" for flag, value in pairs if value]
 
 
-class _InterruptWatcher:
-    """Tells Ctrl-C apart from the harness's own early exit (both are pytest exit status 2)."""
+def _report_dir(report_dir: str | None, overwrite: bool) -> Path:
+    """The run's own report folder: a new one by default, else the given one if it holds no
+    previous run's reports (or --overwrite) and no ledger of resources left on a target."""
+    try:
+        if report_dir is None:
+            return reportdir.new_default(Path("reports"))
+        reportdir.prepare(Path(report_dir), replace=overwrite)
+    except HarnessError as exc:
+        raise click.UsageError(str(exc)) from exc
+    return Path(report_dir)
 
-    interrupted = False
+
+class _Signals:
+    """Tells Ctrl-C apart from the harness's own early exit (both are pytest exit status 2), and
+    makes SIGTERM, the way CI systems cancel a job, stop the checks the way Ctrl-C does."""
+
+    def __init__(self) -> None:
+        self.received: str | None = None
+        # signal handlers can only be set from the main thread (CliRunner may call from another)
+        self._installed = threading.current_thread() is threading.main_thread()
+        self._previous: Any = None
+
+    def __enter__(self) -> _Signals:
+        if self._installed:
+            self._previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._installed:
+            signal.signal(signal.SIGTERM, self._previous)
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         # pytest.exit() (the preflight) arrives here too, as an Exit exception.
-        self.interrupted = isinstance(excinfo.value, KeyboardInterrupt)
+        if isinstance(excinfo.value, KeyboardInterrupt):
+            self.received = str(excinfo.value) or "SIGINT"
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self) -> None:
+        # From here on the run deletes what it created and writes its reports: a SIGTERM (CI
+        # sends one after its SIGINT) must not cut that short; SIGKILL still ends the process.
+        if self._installed:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    __tracebackhide__ = True  # pytest names the interrupted line, not this handler
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def _left_behind(ledger_file: Path, embedded: bool, no_cleanup: bool) -> None:
+    """Say what the run left on its target, and how to delete it later."""
+    try:
+        ledger = Ledger.load(ledger_file)
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # the run did not get as far as its ledger
+    left = ledger.pending()
+    if embedded and left:
+        # The embedded provider keeps everything in memory: what it held went with it.
+        ledger.mark_deleted_many([(e["type"], e["id"]) for e in left])
+        ledger.flush()
+        click.echo(f"{len(left)} resources the run created were on the embedded reference provider, "
+                   "which has stopped: nothing is left to delete.")
+    elif left:
+        kept = (f"--no-cleanup kept the {len(left)} resources the run created" if no_cleanup
+                else f"{len(left)} resources the run created are still")
+        click.echo(f"{kept} on {ledger.target}; 'scimcert cleanup {ledger_file}' (with the run's "
+                   "credentials) deletes them.")
+    elif no_cleanup:
+        click.echo("--no-cleanup: the run left nothing on the target.")
 
 
 def _exit_code(code: int) -> int:

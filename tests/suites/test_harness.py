@@ -13,7 +13,9 @@ from simulator.cli import main
 from simulator.provider.app import create_app
 from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
+from suites.baseline import load_baseline
 from suites.config import HarnessError, load_toml, resolve
+from suites.ledger import Ledger
 from suites.levels import Level
 from tests.suites.support import TOKEN, provider, run_suites
 
@@ -208,3 +210,25 @@ def test_cleanup_after_failures_and_later_cleanup_command(pytester: pytest.Pytes
         gone = requests.get(f"{url}/Users/{user_id}", headers={"Authorization": f"Bearer {TOKEN}"},
                             timeout=10)
         assert gone.status_code == 404
+
+
+def test_an_interrupted_summary_is_no_baseline(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.json"
+    checks = [{"id": "T-MUST-001", "outcome": "passed"}]
+    summary.write_text(json.dumps({"interrupted": True, "checks": checks}))
+    with pytest.raises(HarnessError, match="summary of an interrupted run"):
+        load_baseline(summary)
+    diff = CliRunner().invoke(main, ["diff", str(summary), str(summary)])
+    assert diff.exit_code == 2 and "interrupted run" in diff.output
+
+
+def test_a_report_dir_whose_ledger_lists_resources_left_is_refused(pytester: pytest.Pytester,
+                                                                   tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.json", "r1", "https://old.example/scim/v2")
+    ledger.add("User", "u1", "scimcert-r1-a")
+    (tmp_path / "summary.json").write_text("{}")
+    with provider() as url:
+        result = run_fake(pytester, url, "--scim-report-dir", str(tmp_path))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*ledger.json lists 1 resources a previous run left on https://old.example*"])
+    assert Ledger.load(tmp_path / "ledger.json").pending() and (tmp_path / "summary.json").read_text() == "{}"
