@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from faker import Faker
 
-from suites import report
+from suites import interrupted, report, reportdir
 from suites.client import ScimClient
 from suites.config import HarnessError, Preset, RunConfig, load_toml, resolve
 from suites.factory import Factory
@@ -27,7 +27,8 @@ OPTIONS = (  # (flag, dest, help); every one also reads SCIMCERT_<NAME> and scim
     ("--scim-ca-bundle", "ca_bundle", "CA bundle file to verify the target's TLS certificate."),
     ("--scim-fail-on", "fail_on", "Lowest level that fails the run: must (default), should or may."),
     ("--scim-run-id", "run_id", "Run id used in created names (default: random)."),
-    ("--scim-report-dir", "report_dir", "Write report.html, junit.xml, summary.json, HAR, ledger here."),
+    ("--scim-report-dir", "report_dir", "Write report.html, junit.xml, summary.json, HAR, ledger here "
+     "(replacing a previous run's, unless its ledger lists resources left on its target)."),
     ("--scim-waivers", "waivers", "TOML file of [[waiver]] id/reason/expires."),
     ("--scim-baseline", "baseline", "A previous summary.json: fail only on regressions."),
     ("--okta-flavour", "okta_flavour", "Okta app flavour for the Okta suite: oin (default) or aiw."),
@@ -74,9 +75,13 @@ def pytest_configure(config: pytest.Config) -> None:
     preset = _preset(config)
     try:
         run = preset.config if preset else _resolve_options(config)
-        config.stash[STATE_KEY] = RunState.open(run)
+        state = RunState.open(run)
+        if run.report_dir is not None:  # a previous run's files are replaced, never mixed with ours
+            reportdir.prepare(run.report_dir, replace=True)
     except HarnessError as exc:
         raise pytest.UsageError(f"scimcert: {exc}") from exc
+    config.stash[STATE_KEY] = state
+    config.pluginmanager.register(interrupted.Hook(state), "scimcert-interrupt")
     if run.report_dir is not None:
         try:
             report.route_standard_reports(config, run.report_dir)
@@ -138,7 +143,8 @@ def _info(item: pytest.Item) -> CheckInfo | None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Preflight: one request proves the target is reachable and accepts the credentials."""
     state = state_of(session.config)
-    if not any(it.get_closest_marker("check") for it in session.items) or session.config.option.collectonly:
+    state.selected = sum(1 for it in session.items if it.get_closest_marker("check"))
+    if not state.selected or session.config.option.collectonly:
         return
     if _preset(session.config) is not None:
         return  # `scimcert run` has checked the target before starting pytest
@@ -153,6 +159,9 @@ def _client(state: RunState, ledger: Ledger | None = None) -> ScimClient:
     return ScimClient(state.config, state.record, ledger.add_once if ledger is not None else None)
 
 
+_SETTLED = pytest.StashKey[bool]()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, Any]:
     state = state_of(item.config)
@@ -164,6 +173,10 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
                                                  extension=ExtensionCell.from_item(item))
     try:
         return (yield)
+    except KeyboardInterrupt as exc:
+        if info is not None and not item.stash.get(_SETTLED, False):  # it must not count as passed
+            interrupted.cut_off(item, state.results[item.nodeid], interrupted.signal_name(exc))
+        raise
     finally:
         state.current, state.current_id = None, "session"
 
@@ -171,6 +184,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     rep: pytest.TestReport = yield
+    if rep.when == "call" or not rep.passed:
+        item.stash[_SETTLED] = True  # the check's outcome is known; an interrupt after this keeps it
     state = state_of(item.config)
     result = state.results.get(item.nodeid)
     if result is not None:
@@ -180,7 +195,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = state_of(session.config)
-    if not state.results:
+    if not state.results and state.interrupted is None:
         return
     ledger = _ledger_of(session)
     if ledger is not None and state.config.cleanup and state.config.url:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from simulator import __version__
+from suites import interrupted
 from suites.baseline import compare
 from suites.client import Exchange, Reply, ScimClient
 from suites.config import RunConfig
@@ -176,6 +177,9 @@ class HtmlHooks:
             f"<p>Target: {html.escape(str(data['target']))} &middot; run {html.escape(state.config.run_id)}"
             f" &middot; RFC conformance: <b>{verdicts['rfc']}</b> &middot; Okta readiness: "
             f"<b>{verdicts['okta']}</b> &middot; totals: {html.escape(json.dumps(data['totals']))}</p>")
+        stopped = interrupted.line(data)
+        if stopped:
+            prefix.append(f'<p class="scimcert-interrupted"><b>{html.escape(stopped)}</b></p>')
         prefix.append(matrix_html(data.get("extensions") or []))
 
 
@@ -220,6 +224,7 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
         summary["baseline"] = diff
         gating = [c for c in gating if c["id"] in diff["regressions"]]
     summary["gate_failed"] = bool(gating)
+    interrupted.mark(summary, state)
     if ledger is not None:
         summary["cleanup"] = {"left": len(ledger.pending()), "failed": list(state.cleanup_failed)}
     return summary
@@ -293,6 +298,9 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
     tr.write_line(f"{t['passed']} passed, {t['failed']} failed, {t['skipped']} skipped, "
                   f"{t['errors']} errors, {t['waived']} waived")
     tr.write_line(f"RFC conformance: {v['rfc'].upper()}    Okta readiness: {v['okta'].upper()}")
+    stopped = interrupted.line(summary)
+    if stopped:
+        tr.write_line(stopped, red=True, bold=True)
     if "baseline" in summary:
         b = summary["baseline"]
         tr.write_line(f"baseline: {len(b['regressions'])} regressions, {len(b['fixes'])} fixes, "

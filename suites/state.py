@@ -100,6 +100,8 @@ class RunState:
     results: dict[str, CheckResult] = field(default_factory=dict)
     summary: dict[str, Any] | None = None
     cleanup_failed: tuple[str, ...] = ()
+    selected: int = 0  # checks the run was to run
+    interrupted: str | None = None  # the signal that stopped the run (SIGINT for Ctrl-C, SIGTERM)
 
     @classmethod
     def open(cls, config: RunConfig) -> RunState:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ from simulator.provider.app import create_app
 from simulator.provider.child import ChildServer, start_in_child
 from simulator.provider.server import RunningServer, start_in_thread
 from simulator.provider.service import ProviderConfig
+from suites import reportdir
 from suites.baseline import compare, load_baseline
 from suites.catalogue import SUITES_DIR, catalogue, suite_names
 from suites.client import ScimClient
@@ -31,6 +33,7 @@ from suites.state import RunState
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_HARNESS = 2
+EXIT_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}  # 128 + the signal's number, as shells report it
 # Only the plugins a run needs: whatever else is installed beside pytest (randomly, xdist,
 # hypothesis…) must not reorder, slow down or change a certification run. `-- -p NAME` adds one.
 ISOLATED = ("--disable-plugin-autoload", "-p", "metadata", "-p", "html",
@@ -104,18 +107,24 @@ class _CouldNotStart(click.ClickException):
               help="Gate on --fail-on only; by default a failed Okta-critical check (okta=True) fails the "
               "run whatever its RFC level, because it breaks Okta provisioning.")
 @click.option("--read-only", is_flag=True, help="Run only the checks that send no writes.")
-@click.option("--no-cleanup", is_flag=True, help="Keep what the run created (listed in ledger.json).")
+@click.option("--no-cleanup", is_flag=True, help="Keep what the run created (listed in ledger.json); the run "
+              "ends by saying how much it kept and the 'scimcert cleanup' command that deletes it.")
 @click.option("--waivers", type=click.Path(exists=True, dir_okay=False),
               help="TOML file of [[waiver]] id/reason/expires: known failures that do not fail the run.")
 @click.option("--baseline", type=click.Path(exists=True, dir_okay=False),
               help="A previous run's summary.json: fail only on regressions.")
 @click.option("--report-dir", type=click.Path(file_okay=False),
-              help="Where the reports go [default: reports/<timestamp>/].")
+              help="Where the reports go [default: a new reports/<timestamp>/]. A folder holding a previous "
+              "run's reports is refused unless --overwrite, and always while its ledger lists resources "
+              "not yet deleted.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace the reports a previous run left in --report-dir (its ledger must list nothing "
+              "left to delete).")
 @click.option("--run-id", help="Run id used in the names of created resources [default: random].")
 @click.option("--okta-flavour", type=click.Choice(["oin", "aiw"]),
               help="Okta app flavour for the Okta checks [default: oin].")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
-def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], **options: Any) -> None:
+def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bool, **options: Any) -> None:
     """Run the conformance checks against a SCIM server and write the reports.
 
     Without a URL the embedded reference provider is started on 127.0.0.1 with a random token.
@@ -125,7 +134,8 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], **options: An
     Arguments after -- go to pytest (e.g. -- -k filter -x); pytest plugins installed beside
     scimcert are not loaded unless named there (-- -p NAME). Exit status: 0 no failure at or
     above --fail-on and no failed Okta-critical check (see --no-okta-gate), 1 failures, 2 the run
-    could not start.
+    could not start, 130 interrupted by Ctrl-C and 143 by SIGTERM (the run still deletes what it
+    created, and its reports say it was interrupted and give no verdict).
     """
     unknown = [s for s in suites if s not in suite_names()]
     if unknown:
@@ -135,8 +145,9 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], **options: An
     if cfg.url is None and any(options[n] for n in ("token", "basic", "header")):
         raise click.UsageError("--token/--basic/--header need --url (or SCIMCERT_URL, or url in "
                                "scimcert.toml); without one the embedded reference provider is tested")
-    assert cfg.report_dir is not None
-    created = report_folder(cfg.report_dir)
+    out, created = _report_dir(cfg.report_dir, overwrite)
+    cfg = replace(cfg, report_dir=out)
+    embedded = cfg.url is None
     with ExitStack() as stack:
         if cfg.url is None:
             cfg = _embedded(stack, cfg)
@@ -145,9 +156,10 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], **options: An
                 click.echo("warning: the target URL is plain http://; Okta requires https.", err=True)
             _preflight(cfg, created)
         paths = [str(SUITES_DIR / s) for s in suites] if suites else [str(SUITES_DIR)]
-        watcher = _InterruptWatcher()
-        code = pytest.main([*ISOLATED, *paths, *pytest_args], plugins=[Preset(cfg), watcher])
-    sys.exit(130 if watcher.interrupted else _exit_code(int(code)))
+        with _Signals() as signals:
+            code = pytest.main([*ISOLATED, *paths, *pytest_args], plugins=[Preset(cfg), signals])
+    _left_behind(out / "ledger.json", embedded, not cfg.cleanup)
+    sys.exit(EXIT_SIGNAL[signals.received] if signals.received else _exit_code(int(code)))
 
 
 def _reject_scim_options(pytest_args: tuple[str, ...]) -> None:
@@ -165,8 +177,6 @@ def _resolve(options: dict[str, Any]) -> RunConfig:
         RunState.open(cfg)  # waivers and baseline, rejected now rather than after the run
     except HarnessError as exc:
         raise click.UsageError(str(exc)) from exc
-    if cfg.report_dir is None:
-        cfg = replace(cfg, report_dir=Path("reports") / datetime.now().strftime("%Y%m%d-%H%M%S"))
     return cfg
 
 
@@ -201,14 +211,79 @@ def _preflight(cfg: RunConfig, created: list[Path]) -> None:
         raise _CouldNotStart(problem)
 
 
-class _InterruptWatcher:
-    """Tells Ctrl-C apart from the harness's own early exit (both are pytest exit status 2)."""
+def _report_dir(report_dir: Path | None, overwrite: bool) -> tuple[Path, list[Path]]:
+    """The run's own report folder, created now, and the folders created for it (a run that
+    cannot start removes them again): a new reports/<timestamp> by default, else the given one if
+    it holds no previous run's reports (or --overwrite) and no ledger of resources left."""
+    try:
+        if report_dir is None:
+            missing = [p for p in (Path("reports"),) if not p.exists()]
+            folder = reportdir.new_default(Path("reports"))
+            return folder, [folder, *missing]
+        created = report_folder(report_dir)
+        reportdir.prepare(report_dir, replace=overwrite)
+    except HarnessError as exc:
+        raise click.UsageError(str(exc)) from exc
+    return report_dir, created
 
-    interrupted = False
+
+class _Signals:
+    """Tells Ctrl-C apart from the harness's own early exit (both are pytest exit status 2), and
+    makes SIGTERM, the way CI systems cancel a job, stop the checks the way Ctrl-C does."""
+
+    def __init__(self) -> None:
+        self.received: str | None = None
+        # signal handlers can only be set from the main thread (CliRunner may call from another)
+        self._installed = threading.current_thread() is threading.main_thread()
+        self._previous: Any = None
+
+    def __enter__(self) -> _Signals:
+        if self._installed:
+            self._previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._installed:
+            signal.signal(signal.SIGTERM, self._previous)
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         # pytest.exit() (the preflight) arrives here too, as an Exit exception.
-        self.interrupted = isinstance(excinfo.value, KeyboardInterrupt)
+        if isinstance(excinfo.value, KeyboardInterrupt):
+            self.received = str(excinfo.value) or "SIGINT"
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self) -> None:
+        # From here on the run deletes what it created and writes its reports: a SIGTERM (CI
+        # sends one after its SIGINT) must not cut that short; SIGKILL still ends the process.
+        if self._installed:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    __tracebackhide__ = True  # pytest names the interrupted line, not this handler
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def _left_behind(ledger_file: Path, embedded: bool, no_cleanup: bool) -> None:
+    """Say what the run left on its target, and how to delete it later."""
+    try:
+        ledger = Ledger.load(ledger_file)
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # the run did not get as far as its ledger
+    left = ledger.pending()
+    if embedded and left:
+        # The embedded provider keeps everything in memory: what it held went with it.
+        ledger.mark_deleted_many([(e["type"], e["id"]) for e in left])
+        ledger.flush()
+        click.echo(f"{len(left)} resources the run created were on the embedded reference provider, "
+                   "which has stopped: nothing is left to delete.")
+    elif left:
+        kept = (f"--no-cleanup kept the {len(left)} resources the run created" if no_cleanup
+                else f"{len(left)} resources the run created are still")
+        click.echo(f"{kept} on {ledger.target}; 'scimcert cleanup {ledger_file}' (with the run's "
+                   "credentials) deletes them.")
+    elif no_cleanup:
+        click.echo("--no-cleanup: the run left nothing on the target.")
 
 
 def _exit_code(code: int) -> int:

@@ -8,8 +8,10 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 import requests
 from click.testing import CliRunner
 
@@ -134,3 +136,108 @@ def test_extension_from_scimcert_toml_is_tested_and_declared_on_the_embedded_pro
     rows = {(r["urn"], r["attribute"]) for r in matrix}
     assert {(acme, "badge"), (acme, "level")} <= rows
     assert {r["outcome"] for r in matrix if r["urn"] == acme} == {"passed"}
+
+
+def _scimcert(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "simulator.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+def test_a_report_dir_with_a_previous_run_is_refused_unless_overwrite(tmp_path: Path) -> None:
+    old = tmp_path / "rd"
+    old.mkdir()
+    (old / "summary.json").write_text('{"verdicts": {"rfc": "pass", "okta": "pass"}}')
+    (old / "junit.xml").write_text("<testsuites/>")
+    ledger = Ledger(old / "ledger.json", "r1", "https://old.example/scim/v2")
+    ledger.flush()
+    ledger.add("User", "u1", "scimcert-r1-a")  # a killed run: only its journal lists the user
+    unreachable = ["run", "--url", "http://127.0.0.1:9/scim/v2", "--token", "x", "--report-dir", str(old)]
+    for extra in ([], ["--overwrite"]):
+        refused = CliRunner().invoke(main, [*unreachable, *extra])
+        assert refused.exit_code == 2, refused.output
+        assert f"lists 1 resources a previous run left on https://old.example/scim/v2; delete them with " \
+               f"'scimcert cleanup {old / 'ledger.json'}'" in refused.output
+    assert Ledger.load(old / "ledger.json").pending()  # nothing lost
+
+    Ledger.load(old / "ledger.json").mark_deleted("User", "u1")  # cleaned up now
+    refused = CliRunner().invoke(main, unreachable)
+    assert refused.exit_code == 2 and "already holds the reports of a previous run" in refused.output
+    assert "--overwrite" in refused.output and (old / "summary.json").exists()
+
+    # replaced on request; a run that cannot start then leaves no stale PASS beside its own files
+    failed = _scimcert(*unreachable, "--overwrite")
+    assert failed.returncode == 2, failed.stdout + failed.stderr
+    assert not (old / "summary.json").exists() and not (old / "ledger.json").exists()
+
+
+def test_no_cleanup_says_what_it_kept_and_the_dir_is_kept_for_its_cleanup(tmp_path: Path) -> None:
+    report_dir = tmp_path / "rd"
+    with provider() as url:
+        args = ["run", "--url", url, "--token", TOKEN, "--suite", "users", "--report-dir", str(report_dir)]
+        kept = _scimcert(*args, "--no-cleanup", "--", "-k", "test_create_returns_201")
+        assert kept.returncode == 0, kept.stdout[-3000:]
+        assert (f"--no-cleanup kept the 1 resources the run created on {url}; "
+                f"'scimcert cleanup {report_dir / 'ledger.json'}'") in kept.stdout
+        again = _scimcert(*args, "--overwrite", "--", "-k", "test_create_returns_201")
+        assert again.returncode == 2 and "lists 1 resources a previous run left" in again.stderr
+        done = CliRunner().invoke(main, ["cleanup", str(report_dir / "ledger.json"), "--token", TOKEN])
+        assert "1 deleted" in done.output
+
+
+def test_no_cleanup_on_the_embedded_provider_leaves_nothing_pending(tmp_path: Path) -> None:
+    proc = _scimcert("run", "--suite", "users", "--no-cleanup", "--report-dir", str(tmp_path),
+                     "--", "-k", "test_create_returns_201")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert "1 resources the run created were on the embedded reference provider, which has stopped" \
+        in proc.stdout
+    assert Ledger.load(tmp_path / "ledger.json").pending() == []
+
+
+def test_the_default_report_dir_is_never_one_another_run_has(tmp_path: Path) -> None:
+    """Runs started in the same second each get their own reports/<timestamp>[-N] folder."""
+    now = datetime.now()
+    taken = [tmp_path / "reports" / (now + timedelta(seconds=s)).strftime("%Y%m%d-%H%M%S") for s in range(60)]
+    for folder in taken:
+        folder.mkdir(parents=True)
+        (folder / "summary.json").write_text("another run's")
+    with provider() as url:
+        proc = _scimcert("run", "--url", url, "--token", TOKEN, "--suite", "discovery",
+                         "--", "-k", "test_service_provider_config_is_valid", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert all([p.name for p in f.iterdir()] == ["summary.json"] for f in taken)
+    assert all((f / "summary.json").read_text() == "another run's" for f in taken)
+    (mine,) = set((tmp_path / "reports").iterdir()) - set(taken)
+    assert mine.name.endswith("-2") and (mine / "ledger.json").exists()
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_an_interrupted_run_says_so_everywhere_and_still_cleans_up(tmp_path: Path, sig: signal.Signals,
+                                                                   code: int) -> None:
+    with provider("slow=1") as url:  # every request takes a second: the signal lands inside a check
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "simulator.cli", "run", "--url", url, "--token", TOKEN, "--suite", "users",
+             "--report-dir", str(tmp_path)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        ledger = tmp_path / "ledger.json"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (ledger.exists() and Ledger.load(ledger).entries):
+            time.sleep(0.1)
+        time.sleep(0.5)  # the first check has passed; the next one is half-way through its POST
+        proc.send_signal(sig)
+        out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == code, out
+    assert all(r["deleted"] for r in json.loads(ledger.read_text())["resources"])
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["interrupted"] is True and summary["interrupted_by"] == sig.name
+    assert summary["verdicts"] == {"rfc": "interrupted", "okta": "interrupted"} and summary["gate_failed"]
+    assert summary["not_run"] > 0
+    cut = [c for c in summary["checks"] if c["outcome"] != "passed"]
+    assert [(c["outcome"], c["message"]) for c in cut] == [
+        ("error", f"interrupted by {sig.name} before the check finished")]
+    started = len(summary["checks"])
+    assert f"INTERRUPTED by {sig.name} after {started} of {started + summary['not_run']} checks" in out
+    assert f"{started - 1} passed, 1 error" in out  # pytest's count agrees with the summary's
+    assert f"INTERRUPTED by {sig.name}" in (tmp_path / "report.html").read_text()
+    junit = (tmp_path / "junit.xml").read_text()
+    assert junit.count("<error ") == 1 and f"interrupted by {sig.name}" in junit
+    assert "<testcase time=" not in junit  # no nameless, empty (so passing) test case

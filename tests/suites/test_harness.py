@@ -16,6 +16,7 @@ from simulator.provider.service import ProviderConfig
 from suites.baseline import load_baseline
 from suites.client import _describe
 from suites.config import HarnessError, RunConfig, load_toml, resolve
+from suites.ledger import Ledger
 from suites.levels import Level
 from suites.report import unreachable
 from suites.waivers import Waivers
@@ -309,3 +310,25 @@ def test_tls_failures_are_told_apart() -> None:
     assert _describe(verify) == "TLS certificate verification failed: self-signed certificate"
     assert _describe(protocol) == "TLS handshake failed"
     assert _describe(requests.exceptions.ConnectTimeout()) == "timed out"
+
+
+def test_an_interrupted_summary_is_no_baseline(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.json"
+    checks = [{"id": "T-MUST-001", "outcome": "passed"}]
+    summary.write_text(json.dumps({"interrupted": True, "checks": checks}))
+    with pytest.raises(HarnessError, match="summary of an interrupted run"):
+        load_baseline(summary)
+    diff = CliRunner().invoke(main, ["diff", str(summary), str(summary)])
+    assert diff.exit_code == 2 and "interrupted run" in diff.output
+
+
+def test_a_report_dir_whose_ledger_lists_resources_left_is_refused(pytester: pytest.Pytester,
+                                                                   tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.json", "r1", "https://old.example/scim/v2")
+    ledger.add("User", "u1", "scimcert-r1-a")
+    (tmp_path / "summary.json").write_text("{}")
+    with provider() as url:
+        result = run_fake(pytester, url, "--scim-report-dir", str(tmp_path))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*ledger.json lists 1 resources a previous run left on https://old.example*"])
+    assert Ledger.load(tmp_path / "ledger.json").pending() and (tmp_path / "summary.json").read_text() == "{}"

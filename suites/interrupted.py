@@ -1,0 +1,58 @@
+"""An interrupted run (Ctrl-C, or the SIGTERM `scimcert run` turns into one) says so everywhere:
+the cut-off check is an error, never a pass, and summary.json, the console and report.html carry
+no verdict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from suites.state import CheckResult, RunState
+
+
+def signal_name(exc: BaseException) -> str:
+    """SIGINT for Ctrl-C, else the signal a handler named in its KeyboardInterrupt (SIGTERM)."""
+    return str(exc) or "SIGINT"
+
+
+class Hook:
+    """Notes the interrupt on the run state before the session's reports are written."""
+
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        if isinstance(excinfo.value, KeyboardInterrupt):  # not pytest.exit(), which arrives here too
+            self.state.interrupted = signal_name(excinfo.value)
+
+
+def cut_off(item: pytest.Item, result: CheckResult, by: str) -> None:
+    """The check an interrupt cut short is an error in summary.json and in pytest's own reports
+    (terminal, junit.xml, report.html), which otherwise count it as passed or leave it blank."""
+    message = f"interrupted by {by} before the check finished"
+    if result.outcome == "passed":
+        result.outcome, result.message = "error", message
+    rep = pytest.TestReport(item.nodeid, item.location, dict.fromkeys(item.keywords, 1), "failed",
+                            message, "teardown", user_properties=item.user_properties)
+    item.ihook.pytest_runtest_logreport(report=rep)
+
+
+def mark(summary: dict[str, Any], state: RunState) -> None:
+    """`interrupted` in every summary; an interrupted one has no verdict and fails any gate."""
+    summary["interrupted"] = state.interrupted is not None
+    if state.interrupted is None:
+        return
+    summary["interrupted_by"] = state.interrupted
+    summary["not_run"] = max(state.selected - len(state.results), 0)
+    summary["verdicts"] = dict.fromkeys(summary["verdicts"], "interrupted")
+    summary["gate_failed"] = True
+
+
+def line(summary: dict[str, Any]) -> str | None:
+    """One sentence for the console and the HTML header when the run was interrupted."""
+    if not summary.get("interrupted"):
+        return None
+    started = len(summary["checks"])
+    return (f"INTERRUPTED by {summary['interrupted_by']} after {started} of {started + summary['not_run']} "
+            "checks: the run is incomplete and has no verdict")

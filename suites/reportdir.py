@@ -1,0 +1,64 @@
+"""The report folder: one run's files only, and never a previous run's ledger lost."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from suites.config import HarnessError
+from suites.ledger import Ledger
+
+# Everything a run writes there; anything else in the folder is not ours and stays.
+RUN_FILES = ("summary.json", "junit.xml", "report.html", "exchanges.har", "ledger.json", "ledger.journal")
+
+
+def previous_files(folder: Path) -> list[Path]:
+    """The files a previous run left in folder."""
+    return [folder / name for name in RUN_FILES if (folder / name).exists()]
+
+
+def prepare(folder: Path, replace: bool) -> None:
+    """Make folder ready for a new run: a previous run's files are replaced only when asked to,
+    and never while its ledger lists resources the run left on its target (HarnessError)."""
+    found = previous_files(folder)
+    if not found:
+        return
+    _refuse_pending(folder)
+    if not replace:
+        raise HarnessError(
+            f"{folder} already holds the reports of a previous run ({', '.join(p.name for p in found)}); "
+            "choose another --report-dir, or pass --overwrite to replace them.")
+    for path in found:
+        path.unlink(missing_ok=True)
+
+
+def _refuse_pending(folder: Path) -> None:
+    ledger_file = folder / "ledger.json"
+    if not ledger_file.exists() and not (folder / "ledger.journal").exists():
+        return
+    try:
+        ledger = Ledger.load(ledger_file)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise HarnessError(f"{ledger_file} cannot be read ({exc}); it may list resources a previous run "
+                           "left on its target, so move it away or choose another report folder.") from exc
+    left = len(ledger.pending())
+    if left:
+        raise HarnessError(
+            f"{ledger_file} lists {left} resources a previous run left on {ledger.target or 'its target'}; "
+            f"delete them with 'scimcert cleanup {ledger_file}' (and that target's credentials), "
+            "or choose another report folder.")
+
+
+def new_default(root: Path, now: datetime | None = None) -> Path:
+    """A new folder root/<timestamp>, created here so that two runs started in the same second
+    never share one: the second gets <timestamp>-2, the next -3, and so on."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    root.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):
+        folder = root / (stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+    raise HarnessError(f"{root} has no free report folder for {stamp}; choose one with --report-dir.")
