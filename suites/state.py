@@ -94,6 +94,7 @@ class RunState:
     results: dict[str, CheckResult] = field(default_factory=dict)
     summary: dict[str, Any] | None = None
     cleanup_failed: tuple[str, ...] = ()
+    cleanup_skipped: tuple[str, ...] = ()  # recorded ids that now name somebody else's resource
 
     def record(self, exchange: Exchange) -> None:
         self.exchanges.append((self.current_id, exchange))
