@@ -29,12 +29,14 @@ def exists(scim: Scim, rid: str) -> bool:
     return scim.get(f"/Users/{rid}").status_code == 200
 
 
-def test_a_url_other_than_the_ledgers_target_is_refused(make_provider: ProviderFactory, tmp_path: Path) -> None:
+def test_a_url_other_than_the_ledgers_target_is_refused(make_provider: ProviderFactory,
+                                                        tmp_path: Path) -> None:
     a, b = make_provider(), make_provider()
     alice = a.create_user("alice@example.com")  # made by hand on server A
     ours = b.create_user("scimcert-r1-ann@example.com")
     ledger = write_ledger(tmp_path / "ledger.json", b.base, {**alice, "userName": "scimcert-r1-x"}, ours)
-    for args, env, given in ((["--url", a.base], None, "--url"), ([], {"SCIMCERT_URL": a.base}, "SCIMCERT_URL")):
+    for args, env, given in ((["--url", a.base], None, "--url"),
+                             ([], {"SCIMCERT_URL": a.base}, "SCIMCERT_URL")):
         code, out = cleanup(str(ledger), *args, env=env)
         assert code == 2, out
         assert f"lists what a run created at {b.base}, but {given} is {a.base}" in out
