@@ -46,6 +46,8 @@ def test_a_url_other_than_the_ledgers_target_is_refused(make_provider: ProviderF
     assert code == 0, out
     assert f"2 to delete at {b.base}: 1 deleted, 1 already gone, 0 skipped" in out
     assert not exists(b, ours["id"])
+    usage = " ".join(CliRunner().invoke(main, ["cleanup", "--help"]).output.split())
+    assert "[default: the ledger's target]" in usage and "embedded" not in usage
 
 
 def test_only_resources_still_named_with_the_runs_prefix_are_deleted(
