@@ -10,8 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeGuard
 
+from simulator.scim.ownership import not_ours, run_prefix
 from suites.client import ScimClient
 
 ENDPOINTS = {"User": "/Users", "Group": "/Groups"}
@@ -100,15 +101,60 @@ class Ledger:
             if self.journal is not None:
                 self.journal.unlink(missing_ok=True)
 
+    @property
+    def prefix(self) -> str:
+        """The start of every userName and displayName the run created."""
+        return run_prefix(self.run_id)
+
     @classmethod
     def load(cls, path: Path) -> Ledger:
-        """A ledger.json with the changes of any journal beside it (a run that was killed)."""
-        data = json.loads(path.read_text(encoding="utf-8"))
-        entries = list(data.get("resources", []))
+        """A ledger.json with the changes of any journal beside it (a run that was killed).
+
+        Raises LedgerError, with a sentence saying what is wrong, for anything that is not one.
+        """
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise LedgerError(f"cannot read {path}: {exc.strerror or exc}.") from exc
+        except ValueError as exc:  # also UnicodeDecodeError
+            raise LedgerError(f"{path} is not a scimcert ledger: it is not JSON text ({exc}).") from exc
+        run_id, target, entries = _validated(path, data)
         journal = path.with_suffix(".journal")
         if journal.exists():
-            _replay(entries, journal.read_text(encoding="utf-8"))
-        return cls(path, str(data.get("run_id", "")), str(data.get("target", "")), entries)
+            _replay(entries, journal.read_text(encoding="utf-8", errors="replace"))
+        return cls(path, run_id, target, entries)
+
+
+class LedgerError(ValueError):
+    """A file that is not a scimcert ledger."""
+
+
+def _validated(path: Path, data: Any) -> tuple[str, str, list[dict[str, Any]]]:
+    """run_id, target and resources of a ledger's JSON, or LedgerError naming what is wrong."""
+    hint = "give the ledger.json of a run's report folder"
+    if isinstance(data, dict) and "checks" in data and "verdicts" in data:
+        raise LedgerError(f"{path} is a run's summary.json, not its ledger; give the ledger.json "
+                          "beside it (or the report folder).")
+    if not isinstance(data, dict) or not {"run_id", "target", "resources"} <= data.keys():
+        raise LedgerError(f"{path} is not a scimcert ledger (it has no run_id, target and resources); "
+                          f"{hint}.")
+    run_id, target, resources = data["run_id"], data["target"], data["resources"]
+    if not isinstance(run_id, str) or not run_id or not run_id.replace("-", "").isalnum():
+        raise LedgerError(f"{path} is not a scimcert ledger: its run_id {run_id!r} is not a run id; {hint}.")
+    if not isinstance(target, str) or not isinstance(resources, list):
+        raise LedgerError(f"{path} is not a scimcert ledger: target must be text and resources a list; "
+                          f"{hint}.")
+    for n, entry in enumerate(resources, 1):
+        if not _is_entry(entry):
+            raise LedgerError(f"{path} is not a scimcert ledger: resource {n} is not an object with "
+                              f"type User or Group, an id and deleted true/false; {hint}.")
+    return run_id, target, list(resources)
+
+
+def _is_entry(entry: Any) -> TypeGuard[dict[str, Any]]:
+    return (isinstance(entry, dict) and entry.get("type") in ENDPOINTS
+            and isinstance(entry.get("id"), str) and bool(entry["id"])
+            and isinstance(entry.get("deleted"), bool))
 
 
 def _apply_deleted(entries: list[dict[str, Any]], gone: list[tuple[str, str]]) -> None:
@@ -126,40 +172,71 @@ def _replay(entries: list[dict[str, Any]], text: str) -> None:
             change = json.loads(line)
         except ValueError:
             continue
-        if isinstance(change.get("add"), dict) and (change["add"]["type"], change["add"]["id"]) not in known:
-            entries.append(change["add"])
-            known.add((change["add"]["type"], change["add"]["id"]))
-        elif isinstance(change.get("deleted"), list):
-            _apply_deleted(entries, [(str(k), str(i)) for k, i in change["deleted"]])
+        if not isinstance(change, dict):
+            continue
+        added, deleted = change.get("add"), change.get("deleted")
+        if _is_entry(added) and (added["type"], added["id"]) not in known:
+            entries.append(added)
+            known.add((added["type"], added["id"]))
+        elif isinstance(deleted, list):
+            _apply_deleted(entries, [(str(g[0]), str(g[1])) for g in deleted
+                                     if isinstance(g, list) and len(g) == 2])
 
 
 @dataclass(frozen=True, slots=True)
 class CleanupResult:
     deleted: int
     failed: tuple[str, ...]
+    gone: int = 0  # already deleted (404)
+    skipped: tuple[str, ...] = ()  # no longer named like the run's resources: left alone
 
 
-def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4) -> CleanupResult:
-    """Delete exactly the ledger's remaining resources; 404 counts as already gone.
+Outcome = Literal["deleted", "gone", "skipped", "failed"]
 
-    Groups go first (they reference users), each kind with a few DELETEs in flight; the ledger
-    is written once per kind. An interrupted cleanup leaves entries marked pending whose
+
+def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: bool = True) -> CleanupResult:
+    """Delete the ledger's remaining resources that are still the run's; 404 counts as already gone.
+
+    With verify, each resource is read first and deleted only when its userName / displayName
+    still starts with the run's prefix: by the time `scimcert cleanup` reads an old ledger, a
+    server may have given a recorded id to somebody else's resource. The run's own cleanup, at
+    the end of the run that was just given these ids for what it created, passes verify=False:
+    the extra read would cost a request per resource (435 in a full run) for no safety gained.
+    Groups go first (they reference users), each kind with a few resources in flight; the
+    ledger is written once per kind. An interrupted cleanup leaves entries marked pending whose
     resources may be gone already: the next cleanup counts their 404 as done.
     """
-    deleted = 0
-    failed: list[str] = []
+    found: dict[Outcome, list[str]] = {"deleted": [], "gone": [], "skipped": [], "failed": []}
     pending = [e for e in ledger.pending() if e["type"] in ENDPOINTS]
     for kind in ("Group", "User"):
         batch = [e for e in pending if e["type"] == kind]
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            replies = list(pool.map(
-                lambda e: client.delete(f"{ENDPOINTS[e['type']]}/{e['id']}", step="cleanup"), batch))
-        gone = []
-        for entry, reply in zip(batch, replies, strict=True):
-            if reply.status in (200, 204, 404):
-                gone.append((entry["type"], entry["id"]))
-                deleted += reply.status != 404
-            else:
-                failed.append(f"{entry['type']} {entry['id']}: {reply.status or reply.exchange.error}")
-        ledger.mark_deleted_many(gone)
-    return CleanupResult(deleted, tuple(failed))
+            outcomes = list(pool.map(lambda e: _remove(client, e, ledger.prefix if verify else None), batch))
+        for outcome, detail in outcomes:
+            found[outcome].append(detail)
+        done = [e for e, (outcome, _) in zip(batch, outcomes, strict=True) if outcome in ("deleted", "gone")]
+        ledger.mark_deleted_many([(e["type"], e["id"]) for e in done])
+    return CleanupResult(len(found["deleted"]), tuple(found["failed"]), len(found["gone"]),
+                         tuple(found["skipped"]))
+
+
+def _remove(client: ScimClient, entry: dict[str, Any], prefix: str | None) -> tuple[Outcome, str]:
+    """Delete one resource, first reading it when given the run's prefix (it must still carry it):
+    the outcome and a line for the report."""
+    kind, rid = entry["type"], entry["id"]
+    path = f"{ENDPOINTS[kind]}/{rid}"
+    if prefix is not None:
+        read = client.get(path, step="cleanup")
+        if read.status == 404:
+            return "gone", f"{kind} {rid}"
+        if read.status != 200:
+            return "failed", f"{kind} {rid}: GET -> {read.status or read.exchange.error}"
+        stranger = not_ours(kind, read.json, prefix)
+        if stranger is not None:
+            return "skipped", f"{kind} {rid}: {stranger}; not deleted"
+    reply = client.delete(path, step="cleanup")
+    if reply.status in (200, 204):
+        return "deleted", f"{kind} {rid}"
+    if reply.status == 404:
+        return "gone", f"{kind} {rid}"
+    return "failed", f"{kind} {rid}: DELETE -> {reply.status or reply.exchange.error}"

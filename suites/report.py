@@ -226,7 +226,8 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
     summary["gate_failed"] = bool(gating)
     interrupted.mark(summary, state)
     if ledger is not None:
-        summary["cleanup"] = {"left": len(ledger.pending()), "failed": list(state.cleanup_failed)}
+        summary["cleanup"] = {"left": len(ledger.pending()), "failed": list(state.cleanup_failed),
+                              "skipped": list(state.cleanup_skipped)}
     return summary
 
 
@@ -311,5 +312,7 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
             tr.write_line(f"{key} waivers: {', '.join(w[key])}")
     if state.cleanup_failed:
         tr.write_line(f"cleanup failed for {len(state.cleanup_failed)} resources (see ledger.json)")
+    for line in state.cleanup_skipped:
+        tr.write_line(f"cleanup skipped {line}")
     if state.config.report_dir is not None:
         tr.write_line(f"reports: {state.config.report_dir}")

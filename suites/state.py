@@ -102,6 +102,7 @@ class RunState:
     cleanup_failed: tuple[str, ...] = ()
     selected: int = 0  # checks the run was to run
     interrupted: str | None = None  # the signal that stopped the run (SIGINT for Ctrl-C, SIGTERM)
+    cleanup_skipped: tuple[str, ...] = ()  # recorded ids that now name somebody else's resource
 
     @classmethod
     def open(cls, config: RunConfig) -> RunState:

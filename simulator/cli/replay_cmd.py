@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 import secrets
+import signal
 import sys
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +17,15 @@ import pytest
 from click.core import ParameterSource
 from faker import Faker
 
+from simulator.cli.interrupts import Interrupted, Interrupts
 from simulator.cli.params import report_folder, seconds_option, target_url_option
 from simulator.cli.provider_cmd import load_extensions
+from simulator.cli.replay_output import Progress
 from simulator.cli.run_cmd import ISOLATED
 from simulator.okta.embedded import embedded_simulator
-from simulator.okta.flowdata import FlowError, load_flow
-from simulator.okta.flows import FlowResult, FlowRun, StepResult, cleanup
+from simulator.okta.flowcleanup import cleanup
+from simulator.okta.flowdata import Flow, FlowError, load_flow
+from simulator.okta.flows import FlowResult, FlowRun
 from simulator.okta.model import AppInstance, Flavour, new_id
 from simulator.okta.transport import Transport
 from simulator.okta.wire import Auth, BasicAuth, BearerAuth, HeaderAuth
@@ -31,7 +36,11 @@ from simulator.scim import urns
 from simulator.scim.extensions import targets_group
 from simulator.scim.schema import SchemaDef
 from suites.catalogue import SUITES_DIR
+from suites.client import ScimClient
+from suites.config import Auth as RunAuth
+from suites.config import HarnessError, build
 from suites.extensions.data import other_value, simple_attributes, value_for
+from suites.report import preflight
 
 EXIT_FAILED, EXIT_HARNESS = 1, 2
 # The Okta suite module holding each flow's checks: `--report-dir` runs it for the reports.
@@ -42,23 +51,6 @@ FLOW_CHECKS = {"connect": "test_connect.py", "spec-test": "test_spec.py",
 # The vendor example the custom-attributes flow uses against the embedded provider by default.
 EXAMPLE_EXTENSION = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User=custAttr1"
 OKTA_TYPES = {"integer": "integer", "boolean": "boolean", "decimal": "number"}  # else string
-SHOWN_REPEATS = 2  # a step repeated 101 times prints its first and last requests only
-
-
-def _auth(token: str | None, basic: str | None, header: str | None) -> Auth:
-    if basic is not None:
-        user, sep, password = basic.partition(":")
-        if not sep:
-            raise click.UsageError("--basic takes USER:PASS")
-        return BasicAuth(user, password)
-    if header is not None:
-        name, sep, value = header.partition(":")
-        if not sep or not name.strip():
-            raise click.UsageError("--header takes 'NAME: VALUE'")
-        return HeaderAuth(value.strip(), name.strip())
-    if token is None:
-        raise click.UsageError("--url needs --token, --basic or --header")
-    return BearerAuth(token)
 
 
 @click.command("replay")
@@ -88,12 +80,14 @@ def replay_cmd(flow: str, url: str | None, token: str | None, basic: str | None,
                flavour: str, timeout: float, insecure: bool, no_cleanup: bool,
                extensions: tuple[str, ...], extension_files: tuple[str, ...],
                report_dir: str | None) -> None:
-    """Replay one Okta flow and print each step: id, request line, status, verdict.
+    """Replay one Okta flow and print each step as it completes: id, request line, status, verdict.
 
     Flows: connect, spec-test, crud-test, user-lifecycle, group-push, import, custom-attributes.
     crud-test and custom-attributes are driven through an in-process simulator's admin API, as
     Okta's own CRUD test drives an org; the SCIM requests it sends are printed under each step.
-    Exit status: 0 every step passed, 1 a step failed (named), 2 the replay could not run.
+    Ctrl-C (or SIGTERM) stops the flow and deletes what it created (unless --no-cleanup).
+    Exit status: 0 every step passed, 1 a step failed (named), 2 the replay could not run (bad
+    option, target unreachable, credentials rejected), 130 stopped by Ctrl-C (143 by SIGTERM).
     """
     try:
         spec = load_flow(flow)
@@ -108,41 +102,120 @@ def replay_cmd(flow: str, url: str | None, token: str | None, basic: str | None,
                                "--extension 'URN=attr' (what your server defines)")
     if report_dir is not None:
         report_folder(Path(report_dir))
-    with ExitStack() as stack:
-        if url is None:
-            if _given_here("token", "basic", "header"):
-                raise click.UsageError("--token/--basic/--header need --url")
-            # the embedded provider has its own token: SCIMCERT_* credentials are for a --url
-            token, basic, header = secrets.token_urlsafe(24), None, None
-            cfg = ProviderConfig(token=token, extensions=declared)
-            server = stack.enter_context(start_in_thread(create_app(cfg)))
-            url = server.url + "/scim/v2"
-            click.echo(f"embedded reference provider at {url}")
-        auth = _auth(token, basic, header)
-        transport = Transport(timeout=timeout, verify=not insecure)
-        code = 0
-        for variables in attributes:
-            rng = random.Random()
-            app = AppInstance(new_id("0oa", rng), url, auth, flavour=Flavour(flavour))
-            prefix = f"scimcert-{secrets.token_hex(4)}-"
-            shown = f" [{variables['ext_urn']}:{variables['ext_attr']}]" if variables else ""
-            click.echo(f"{spec.name}: {spec.title} ({flavour}){shown} against {url}")
-            try:
-                result = FlowRun(spec, app, transport.send, prefix=prefix, rng=rng,
-                                 simulator=embedded_simulator(), variables=dict(variables or {})).run()
-            except FlowError as exc:
-                raise click.UsageError(str(exc)) from exc
-            for step in result.steps:
-                _print_step(step)
-            if not no_cleanup and result.created:
-                calls = cleanup(app, result.created, transport.send)
-                gone = sum(c.status in (204, 404) for c in calls)
-                click.echo(f"cleanup: {gone} of {len(calls)} created resources deleted")
-            code = max(code, _verdict(result))
-        if report_dir is not None:
-            code = max(code, _reports(spec.name, url, auth, flavour, Path(report_dir), extensions,
-                                      extension_files))
+    interrupts = Interrupts()
+    with interrupts.installed(), ExitStack() as stack:
+        try:
+            target, auth = _target(stack, url, token, basic, header, declared, timeout, insecure)
+            replay = _Replay(spec, target, auth, flavour, Transport(timeout=timeout, verify=not insecure),
+                             no_cleanup, interrupts)
+            code = max(replay.once(variables) for variables in attributes)
+            if report_dir is not None:
+                code = max(code, _reports(spec.name, target, auth, flavour, Path(report_dir), extensions,
+                                          extension_files))
+        except Interrupted as exc:
+            click.echo(f"{spec.name}: stopped by {signal.Signals(exc.signum).name}", err=True)
+            sys.exit(exc.exit_code)
     sys.exit(code)
+
+
+class CannotRun(click.ClickException):
+    """The replay cannot start: one sentence, exit status 2."""
+
+    exit_code = EXIT_HARNESS
+
+
+def _target(stack: ExitStack, url: str | None, token: str | None, basic: str | None, header: str | None,
+            declared: tuple[SchemaDef, ...], timeout: float, insecure: bool) -> tuple[str, Auth]:
+    """The base URL and credentials to replay against: checked as `scimcert run` checks them, and
+    reachable; or the embedded reference provider, started here."""
+    if url is None:
+        if _given_here("token", "basic", "header"):
+            raise click.UsageError("--token/--basic/--header need --url")
+        # the embedded provider has its own token: SCIMCERT_* credentials are for a --url
+        token = secrets.token_urlsafe(24)
+        server = stack.enter_context(start_in_thread(create_app(ProviderConfig(token=token,
+                                                                               extensions=declared))))
+        click.echo(f"embedded reference provider at {server.url}/scim/v2")
+        return server.url + "/scim/v2", BearerAuth(token)
+    settings = {"url": url, "token": token, "basic": basic, "header": header, "timeout": timeout,
+                "insecure": insecure}
+    try:
+        config = build(settings.get)
+    except HarnessError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if config.url is None or config.auth.kind == "none":
+        raise click.UsageError("--url needs --token, --basic or --header")
+    client = ScimClient(config, lambda _: None)
+    with closing(client.session):
+        problem = preflight(client)
+    if problem:
+        raise CannotRun(problem)
+    return config.url, _okta_auth(config.auth)
+
+
+def _okta_auth(auth: RunAuth) -> Auth:
+    """The Okta app's credentials for the checked ones."""
+    if auth.kind == "basic":
+        user, _, password = auth.value.partition(":")
+        return BasicAuth(user, password)
+    if auth.kind == "header":
+        name, _, value = auth.value.partition(":")
+        return HeaderAuth(value.strip(), name.strip())
+    return BearerAuth(auth.value)
+
+
+@dataclass(frozen=True)
+class _Replay:
+    """One flow against one target: run it, print it, clean up after it (also when interrupted)."""
+
+    spec: Flow
+    url: str
+    auth: Auth
+    flavour: str
+    transport: Transport
+    no_cleanup: bool
+    interrupts: Interrupts
+
+    def once(self, variables: dict[str, Any] | None) -> int:
+        rng = random.Random()
+        app = AppInstance(new_id("0oa", rng), self.url, self.auth, flavour=Flavour(self.flavour))
+        prefix = f"scimcert-{secrets.token_hex(4)}-"
+        shown = f" [{variables['ext_urn']}:{variables['ext_attr']}]" if variables else ""
+        click.echo(f"{self.spec.name}: {self.spec.title} ({self.flavour}){shown} against {self.url}")
+        progress = Progress()
+        try:
+            run = FlowRun(self.spec, app, self.transport.send, prefix=prefix, rng=rng,
+                          simulator=embedded_simulator(), variables=dict(variables or {}),
+                          hold=self.interrupts.held, on_step=progress.step, on_request=progress.request)
+        except FlowError as exc:
+            raise click.UsageError(str(exc)) from exc
+        try:
+            result = run.run()
+        except Interrupted:
+            progress.interrupted(run.current_step)
+            self._cleanup(app, run.created, prefix)
+            raise
+        self._cleanup(app, run.created, prefix)
+        return _verdict(result)
+
+    def _cleanup(self, app: AppInstance, created: list[tuple[str, str, str]], prefix: str) -> None:
+        if not created:
+            return
+        if self.no_cleanup:
+            click.echo(f"cleanup: none (--no-cleanup); {len(created)} created resources kept")
+            return
+        try:
+            done = cleanup(app, created, self.transport.send, prefix)
+        except Interrupted:
+            left = ", ".join(f"{kind} {rid}" for kind, rid, _ in created)
+            click.echo(f"cleanup interrupted: what the flow created may be left on the server: {left}",
+                       err=True)
+            raise
+        click.echo(f"cleanup: {len(done.deleted)} of {len(created)} created resources deleted")
+        for line in done.skipped:
+            click.echo(f"  cleanup skipped {line}", err=True)
+        for line in done.failed:
+            click.echo(f"  cleanup failed: {line}", err=True)
 
 
 def _given_here(*names: str) -> bool:
@@ -161,25 +234,6 @@ def _custom_attributes(declared: tuple[SchemaDef, ...]) -> Iterator[dict[str, An
             first = value_for(attr, faker)
             yield {"ext_urn": ext.id, "ext_attr": attr.name, "ext_type": OKTA_TYPES.get(attr.type, "string"),
                    "ext_value": first, "ext_value2": other_value(attr, faker, first)}
-
-
-def _print_step(step: StepResult) -> None:
-    calls = list(step.calls)
-    if len(calls) > 2 * SHOWN_REPEATS:
-        hidden = len(calls) - SHOWN_REPEATS
-        calls = calls[:1] + calls[-1:]
-        click.echo(f"  {step.id:22} ({hidden} similar requests not shown)")
-    for call in calls:
-        # requests sent by an engine plan or behind an admin call carry their own step id (assign.create)
-        via = f"{call.step}: " if call.step != step.id else ""
-        click.echo(f"  {step.id:22} {via}{call.request_line} -> {call.status or 'no response'}")
-    label = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}[step.verdict]
-    if step.verdict != "pass" and step.optional:
-        label += " (optional)"
-    click.echo(f"  {step.id:22} {label}  {step.title}")
-    if step.verdict != "pass":
-        click.echo(f"  {'':22}   Expected: {step.expected}")
-        click.echo(f"  {'':22}   Received: {step.received}")
 
 
 def _verdict(result: FlowResult) -> int:
@@ -206,7 +260,21 @@ def _reports(flow: str, url: str, auth: Auth, flavour: str, out: Path, extension
         args.append(f"--scim-basic={auth.username}:{auth.password}")
     else:
         args.append(f"--scim-header={name}: {value}")
-    code = int(pytest.main(args))
+    watcher = _InterruptWatcher()
+    code = int(pytest.main(args, plugins=[watcher]))
+    if watcher.signum is not None:  # the checks cleaned up after themselves (their ledger)
+        raise Interrupted(watcher.signum)
     if code in (0, 1):  # else pytest could not start and wrote no reports
         click.echo(f"reports written to {out}")
     return code if code in (0, 1) else EXIT_HARNESS
+
+
+class _InterruptWatcher:
+    """The signal that stopped the checks, if one did (pytest.exit() also ends with status 2)."""
+
+    signum: int | None = None
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        stop = excinfo.value
+        if isinstance(stop, KeyboardInterrupt):
+            self.signum = stop.signum if isinstance(stop, Interrupted) else signal.SIGINT

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 import pytest
+from click.core import ParameterSource
 
 from simulator.cli.params import remove_empty, report_folder, seconds_option, target_url_option
 from simulator.provider.app import create_app
@@ -27,7 +28,7 @@ from suites.baseline import compare, load_baseline
 from suites.catalogue import SUITES_DIR, catalogue, suite_names
 from suites.client import ScimClient
 from suites.config import Auth, HarnessError, Preset, RunConfig, build, load_toml, resolve
-from suites.ledger import Ledger, cleanup
+from suites.ledger import Ledger, LedgerError, cleanup
 from suites.report import preflight
 from suites.state import RunState
 
@@ -309,17 +310,50 @@ def checks_cmd(as_json: bool, suites: tuple[str, ...]) -> None:
     click.echo(f"\n{len(entries)} checks in {len({e.suite for e in entries})} suites")
 
 
+def _cleanup_options(func: Any) -> Any:
+    for option in reversed((
+        click.option("--url", envvar="SCIMCERT_URL", callback=target_url_option, metavar="URL",
+                     help="Base URL of the SCIM server [default: the ledger's target]; a different one "
+                     "is refused without --allow-other-url."),
+        click.option("--allow-other-url", is_flag=True,
+                     help="Delete at --url / SCIMCERT_URL although the ledger names another target "
+                     "(the same server at a new address)."),
+        click.option("--token", envvar="SCIMCERT_TOKEN", help="Bearer token."),
+        click.option("--basic", envvar="SCIMCERT_BASIC", metavar="USER:PASS", help="Basic credentials."),
+        click.option("--header", envvar="SCIMCERT_HEADER", metavar="'NAME: VALUE'",
+                     help="One literal auth header, e.g. 'Authorization: SSWS abc' (Okta Header Auth)."),
+        click.option("--timeout", type=float, callback=seconds_option, default=60.0, metavar="SECONDS",
+                     help="Seconds to wait for each response [default: 60, as Okta]."),
+        click.option("--insecure", is_flag=True, help="Do not verify TLS certificates."),
+        click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False),
+                     help="CA bundle to verify the target's certificate."),
+    )):
+        func = option(func)
+    return func
+
+
 @click.command("cleanup")
-@click.argument("ledger_file", type=click.Path(exists=True, dir_okay=False))
-@_auth_options(from_env=True)
-def cleanup_cmd(ledger_file: str, url: str | None, token: str | None, basic: str | None,
-                header: str | None, timeout: float, insecure: bool, ca_bundle: str | None) -> None:
-    """Delete what an interrupted run created, exactly as its ledger.json lists it."""
+@click.argument("ledger_file", metavar="LEDGER", type=click.Path(exists=True))
+@_cleanup_options
+@click.pass_context
+def cleanup_cmd(ctx: click.Context, ledger_file: str, url: str | None, allow_other_url: bool,
+                token: str | None, basic: str | None, header: str | None, timeout: float, insecure: bool,
+                ca_bundle: str | None) -> None:
+    """Delete what an interrupted run created, as its ledger lists it, on the ledger's target.
+
+    LEDGER is a run's ledger.json, its report folder, or the ledger.journal a killed run left
+    beside it (its changes are read either way). Each resource is read first and deleted only
+    when its userName / displayName still starts with the run's prefix (scimcert-<runid>-);
+    one that does not is skipped and listed, never deleted. Exit status: 0 nothing failed (skipped
+    ones included), 1 a read or delete failed, 2 not a ledger or a bad option.
+    """
+    path = _ledger_path(Path(ledger_file))
     try:
-        ledger = Ledger.load(Path(ledger_file))
-    except (OSError, ValueError, KeyError) as exc:
-        raise click.UsageError(f"{ledger_file} is not a scimcert ledger ({exc})") from exc
-    settings = {"url": url or ledger.target, "token": token, "basic": basic, "header": header,
+        ledger = Ledger.load(path)
+    except LedgerError as exc:
+        raise click.UsageError(str(exc)) from exc
+    target = _cleanup_target(ctx, ledger, path, url, allow_other_url)
+    settings = {"url": target, "token": token, "basic": basic, "header": header,
                 "timeout": timeout, "insecure": insecure, "ca_bundle": ca_bundle}
     try:
         client = ScimClient(build(settings.get), lambda _: None)
@@ -328,11 +362,45 @@ def cleanup_cmd(ledger_file: str, url: str | None, token: str | None, basic: str
     todo = len(ledger.pending())
     result = cleanup(client, ledger)
     ledger.flush()
-    click.echo(f"{todo} to delete: {result.deleted} deleted, {todo - result.deleted - len(result.failed)} "
-               f"already gone, {len(result.failed)} failed")
+    click.echo(f"{todo} to delete at {client.base}: {result.deleted} deleted, {result.gone} already gone, "
+               f"{len(result.skipped)} skipped (no longer the run's), {len(result.failed)} failed")
+    for line in result.skipped:
+        click.echo(f"  skipped: {line}", err=True)
     for line in result.failed:
         click.echo(f"  failed: {line}", err=True)
     sys.exit(1 if result.failed else 0)
+
+
+def _ledger_path(given: Path) -> Path:
+    """The ledger.json a user means: the file, the one in a report folder, or the one beside a journal."""
+    if given.is_dir():
+        found = given / "ledger.json"
+        if not found.is_file():
+            raise click.UsageError(f"{given} has no ledger.json; give a run's report folder or its "
+                                   "ledger.json.")
+        return found
+    if given.suffix == ".journal":
+        found = given.with_suffix(".json")
+        if not found.is_file():
+            raise click.UsageError(f"{given} is a ledger's journal and its {found.name} is missing; "
+                                   "cleanup needs the ledger.json it belongs to.")
+        return found
+    return given
+
+
+def _cleanup_target(ctx: click.Context, ledger: Ledger, path: Path, url: str | None,
+                    allow_other: bool) -> str:
+    """The ledger's own target, unless --url / SCIMCERT_URL names another and the user allows it."""
+    if url is None:
+        if not ledger.target:
+            raise click.UsageError(f"{path} names no target; give --url.")
+        return ledger.target
+    if not ledger.target or url.rstrip("/") == ledger.target.rstrip("/") or allow_other:
+        return url
+    given = "SCIMCERT_URL" if ctx.get_parameter_source("url") is ParameterSource.ENVIRONMENT else "--url"
+    raise click.UsageError(f"{path} lists what a run created at {ledger.target}, but {given} is {url}; "
+                           f"leave out {given} to clean up there, or add --allow-other-url if that "
+                           "server now answers at this address.")
 
 
 @click.command("diff")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -27,6 +28,9 @@ __all__ = ["AdminSend", "Call", "FlowError", "FlowResult", "FlowRun", "StepResul
 AdminSend = Callable[[str, str, Any], ScimResponse]
 # Hosts a simulator whose SCIM traffic goes to the given send; returns how to call its admin API.
 SimulatorFactory = Callable[[Send], AdminSend]
+# A context held around each create and its recording (the CLI holds Ctrl-C there).
+Hold = Callable[[], AbstractContextManager[object]]
+CREATES = {"/Users": "User", "/Groups": "Group"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +82,16 @@ class FlowRun:
     clock: Clock = field(default_factory=SystemClock)
     simulator: SimulatorFactory | None = None
     variables: dict[str, Any] = field(default_factory=dict)
+    hold: Hold = nullcontext  # an interrupt never separates a create from its record in `created`
+    on_step: Callable[[StepResult], None] | None = None  # each step's result as it completes
+    on_request: Callable[[str, int], None] | None = None  # (step id, requests so far): progress
     users: dict[str, OktaUser] = field(default_factory=dict)
     groups: dict[str, OktaGroup] = field(default_factory=dict)
     created: list[tuple[str, str, str]] = field(default_factory=list)
     _admin: AdminSend | None = field(default=None, init=False, repr=False)
     _relayed: list[Call] | None = field(default=None, init=False, repr=False)
     _sent: list[ScimRequest] = field(default_factory=list, init=False, repr=False)
+    current_step: str = field(default="", init=False)  # the step whose requests are in flight
 
     def __post_init__(self) -> None:
         self.variables.update(prefix=self.prefix, auth=self.app.auth.header()[1])
@@ -113,11 +121,14 @@ class FlowRun:
                                               results[missing[0]].verdict, step.optional, step.setup)
             else:
                 results[step.id] = self._step(step)
+                self.current_step = ""
+            if self.on_step is not None:
+                self.on_step(results[step.id])
         return FlowResult(self.flow.name, tuple(results.values()), tuple(self.created))
 
     def _step(self, step: Step) -> StepResult:
         calls: list[Call] = []
-        self._sent = []
+        self._sent, self.current_step = [], step.id
         problem: tuple[str, str] | None = None
         for n in range(1, step.repeat + 1):
             self.variables["n"] = n
@@ -139,11 +150,7 @@ class FlowRun:
         last: list[ScimResponse] = []
 
         def record(request: ScimRequest) -> ScimResponse:
-            started = self.clock.monotonic()
-            response = self.send(request)
-            elapsed = (self.clock.monotonic() - started) * 1000.0
-            calls.append(Call(request.step, request.request_line, response.status, elapsed))
-            self._remember(request, response)
+            response = self._exchange(request, calls)
             last.append(response)
             return response
 
@@ -203,18 +210,26 @@ class FlowRun:
 
     def relay(self, request: ScimRequest) -> ScimResponse:
         """The simulator's SCIM requests: sent with `send`, recorded in the running step."""
-        started = self.clock.monotonic()
-        response = self.send(request)
-        elapsed = (self.clock.monotonic() - started) * 1000.0
-        if self._relayed is not None:
-            self._relayed.append(Call(request.step, request.request_line, response.status, elapsed))
         self._sent.append(request)
-        self._remember(request, response)
+        return self._exchange(request, self._relayed)
+
+    def _exchange(self, request: ScimRequest, calls: list[Call] | None) -> ScimResponse:
+        """Send one request, note it in calls, and remember what it created."""
+        creates = request.method == "POST" and request.path in CREATES
+        with self.hold() if creates else nullcontext():
+            started = self.clock.monotonic()
+            response = self.send(request)
+            self._remember(request, response)
+        elapsed = (self.clock.monotonic() - started) * 1000.0
+        if calls is not None:
+            calls.append(Call(request.step, request.request_line, response.status, elapsed))
+            if self.on_request is not None:
+                self.on_request(self.current_step, len(calls))
         return response
 
     def _remember(self, request: ScimRequest, response: ScimResponse) -> None:
         body = response.json_object() or {}
-        kind = {"/Users": "User", "/Groups": "Group"}.get(request.path)
+        kind = CREATES.get(request.path)
         if request.method == "POST" and kind and response.ok and isinstance(body.get("id"), str):
             sent = request.body if isinstance(request.body, dict) else {}
             self.created.append((kind, body["id"], str(sent.get("userName") or sent.get("displayName"))))
@@ -311,15 +326,3 @@ def _install_body(app: AppInstance) -> dict[str, str]:
         return {"label": "scimcert AIW SCIM app", "signOnMode": "SAML_2_0"}
     name = {"bearer": "scim2testapp", "basic": "scim2testapp_basic", "header": "scim2headerauth"}
     return {"name": name[app.auth.kind], "signOnMode": "SAML_2_0"}
-
-
-def cleanup(app: AppInstance, created: Sequence[tuple[str, str, str]], send: Send) -> list[Call]:
-    """Delete what a flow created (groups first); 404 means already gone. Not an Okta step."""
-    calls = []
-    ordered = [c for c in reversed(created) if c[0] == "Group"] + [c for c in created if c[0] == "User"]
-    for kind, rid, _ in ordered:
-        path = wire.resource_path(f"{kind}s", rid)
-        request = ScimRequest("cleanup", "DELETE", app.base_url, path, "",
-                              wire.okta_headers(app.auth, with_body=False), None, app.auth.header()[0])
-        calls.append(Call("cleanup", request.request_line, send(request).status, 0.0))
-    return calls

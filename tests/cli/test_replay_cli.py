@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
+import subprocess
+import sys
 
+import pytest
+import requests
 from click.testing import CliRunner
 
 from simulator.cli import main
+from simulator.cli.replay_output import Progress
 from simulator.provider.app import create_app
 from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
@@ -134,3 +141,61 @@ def test_replay_exported_credentials_without_url_use_the_embedded_provider(monke
                                 env={"SCIMCERT_TOKEN": "exported", "SCIMCERT_BASIC": "u:p"})
     assert result.exit_code == 0, result.output
     assert "embedded reference provider" in result.output and "connect: all 2 steps passed" in result.output
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_deletes_what_the_replay_created(signum: int, code: int) -> None:
+    """Steps print as they complete; a signal stops the flow, its cleanup runs, and says so."""
+    with provider("slow=0.2") as url:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "simulator.cli", "replay", "user-lifecycle", "--url", url,
+             "--token", TOKEN],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        assert proc.stdout is not None
+        seen = []
+        while not any("PASS  Assign a new user" in line for line in seen):  # printed before the flow ends
+            line = proc.stdout.readline()
+            assert line, "".join(seen)
+            seen.append(line)
+        proc.send_signal(signum)
+        out = "".join(seen) + proc.communicate(timeout=60)[0]
+        listing = requests.get(f"{url}/Users", headers={"Authorization": f"Bearer {TOKEN}"},
+                               timeout=30).json()
+    assert proc.returncode == code, out
+    assert re.search(r"cleanup: (\d+) of \1 created resources deleted", out), out
+    assert f"user-lifecycle: stopped by {signal.Signals(signum).name}" in out
+    assert "Traceback" not in out and "Aborted!" not in out
+    assert listing["totalResults"] == 0
+
+
+def test_replay_that_cannot_run_exits_2_with_one_sentence() -> None:
+    runner = CliRunner()
+    with provider() as url:
+        for args, message in (
+            (["--url", "http://127.0.0.1:9/scim/v2", "--token", "t"],
+             "cannot reach http://127.0.0.1:9/scim/v2 (connection failed)"),
+            (["--url", url.removeprefix("http://"), "--token", TOKEN], "must start with http:// or https://"),
+            (["--url", url, "--token", "wrong"], f"{url} rejected the credentials (GET /Users -> 401)"),
+            (["--url", url, "--token", TOKEN, "--basic", "u:p"],
+             "give only one of --token, --basic and --header"),
+        ):
+            result = runner.invoke(main, ["replay", "spec-test", *args])
+            assert result.exit_code == 2, (args, result.output)
+            assert message in result.output, result.output
+            assert "setup.existing-user" not in result.output and "Traceback" not in result.output
+
+
+def test_a_long_step_reports_progress() -> None:
+    now = [0.0]
+    progress = Progress(every=5.0, clock=lambda: now[0])
+    runner = CliRunner()
+    with runner.isolation() as (out, _, _):
+        for n in range(1, 13):
+            progress.request("setup.users", n)
+            now[0] += 1.0
+        progress.interrupted("setup.users")
+    lines = out.getvalue().decode().splitlines()
+    assert lines == ["  setup.users            … 6 requests so far",
+                     "  setup.users            … 11 requests so far",
+                     "  setup.users            INTERRUPTED"]

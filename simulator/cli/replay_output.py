@@ -1,0 +1,58 @@
+"""What `scimcert replay` prints while a flow runs: each step as it completes, progress of long ones."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import click
+
+from simulator.okta.flows import StepResult
+
+SHOWN_REPEATS = 2  # a step repeated 101 times prints its first and last requests only
+PROGRESS_EVERY_S = 5.0  # a step still running after this long says how far it got
+
+
+class Progress:
+    """FlowRun's on_step and on_request: prints each step as it completes, and now and then how
+    many requests a long step has sent so far."""
+
+    def __init__(self, every: float = PROGRESS_EVERY_S, clock: Callable[[], float] = time.monotonic) -> None:
+        self.every, self.clock = every, clock
+        self._step, self._shown = "", 0.0
+
+    def request(self, step_id: str, count: int) -> None:
+        now = self.clock()
+        if step_id != self._step:
+            self._step, self._shown = step_id, now
+        elif now - self._shown >= self.every:
+            click.echo(f"  {step_id:22} … {count} requests so far")
+            self._shown = now
+
+    def step(self, step: StepResult) -> None:
+        print_step(step)
+        self._step = ""
+
+    def interrupted(self, step_id: str) -> None:
+        """The step that was running when the flow was stopped."""
+        if step_id:
+            click.echo(f"  {step_id:22} INTERRUPTED")
+
+
+def print_step(step: StepResult) -> None:
+    calls = list(step.calls)
+    if len(calls) > 2 * SHOWN_REPEATS:
+        hidden = len(calls) - SHOWN_REPEATS
+        calls = calls[:1] + calls[-1:]
+        click.echo(f"  {step.id:22} ({hidden} similar requests not shown)")
+    for call in calls:
+        # requests sent by an engine plan or behind an admin call carry their own step id (assign.create)
+        via = f"{call.step}: " if call.step != step.id else ""
+        click.echo(f"  {step.id:22} {via}{call.request_line} -> {call.status or 'no response'}")
+    label = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}[step.verdict]
+    if step.verdict != "pass" and step.optional:
+        label += " (optional)"
+    click.echo(f"  {step.id:22} {label}  {step.title}")
+    if step.verdict != "pass":
+        click.echo(f"  {'':22}   Expected: {step.expected}")
+        click.echo(f"  {'':22}   Received: {step.received}")

@@ -1,0 +1,106 @@
+"""`scimcert cleanup LEDGER` as a user meets it: only the ledger's target, only the run's resources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from simulator.cli import main
+from suites.ledger import Ledger
+from tests.conftest import TOKEN, ProviderFactory, Scim
+
+
+def write_ledger(path: Path, target: str, *users: dict[str, object], run_id: str = "r1") -> Path:
+    ledger = Ledger(path, run_id, target)
+    for user in users:
+        ledger.add("User", str(user["id"]), str(user["userName"]))
+    ledger.flush()
+    return path
+
+
+def cleanup(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["cleanup", *args, "--token", TOKEN], env=env)
+    return result.exit_code, result.output
+
+
+def exists(scim: Scim, rid: str) -> bool:
+    return scim.get(f"/Users/{rid}").status_code == 200
+
+
+def test_a_url_other_than_the_ledgers_target_is_refused(make_provider: ProviderFactory,
+                                                        tmp_path: Path) -> None:
+    a, b = make_provider(), make_provider()
+    alice = a.create_user("alice@example.com")  # made by hand on server A
+    ours = b.create_user("scimcert-r1-ann@example.com")
+    ledger = write_ledger(tmp_path / "ledger.json", b.base, {**alice, "userName": "scimcert-r1-x"}, ours)
+    for args, env, given in ((["--url", a.base], None, "--url"),
+                             ([], {"SCIMCERT_URL": a.base}, "SCIMCERT_URL")):
+        code, out = cleanup(str(ledger), *args, env=env)
+        assert code == 2, out
+        assert f"lists what a run created at {b.base}, but {given} is {a.base}" in out
+        assert "--allow-other-url" in out and "Traceback" not in out
+    assert exists(a, alice["id"]) and exists(b, ours["id"])
+    code, out = cleanup(str(ledger), env={"SCIMCERT_URL": b.base + "/"})  # the same target
+    assert code == 0, out
+    assert f"2 to delete at {b.base}: 1 deleted, 1 already gone, 0 skipped" in out
+    assert not exists(b, ours["id"])
+    usage = " ".join(CliRunner().invoke(main, ["cleanup", "--help"]).output.split())
+    assert "[default: the ledger's target]" in usage and "embedded" not in usage
+
+
+def test_only_resources_still_named_with_the_runs_prefix_are_deleted(
+        make_provider: ProviderFactory, tmp_path: Path) -> None:
+    a = make_provider()
+    alice = a.create_user("alice@example.com")  # a recorded id the server gave to somebody else
+    ours = a.create_user("SCIMCERT-R1-bob@example.com")  # servers may fold the case
+    ledger = write_ledger(tmp_path / "ledger.json", "https://b.example/scim/v2",
+                          {**alice, "userName": "scimcert-r1-x"}, ours)
+    code, out = cleanup(str(ledger), "--url", a.base, "--allow-other-url")
+    assert code == 0, out
+    assert f"2 to delete at {a.base}: 1 deleted, 0 already gone, 1 skipped (no longer the run's)" in out
+    assert (f"skipped: User {alice['id']}: userName is 'alice@example.com', not scimcert-r1-…; "
+            "not deleted") in out
+    assert exists(a, alice["id"]) and not exists(a, ours["id"])
+    pending = [r["id"] for r in json.loads(ledger.read_text())["resources"] if not r["deleted"]]
+    assert pending == [alice["id"]]  # never marked deleted: it was not
+
+
+def test_what_is_not_a_ledger_exits_2_with_a_sentence(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.json"
+    summary.write_text(json.dumps({"target": "http://x", "checks": [], "verdicts": {}}))
+    listing = tmp_path / "list.json"
+    listing.write_text("[]")
+    garbage = tmp_path / "garbage.json"
+    garbage.write_bytes(b"\xff\xfe{")
+    entry = tmp_path / "entry.json"
+    entry.write_text(json.dumps({"run_id": "r1", "target": "http://x", "resources": [{"id": "1"}]}))
+    (tmp_path / "empty").mkdir()
+    for path, message in ((summary, "is a run's summary.json, not its ledger"),
+                          (listing, "is not a scimcert ledger (it has no run_id, target and resources)"),
+                          (garbage, "is not a scimcert ledger: it is not JSON text"),
+                          (entry, "resource 1 is not an object with type User or Group"),
+                          (tmp_path / "empty", "has no ledger.json; give a run's report folder")):
+        code, out = cleanup(str(path))
+        assert code == 2, (path, out)
+        assert message in out and "Traceback" not in out, out
+    journal = tmp_path / "lone.journal"
+    journal.write_text("")
+    code, out = cleanup(str(journal))
+    assert code == 2 and "lone.journal is a ledger's journal and its lone.json is missing" in out
+
+
+def test_a_killed_runs_folder_or_journal_is_accepted(make_provider: ProviderFactory, tmp_path: Path) -> None:
+    """A killed run leaves ledger.json (written at start) and ledger.journal (every create since)."""
+    a = make_provider()
+    ledger = Ledger(tmp_path / "ledger.json", "r1", a.base)
+    ledger.flush()
+    for n in range(2):
+        user = a.create_user(f"scimcert-r1-u{n}@example.com")
+        ledger.add("User", user["id"], user["userName"])
+    assert json.loads((tmp_path / "ledger.json").read_text())["resources"] == []  # killed here
+    code, out = cleanup(str(tmp_path / "ledger.journal"))
+    assert code == 0 and "2 to delete" in out and "2 deleted" in out, out
+    code, out = cleanup(str(tmp_path))
+    assert code == 0 and "0 to delete" in out, out
