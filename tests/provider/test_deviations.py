@@ -328,6 +328,21 @@ def probe_group_rename(scim: Scim) -> dict[str, Any]:
 
 
 @probe(
+    "member-readd-duplicates",
+    compliant={"re-add": OK, "member ids": ["a", "b"]},
+    deviant={"re-add": OK, "member ids": ["a", "b", "a"]},
+)
+def probe_member_readd(scim: Scim) -> dict[str, Any]:
+    a, b = make_users(scim, "ida", "jon")
+    group = scim.create_group("Readd", [a["id"], b["id"]])
+    again = {"op": "add", "path": "members", "value": [{"value": a["id"], "display": "ida"}]}
+    reply = scim.patch(f"/Groups/{group['id']}", patch_op(again))
+    names = {a["id"]: "a", b["id"]: "b"}
+    members = scim.get(f"/Groups/{group['id']}").json()["members"]
+    return {"re-add": answer(reply), "member ids": [names[m["value"]] for m in members]}
+
+
+@probe(
     "members-require-type",
     compliant={"POST without type": CREATED, "PATCH without type": OK, "with type": CREATED},
     deviant={
@@ -671,6 +686,15 @@ def probe_auth(scim: Scim) -> dict[str, Any]:
         "no token, wrong token, right token": [r.status_code for r in answers],
         "challenge": challenge.startswith("Bearer"),
     }
+
+
+@probe(
+    "auth-refused-403",
+    compliant={"no token, wrong token, right token": [401, 401, 200], "challenge": True},
+    deviant={"no token, wrong token, right token": [403, 403, 200], "challenge": False},
+)
+def probe_auth_403(scim: Scim) -> dict[str, Any]:
+    return probe_auth(scim)
 
 
 @probe("error-status-int", compliant=("404", "401"), deviant=(404, 401))
