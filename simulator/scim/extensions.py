@@ -52,6 +52,10 @@ def load_extension_file(path: str | Path) -> SchemaDef:
         data = json.loads(file.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SchemaDefinitionError(f"cannot read extension file {file}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise SchemaDefinitionError(
+            f"{file}: not UTF-8 text (byte {exc.start}); save the schema as UTF-8 JSON"
+        ) from exc
     except json.JSONDecodeError as exc:
         raise SchemaDefinitionError(f"{file}: not valid JSON ({exc})") from exc
     try:
