@@ -161,6 +161,28 @@ def test_waivers_applied_expired_and_stale(pytester: pytest.Pytester, tmp_path: 
     assert data["verdicts"]["okta"] == "pass"
 
 
+def _waivers(*ids: str, table: str = "waiver") -> str:
+    return "".join(f'[[{table}]]\nid = "{i}"\nreason = "r"\n' for i in ids)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (_waivers("NOPE-999"), "waiver id 'NOPE-999' names no check;"),
+    (_waivers("t-write-001"), "'t-write-001' names no check (did you mean T-WRITE-001?)"),
+    (_waivers("USR-CREATE-002", "USR-CREAT-002"),
+     "'USR-CREAT-002' names no check (did you mean USR-CREATE-002?)"),
+    (_waivers("T-WRITE-001", table="waivers"), "unexpected 'waivers'; each waiver is a [[waiver]] table"),
+], ids=["unknown", "lower-case", "catalogue-typo", "misspelled-table"])
+def test_a_waiver_that_could_never_apply_stops_the_run(pytester: pytest.Pytester, tmp_path: Path,
+                                                        text: str, message: str) -> None:
+    """Ids of this run's checks and of the whole catalogue (USR-CREATE-002) are known; others are not."""
+    waivers = tmp_path / "waivers.toml"
+    waivers.write_text(text)
+    with provider() as url:
+        result = run_fake(pytester, url, "--scim-waivers", str(waivers))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert message in result.stderr.str() and "Traceback" not in result.stderr.str()
+
+
 def test_baseline_fails_only_on_regressions(pytester: pytest.Pytester, tmp_path: Path) -> None:
     with provider() as url:
         run_fake(pytester, url, "--scim-report-dir", str(tmp_path / "good"))
