@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from simulator import __version__
-from suites.baseline import compare, load_baseline
+from suites.baseline import RANK, by_id, compare, load_baseline
 from suites.client import Exchange, ScimClient
 from suites.expect import ConformanceFailure
 from suites.ledger import Ledger
@@ -142,7 +143,7 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
     """The summary.json document (DESIGN.md), with the gate decision."""
     import time  # noqa: PLC0415
 
-    checks = [r.as_json() for r in state.results.values()]
+    checks = summary_checks(state.results.values())
     totals = dict.fromkeys(("passed", "failed", "skipped", "errors", "waived"), 0)
     for c in checks:
         totals["errors" if c["outcome"] == "error" else c["outcome"]] += 1
@@ -166,7 +167,7 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
         "run_id": state.config.run_id,
         "fail_on": threshold.name,
         "okta_gate": okta_gate,
-        "waivers": _waiver_report(state),
+        "waivers": _waiver_report(state, checks),
     }
     matrix = extension_matrix(state.results.values())
     if matrix:
@@ -181,8 +182,32 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
     return summary
 
 
-def _waiver_report(state: RunState) -> dict[str, list[str]]:
-    outcomes = {r.info.id: r.outcome for r in state.results.values()}
+def summary_checks(results: Iterable[CheckResult]) -> list[dict[str, Any]]:
+    """One entry per check id, as waivers and baselines name checks. A parametrised check (per
+    extension URN, per Okta step...) has its first worst case's outcome and message, the summed
+    duration, and every case as `cases: [{case, outcome, message, duration_s}]`."""
+    by_check: dict[str, list[CheckResult]] = {}
+    for result in results:
+        by_check.setdefault(result.info.id, []).append(result)
+    return [_merged(found) for found in by_check.values()]
+
+
+def _merged(found: list[CheckResult]) -> dict[str, Any]:
+    entry = found[0].as_json()
+    if len(found) == 1 and not found[0].nodeid.endswith("]"):
+        return entry
+    cases: list[dict[str, Any]] = [
+        {"case": r.nodeid.partition("[")[2].removesuffix("]"), "outcome": r.outcome,
+         "message": r.message, "duration_s": round(r.duration_s, 3)} for r in found]
+    worst = max(cases, key=lambda c: RANK.get(c["outcome"], 0))
+    message = f"[{worst['case']}] {worst['message']}" if worst["message"] else ""
+    entry.update(outcome=worst["outcome"], message=message, cases=cases,
+                 duration_s=round(sum(r.duration_s for r in found), 3))
+    return entry
+
+
+def _waiver_report(state: RunState, checks: list[dict[str, Any]]) -> dict[str, list[str]]:
+    outcomes = by_id(checks)
     today = date.today()
     return {
         "applied": sorted(w.id for w in state.waivers.items if outcomes.get(w.id) == "waived"),
@@ -261,3 +286,4 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
         tr.write_line(f"cleanup failed for {len(state.cleanup_failed)} resources (see ledger.json)")
     if state.config.report_dir is not None:
         tr.write_line(f"reports: {state.config.report_dir}")
+

@@ -199,6 +199,38 @@ def test_baseline_fails_only_on_regressions(pytester: pytest.Pytester, tmp_path:
     assert diff.exit_code == 1 and "regressions: 1" in diff.output and "T-WRITE-001" in diff.output
 
 
+PARAMETRISED = CHECKS + '''
+
+@pytest.mark.check("T-PARAM-001", level="MUST", refs=["RFC7644 §3.4.2"], readonly=True)
+@pytest.mark.parametrize("path", ["/Users", "/Nowhere"], ids=["users", "nowhere"])
+def test_param(client, path):
+    """GET of each path answers 200."""
+    expect_status(client.get(path), 200)
+'''
+
+
+def test_a_parametrised_check_is_one_summary_entry(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """summary.json has one entry per check id (as waivers and baselines name checks), its cases inside."""
+    waivers = tmp_path / "waivers.toml"
+    waivers.write_text('[[waiver]]\nid = "T-PARAM-001"\nreason = "ticket 7"\n')
+    with provider() as url:
+        run_fake(pytester, url, "--scim-report-dir", str(tmp_path / "plain"), source=PARAMETRISED)
+        run_fake(pytester, url, "--scim-report-dir", str(tmp_path / "waived"), "--scim-waivers", str(waivers),
+                 "--scim-baseline", str(tmp_path / "plain" / "summary.json"), source=PARAMETRISED)
+    plain = summary_of(tmp_path / "plain")
+    assert [c["id"] for c in plain["checks"]] == ["T-MUST-001", "T-SHOULD-001", "T-WRITE-001", "T-PARAM-001"]
+    assert plain["totals"] == {"passed": 3, "failed": 1, "skipped": 0, "errors": 0, "waived": 0}
+    param = plain["checks"][-1]
+    assert param["outcome"] == "failed"
+    assert param["message"].startswith("[nowhere] GET /scim/v2/Nowhere -> 404")
+    assert [(c["case"], c["outcome"]) for c in param["cases"]] == [("users", "passed"), ("nowhere", "failed")]
+    assert "cases" not in plain["checks"][0]
+    waived = summary_of(tmp_path / "waived")
+    assert waived["checks"][-1]["outcome"] == "waived" and waived["totals"]["waived"] == 1
+    assert waived["waivers"] == {"applied": ["T-PARAM-001"], "expired": [], "stale": []}
+    assert waived["baseline"]["still_failing"] == [] and waived["baseline"]["regressions"] == []
+
+
 def test_read_only_runs_only_readonly_checks(pytester: pytest.Pytester, tmp_path: Path) -> None:
     with provider() as url:
         result = run_fake(pytester, url, "--scim-read-only", "--scim-report-dir", str(tmp_path))
