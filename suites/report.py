@@ -271,9 +271,10 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
     tr.write_sep("=", "scimcert")
     gate = f"fail-on {summary['fail_on']}" + (" + Okta readiness" if summary["okta_gate"] else "")
     tr.write_line(f"target {summary['target']}  run {state.config.run_id}  {gate}")
-    tr.write_line(f"{t['passed']} passed, {t['failed']} failed, {t['skipped']} skipped, "
-                  f"{t['errors']} errors, {t['waived']} waived")
+    tr.write_line(f"{len(summary['checks'])} checks: {t['passed']} passed, {t['failed']} failed, "
+                  f"{t['skipped']} skipped, {t['errors']} errors, {t['waived']} waived")
     tr.write_line(f"RFC conformance: {v['rfc'].upper()}    Okta readiness: {v['okta'].upper()}")
+    _print_failed(tr, summary["checks"])
     if "baseline" in summary:
         b = summary["baseline"]
         tr.write_line(f"baseline: {len(b['regressions'])} regressions, {len(b['fixes'])} fixes, "
@@ -287,3 +288,15 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
     if state.config.report_dir is not None:
         tr.write_line(f"reports: {state.config.report_dir}")
 
+
+def _print_failed(tr: Any, checks: list[dict[str, Any]]) -> None:
+    """The failed checks by id and level: the names --waivers and --baseline use (not node ids)."""
+    bad = [c for c in checks if c["outcome"] in ("failed", "error")]
+    if not bad:
+        return
+    tr.write_line("failed checks (id, level, okta):")
+    width = max(len(c["id"]) for c in bad)
+    for c in bad:
+        error = "  (error in setup or teardown)" if c["outcome"] == "error" else ""
+        tr.write_line(f"  {c['id']:{width}}  {c['level']:6}  {'okta' if c['okta'] else '    '}  "
+                      f"{c['title']}{error}")

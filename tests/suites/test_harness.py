@@ -140,7 +140,10 @@ def test_a_failed_okta_check_fails_the_run_whatever_its_level(pytester: pytest.P
                             source=source)
     assert gated.ret == 1 and rfc_only.ret == 0
     gated.stdout.fnmatch_lines(["*fail-on MUST + Okta readiness*",
-                                "*RFC conformance: PASS    Okta readiness: FAIL*"])
+                                "3 checks: 2 passed, 1 failed, 0 skipped, 0 errors, 0 waived",
+                                "*RFC conformance: PASS    Okta readiness: FAIL*",
+                                "failed checks (id, level, okta):",  # the ids waivers take
+                                "  T-SHOULD-001  SHOULD  okta  An unknown id answers 404 (a SHOULD, *"])
     assert summary_of(tmp_path / "a")["okta_gate"] is True and summary_of(tmp_path / "a")["gate_failed"]
     assert summary_of(tmp_path / "b")["verdicts"] == {"rfc": "pass", "okta": "fail"}
 
