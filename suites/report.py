@@ -14,6 +14,7 @@ import pytest
 from simulator import __version__
 from suites.baseline import RANK, by_id, compare, load_baseline
 from suites.client import Exchange, ScimClient
+from suites.config import Auth
 from suites.expect import ConformanceFailure
 from suites.ledger import Ledger
 from suites.levels import Level
@@ -65,7 +66,7 @@ def update_result(result: CheckResult, rep: pytest.TestReport, call: pytest.Call
         result.outcome = "skipped"
         result.message = str(rep.longrepr[2]) if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
     if rep.when == "call" or (rep.failed and rep.when == "setup"):
-        _attach(rep, result)
+        _attach(rep, result, state.config.auth)
 
 
 def _message(call: pytest.CallInfo[None]) -> str:
@@ -77,18 +78,18 @@ def _message(call: pytest.CallInfo[None]) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _attach(rep: pytest.TestReport, result: CheckResult) -> None:
+def _attach(rep: pytest.TestReport, result: CheckResult, auth: Auth) -> None:
     extras = list(getattr(rep, "extras", []))
     try:
         from pytest_html import extras as html_extras  # noqa: PLC0415 - optional at run time
     except ImportError:
         return
     if result.exchanges:
-        extras.append(html_extras.html(exchanges_html(result.exchanges, rep.failed)))
+        extras.append(html_extras.html(exchanges_html(result.exchanges, rep.failed, auth)))
     rep.extras = extras  # type: ignore[attr-defined]  # pytest-html reads this attribute
 
 
-def exchanges_html(exchanges: list[Exchange], with_curl: bool) -> str:
+def exchanges_html(exchanges: list[Exchange], with_curl: bool, auth: Auth | None = None) -> str:
     """Each exchange as request/response blocks (pretty JSON), plus a curl line on failures."""
     parts = ['<div class="scimcert-exchanges">']
     for ex in exchanges:
@@ -100,7 +101,7 @@ def exchanges_html(exchanges: list[Exchange], with_curl: bool) -> str:
         parts.append(f"<pre>{ex.status if ex.status is not None else html.escape(str(ex.error))}\n"
                      f"{html.escape(resp)}\n\n{html.escape(_pretty(ex.response_body))}</pre>")
         if with_curl:
-            parts.append(f"<pre>{html.escape(ex.curl())}</pre>")
+            parts.append(f"<pre>{html.escape(ex.curl(auth))}</pre>")
     parts.append("</div>")
     return "".join(parts)
 

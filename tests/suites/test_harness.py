@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import json
+import os
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +17,8 @@ from simulator.cli import main
 from simulator.provider.app import create_app
 from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
-from suites.config import HarnessError, load_toml, resolve
+from suites.client import Exchange
+from suites.config import Auth, HarnessError, load_toml, resolve
 from suites.levels import Level
 from tests.suites.support import TOKEN, provider, run_suites
 
@@ -100,6 +105,39 @@ def test_token_never_reaches_any_report(tmp_path: Path) -> None:
     headers = {h["name"]: h["value"] for h in har["log"]["entries"][0]["request"]["headers"]}
     assert headers["Authorization"] == "[REDACTED]"
     assert har["log"]["version"] == "1.2"
+
+
+def _exchange(headers: tuple[tuple[str, str], ...], credentials: bool = True) -> Exchange:
+    return Exchange("GET", "https://scim.example/scim/v2/Users?count=1", (("Accept", "application/scim+json"),
+                    *headers), None, 200, (), "{}", 1.0, "2026-01-01T00:00:00Z", credentials=credentials)
+
+
+@pytest.mark.parametrize(("auth", "header", "expected"), [
+    (Auth("bearer", "tok-123456"), ("Authorization", "[REDACTED]"),
+     '-H "Authorization: Bearer $SCIMCERT_TOKEN"'),
+    (Auth("basic", "ann:pw-123456"), ("Authorization", "[REDACTED]"), '-u "$SCIMCERT_BASIC"'),
+    (Auth("header", "X-Api-Token: tok-123456"), ("X-Api-Token", "[REDACTED]"), '-H "$SCIMCERT_HEADER"'),
+])
+def test_curl_line_sends_the_credentials_from_the_environment(auth: Auth, header: tuple[str, str],
+                                                             expected: str) -> None:
+    line = _exchange((header,)).curl(auth)
+    assert line == ("curl -i -X GET -H 'Accept: application/scim+json' "
+                    f"{expected} 'https://scim.example/scim/v2/Users?count=1'")
+    probe = _exchange((("Authorization", "[REDACTED]"),), credentials=False).curl(auth)
+    assert "-H 'Authorization: [REDACTED]'" in probe  # a probe's wrong credentials are not the run's
+
+
+def test_report_curl_line_runs_as_printed(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    source = CHECKS.replace('client.get("/Users/nope"), 404', 'client.get("/Users/nope"), 418')
+    with provider() as url:
+        run_fake(pytester, url, "--scim-report-dir", str(tmp_path), source=source)
+        report = (tmp_path / "report.html").read_text()
+        report = html.unescape(html.unescape(report))  # pytest-html escapes the extras once more
+        curl = re.search(r"curl -i -X GET [^<]*?/Users/nope\b'?", report).group(0)  # type: ignore[union-attr]
+        assert '-H "Authorization: Bearer $SCIMCERT_TOKEN"' in curl and "REDACTED" not in curl
+        reply = subprocess.run(["bash", "-c", curl], capture_output=True, text=True, timeout=30, check=False,
+                               env={**os.environ, "SCIMCERT_TOKEN": TOKEN})
+    assert reply.stdout.startswith("HTTP/1.1 404"), reply.stdout + reply.stderr
 
 
 def test_preflight_unreachable_and_rejected(pytester: pytest.Pytester) -> None:
