@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import requests
 
 from simulator.scim import urns
-from suites.config import HarnessError, RunConfig
+from suites.config import Auth, HarnessError, RunConfig
 
 REDACTED = "[REDACTED]"
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
@@ -46,6 +46,7 @@ class Exchange:
     started: str
     error: str | None = None
     step: str | None = None
+    credentials: bool = False  # it carried the run's own credentials (not a probe's)
 
     @property
     def path(self) -> str:
@@ -62,17 +63,29 @@ class Exchange:
         low = name.lower()
         return next((v for k, v in self.response_headers if k.lower() == low), None)
 
-    def curl(self) -> str:
-        """A shell line that repeats the request (the token stays redacted)."""
-        parts = ["curl", "-i", "-X", self.method]
+    def curl(self, auth: Auth | None = None) -> str:
+        """A shell line that repeats the request. The run's credentials (of `auth`) become the
+        SCIMCERT_TOKEN / SCIMCERT_BASIC / SCIMCERT_HEADER variable, as `scimcert run` reads them."""
+        placeholder = _CURL_AUTH.get(auth.kind, "") if auth is not None and self.credentials else ""
+        carrier = next(iter(auth.headers()), "").lower() if auth is not None and placeholder else None
+        parts = ["curl", "-i", "-X", shlex.quote(self.method)]
         for name, value in self.request_headers:
-            if name.lower() in ("content-length", "accept-encoding", "connection", "user-agent"):
-                continue
-            parts += ["-H", f"{name}: {value}"]
+            if name.lower() == carrier:
+                parts.append(placeholder)
+            elif name.lower() not in ("content-length", "accept-encoding", "connection", "user-agent"):
+                parts += ["-H", shlex.quote(f"{name}: {value}")]
         if self.request_body is not None:
-            parts += ["--data-raw", self.request_body]
-        parts.append(self.url)
-        return " ".join(shlex.quote(p) for p in parts)
+            parts += ["--data-raw", shlex.quote(self.request_body)]
+        parts.append(shlex.quote(self.url))
+        return " ".join(parts)
+
+
+# Shell words (double-quoted so the variable expands) that send the run's credentials in a curl line.
+_CURL_AUTH = {
+    "bearer": '-H "Authorization: Bearer $SCIMCERT_TOKEN"',
+    "basic": '-u "$SCIMCERT_BASIC"',
+    "header": '-H "$SCIMCERT_HEADER"',
+}
 
 
 class Redactor:
@@ -238,9 +251,15 @@ class ScimClient:
             started=started,
             error=error,
             step=step,
+            credentials=self._carries_credentials(prepared.headers),
         )
         self.recorder(exchange)
         return exchange
+
+    def _carries_credentials(self, headers: Mapping[str, str]) -> bool:
+        """Whether a request sent the run's own credentials, not a probe's wrong or missing ones."""
+        own = self.config.auth.headers()
+        return bool(own) and all(headers.get(name) == value for name, value in own.items())
 
     def get(self, path: str, **kw: Any) -> Reply:
         return self.request("GET", path, **kw)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Collection, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ import pytest
 from faker import Faker
 
 from suites import interrupted, report, reportdir
+from suites.catalogue import catalogue
 from suites.client import ScimClient
 from suites.config import HarnessError, Preset, RunConfig, load_toml, resolve
 from suites.factory import Factory
@@ -17,6 +18,7 @@ from suites.ledger import Ledger, cleanup
 from suites.levels import Level
 from suites.state import STATE_KEY, CheckInfo, CheckResult, ExtensionCell, RunState
 from suites.target import Target
+from suites.waivers import Waivers
 
 OPTIONS = (  # (flag, dest, help); every one also reads SCIMCERT_<NAME> and scimcert.toml
     ("--scim-url", "url", "Base URL of the SCIM service provider under test, e.g. https://host/scim/v2."),
@@ -121,10 +123,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                            ("refs", " ".join(info.refs)), ("okta", str(info.okta).lower())):
             item.user_properties.append((key, value))
         (deselected if state.config.read_only and not info.readonly else keep).append(item)
+    _check_waivers(state.waivers, seen)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
     keep.sort(key=lambda it: bool((m := it.get_closest_marker("check")) and m.kwargs.get("run_wide")))
     items[:] = keep
+
+
+def _check_waivers(waivers: Waivers, collected: Collection[str]) -> None:
+    """Every waiver must name a check of this run, or of the catalogue (a --suite run waives others)."""
+    if all(w.id in collected for w in waivers.items):
+        return
+    try:
+        waivers.check_ids({*collected, *(e.id for e in catalogue())})
+    except HarnessError as exc:
+        raise pytest.UsageError(f"scimcert: {exc}") from exc
 
 
 def _info(item: pytest.Item) -> CheckInfo | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,9 @@ import pytest
 
 from simulator import __version__
 from suites import interrupted
-from suites.baseline import compare
+from suites.baseline import RANK, by_id, compare
 from suites.client import Exchange, Reply, ScimClient
-from suites.config import RunConfig
+from suites.config import Auth, RunConfig
 from suites.expect import ConformanceFailure
 from suites.ledger import Ledger
 from suites.levels import Level
@@ -106,7 +107,7 @@ def update_result(result: CheckResult, rep: pytest.TestReport, call: pytest.Call
         result.outcome = "skipped"
         result.message = str(rep.longrepr[2]) if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
     if rep.when == "call" or (rep.failed and rep.when == "setup"):
-        _attach(rep, result)
+        _attach(rep, result, state.config.auth)
 
 
 def _message(call: pytest.CallInfo[None]) -> str:
@@ -118,18 +119,18 @@ def _message(call: pytest.CallInfo[None]) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _attach(rep: pytest.TestReport, result: CheckResult) -> None:
+def _attach(rep: pytest.TestReport, result: CheckResult, auth: Auth) -> None:
     extras = list(getattr(rep, "extras", []))
     try:
         from pytest_html import extras as html_extras  # noqa: PLC0415 - optional at run time
     except ImportError:
         return
     if result.exchanges:
-        extras.append(html_extras.html(exchanges_html(result.exchanges, rep.failed)))
+        extras.append(html_extras.html(exchanges_html(result.exchanges, rep.failed, auth)))
     rep.extras = extras  # type: ignore[attr-defined]  # pytest-html reads this attribute
 
 
-def exchanges_html(exchanges: list[Exchange], with_curl: bool) -> str:
+def exchanges_html(exchanges: list[Exchange], with_curl: bool, auth: Auth | None = None) -> str:
     """Each exchange as request/response blocks (pretty JSON), plus a curl line on failures."""
     parts = ['<div class="scimcert-exchanges">']
     for ex in exchanges:
@@ -141,7 +142,7 @@ def exchanges_html(exchanges: list[Exchange], with_curl: bool) -> str:
         parts.append(f"<pre>{ex.status if ex.status is not None else html.escape(str(ex.error))}\n"
                      f"{html.escape(resp)}\n\n{html.escape(_pretty(ex.response_body))}</pre>")
         if with_curl:
-            parts.append(f"<pre>{html.escape(ex.curl())}</pre>")
+            parts.append(f"<pre>{html.escape(ex.curl(auth))}</pre>")
     parts.append("</div>")
     return "".join(parts)
 
@@ -187,7 +188,7 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
     """The summary.json document (DESIGN.md), with the gate decision."""
     import time  # noqa: PLC0415
 
-    checks = [r.as_json() for r in state.results.values()]
+    checks = summary_checks(state.results.values())
     totals = dict.fromkeys(("passed", "failed", "skipped", "errors", "waived"), 0)
     for c in checks:
         totals["errors" if c["outcome"] == "error" else c["outcome"]] += 1
@@ -214,7 +215,7 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
         "run_id": state.config.run_id,
         "fail_on": threshold.name,
         "okta_gate": okta_gate,
-        "waivers": _waiver_report(state),
+        "waivers": _waiver_report(state, checks),
     }
     matrix = extension_matrix(state.results.values())
     if matrix:
@@ -231,8 +232,32 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
     return summary
 
 
-def _waiver_report(state: RunState) -> dict[str, list[str]]:
-    outcomes = {r.info.id: r.outcome for r in state.results.values()}
+def summary_checks(results: Iterable[CheckResult]) -> list[dict[str, Any]]:
+    """One entry per check id, as waivers and baselines name checks. A parametrised check (per
+    extension URN, per Okta step...) has its first worst case's outcome and message, the summed
+    duration, and every case as `cases: [{case, outcome, message, duration_s}]`."""
+    by_check: dict[str, list[CheckResult]] = {}
+    for result in results:
+        by_check.setdefault(result.info.id, []).append(result)
+    return [_merged(found) for found in by_check.values()]
+
+
+def _merged(found: list[CheckResult]) -> dict[str, Any]:
+    entry = found[0].as_json()
+    if len(found) == 1 and not found[0].nodeid.endswith("]"):
+        return entry
+    cases: list[dict[str, Any]] = [
+        {"case": r.nodeid.partition("[")[2].removesuffix("]"), "outcome": r.outcome,
+         "message": r.message, "duration_s": round(r.duration_s, 3)} for r in found]
+    worst = max(cases, key=lambda c: RANK.get(c["outcome"], 0))
+    message = f"[{worst['case']}] {worst['message']}" if worst["message"] else ""
+    entry.update(outcome=worst["outcome"], message=message, cases=cases,
+                 duration_s=round(sum(r.duration_s for r in found), 3))
+    return entry
+
+
+def _waiver_report(state: RunState, checks: list[dict[str, Any]]) -> dict[str, list[str]]:
+    outcomes = by_id(checks)
     today = date.today()
     return {
         "applied": sorted(w.id for w in state.waivers.items if outcomes.get(w.id) == "waived"),
@@ -296,12 +321,13 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
     tr.write_sep("=", "scimcert")
     gate = f"fail-on {summary['fail_on']}" + (" + Okta readiness" if summary["okta_gate"] else "")
     tr.write_line(f"target {summary['target']}  run {state.config.run_id}  {gate}")
-    tr.write_line(f"{t['passed']} passed, {t['failed']} failed, {t['skipped']} skipped, "
-                  f"{t['errors']} errors, {t['waived']} waived")
+    tr.write_line(f"{len(summary['checks'])} checks: {t['passed']} passed, {t['failed']} failed, "
+                  f"{t['skipped']} skipped, {t['errors']} errors, {t['waived']} waived")
     tr.write_line(f"RFC conformance: {v['rfc'].upper()}    Okta readiness: {v['okta'].upper()}")
     stopped = interrupted.line(summary)
     if stopped:
         tr.write_line(stopped, red=True, bold=True)
+    _print_failed(tr, summary["checks"])
     if "baseline" in summary:
         b = summary["baseline"]
         tr.write_line(f"baseline: {len(b['regressions'])} regressions, {len(b['fixes'])} fixes, "
@@ -316,3 +342,17 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
         tr.write_line(f"cleanup skipped {line}")
     if state.config.report_dir is not None:
         tr.write_line(f"reports: {state.config.report_dir}")
+
+
+def _print_failed(tr: Any, checks: list[dict[str, Any]]) -> None:
+    """The failed checks by id and level: the names --waivers and --baseline use (not node ids)."""
+    bad = [c for c in checks if c["outcome"] in ("failed", "error")]
+    if not bad:
+        return
+    tr.write_line("failed checks (id, level, okta):")
+    width = max(len(c["id"]) for c in bad)
+    for c in bad:
+        error = "  (error in setup or teardown)" if c["outcome"] == "error" else ""
+        level = c["level"] + (" (Okta)" if c.get("basis") == "okta" else "")
+        tr.write_line(f"  {c['id']:{width}}  {level:11}  {'okta' if c['okta'] else '    '}  "
+                      f"{c['title']}{error}")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,9 +27,19 @@ class Waivers:
     """The waivers of one run, by check id."""
 
     items: tuple[Waiver, ...] = ()
+    source: Path | None = None
 
     def get(self, check_id: str) -> Waiver | None:
         return next((w for w in self.items if w.id == check_id), None)
+
+    def check_ids(self, known: Collection[str]) -> None:
+        """HarnessError for the first waiver whose id names no check: it would never apply."""
+        for waiver in self.items:
+            if waiver.id not in known:
+                close = difflib.get_close_matches(waiver.id.upper(), known, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise HarnessError(f"{self.source}: waiver id {waiver.id!r} names no check{hint}; "
+                                   "'scimcert checks' lists the ids")
 
     @classmethod
     def load(cls, path: Path | None) -> Waivers:
@@ -38,10 +50,14 @@ class Waivers:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise HarnessError(f"cannot read waivers {path}: {exc}") from exc
+        stray = sorted(set(data) - {"waiver"})
+        if stray:  # e.g. [[waivers]]: its waivers would silently never apply
+            raise HarnessError(f"{path}: unexpected {stray[0]!r}; each waiver is a [[waiver]] table "
+                               "with id, reason and optional expires")
         raw = data.get("waiver", [])
         if not isinstance(raw, list):
             raise HarnessError(f"{path}: waivers are [[waiver]] tables")
-        return cls(tuple(_waiver(entry, path, n) for n, entry in enumerate(raw, 1)))
+        return cls(tuple(_waiver(entry, path, n) for n, entry in enumerate(raw, 1)), path)
 
 
 def _waiver(entry: object, path: Path, n: int) -> Waiver:

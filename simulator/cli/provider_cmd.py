@@ -12,6 +12,7 @@ from simulator.provider.app import create_app
 from simulator.provider.deviations import REGISTRY, Deviations, UnknownDeviation
 from simulator.provider.server import build_server
 from simulator.provider.service import DEFAULT_MAX_BODY, DEFAULT_MAX_RESULTS, ProviderConfig
+from simulator.scim import urns
 from simulator.scim.extensions import load_extension_file, parse_extension_spec
 from simulator.scim.schema import SchemaDef, SchemaDefinitionError
 from suites.catalogue import by_deviation
@@ -70,7 +71,8 @@ def load_extensions(specs: tuple[str, ...], files: tuple[str, ...]) -> tuple[Sch
     "required",
     multiple=True,
     metavar="URN",
-    help="Mark a declared extension as required in the User/Group resource type.",
+    help="Mark an extension as required in the User/Group resource type (repeatable): a declared "
+    "one or the built-in enterprise extension.",
 )
 @click.option(
     "--open-discovery",
@@ -109,15 +111,11 @@ def provider_cmd(
     except UnknownDeviation as exc:
         raise click.UsageError(str(exc)) from exc
     exts = load_extensions(extensions, extension_files)
-    known = {e.id.casefold(): e.id for e in exts}
-    missing = [r for r in required if r.casefold() not in known]
-    if missing:
-        raise click.UsageError(f"--require-extension {missing[0]} names no declared extension")
     config = ProviderConfig(
         token=token or secrets.token_urlsafe(24),
         deviations=devs,
         extensions=exts,
-        required_extensions=frozenset(known[r.casefold()] for r in required),
+        required_extensions=_required(required, exts),
         open_discovery=open_discovery,
         max_results=max_results,
         max_body_bytes=max_body,
@@ -133,6 +131,18 @@ def provider_cmd(
         click.echo("\nstopped", err=True)
     finally:
         server.server_close()
+
+
+def _required(required: tuple[str, ...], exts: tuple[SchemaDef, ...]) -> frozenset[str]:
+    """The --require-extension URNs as declared: a declared extension or the built-in enterprise one."""
+    known = {urn.casefold(): urn for urn in (urns.ENTERPRISE_USER, *(e.id for e in exts))}
+    missing = [r for r in required if r.casefold() not in known]
+    if missing:
+        raise click.UsageError(
+            f"--require-extension {missing[0]} names no declared or built-in extension; declare it with "
+            f"--extension or --extension-file (built in: {urns.ENTERPRISE_USER})"
+        )
+    return frozenset(known[r.casefold()] for r in required)
 
 
 def _announce(port: int, host: str, config: ProviderConfig) -> None:

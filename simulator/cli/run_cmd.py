@@ -297,17 +297,31 @@ def _exit_code(code: int) -> int:
 
 @click.command("checks")
 @click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
-@click.option("--suite", "suites", multiple=True, metavar="NAME", help="Only this suite (repeatable).")
+@click.option("--suite", "suites", multiple=True, metavar="NAME",
+              help="Only this suite (repeatable); the names head the groups of the full list.")
 def checks_cmd(as_json: bool, suites: tuple[str, ...]) -> None:
-    """Print the catalogue of checks: id, level, okta, refs, title."""
-    entries = [e for e in catalogue() if not suites or e.suite in suites]
+    """Print the catalogue of checks by suite: id, level, okta, title, references."""
+    unknown = [s for s in suites if s not in suite_names()]
+    if unknown:
+        raise click.UsageError(f"unknown suite {unknown[0]!r}; suites: {', '.join(suite_names())}")
+    everything = catalogue()
+    entries = [e for e in everything if not suites or e.suite in suites]
     if as_json:
         click.echo(json.dumps([e.as_json() for e in entries], indent=2))
         return
-    for e in entries:
-        okta = "okta" if e.okta else "    "
-        click.echo(f"{e.id:18} {e.level:6} {okta} {', '.join(e.refs):28} {e.title}")
-    click.echo(f"\n{len(entries)} checks in {len({e.suite for e in entries})} suites")
+    width = max(len(e.id) for e in everything)
+    groups = {e.suite: [x for x in entries if x.suite == e.suite] for e in entries}
+    for suite, members in groups.items():
+        click.echo(f"{suite}: {_count(len(members), 'check')} (--suite {suite})")
+        for e in members:
+            click.echo(f"  {e.id:{width}}  {e.level:6}  {'okta' if e.okta else '    '}  {e.title}  "
+                       f"[{', '.join(e.refs)}]")
+        click.echo()
+    click.echo(f"{_count(len(entries), 'check')} in {_count(len(groups), 'suite')}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _cleanup_options(func: Any) -> Any:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
 from simulator.okta.api import SimulatorConfig, create_app
+from simulator.okta.store import OrgFileError, OrgStore
 from simulator.provider.server import build_server
 
 
@@ -19,6 +21,22 @@ def default_db() -> str:
     folder = root / "scimcert"
     folder.mkdir(parents=True, exist_ok=True)
     return str(folder / "simulator.db")
+
+
+def _org_token(path: str, given: str | None) -> str:
+    """The org's API token (see OrgStore.admin_token); a usage error when the file is no org file."""
+    try:
+        store = OrgStore(path)
+    except OrgFileError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--db'") from exc
+    try:
+        return store.admin_token(given, lambda: secrets.token_urlsafe(30))
+    except sqlite3.DatabaseError as exc:  # e.g. a read-only file
+        raise click.BadParameter(
+            f"cannot write {path} ({exc}); check its permissions", param_hint="'--db'"
+        ) from exc
+    finally:
+        store.close()
 
 
 @click.command("simulator")
@@ -32,12 +50,16 @@ def default_db() -> str:
 )
 @click.option(
     "--admin-token", envvar="SCIMCERT_ADMIN_TOKEN",
-    help="API token clients send as 'SSWS <token>' [env SCIMCERT_ADMIN_TOKEN; default: random, printed].",
+    help="API token clients send as 'SSWS <token>'; kept in the org database for the next start "
+    "[env SCIMCERT_ADMIN_TOKEN; default: the one kept there, else random; printed].",
 )  # fmt: skip
 def simulator_cmd(host: str, port: int, db: str | None, admin_token: str | None) -> None:
-    """Serve the Okta simulator's admin API (Okta's /api/v1 subset) and web console until Ctrl-C."""
-    token = admin_token or secrets.token_urlsafe(30)
+    """Serve the Okta simulator's admin API (Okta's /api/v1 subset) and web console until Ctrl-C.
+
+    The org (and its API token) lives in the --db file, so a restart loses nothing.
+    """
     path = db or default_db()
+    token = _org_token(path, admin_token)
     try:
         server = build_server(create_app(SimulatorConfig(token, path)), host, port, quiet=False)
     except OSError as exc:

@@ -7,12 +7,14 @@ admin calls are few); `transaction()` holds the lock and commits or rolls back a
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Final
 
 from simulator.okta.codec import app_from_json, app_to_json
@@ -53,7 +55,13 @@ CREATE TABLE IF NOT EXISTS passwords (
 CREATE TABLE IF NOT EXISTS import_seen (
   app_id TEXT NOT NULL, kind TEXT NOT NULL, scim_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
   PRIMARY KEY (app_id, kind, scim_id));
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+_TABLES: Final = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
+
+
+class OrgFileError(Exception):
+    """The org file cannot be used: one sentence saying why and what to do."""
 
 
 def now() -> str:
@@ -184,6 +192,28 @@ class PasswordRec:
     changed: str
 
 
+def _check_path(path: str) -> None:
+    """Refuse paths SQLite would only answer with 'unable to open database file'."""
+    if path == ":memory:" or path.startswith("file:"):
+        return
+    file = Path(path)
+    if file.is_dir():
+        raise OrgFileError(f"{path} is a folder; give a file in it, such as {file / 'org.db'}")
+    if not file.parent.is_dir():
+        raise OrgFileError(f"the folder {file.parent} does not exist; create it or give another path")
+
+
+def _why_unusable(path: str, exc: sqlite3.DatabaseError) -> str:
+    if "not a database" in str(exc):
+        return f"{path} is not an SQLite database; give a new file name or an org file the simulator wrote"
+    return f"cannot use {path} as the org database ({exc}); check its permissions or give another path"
+
+
+def _user_tables(db: sqlite3.Connection) -> set[str]:
+    rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    return {r[0] for r in rows}
+
+
 def _user(r: sqlite3.Row) -> UserRec:
     return UserRec(r["id"], json.loads(r["profile"]), r["status"], r["created"], r["updated"])
 
@@ -212,17 +242,38 @@ class OrgStore:
     """Org state; every method is atomic, and `transaction()` groups several."""
 
     def __init__(self, path: str = ":memory:") -> None:
+        """Open (or create) the org file; OrgFileError when it cannot be one."""
         self.path = path
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        _check_path(path)
+        self._depth = 0
+        try:
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        except sqlite3.DatabaseError as exc:
+            raise OrgFileError(_why_unusable(path, exc)) from exc
+        try:
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise OrgFileError(_why_unusable(path, exc)) from exc
+        except OrgFileError:
+            self._db.close()
+            raise
+
+    def _open(self) -> None:
         self._db.row_factory = sqlite3.Row
-        if path != ":memory:":
+        foreign = sorted(_user_tables(self._db) - _TABLES)
+        if foreign:  # never add the org's tables to somebody else's database
+            raise OrgFileError(
+                f"{self.path} is an SQLite database of something else (tables {', '.join(foreign[:5])}); "
+                "give a new file name or an org file the simulator wrote"
+            )
+        if self.path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # WAL keeps it crash-safe, and fast
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
         self._migrate()
-        self._depth = 0
 
     def _migrate(self) -> None:
         """Bring an org file written by an earlier scimcert up to this schema."""
@@ -233,6 +284,14 @@ class OrgStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def admin_token(self, given: str | None, new: Callable[[], str]) -> str:
+        """The org's API token: `given` replaces the stored one; else the stored one, else a new one."""
+        with self.transaction():
+            row = self._db.execute("SELECT value FROM settings WHERE key = 'admin_token'").fetchone()
+            token = given or (row["value"] if row else new())
+            self._db.execute("INSERT OR REPLACE INTO settings VALUES ('admin_token', ?)", (token,))
+            return token
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

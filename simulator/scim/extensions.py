@@ -55,8 +55,10 @@ def load_extension_file(path: str | Path) -> SchemaDef:
         data = json.loads(file.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SchemaDefinitionError(f"cannot read extension file {file}: {exc.strerror}") from exc
-    except UnicodeDecodeError:
-        raise SchemaDefinitionError(f"{file}: not UTF-8 text (an RFC 7643 §7 schema is JSON)") from None
+    except UnicodeDecodeError as exc:
+        raise SchemaDefinitionError(
+            f"{file}: not UTF-8 text (byte {exc.start}); save the schema as UTF-8 JSON"
+        ) from exc
     except json.JSONDecodeError as exc:
         raise SchemaDefinitionError(f"{file}: not valid JSON ({exc})") from exc
     try:

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from simulator.cli import main
 from simulator.provider.deviations import REGISTRY
+from simulator.scim import urns
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -44,7 +45,7 @@ def test_deviations_lists_all() -> None:
         (["--extension", "notaurn"], "expected URN=attr"),
         (["--extension", "urn:a:b:User=x:float"], "has type 'float'"),
         (["--extension-file", "/nonexistent.json"], "does not exist"),
-        (["--require-extension", "urn:x:y:User"], "names no declared extension"),
+        (["--require-extension", "urn:x:y:User"], "names no declared or built-in extension"),
         (["--port", "70000"], "70000"),
     ],
 )
@@ -60,6 +61,33 @@ def test_bad_extension_file(tmp_path: Path) -> None:
     bad.write_text('{"id": "urn:x:y:User", "attributes": [{"name": "a", "type": "colour"}]}')
     result = CliRunner().invoke(main, ["provider", "--extension-file", str(bad)])
     assert result.exit_code == 2 and "'type' is 'colour'" in result.output
+
+
+def test_extension_file_that_is_not_utf8(tmp_path: Path) -> None:
+    latin1 = tmp_path / "latin1.json"
+    latin1.write_bytes('{"id": "urn:x:y:User", "description": "Société"}'.encode("latin-1"))
+    result = CliRunner().invoke(main, ["provider", "--extension-file", str(latin1)])
+    assert result.exit_code == 2 and "not UTF-8 text" in result.output
+    assert isinstance(result.exception, SystemExit)  # no traceback
+
+
+def test_the_builtin_enterprise_extension_can_be_required() -> None:
+    enterprise = urns.ENTERPRISE_USER
+    proc = subprocess.Popen([sys.executable, "-m", "simulator.cli", "provider", "--port", "0", "--token", "t",
+                             "--require-extension", enterprise.upper()],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        url = re.search(r"(http://\S+/scim/v2)", proc.stdout.readline()).group(1)  # type: ignore[union-attr]
+        auth = {"Authorization": "Bearer t"}
+        rtype = requests.get(f"{url}/ResourceTypes/User", headers=auth, timeout=10).json()
+        assert rtype["schemaExtensions"] == [{"schema": enterprise, "required": True}]
+        body = {"schemas": [urns.CORE_USER], "userName": "a@example.com"}
+        created = requests.post(f"{url}/Users", json=body, headers=auth, timeout=10)
+        assert created.status_code == 400 and enterprise in created.text
+    finally:
+        proc.send_signal(2)
+        proc.communicate(timeout=10)
 
 
 def test_port_in_use_is_a_clear_error() -> None:

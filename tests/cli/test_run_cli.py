@@ -27,7 +27,22 @@ def test_checks_catalogue() -> None:
     assert entries and {"id", "level", "okta", "refs", "title", "suite"} <= set(entries[0])
     assert len({e["id"] for e in entries}) == len(entries)
     text = CliRunner().invoke(main, ["checks"]).output
-    assert f"{len(entries)} checks in" in text
+    suites = sorted({e["suite"] for e in entries})
+    assert text.rstrip().endswith(f"{len(entries)} checks in {len(suites)} suites")
+    for suite in suites:  # the names --suite takes head their groups
+        count = sum(e["suite"] == suite for e in entries)
+        assert f"\n{suite}: {count} checks (--suite {suite})\n" in f"\n{text}"
+    rows = [line for line in text.splitlines() if line.startswith("  ")]
+    assert len(rows) == len(entries)
+    assert len({row.index(e["title"]) for row, e in zip(rows, entries, strict=True)}) == 1  # aligned
+
+
+def test_checks_of_one_suite_and_an_unknown_suite() -> None:
+    sort = json.loads(CliRunner().invoke(main, ["checks", "--json", "--suite", "sort"]).output)
+    text = CliRunner().invoke(main, ["checks", "--suite", "sort"]).output
+    assert sort and text.rstrip().endswith(f"{len(sort)} checks in 1 suite")
+    unknown = CliRunner().invoke(main, ["checks", "--suite", "nosuch"])
+    assert unknown.exit_code == 2 and "unknown suite 'nosuch'; suites: discovery, errors" in unknown.output
 
 
 def test_run_bad_input_exits_2_without_traceback() -> None:

@@ -60,6 +60,25 @@ def test_everything_survives_reopen(tmp_path):
     assert again.logs()[0].exchange == {"a": 1}
 
 
+def test_the_admin_token_is_kept_until_another_is_given(tmp_path):
+    path = str(tmp_path / "org.db")
+    tokens = iter(["first", "never-used"])
+    assert OrgStore(path).admin_token(None, lambda: next(tokens)) == "first"
+    assert OrgStore(path).admin_token(None, lambda: next(tokens)) == "first"
+    assert OrgStore(path).admin_token("given", lambda: next(tokens)) == "given"
+    assert OrgStore(path).admin_token(None, lambda: next(tokens)) == "given"
+
+
+def test_an_org_file_written_before_the_settings_table_opens(tmp_path):
+    path = tmp_path / "old.db"
+    store = OrgStore(str(path))
+    store.put_user(user(1))
+    store._db.execute("DROP TABLE settings")  # as scimcert 0.1 wrote it
+    store.close()
+    again = OrgStore(str(path))
+    assert again.user(user(1).id) is not None and again.admin_token(None, lambda: "new") == "new"
+
+
 def test_transaction_rolls_back_as_a_unit():
     store = OrgStore()
     with pytest.raises(RuntimeError), store.transaction():

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import json
+import os
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,8 +18,8 @@ from simulator.provider.app import create_app
 from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
 from suites.baseline import load_baseline
-from suites.client import _describe
-from suites.config import HarnessError, RunConfig, load_toml, resolve
+from suites.client import Exchange, _describe
+from suites.config import Auth, HarnessError, RunConfig, load_toml, resolve
 from suites.ledger import Ledger
 from suites.levels import Level
 from suites.report import unreachable
@@ -141,6 +145,39 @@ def test_token_never_reaches_any_report(tmp_path: Path) -> None:
     assert har["log"]["version"] == "1.2"
 
 
+def _exchange(headers: tuple[tuple[str, str], ...], credentials: bool = True) -> Exchange:
+    return Exchange("GET", "https://scim.example/scim/v2/Users?count=1", (("Accept", "application/scim+json"),
+                    *headers), None, 200, (), "{}", 1.0, "2026-01-01T00:00:00Z", credentials=credentials)
+
+
+@pytest.mark.parametrize(("auth", "header", "expected"), [
+    (Auth("bearer", "tok-123456"), ("Authorization", "[REDACTED]"),
+     '-H "Authorization: Bearer $SCIMCERT_TOKEN"'),
+    (Auth("basic", "ann:pw-123456"), ("Authorization", "[REDACTED]"), '-u "$SCIMCERT_BASIC"'),
+    (Auth("header", "X-Api-Token: tok-123456"), ("X-Api-Token", "[REDACTED]"), '-H "$SCIMCERT_HEADER"'),
+])
+def test_curl_line_sends_the_credentials_from_the_environment(auth: Auth, header: tuple[str, str],
+                                                             expected: str) -> None:
+    line = _exchange((header,)).curl(auth)
+    assert line == ("curl -i -X GET -H 'Accept: application/scim+json' "
+                    f"{expected} 'https://scim.example/scim/v2/Users?count=1'")
+    probe = _exchange((("Authorization", "[REDACTED]"),), credentials=False).curl(auth)
+    assert "-H 'Authorization: [REDACTED]'" in probe  # a probe's wrong credentials are not the run's
+
+
+def test_report_curl_line_runs_as_printed(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    source = CHECKS.replace('client.get("/Users/nope"), 404', 'client.get("/Users/nope"), 418')
+    with provider() as url:
+        run_fake(pytester, url, "--scim-report-dir", str(tmp_path), source=source)
+        report = (tmp_path / "report.html").read_text()
+        report = html.unescape(html.unescape(report))  # pytest-html escapes the extras once more
+        curl = re.search(r"curl -i -X GET [^<]*?/Users/nope\b'?", report).group(0)  # type: ignore[union-attr]
+        assert '-H "Authorization: Bearer $SCIMCERT_TOKEN"' in curl and "REDACTED" not in curl
+        reply = subprocess.run(["bash", "-c", curl], capture_output=True, text=True, timeout=30, check=False,
+                               env={**os.environ, "SCIMCERT_TOKEN": TOKEN})
+    assert reply.stdout.startswith("HTTP/1.1 404"), reply.stdout + reply.stderr
+
+
 def test_preflight_unreachable_and_rejected(pytester: pytest.Pytester) -> None:
     result = run_fake(pytester, "http://127.0.0.1:9/scim/v2")
     assert result.ret == 2
@@ -179,7 +216,10 @@ def test_a_failed_okta_check_fails_the_run_whatever_its_level(pytester: pytest.P
                             source=source)
     assert gated.ret == 1 and rfc_only.ret == 0
     gated.stdout.fnmatch_lines(["*fail-on MUST + Okta readiness*",
-                                "*RFC conformance: PASS    Okta readiness: FAIL*"])
+                                "3 checks: 2 passed, 1 failed, 0 skipped, 0 errors, 0 waived",
+                                "*RFC conformance: PASS    Okta readiness: FAIL*",
+                                "failed checks (id, level, okta):",  # the ids waivers take
+                                "  T-SHOULD-001  SHOULD  okta  An unknown id answers 404 (a SHOULD, *"])
     assert summary_of(tmp_path / "a")["okta_gate"] is True and summary_of(tmp_path / "a")["gate_failed"]
     assert summary_of(tmp_path / "b")["verdicts"] == {"rfc": "pass", "okta": "fail"}
 
@@ -200,6 +240,28 @@ def test_waivers_applied_expired_and_stale(pytester: pytest.Pytester, tmp_path: 
     assert data["verdicts"]["okta"] == "pass"
 
 
+def _waivers(*ids: str, table: str = "waiver") -> str:
+    return "".join(f'[[{table}]]\nid = "{i}"\nreason = "r"\n' for i in ids)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (_waivers("NOPE-999"), "waiver id 'NOPE-999' names no check;"),
+    (_waivers("t-write-001"), "'t-write-001' names no check (did you mean T-WRITE-001?)"),
+    (_waivers("USR-CREATE-002", "USR-CREAT-002"),
+     "'USR-CREAT-002' names no check (did you mean USR-CREATE-002?)"),
+    (_waivers("T-WRITE-001", table="waivers"), "unexpected 'waivers'; each waiver is a [[waiver]] table"),
+], ids=["unknown", "lower-case", "catalogue-typo", "misspelled-table"])
+def test_a_waiver_that_could_never_apply_stops_the_run(pytester: pytest.Pytester, tmp_path: Path,
+                                                        text: str, message: str) -> None:
+    """Ids of this run's checks and of the whole catalogue (USR-CREATE-002) are known; others are not."""
+    waivers = tmp_path / "waivers.toml"
+    waivers.write_text(text)
+    with provider() as url:
+        result = run_fake(pytester, url, "--scim-waivers", str(waivers))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert message in result.stderr.str() and "Traceback" not in result.stderr.str()
+
+
 def test_baseline_fails_only_on_regressions(pytester: pytest.Pytester, tmp_path: Path) -> None:
     with provider() as url:
         run_fake(pytester, url, "--scim-report-dir", str(tmp_path / "good"))
@@ -214,6 +276,38 @@ def test_baseline_fails_only_on_regressions(pytester: pytest.Pytester, tmp_path:
     diff = CliRunner().invoke(main, ["diff", str(tmp_path / "good" / "summary.json"),
                                      str(tmp_path / "bad" / "summary.json")])
     assert diff.exit_code == 1 and "regressions: 1" in diff.output and "T-WRITE-001" in diff.output
+
+
+PARAMETRISED = CHECKS + '''
+
+@pytest.mark.check("T-PARAM-001", level="MUST", refs=["RFC7644 §3.4.2"], readonly=True)
+@pytest.mark.parametrize("path", ["/Users", "/Nowhere"], ids=["users", "nowhere"])
+def test_param(client, path):
+    """GET of each path answers 200."""
+    expect_status(client.get(path), 200)
+'''
+
+
+def test_a_parametrised_check_is_one_summary_entry(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """summary.json has one entry per check id (as waivers and baselines name checks), its cases inside."""
+    waivers = tmp_path / "waivers.toml"
+    waivers.write_text('[[waiver]]\nid = "T-PARAM-001"\nreason = "ticket 7"\n')
+    with provider() as url:
+        run_fake(pytester, url, "--scim-report-dir", str(tmp_path / "plain"), source=PARAMETRISED)
+        run_fake(pytester, url, "--scim-report-dir", str(tmp_path / "waived"), "--scim-waivers", str(waivers),
+                 "--scim-baseline", str(tmp_path / "plain" / "summary.json"), source=PARAMETRISED)
+    plain = summary_of(tmp_path / "plain")
+    assert [c["id"] for c in plain["checks"]] == ["T-MUST-001", "T-SHOULD-001", "T-WRITE-001", "T-PARAM-001"]
+    assert plain["totals"] == {"passed": 3, "failed": 1, "skipped": 0, "errors": 0, "waived": 0}
+    param = plain["checks"][-1]
+    assert param["outcome"] == "failed"
+    assert param["message"].startswith("[nowhere] GET /scim/v2/Nowhere -> 404")
+    assert [(c["case"], c["outcome"]) for c in param["cases"]] == [("users", "passed"), ("nowhere", "failed")]
+    assert "cases" not in plain["checks"][0]
+    waived = summary_of(tmp_path / "waived")
+    assert waived["checks"][-1]["outcome"] == "waived" and waived["totals"]["waived"] == 1
+    assert waived["waivers"] == {"applied": ["T-PARAM-001"], "expired": [], "stale": []}
+    assert waived["baseline"]["still_failing"] == [] and waived["baseline"]["regressions"] == []
 
 
 def test_read_only_runs_only_readonly_checks(pytester: pytest.Pytester, tmp_path: Path) -> None:
