@@ -351,8 +351,9 @@ def _print_failed(tr: Any, checks: list[dict[str, Any]]) -> None:
         return
     tr.write_line("failed checks (id, level, okta):")
     width = max(len(c["id"]) for c in bad)
+    levels = {c["id"]: c["level"] + (" (Okta)" if c.get("basis") == "okta" else "") for c in bad}
+    level_width = max(len(v) for v in levels.values())
     for c in bad:
         error = "  (error in setup or teardown)" if c["outcome"] == "error" else ""
-        level = c["level"] + (" (Okta)" if c.get("basis") == "okta" else "")
-        tr.write_line(f"  {c['id']:{width}}  {level:11}  {'okta' if c['okta'] else '    '}  "
-                      f"{c['title']}{error}")
+        tr.write_line(f"  {c['id']:{width}}  {levels[c['id']]:{level_width}}  "
+                      f"{'okta' if c['okta'] else '    '}  {c['title']}{error}")

@@ -312,8 +312,9 @@ def checks_cmd(as_json: bool, suites: tuple[str, ...]) -> None:
     width = max(len(e.id) for e in everything)
     groups = {e.suite: [x for x in entries if x.suite == e.suite] for e in entries}
     for suite, members in groups.items():
-        basis = " (levels are Okta's: Okta readiness only)" if members[0].basis == "okta" else ""
-        click.echo(f"{suite}: {_count(len(members), 'check')} (--suite {suite}){basis}")
+        click.echo(f"{suite}: {_count(len(members), 'check')} (--suite {suite})")
+        if members[0].basis == "okta":
+            click.echo("(levels are Okta's: these checks decide Okta readiness, not RFC conformance)")
         for e in members:
             click.echo(f"  {e.id:{width}}  {e.level:6}  {'okta' if e.okta else '    '}  {e.title}  "
                        f"[{', '.join(e.refs)}]")
