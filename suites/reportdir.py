@@ -44,7 +44,8 @@ def _refuse_pending(folder: Path) -> None:
     left = len(ledger.pending())
     if left:
         raise HarnessError(
-            f"{ledger_file} lists {left} resources a previous run left on {ledger.target or 'its target'}; "
+            f"{ledger_file} lists {left} resource{'' if left == 1 else 's'} a previous run left on "
+            f"{ledger.target or 'its target'}; "
             f"delete them with 'scimcert cleanup {ledger_file}' (and that target's credentials), "
             "or choose another report folder.")
 

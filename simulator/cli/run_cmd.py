@@ -276,11 +276,11 @@ def _left_behind(ledger_file: Path, embedded: bool, no_cleanup: bool) -> None:
         # The embedded provider keeps everything in memory: what it held went with it.
         ledger.mark_deleted_many([(e["type"], e["id"]) for e in left])
         ledger.flush()
-        click.echo(f"{len(left)} resources the run created were on the embedded reference provider, "
+        click.echo(f"the run left {_count(len(left), 'resource')} on the embedded reference provider, "
                    "which has stopped: nothing is left to delete.")
     elif left:
-        kept = (f"--no-cleanup kept the {len(left)} resources the run created" if no_cleanup
-                else f"{len(left)} resources the run created are still")
+        kept = (f"--no-cleanup kept {_count(len(left), 'resource')} the run created" if no_cleanup
+                else f"the run left {_count(len(left), 'resource')}")
         click.echo(f"{kept} on {ledger.target}; 'scimcert cleanup {ledger_file}' (with the run's "
                    "credentials) deletes them.")
     elif no_cleanup:

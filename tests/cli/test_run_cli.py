@@ -170,7 +170,7 @@ def test_a_report_dir_with_a_previous_run_is_refused_unless_overwrite(tmp_path: 
     for extra in ([], ["--overwrite"]):
         refused = CliRunner().invoke(main, [*unreachable, *extra])
         assert refused.exit_code == 2, refused.output
-        assert f"lists 1 resources a previous run left on https://old.example/scim/v2; delete them with " \
+        assert f"lists 1 resource a previous run left on https://old.example/scim/v2; delete them with " \
                f"'scimcert cleanup {old / 'ledger.json'}'" in refused.output
     assert Ledger.load(old / "ledger.json").pending()  # nothing lost
 
@@ -191,10 +191,10 @@ def test_no_cleanup_says_what_it_kept_and_the_dir_is_kept_for_its_cleanup(tmp_pa
         args = ["run", "--url", url, "--token", TOKEN, "--suite", "users", "--report-dir", str(report_dir)]
         kept = _scimcert(*args, "--no-cleanup", "--", "-k", "test_create_returns_201")
         assert kept.returncode == 0, kept.stdout[-3000:]
-        assert (f"--no-cleanup kept the 1 resources the run created on {url}; "
+        assert (f"--no-cleanup kept 1 resource the run created on {url}; "
                 f"'scimcert cleanup {report_dir / 'ledger.json'}'") in kept.stdout
         again = _scimcert(*args, "--overwrite", "--", "-k", "test_create_returns_201")
-        assert again.returncode == 2 and "lists 1 resources a previous run left" in again.stderr
+        assert again.returncode == 2 and "lists 1 resource a previous run left" in again.stderr
         done = CliRunner().invoke(main, ["cleanup", str(report_dir / "ledger.json"), "--token", TOKEN])
         assert "1 deleted" in done.output
 
@@ -203,7 +203,7 @@ def test_no_cleanup_on_the_embedded_provider_leaves_nothing_pending(tmp_path: Pa
     proc = _scimcert("run", "--suite", "users", "--no-cleanup", "--report-dir", str(tmp_path),
                      "--", "-k", "test_create_returns_201")
     assert proc.returncode == 0, proc.stdout[-3000:]
-    assert "1 resources the run created were on the embedded reference provider, which has stopped" \
+    assert "the run left 1 resource on the embedded reference provider, which has stopped" \
         in proc.stdout
     assert Ledger.load(tmp_path / "ledger.json").pending() == []
 

@@ -424,5 +424,5 @@ def test_a_report_dir_whose_ledger_lists_resources_left_is_refused(pytester: pyt
     with provider() as url:
         result = run_fake(pytester, url, "--scim-report-dir", str(tmp_path))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*ledger.json lists 1 resources a previous run left on https://old.example*"])
+    result.stderr.fnmatch_lines(["*ledger.json lists 1 resource a previous run left on https://old.example*"])
     assert Ledger.load(tmp_path / "ledger.json").pending() and (tmp_path / "summary.json").read_text() == "{}"

@@ -33,7 +33,7 @@ def test_a_ledger_with_resources_left_is_never_replaced(tmp_path: Path) -> None:
     _finished_run(tmp_path)
     Ledger.load(tmp_path / "ledger.json").add("User", "u1", "scimcert-r1-a")  # a killed run: journal only
     for replace in (False, True):
-        with pytest.raises(HarnessError, match=r"lists 1 resources a previous run left on https://x\.example"
+        with pytest.raises(HarnessError, match=r"lists 1 resource a previous run left on https://x\.example"
                                                r".*'scimcert cleanup .*ledger\.json'"):
             prepare(tmp_path, replace=replace)
     assert (tmp_path / "ledger.journal").exists() and (tmp_path / "summary.json").exists()
