@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, current_app, request
 
-from simulator.okta.service import Happened, OrgError, OrgService
+from simulator.okta.api_filter import OktaFilterError, compile_expression
+from simulator.okta.service import Happened, OrgError, OrgService, invalid
 from simulator.okta.service_apps import AppActions
 from simulator.okta.service_groups import GroupActions
 
@@ -99,3 +100,15 @@ def body_object() -> dict[str, Any]:
 def flag(name: str, default: bool) -> bool:
     value = request.args.get(name)
     return default if value is None else value.lower() == "true"
+
+
+def expression(param: str) -> Callable[[dict[str, Any]], bool] | None:
+    """The `filter` or `search` expression of the request as a predicate over rendered objects
+    (§1.7), None without one; 400 E0000001 naming the parameter when it cannot be evaluated."""
+    text = request.args.get(param)
+    if not text:
+        return None
+    try:
+        return compile_expression(text)
+    except OktaFilterError as exc:
+        raise invalid(param, f"{param}: {exc}") from exc

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Blueprint, Response, request
 
-from simulator.okta.api_http import body_object, flag, no_content, org, reply
+from simulator.okta.api_http import body_object, expression, flag, no_content, org, reply
 from simulator.okta.api_paging import Limits, paginate
 from simulator.okta.api_render import group_json, user_json, with_provisioning
 from simulator.okta.service import Happened, invalid
@@ -27,9 +26,6 @@ MEMBERS = Limits(default=1000, maximum=1000)
 
 def _by_created(rec: UserRec | GroupRec) -> tuple[str, str]:
     return (rec.created, rec.id)
-
-
-_FILTER = re.compile(r'^\s*(profile\.login|profile\.email|id|status)\s+eq\s+"([^"]*)"\s*$', re.I)
 
 
 def _profile(body: dict[str, Any]) -> dict[str, Any]:
@@ -62,17 +58,9 @@ def create_user() -> Response:
 @bp.get("/users")
 def list_users() -> Response:
     users = org().svc.store.users()
-    flt, q = request.args.get("filter") or request.args.get("search"), request.args.get("q")
-    if flt:
-        match = _FILTER.match(flt)
-        if not match:
-            raise invalid("filter", f"filter: unsupported expression {flt}")
-        attr, value = match.group(1).lower(), match.group(2)
-
-        def pick(u: Any) -> Any:
-            return u.id if attr == "id" else u.status if attr == "status" else u.profile.get(attr[8:])
-
-        users = [u for u in users if str(pick(u)).casefold() == value.casefold()]
+    keep, q = expression("filter") or expression("search"), request.args.get("q")
+    if keep is not None:  # an expression may ask for DEPROVISIONED users too (status eq …)
+        users = [u for u in users if keep(_user_json(u))]
     else:
         users = [u for u in users if u.status != "DEPROVISIONED"]
     if q:  # a quick search: first page only, 10 by default (§2.4)
@@ -148,6 +136,9 @@ def create_group() -> Response:
 @bp.get("/groups")
 def list_groups() -> Response:
     groups, q = org().svc.store.groups(), request.args.get("q")
+    keep = expression("filter") or expression("search")  # e.g. type eq "OKTA_GROUP" (§3)
+    if keep is not None:
+        groups = [g for g in groups if keep(group_json(g))]
     if q:  # a quick search: first page only, 300 by default (§3)
         groups = [g for g in groups if g.name.lower().startswith(q.lower())]
         return reply([group_json(g) for g in paginate(groups, _by_created, GROUPS_Q)[0]])

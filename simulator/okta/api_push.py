@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from operator import ge, lt
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
-from simulator.okta.api_http import body_object, no_content, org, reply
+from simulator.okta.api_http import body_object, expression, no_content, org, reply
 from simulator.okta.api_render import (
     base,
     link,
     log_json,
-    log_targets,
     push_json,
     task_json,
     with_provisioning,
@@ -20,6 +22,7 @@ from simulator.okta.api_render import (
 from simulator.okta.service import invalid, not_found
 from simulator.okta.service_apps import BASE_NAMES
 from simulator.okta.store import AppRec
+from simulator.scim.filter_eval import parse_datetime
 
 bp = Blueprint("okta_push", __name__)
 _MAPPINGS = "/apps/<app_id>/group-push/mappings"
@@ -171,29 +174,56 @@ def update_mapping(mapping_id: str) -> Response:
 
 @bp.get("/logs")
 def logs() -> Response:
-    """System Log, ascending; `after` is the cursor, `filter` supports eventType eq "…" and
-    target.id eq "…".
+    """System Log (§12), ascending; `after` is the cursor.
 
-    Like a polling query on Okta (§12) every page links to a next one, also when it is empty, so a
-    script keeps its place; the cursor follows the page read, not the events the filter kept.
+    `filter` takes Okta expressions over the LogEvent (`eventType eq "…"`, `target.id eq "…"`,
+    `outcome.result eq "FAILURE"`, `eventType sw "application.provision" and …`), `q` keywords
+    (each must appear in the event's type, message, actor or targets), `since` and `until` bound
+    `published`. Like a polling query on Okta every page links to a next one, also when it is
+    empty, so a script keeps its place; the cursor follows the page read, not the events kept.
     One Link header carries self and next (the SDK keeps only the last of repeated headers, §1.6).
     """
     try:
         after, limit = int(request.args.get("after") or 0), int(request.args.get("limit") or 100)
     except ValueError as exc:
         raise invalid("after", "after and limit must be integers") from exc
+    if request.args.get("sortOrder", "ASCENDING").upper() != "ASCENDING":
+        raise invalid("sortOrder", "sortOrder: the simulator lists the System Log in ASCENDING order only")
     limit = max(1, min(limit, 1000))
+    keep = [k for k in (expression("filter"), _keywords(), _bound("since", ge), _bound("until", lt)) if k]
     page = org().svc.store.logs(after, limit)
-    entries, flt = page, (request.args.get("filter") or "").strip()
-    if flt.startswith("eventType eq "):
-        wanted = flt[len("eventType eq ") :].strip().strip('"')
-        entries = [e for e in page if e.event_type == wanted]
-    elif flt.startswith("target.id eq "):
-        wanted = flt[len("target.id eq ") :].strip().strip('"')
-        entries = [e for e in page if any(t["id"] == wanted for t in log_targets(e))]
+    events = [event for event in map(log_json, page) if all(k(event) for k in keep)]
     query = urlencode({**request.args.to_dict(), "after": page[-1].seq if page else after, "limit": limit})
     headers = {"Link": f'<{request.url}>; rel="self", <{base()}/logs?{query}>; rel="next"'}
-    return reply([log_json(e) for e in entries], headers=headers)
+    return reply(events, headers=headers)
+
+
+Keep = Callable[[dict[str, Any]], bool]
+
+
+def _keywords() -> Keep | None:
+    """`q`: every keyword appears (case-insensitively) in the event's words."""
+    words = (request.args.get("q") or "").casefold().split()
+    if not words:
+        return None
+
+    def text(event: dict[str, Any]) -> str:
+        parties = [event["actor"], *event["target"]]
+        names = [str(p.get(k, "")) for p in parties for k in ("id", "alternateId", "displayName")]
+        return " ".join([event["eventType"], event["displayMessage"], *names]).casefold()
+
+    return lambda event: all(w in text(event) for w in words)
+
+
+def _bound(param: str, order: Callable[[datetime, datetime], bool]) -> Keep | None:
+    """`since` (inclusive) or `until` (exclusive) as a test of `published`."""
+    raw = request.args.get(param)
+    if not raw:
+        return None
+    moment = parse_datetime(raw)
+    if moment is None:
+        raise invalid(param, f"{param}: {raw!r} is not an ISO 8601 date and time, e.g. 2024-05-01T00:00:00Z")
+    return lambda event: (t := parse_datetime(event["published"])) is not None and order(t, moment)
 
 
 @bp.get("/tasks")
