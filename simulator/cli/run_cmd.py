@@ -129,7 +129,7 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
     """Run the conformance checks against a SCIM server and write the reports.
 
     Without a URL the embedded reference provider is started on 127.0.0.1 with a random token.
-    Every option but --suite, when not given, is read from its SCIMCERT_* environment variable
+    Every option but --suite and --overwrite, when not given, is read from its SCIMCERT_* variable
     (SCIMCERT_URL, SCIMCERT_FAIL_ON, SCIMCERT_REPORT_DIR, …), else from ./scimcert.toml
     ([target] url, token, …; [run] fail_on, timeout, report_dir, …), else takes its default.
     Arguments after -- go to pytest (e.g. -- -k filter -x); pytest plugins installed beside
