@@ -5,9 +5,11 @@ from __future__ import annotations
 import click
 
 from simulator import __version__
+from simulator.cli.catalogue_cmd import checks_cmd, diff_cmd
+from simulator.cli.cleanup_cmd import cleanup_cmd
 from simulator.cli.provider_cmd import deviations_cmd, provider_cmd
 from simulator.cli.replay_cmd import replay_cmd
-from simulator.cli.run_cmd import checks_cmd, cleanup_cmd, diff_cmd, run_cmd
+from simulator.cli.run_cmd import run_cmd
 from simulator.cli.simulator_cmd import simulator_cmd
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from suites.config import HarnessError, seconds, target_url
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def target_url_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -55,3 +59,35 @@ def remove_empty(folders: list[Path]) -> None:
             folder.rmdir()
         except OSError:
             return
+
+
+def target_options(url_help: str, from_env: bool = False) -> Callable[[F], F]:
+    """--url, the credentials, --timeout and TLS options. `run` reads SCIMCERT_* and scimcert.toml
+    itself (suites/config.py); with from_env click reads SCIMCERT_* and fills in the defaults."""
+
+    def env(name: str) -> str | None:
+        return f"SCIMCERT_{name}" if from_env else None
+
+    def decorate(func: F) -> F:
+        for option in reversed((
+            click.option("--url", callback=target_url_option, envvar=env("URL"), metavar="URL",
+                         help=url_help),
+            click.option("--token", envvar=env("TOKEN"), help="Bearer token."),
+            click.option("--basic", envvar=env("BASIC"), metavar="USER:PASS", help="Basic credentials."),
+            click.option("--header", envvar=env("HEADER"), metavar="'NAME: VALUE'",
+                         help="One literal auth header, e.g. 'Authorization: SSWS abc' (Okta Header Auth)."),
+            click.option("--timeout", type=float, callback=seconds_option, default=60.0 if from_env else None,
+                         metavar="SECONDS", help="Seconds to wait for each response [default: 60, as Okta]."),
+            click.option("--insecure", is_flag=True, help="Do not verify TLS certificates."),
+            click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False),
+                         help="CA bundle to verify the target's certificate."),
+        )):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 check', '2 checks'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

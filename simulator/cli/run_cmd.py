@@ -1,38 +1,33 @@
-"""`scimcert run`, `checks`, `cleanup` and `diff`: the conformance side of the command line."""
+"""`scimcert run`: the conformance checks against a SCIM server, with their reports."""
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import signal
 import sys
 import threading
-from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 import pytest
-from click.core import ParameterSource
 
-from simulator.cli.params import remove_empty, report_folder, seconds_option, target_url_option
+from simulator.cli.params import plural, remove_empty, report_folder, target_options
 from simulator.provider.app import create_app
 from simulator.provider.child import ChildServer, start_in_child
 from simulator.provider.server import RunningServer, start_in_thread
 from simulator.provider.service import ProviderConfig
 from suites import reportdir
-from suites.baseline import compare, load_baseline
-from suites.catalogue import SUITES_DIR, catalogue, suite_names
+from suites.catalogue import SUITES_DIR, suite_names
 from suites.client import ScimClient
-from suites.config import Auth, HarnessError, Preset, RunConfig, build, load_toml, resolve
-from suites.ledger import Ledger, LedgerError, cleanup
+from suites.config import Auth, HarnessError, Preset, RunConfig, load_toml, resolve
+from suites.ledger import Ledger
 from suites.report import preflight
 from suites.state import RunState
 
-F = TypeVar("F", bound=Callable[..., Any])
 EXIT_HARNESS = 2
 EXIT_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}  # 128 + the signal's number, as shells report it
 # Only the plugins a run needs: whatever else is installed beside pytest (randomly, xdist,
@@ -44,34 +39,6 @@ ISOLATED = ("--disable-plugin-autoload", "-p", "metadata", "-p", "html",
             # pytest marks '-p html' for assertion rewriting by name, then finds the stdlib's html
             "-W", "ignore:Module already imported so cannot be rewritten; html"
                   ":pytest.PytestAssertRewriteWarning")
-
-
-def _auth_options(from_env: bool) -> Callable[[F], F]:
-    """The target options. `run` reads SCIMCERT_* and scimcert.toml itself (suites/config.py), so
-    only for `cleanup` (from_env) does click read the environment and fill in defaults."""
-
-    def env(name: str) -> str | None:
-        return f"SCIMCERT_{name}" if from_env else None
-
-    def decorate(func: F) -> F:
-        for option in reversed((
-            click.option("--url", callback=target_url_option, envvar=env("URL"), metavar="URL",
-                         help="Base URL of the SCIM server under test "
-                         "(default: start the embedded reference provider)."),
-            click.option("--token", envvar=env("TOKEN"), help="Bearer token."),
-            click.option("--basic", envvar=env("BASIC"), metavar="USER:PASS", help="Basic credentials."),
-            click.option("--header", envvar=env("HEADER"), metavar="'NAME: VALUE'",
-                         help="One literal auth header, e.g. 'Authorization: SSWS abc' (Okta Header Auth)."),
-            click.option("--timeout", type=float, callback=seconds_option, default=60.0 if from_env else None,
-                         metavar="SECONDS", help="Seconds to wait for each response [default: 60, as Okta]."),
-            click.option("--insecure", is_flag=True, help="Do not verify TLS certificates."),
-            click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False),
-                         help="CA bundle to verify the target's certificate."),
-        )):
-            func = option(func)
-        return func
-
-    return decorate
 
 
 class _RunCommand(click.Command):
@@ -94,7 +61,8 @@ class _CouldNotStart(click.ClickException):
 
 
 @click.command("run", cls=_RunCommand)
-@_auth_options(from_env=False)
+@target_options(url_help="Base URL of the SCIM server under test "
+                "(default: start the embedded reference provider).")
 @click.option("--suite", "suites", multiple=True, metavar="NAME",
               help="Run only this suite (repeatable); see 'scimcert checks'.")
 @click.option("--extension", "extension", multiple=True, metavar="URN=ATTR[:TYPE],...",
@@ -276,11 +244,11 @@ def _left_behind(ledger_file: Path, embedded: bool, no_cleanup: bool) -> None:
         # The embedded provider keeps everything in memory: what it held went with it.
         ledger.mark_deleted_many([(e["type"], e["id"]) for e in left])
         ledger.flush()
-        click.echo(f"the run left {_count(len(left), 'resource')} on the embedded reference provider, "
+        click.echo(f"the run left {plural(len(left), 'resource')} on the embedded reference provider, "
                    "which has stopped: nothing is left to delete.")
     elif left:
-        kept = (f"--no-cleanup kept {_count(len(left), 'resource')} the run created" if no_cleanup
-                else f"the run left {_count(len(left), 'resource')}")
+        kept = (f"--no-cleanup kept {plural(len(left), 'resource')} the run created" if no_cleanup
+                else f"the run left {plural(len(left), 'resource')}")
         click.echo(f"{kept} on {ledger.target}; 'scimcert cleanup {ledger_file}' (with the run's "
                    "credentials) deletes them.")
     elif no_cleanup:
@@ -293,145 +261,3 @@ def _exit_code(code: int) -> int:
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         click.echo("scimcert: no checks selected", err=True)
     return EXIT_HARNESS
-
-
-@click.command("checks")
-@click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
-@click.option("--suite", "suites", multiple=True, metavar="NAME",
-              help="Only this suite (repeatable); the names head the groups of the full list.")
-def checks_cmd(as_json: bool, suites: tuple[str, ...]) -> None:
-    """Print the catalogue of checks by suite: id, level, okta, title, references."""
-    unknown = [s for s in suites if s not in suite_names()]
-    if unknown:
-        raise click.UsageError(f"unknown suite {unknown[0]!r}; suites: {', '.join(suite_names())}")
-    everything = catalogue()
-    entries = [e for e in everything if not suites or e.suite in suites]
-    if as_json:
-        click.echo(json.dumps([e.as_json() for e in entries], indent=2))
-        return
-    width = max(len(e.id) for e in everything)
-    groups = {e.suite: [x for x in entries if x.suite == e.suite] for e in entries}
-    for suite, members in groups.items():
-        click.echo(f"{suite}: {_count(len(members), 'check')} (--suite {suite})")
-        if members[0].basis == "okta":
-            click.echo("(levels are Okta's: these checks decide Okta readiness, not RFC conformance)")
-        for e in members:
-            click.echo(f"  {e.id:{width}}  {e.level:6}  {'okta' if e.okta else '    '}  {e.title}  "
-                       f"[{', '.join(e.refs)}]")
-        click.echo()
-    click.echo(f"{_count(len(entries), 'check')} in {_count(len(groups), 'suite')}")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _cleanup_options(func: Any) -> Any:
-    for option in reversed((
-        click.option("--url", envvar="SCIMCERT_URL", callback=target_url_option, metavar="URL",
-                     help="Base URL of the SCIM server [default: the ledger's target]; a different one "
-                     "is refused without --allow-other-url."),
-        click.option("--allow-other-url", is_flag=True,
-                     help="Delete at --url / SCIMCERT_URL although the ledger names another target "
-                     "(the same server at a new address)."),
-        click.option("--token", envvar="SCIMCERT_TOKEN", help="Bearer token."),
-        click.option("--basic", envvar="SCIMCERT_BASIC", metavar="USER:PASS", help="Basic credentials."),
-        click.option("--header", envvar="SCIMCERT_HEADER", metavar="'NAME: VALUE'",
-                     help="One literal auth header, e.g. 'Authorization: SSWS abc' (Okta Header Auth)."),
-        click.option("--timeout", type=float, callback=seconds_option, default=60.0, metavar="SECONDS",
-                     help="Seconds to wait for each response [default: 60, as Okta]."),
-        click.option("--insecure", is_flag=True, help="Do not verify TLS certificates."),
-        click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False),
-                     help="CA bundle to verify the target's certificate."),
-    )):
-        func = option(func)
-    return func
-
-
-@click.command("cleanup")
-@click.argument("ledger_file", metavar="LEDGER", type=click.Path(exists=True))
-@_cleanup_options
-@click.pass_context
-def cleanup_cmd(ctx: click.Context, ledger_file: str, url: str | None, allow_other_url: bool,
-                token: str | None, basic: str | None, header: str | None, timeout: float, insecure: bool,
-                ca_bundle: str | None) -> None:
-    """Delete what an interrupted run created, as its ledger lists it, on the ledger's target.
-
-    LEDGER is a run's ledger.json, its report folder, or the ledger.journal a killed run left
-    beside it (its changes are read either way). Each resource is read first and deleted only
-    when its userName / displayName still starts with the run's prefix (scimcert-<runid>-);
-    one that does not is skipped and listed, never deleted. Exit status: 0 nothing failed (skipped
-    ones included), 1 a read or delete failed, 2 not a ledger or a bad option.
-    """
-    path = _ledger_path(Path(ledger_file))
-    try:
-        ledger = Ledger.load(path)
-    except LedgerError as exc:
-        raise click.UsageError(str(exc)) from exc
-    target = _cleanup_target(ctx, ledger, path, url, allow_other_url)
-    settings = {"url": target, "token": token, "basic": basic, "header": header,
-                "timeout": timeout, "insecure": insecure, "ca_bundle": ca_bundle}
-    try:
-        client = ScimClient(build(settings.get), lambda _: None)
-    except HarnessError as exc:
-        raise click.UsageError(str(exc)) from exc
-    todo = len(ledger.pending())
-    result = cleanup(client, ledger)
-    ledger.flush()
-    click.echo(f"{todo} to delete at {client.base}: {result.deleted} deleted, {result.gone} already gone, "
-               f"{len(result.skipped)} skipped (no longer the run's), {len(result.failed)} failed")
-    for line in result.skipped:
-        click.echo(f"  skipped: {line}", err=True)
-    for line in result.failed:
-        click.echo(f"  failed: {line}", err=True)
-    sys.exit(1 if result.failed else 0)
-
-
-def _ledger_path(given: Path) -> Path:
-    """The ledger.json a user means: the file, the one in a report folder, or the one beside a journal."""
-    if given.is_dir():
-        found = given / "ledger.json"
-        if not found.is_file():
-            raise click.UsageError(f"{given} has no ledger.json; give a run's report folder or its "
-                                   "ledger.json.")
-        return found
-    if given.suffix == ".journal":
-        found = given.with_suffix(".json")
-        if not found.is_file():
-            raise click.UsageError(f"{given} is a ledger's journal and its {found.name} is missing; "
-                                   "cleanup needs the ledger.json it belongs to.")
-        return found
-    return given
-
-
-def _cleanup_target(ctx: click.Context, ledger: Ledger, path: Path, url: str | None,
-                    allow_other: bool) -> str:
-    """The ledger's own target, unless --url / SCIMCERT_URL names another and the user allows it."""
-    if url is None:
-        if not ledger.target:
-            raise click.UsageError(f"{path} names no target; give --url.")
-        return ledger.target
-    if not ledger.target or url.rstrip("/") == ledger.target.rstrip("/") or allow_other:
-        return url
-    given = "SCIMCERT_URL" if ctx.get_parameter_source("url") is ParameterSource.ENVIRONMENT else "--url"
-    raise click.UsageError(f"{path} lists what a run created at {ledger.target}, but {given} is {url}; "
-                           f"leave out {given} to clean up there, or add --allow-other-url if that "
-                           "server now answers at this address.")
-
-
-@click.command("diff")
-@click.argument("old", type=click.Path(exists=True, dir_okay=False))
-@click.argument("new", type=click.Path(exists=True, dir_okay=False))
-def diff_cmd(old: str, new: str) -> None:
-    """Compare two runs' summary.json: regressions, fixes, still failing. Exit 1 on regressions."""
-    try:
-        baseline = load_baseline(Path(old))
-        checks = [{"id": i, "outcome": o} for i, o in load_baseline(Path(new)).items()]
-    except HarnessError as exc:
-        raise click.UsageError(str(exc)) from exc
-    result = compare(baseline, checks)
-    for key in ("regressions", "fixes", "still_failing", "new_failing"):
-        click.echo(f"{key.replace('_', ' ')}: {len(result[key])}")
-        for check_id in result[key]:
-            click.echo(f"  {check_id}")
-    sys.exit(1 if result["regressions"] else 0)

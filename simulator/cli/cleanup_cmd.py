@@ -1,0 +1,89 @@
+"""`scimcert cleanup LEDGER`: delete what an interrupted run left, on the ledger's target."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from click.core import ParameterSource
+
+from simulator.cli.params import target_options
+from suites.client import ScimClient
+from suites.config import HarnessError, build
+from suites.ledger import Ledger, LedgerError, cleanup
+
+
+@click.command("cleanup")
+@click.argument("ledger_file", metavar="LEDGER", type=click.Path(exists=True))
+@target_options(url_help="Base URL of the SCIM server [default: the ledger's target]; a different one is "
+                "refused without --allow-other-url.", from_env=True)
+@click.option("--allow-other-url", is_flag=True,
+              help="Delete at --url / SCIMCERT_URL although the ledger names another target (the same "
+              "server at a new address).")
+@click.pass_context
+def cleanup_cmd(ctx: click.Context, ledger_file: str, url: str | None, token: str | None, basic: str | None,
+                header: str | None, timeout: float, insecure: bool, ca_bundle: str | None,
+                allow_other_url: bool) -> None:
+    """Delete what an interrupted run created, as its ledger lists it, on the ledger's target.
+
+    LEDGER is a run's ledger.json, its report folder, or the ledger.journal a killed run left
+    beside it (its changes are read either way). Each resource is read first and deleted only
+    when its userName / displayName still starts with the run's prefix (scimcert-<runid>-);
+    one that does not is skipped and listed, never deleted. Exit status: 0 nothing failed (skipped
+    ones included), 1 a read or delete failed, 2 not a ledger or a bad option.
+    """
+    path = _ledger_path(Path(ledger_file))
+    try:
+        ledger = Ledger.load(path)
+    except LedgerError as exc:
+        raise click.UsageError(str(exc)) from exc
+    target = _cleanup_target(ctx, ledger, path, url, allow_other_url)
+    settings = {"url": target, "token": token, "basic": basic, "header": header,
+                "timeout": timeout, "insecure": insecure, "ca_bundle": ca_bundle}
+    try:
+        client = ScimClient(build(settings.get), lambda _: None)
+    except HarnessError as exc:
+        raise click.UsageError(str(exc)) from exc
+    todo = len(ledger.pending())
+    result = cleanup(client, ledger)
+    ledger.flush()
+    click.echo(f"{todo} to delete at {client.base}: {result.deleted} deleted, {result.gone} already gone, "
+               f"{len(result.skipped)} skipped (no longer the run's), {len(result.failed)} failed")
+    for line in result.skipped:
+        click.echo(f"  skipped: {line}", err=True)
+    for line in result.failed:
+        click.echo(f"  failed: {line}", err=True)
+    sys.exit(1 if result.failed else 0)
+
+
+def _ledger_path(given: Path) -> Path:
+    """The ledger.json a user means: the file, the one in a report folder, or the one beside a journal."""
+    if given.is_dir():
+        found = given / "ledger.json"
+        if not found.is_file():
+            raise click.UsageError(f"{given} has no ledger.json; give a run's report folder or its "
+                                   "ledger.json.")
+        return found
+    if given.suffix == ".journal":
+        found = given.with_suffix(".json")
+        if not found.is_file():
+            raise click.UsageError(f"{given} is a ledger's journal and its {found.name} is missing; "
+                                   "cleanup needs the ledger.json it belongs to.")
+        return found
+    return given
+
+
+def _cleanup_target(ctx: click.Context, ledger: Ledger, path: Path, url: str | None,
+                    allow_other: bool) -> str:
+    """The ledger's own target, unless --url / SCIMCERT_URL names another and the user allows it."""
+    if url is None:
+        if not ledger.target:
+            raise click.UsageError(f"{path} names no target; give --url.")
+        return ledger.target
+    if not ledger.target or url.rstrip("/") == ledger.target.rstrip("/") or allow_other:
+        return url
+    given = "SCIMCERT_URL" if ctx.get_parameter_source("url") is ParameterSource.ENVIRONMENT else "--url"
+    raise click.UsageError(f"{path} lists what a run created at {ledger.target}, but {given} is {url}; "
+                           f"leave out {given} to clean up there, or add --allow-other-url if that "
+                           "server now answers at this address.")
