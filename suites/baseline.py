@@ -46,11 +46,15 @@ def load_baseline(path: Path) -> dict[str, str]:
 
 
 def compare(baseline: Mapping[str, str], checks: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
-    """Regressions (passed before, failing now), fixes, and checks failing in both runs."""
+    """Regressions (passed before, failing now), fixes, checks failing in both runs (a waived
+    failure is a failure), and new failures: checks failing now that the baseline did not run,
+    skipped, or did not have. Only regressions are evidence the target got worse."""
     now = by_id(checks)
+    failed_before = {i for i, o in baseline.items() if o in (*BAD, "waived")}
+    failing = [i for i, o in now.items() if o in BAD]
     return {
-        "regressions": sorted(i for i, o in now.items() if o in BAD and baseline.get(i) == "passed"),
-        "fixes": sorted(i for i, o in now.items() if o == "passed" and baseline.get(i) in BAD),
-        "still_failing": sorted(i for i, o in now.items() if o in BAD and baseline.get(i) in BAD),
-        "new_failing": sorted(i for i, o in now.items() if o in BAD and i not in baseline),
+        "regressions": sorted(i for i in failing if baseline.get(i) == "passed"),
+        "fixes": sorted(i for i, o in now.items() if o == "passed" and i in failed_before),
+        "still_failing": sorted(i for i in failing if i in failed_before),
+        "new_failing": sorted(i for i in failing if baseline.get(i) != "passed" and i not in failed_before),
     }

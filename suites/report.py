@@ -331,7 +331,8 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
     if "baseline" in summary:
         b = summary["baseline"]
         tr.write_line(f"baseline: {len(b['regressions'])} regressions, {len(b['fixes'])} fixes, "
-                      f"{len(b['still_failing'])} still failing")
+                      f"{len(b['still_failing'])} still failing, {len(b['new_failing'])} new failing "
+                      "(skipped, not run or new in the baseline; they do not fail the run)")
     w = summary["waivers"]
     for key in ("expired", "stale"):
         if w[key]:

@@ -426,3 +426,15 @@ def test_a_report_dir_whose_ledger_lists_resources_left_is_refused(pytester: pyt
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*ledger.json lists 1 resource a previous run left on https://old.example*"])
     assert Ledger.load(tmp_path / "ledger.json").pending() and (tmp_path / "summary.json").read_text() == "{}"
+
+
+def test_baseline_comparison_places_every_failing_check() -> None:
+    """A check failing now is a regression, still failing or new failing, whatever it was before."""
+    from suites.baseline import compare  # noqa: PLC0415
+
+    before = {"A": "passed", "B": "failed", "C": "skipped", "D": "waived", "E": "waived", "F": "error"}
+    now = [{"id": i, "outcome": o} for i, o in
+           (("A", "failed"), ("B", "failed"), ("C", "failed"), ("D", "failed"), ("E", "passed"),
+            ("F", "passed"), ("G", "error"))]
+    assert compare(before, now) == {"regressions": ["A"], "fixes": ["E", "F"], "still_failing": ["B", "D"],
+                                    "new_failing": ["C", "G"]}
