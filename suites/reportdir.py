@@ -20,6 +20,14 @@ def previous_files(folder: Path) -> list[Path]:
 def prepare(folder: Path, replace: bool) -> None:
     """Make folder ready for a new run: a previous run's files are replaced only when asked to,
     and never while its ledger lists resources the run left on its target (HarnessError)."""
+    check(folder, replace)
+    for path in previous_files(folder):
+        path.unlink(missing_ok=True)
+
+
+def check(folder: Path, replace: bool) -> None:
+    """prepare()'s refusals, deleting nothing: `scimcert run` checks before its preflight and
+    replaces the old files only once the target has answered."""
     found = previous_files(folder)
     if not found:
         return
@@ -28,8 +36,6 @@ def prepare(folder: Path, replace: bool) -> None:
         raise HarnessError(
             f"{folder} already holds the reports of a previous run ({', '.join(p.name for p in found)}); "
             "choose another --report-dir, or pass --overwrite to replace them.")
-    for path in found:
-        path.unlink(missing_ok=True)
 
 
 def _refuse_pending(folder: Path) -> None:

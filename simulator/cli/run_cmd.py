@@ -190,7 +190,7 @@ def _report_dir(report_dir: Path | None, overwrite: bool) -> tuple[Path, list[Pa
             folder = reportdir.new_default(Path("reports"))
             return folder, [folder, *missing]
         created = report_folder(report_dir)
-        reportdir.prepare(report_dir, replace=overwrite)
+        reportdir.check(report_dir, replace=overwrite)  # the plugin replaces them after the preflight
     except HarnessError as exc:
         raise click.UsageError(str(exc)) from exc
     return report_dir, created

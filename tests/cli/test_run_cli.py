@@ -179,10 +179,17 @@ def test_a_report_dir_with_a_previous_run_is_refused_unless_overwrite(tmp_path: 
     assert refused.exit_code == 2 and "already holds the reports of a previous run" in refused.output
     assert "--overwrite" in refused.output and (old / "summary.json").exists()
 
-    # replaced on request; a run that cannot start then leaves no stale PASS beside its own files
+    # --overwrite replaces them only once the target has answered: a run that cannot start
+    # leaves the old reports as they were, and writes nothing beside them
     failed = _scimcert(*unreachable, "--overwrite")
     assert failed.returncode == 2, failed.stdout + failed.stderr
-    assert not (old / "summary.json").exists() and not (old / "ledger.json").exists()
+    assert (old / "summary.json").read_text() == '{"verdicts": {"rfc": "pass", "okta": "pass"}}'
+    assert (old / "junit.xml").read_text() == "<testsuites/>"
+    with provider() as url:
+        replaced = _scimcert("run", "--url", url, "--token", TOKEN, "--suite", "discovery", "--report-dir",
+                             str(old), "--overwrite")
+    assert replaced.returncode == 0, replaced.stdout + replaced.stderr
+    assert json.loads((old / "summary.json").read_text())["target"] == url
 
 
 def test_no_cleanup_says_what_it_kept_and_the_dir_is_kept_for_its_cleanup(tmp_path: Path) -> None:
