@@ -66,12 +66,21 @@ class Ledger:
             _apply_deleted(self.entries, gone)
             self._append({"deleted": [list(g) for g in gone]})
 
+    def mark_skipped_many(self, skipped: list[tuple[str, str, str]]) -> None:
+        """Record (kind, id, why) of recorded ids that now name somebody else's resource: no
+        cleanup touches them again, and they no longer count as left on the target."""
+        if not skipped:
+            return
+        with self._lock:
+            _apply_skipped(self.entries, skipped)
+            self._append({"skipped": [list(s) for s in skipped]})
+
     def owns(self, kind: str, rid: str) -> bool:
         return (kind, rid) in self._index
 
     def pending(self) -> list[dict[str, Any]]:
         """Resources still to delete: groups first (they reference users), newest first."""
-        left = [e for e in reversed(self.entries) if not e["deleted"]]
+        left = [e for e in reversed(self.entries) if not e["deleted"] and not e.get("skipped")]
         return [e for e in left if e["type"] == "Group"] + [e for e in left if e["type"] != "Group"]
 
     def as_json(self) -> dict[str, Any]:
@@ -181,6 +190,16 @@ def _replay(entries: list[dict[str, Any]], text: str) -> None:
         elif isinstance(deleted, list):
             _apply_deleted(entries, [(str(g[0]), str(g[1])) for g in deleted
                                      if isinstance(g, list) and len(g) == 2])
+        elif isinstance(change.get("skipped"), list):
+            _apply_skipped(entries, [(str(s[0]), str(s[1]), str(s[2])) for s in change["skipped"]
+                                     if isinstance(s, list) and len(s) == 3])
+
+
+def _apply_skipped(entries: list[dict[str, Any]], skipped: list[tuple[str, str, str]]) -> None:
+    why = {(kind, rid): reason for kind, rid, reason in skipped}
+    for entry in entries:
+        if (entry["type"], entry["id"]) in why:
+            entry["skipped"] = why[(entry["type"], entry["id"])]
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +235,8 @@ def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: boo
             found[outcome].append(detail)
         done = [e for e, (outcome, _) in zip(batch, outcomes, strict=True) if outcome in ("deleted", "gone")]
         ledger.mark_deleted_many([(e["type"], e["id"]) for e in done])
+        ledger.mark_skipped_many([(e["type"], e["id"], detail) for e, (outcome, detail)
+                                  in zip(batch, outcomes, strict=True) if outcome == "skipped"])
     return CleanupResult(len(found["deleted"]), tuple(found["failed"]), len(found["gone"]),
                          tuple(found["skipped"]))
 

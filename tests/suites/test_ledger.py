@@ -62,7 +62,13 @@ def test_cleanup_deletes_only_what_still_carries_the_runs_prefix(make_provider: 
     assert result.skipped == (
         f"Group {admins['id']}: displayName is 'Admins', not scimcert-r1-…; not deleted",
         f"User {alice['id']}: userName is 'alice@example.com', not scimcert-r1-…; not deleted")
-    assert [e["id"] for e in ledger.pending()] == [admins["id"], alice["id"]]
+    # recorded as skipped: no later cleanup touches them, and they no longer count as left behind
+    assert ledger.pending() == []
+    assert {e["id"]: e.get("skipped", "") for e in ledger.entries if e.get("skipped")} == {
+        admins["id"]: f"Group {admins['id']}: displayName is 'Admins', not scimcert-r1-…; not deleted",
+        alice["id"]: f"User {alice['id']}: userName is 'alice@example.com', not scimcert-r1-…; not deleted"}
+    assert Ledger.load(tmp_path / "ledger.json").pending() == []  # from the journal too
+    assert cleanup(client, Ledger.load(tmp_path / "ledger.json")).skipped == ()
     assert not [e for e in sent if e.method == "DELETE" and e.url.endswith((alice["id"], admins["id"]))]
     assert scim.get(f"/Users/{alice['id']}").status_code == 200
     assert scim.get(f"/Groups/{admins['id']}").status_code == 200
