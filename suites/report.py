@@ -199,6 +199,7 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
     rfc = [c for c in bad if c["basis"] == "rfc"
            and (c["outcome"] == "error" or Level[c["level"]].fails_run(threshold))]
     okta = [c for c in bad if c["okta"] or (c["basis"] == "okta" and c["outcome"] == "error")]
+    ran = [c for c in checks if c["outcome"] != "skipped"]
     okta_gate = state.config.okta_gate  # Okta readiness gates too, whatever the RFC level
     gating = rfc + [c for c in okta if c not in rfc] if okta_gate else rfc
     summary: dict[str, Any] = {
@@ -207,8 +208,8 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
         "duration_s": round(time.monotonic() - state.clock, 2),
         "totals": totals,
         "verdicts": {
-            "rfc": "fail" if rfc else "pass",
-            "okta": "fail" if okta else "pass",
+            "rfc": _verdict(rfc, [c for c in ran if c["basis"] == "rfc"]),
+            "okta": _verdict(okta, [c for c in ran if c["okta"] or c["basis"] == "okta"]),
         },
         "checks": checks,
         "scimcert_version": __version__,
@@ -230,6 +231,12 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
         summary["cleanup"] = {"left": len(ledger.pending()), "failed": list(state.cleanup_failed),
                               "skipped": list(state.cleanup_skipped)}
     return summary
+
+
+def _verdict(failing: list[dict[str, Any]], ran: list[dict[str, Any]]) -> str:
+    """"fail", "pass", or "not run" when no check of the verdict ran (e.g. --suite okta for RFC
+    conformance): a PASS with nothing behind it would read as a certificate."""
+    return "fail" if failing else "pass" if ran else "not run"
 
 
 def summary_checks(results: Iterable[CheckResult]) -> list[dict[str, Any]]:

@@ -438,3 +438,12 @@ def test_baseline_comparison_places_every_failing_check() -> None:
             ("F", "passed"), ("G", "error"))]
     assert compare(before, now) == {"regressions": ["A"], "fixes": ["E", "F"], "still_failing": ["B", "D"],
                                     "new_failing": ["C", "G"]}
+
+
+def test_a_verdict_with_no_check_behind_it_is_not_run(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """Only RFC checks ran: Okta readiness is "not run", not a PASS nothing stands behind."""
+    with provider() as url:
+        result = run_fake(pytester, url, "-k", "list_users", "--scim-report-dir", str(tmp_path))
+    assert result.ret == 0
+    assert summary_of(tmp_path)["verdicts"] == {"rfc": "pass", "okta": "not run"}
+    result.stdout.fnmatch_lines(["*RFC conformance: PASS    Okta readiness: NOT RUN*"])
