@@ -58,6 +58,9 @@ def simulator_cmd(host: str, port: int, db: str | None, admin_token: str | None)
 
     The org (and its API token) lives in the --db file, so a restart loses nothing.
     """
+    if admin_token is not None and (not admin_token.strip() or admin_token != admin_token.strip()):
+        raise click.BadParameter("the token must be non-blank text without leading or trailing spaces "
+                                 "(clients send it as 'SSWS <token>')", param_hint="'--admin-token'")
     path = db or default_db()
     token = _org_token(path, admin_token)
     try:

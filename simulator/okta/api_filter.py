@@ -13,6 +13,7 @@ as the simulator's login lookups always have; gt/ge/lt/le compare dates as insta
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -32,6 +33,9 @@ from simulator.scim.filter_parse import parse_filter
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 OPERATORS = ("eq", "sw", "co", "gt", "ge", "lt", "le")
+_SCIM_OPERATORS = "eq, ne, co, sw, ew, gt, lt, ge, le"  # as the SCIM grammar's errors list them
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_DEEP_PATH = re.compile(r"\b[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*){2,}")
 _ORDER: dict[str, Callable[[Any, Any], bool]] = {
     "gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}
 
@@ -42,10 +46,15 @@ class OktaFilterError(ValueError):
 
 def compile_expression(text: str) -> Predicate:
     """A predicate over rendered objects, or OktaFilterError."""
+    deep = _DEEP_PATH.search(_QUOTED.sub('""', text))
+    if deep:
+        raise OktaFilterError(f"the simulator evaluates attribute paths of one or two names, not "
+                              f"{deep.group(0)!r}")
     try:
         node = parse_filter(text)
     except ExpressionError as exc:
-        raise OktaFilterError(f"{exc} in {text!r}") from exc
+        message = str(exc).replace(_SCIM_OPERATORS, ", ".join(OPERATORS))
+        raise OktaFilterError(f"{message} in {text!r}") from exc
     return _compile(node)
 
 

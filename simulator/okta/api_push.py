@@ -183,10 +183,7 @@ def logs() -> Response:
     empty, so a script keeps its place; the cursor follows the page read, not the events kept.
     One Link header carries self and next (the SDK keeps only the last of repeated headers, §1.6).
     """
-    try:
-        after, limit = int(request.args.get("after") or 0), int(request.args.get("limit") or 100)
-    except ValueError as exc:
-        raise invalid("after", "after and limit must be integers") from exc
+    after, limit = _integer("after", 0), _integer("limit", 100)
     if request.args.get("sortOrder", "ASCENDING").upper() != "ASCENDING":
         raise invalid("sortOrder", "sortOrder: the simulator lists the System Log in ASCENDING order only")
     limit = max(1, min(limit, 1000))
@@ -199,6 +196,14 @@ def logs() -> Response:
 
 
 Keep = Callable[[dict[str, Any]], bool]
+
+
+def _integer(param: str, default: int) -> int:
+    raw = request.args.get(param)
+    try:
+        return int(raw) if raw else default
+    except ValueError as exc:
+        raise invalid(param, f"{param}: {raw!r} is not an integer") from exc
 
 
 def _keywords() -> Keep | None:

@@ -69,10 +69,17 @@ def test_an_unusable_db_is_a_usage_error(tmp_path: Path, kind: str, message: str
     assert "Traceback" not in result.stderr
 
 
-def _refused(db: Path) -> subprocess.CompletedProcess[str]:
+def _refused(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """A subprocess with a timeout: a simulator that accepts the file would serve until killed."""
-    command = [sys.executable, "-m", "simulator.cli", "simulator", "--port", "0", "--db", str(db)]
+    command = [sys.executable, "-m", "simulator.cli", "simulator", "--port", "0", "--db", str(db), *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+
+
+@pytest.mark.parametrize("token", [" ", "", " padded "])
+def test_a_blank_or_padded_admin_token_is_refused_and_not_kept(tmp_path: Path, token: str) -> None:
+    result = _refused(tmp_path / "org.db", "--admin-token", token)
+    assert result.returncode == 2 and "Invalid value for '--admin-token'" in result.stderr
+    assert not (tmp_path / "org.db").exists()  # refused before the org file is opened
 
 
 def test_a_foreign_db_is_left_untouched(tmp_path: Path) -> None:
