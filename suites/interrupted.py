@@ -44,7 +44,7 @@ def mark(summary: dict[str, Any], state: RunState) -> None:
     if state.interrupted is None:
         return
     summary["interrupted_by"] = state.interrupted
-    summary["not_run"] = max(state.selected - len(state.results), 0)
+    summary["not_run"] = len(state.selected - {r.info.id for r in state.results.values()})
     summary["verdicts"] = dict.fromkeys(summary["verdicts"], "interrupted")
     summary["gate_failed"] = True
 

@@ -156,7 +156,7 @@ def _info(item: pytest.Item) -> CheckInfo | None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Preflight: one request proves the target is reachable and accepts the credentials."""
     state = state_of(session.config)
-    state.selected = sum(1 for it in session.items if it.get_closest_marker("check"))
+    state.selected = frozenset(info.id for it in session.items if (info := _info(it)) is not None)
     if not state.selected or session.config.option.collectonly:
         return
     if _preset(session.config) is not None:

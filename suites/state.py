@@ -100,7 +100,7 @@ class RunState:
     results: dict[str, CheckResult] = field(default_factory=dict)
     summary: dict[str, Any] | None = None
     cleanup_failed: tuple[str, ...] = ()
-    selected: int = 0  # checks the run was to run
+    selected: frozenset[str] = frozenset()  # ids of the checks the run was to run
     interrupted: str | None = None  # the signal that stopped the run (SIGINT for Ctrl-C, SIGTERM)
     cleanup_skipped: tuple[str, ...] = ()  # recorded ids that now name somebody else's resource
 

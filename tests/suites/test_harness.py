@@ -447,3 +447,21 @@ def test_a_verdict_with_no_check_behind_it_is_not_run(pytester: pytest.Pytester,
     assert result.ret == 0
     assert summary_of(tmp_path)["verdicts"] == {"rfc": "pass", "okta": "not run"}
     result.stdout.fnmatch_lines(["*RFC conformance: PASS    Okta readiness: NOT RUN*"])
+
+
+def test_an_interrupted_run_counts_checks_not_cases() -> None:
+    """not_run counts check ids never started: a check run once per case is one check."""
+    from suites import interrupted  # noqa: PLC0415
+    from suites.levels import Level as Lv  # noqa: PLC0415
+    from suites.state import CheckInfo, CheckResult, RunState  # noqa: PLC0415
+
+    def info(cid: str) -> CheckInfo:
+        return CheckInfo(cid, cid, Lv.MUST, (), False, False, ())
+
+    state = RunState(RunConfig(), Waivers(), selected=frozenset({"A", "B", "C"}), interrupted="SIGINT")
+    state.results = {f"t[{case}]": CheckResult(info("A"), f"t[{case}]") for case in ("x", "y")}
+    summary = {"verdicts": {"rfc": "pass", "okta": "pass"}, "checks": [{"id": "A"}]}
+    interrupted.mark(summary, state)
+    assert summary["not_run"] == 2
+    assert interrupted.line(summary) == ("INTERRUPTED by SIGINT after 1 of 3 checks: the run is incomplete "
+                                         "and has no verdict")
