@@ -35,6 +35,7 @@ from simulator.provider.service import ProviderConfig
 from simulator.scim import urns
 from simulator.scim.extensions import targets_group
 from simulator.scim.schema import SchemaDef
+from suites import reportdir
 from suites.catalogue import SUITES_DIR
 from suites.client import ScimClient
 from suites.config import Auth as RunAuth
@@ -102,6 +103,10 @@ def replay_cmd(flow: str, url: str | None, token: str | None, basic: str | None,
                                "--extension 'URN=attr' (what your server defines)")
     if report_dir is not None:
         report_folder(Path(report_dir))
+        try:  # refused before the flow runs, not after: a ledger there lists resources left behind
+            reportdir.check(Path(report_dir), replace=True)
+        except HarnessError as exc:
+            raise click.UsageError(str(exc)) from exc
     interrupts = Interrupts()
     with interrupts.installed(), ExitStack() as stack:
         try:

@@ -199,3 +199,14 @@ def test_a_long_step_reports_progress() -> None:
     assert lines == ["  setup.users            … 6 requests so far",
                      "  setup.users            … 11 requests so far",
                      "  setup.users            INTERRUPTED"]
+
+
+def test_replay_refuses_a_report_dir_with_resources_left_before_the_flow(tmp_path) -> None:
+    from suites.ledger import Ledger  # noqa: PLC0415
+
+    ledger = Ledger(tmp_path / "ledger.json", "r1", "https://old.example/scim/v2")
+    ledger.add("User", "u1", "scimcert-r1-a")
+    result = CliRunner().invoke(main, ["replay", "connect", "--report-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "lists 1 resource a previous run left on https://old.example/scim/v2" in result.output
+    assert "steps passed" not in result.output  # refused before the flow ran
