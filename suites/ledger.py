@@ -208,12 +208,14 @@ class CleanupResult:
     failed: tuple[str, ...]
     gone: int = 0  # already deleted (404)
     skipped: tuple[str, ...] = ()  # no longer named like the run's resources: left alone
+    missing: tuple[str, ...] = ()  # 404 at a URL other than the ledger's target: left pending
 
 
-Outcome = Literal["deleted", "gone", "skipped", "failed"]
+Outcome = Literal["deleted", "gone", "skipped", "failed", "missing"]
 
 
-def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: bool = True) -> CleanupResult:
+def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: bool = True,
+            elsewhere: bool = False) -> CleanupResult:
     """Delete the ledger's remaining resources that are still the run's; 404 counts as already gone.
 
     With verify, each resource is read first and deleted only when its userName / displayName
@@ -223,14 +225,18 @@ def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: boo
     the extra read would cost a request per resource (435 in a full run) for no safety gained.
     Groups go first (they reference users), each kind with a few resources in flight; the
     ledger is written once per kind. An interrupted cleanup leaves entries marked pending whose
-    resources may be gone already: the next cleanup counts their 404 as done.
+    resources may be gone already: the next cleanup counts their 404 as done. elsewhere (the
+    client is not at the ledger's target) takes a 404 for "not here" rather than "gone", so a
+    wrong URL marks nothing deleted.
     """
-    found: dict[Outcome, list[str]] = {"deleted": [], "gone": [], "skipped": [], "failed": []}
+    found: dict[Outcome, list[str]] = {"deleted": [], "gone": [], "skipped": [], "failed": [], "missing": []}
     pending = [e for e in ledger.pending() if e["type"] in ENDPOINTS]
     for kind in ("Group", "User"):
         batch = [e for e in pending if e["type"] == kind]
         with ThreadPoolExecutor(max_workers=workers) as pool:
             outcomes = list(pool.map(lambda e: _remove(client, e, ledger.prefix if verify else None), batch))
+        if elsewhere:
+            outcomes = [("missing", d) if o == "gone" else (o, d) for o, d in outcomes]
         for outcome, detail in outcomes:
             found[outcome].append(detail)
         done = [e for e, (outcome, _) in zip(batch, outcomes, strict=True) if outcome in ("deleted", "gone")]
@@ -238,7 +244,7 @@ def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: boo
         ledger.mark_skipped_many([(e["type"], e["id"], detail) for e, (outcome, detail)
                                   in zip(batch, outcomes, strict=True) if outcome == "skipped"])
     return CleanupResult(len(found["deleted"]), tuple(found["failed"]), len(found["gone"]),
-                         tuple(found["skipped"]))
+                         tuple(found["skipped"]), tuple(found["missing"]))
 
 
 def _remove(client: ScimClient, entry: dict[str, Any], prefix: str | None) -> tuple[Outcome, str]:

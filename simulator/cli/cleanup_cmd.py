@@ -46,10 +46,14 @@ def cleanup_cmd(ctx: click.Context, ledger_file: str, url: str | None, token: st
     except HarnessError as exc:
         raise click.UsageError(str(exc)) from exc
     todo = len(ledger.pending())
-    result = cleanup(client, ledger)
+    elsewhere = target.rstrip("/") != ledger.target.rstrip("/")
+    result = cleanup(client, ledger, elsewhere=elsewhere)
     ledger.flush()
     click.echo(f"{todo} to delete at {client.base}: {result.deleted} deleted, {result.gone} already gone, "
                f"{len(result.skipped)} skipped (no longer the run's), {len(result.failed)} failed")
+    if result.missing:
+        click.echo(f"  {len(result.missing)} not found at this URL: left in the ledger, as they may still "
+                   f"exist at {ledger.target}", err=True)
     for line in result.skipped:
         click.echo(f"  skipped: {line}", err=True)
     for line in result.failed:

@@ -104,3 +104,18 @@ def test_a_killed_runs_folder_or_journal_is_accepted(make_provider: ProviderFact
     assert code == 0 and "2 to delete" in out and "2 deleted" in out, out
     code, out = cleanup(str(tmp_path))
     assert code == 0 and "0 to delete" in out, out
+
+
+def test_at_another_url_a_missing_resource_is_not_marked_gone(make_provider: ProviderFactory,
+                                                                tmp_path: Path) -> None:
+    """--allow-other-url pointed at the wrong server: nothing there, so nothing is marked deleted."""
+    real, wrong = make_provider(), make_provider()
+    ours = real.create_user("scimcert-r1-ann@example.com")
+    ledger = write_ledger(tmp_path / "ledger.json", real.base, ours)
+    code, out = cleanup(str(ledger), "--url", wrong.base, "--allow-other-url")
+    assert code == 0, out
+    assert f"1 to delete at {wrong.base}: 0 deleted, 0 already gone" in out
+    assert f"1 not found at this URL: left in the ledger, as they may still exist at {real.base}" in out
+    assert [e["id"] for e in Ledger.load(ledger).pending()] == [ours["id"]]
+    code, out = cleanup(str(ledger))  # the right target then finds and deletes it
+    assert code == 0 and f"1 to delete at {real.base}: 1 deleted" in out and not exists(real, ours["id"])
