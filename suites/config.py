@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import math
 import os
+import re
 import secrets
 import ssl
 import tomllib
@@ -110,6 +111,16 @@ SOURCES: Mapping[str, tuple[str, str]] = {
 # them (a --token on the command line replaces the file's basic credentials, not clashes with them).
 GROUPS = (("token", "basic", "header"), ("insecure", "ca_bundle"), ("extension", "extension_file"))
 MAX_TIMEOUT = 86_400.0  # a day; far beyond any server, and below what sockets can take
+# The settings that are not text, and what each takes; the sources are checked against this, so a
+# mistyped value stops the run instead of reading as false, or as one second (timeout = true).
+KINDS: Mapping[str, str] = {"timeout": "number", "insecure": "flag", "no_okta_gate": "flag",
+                            "read_only": "flag", "no_cleanup": "flag", "extension": "list",
+                            "extension_file": "list"}
+_WANTED = {"text": 'a string in quotes, e.g. key = "value"', "number": "a number, e.g. 30",
+           "flag": "true or false (without quotes)", "list": 'a string or a list of strings, e.g. ["a", "b"]'}
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+RUN_ID = re.compile(r"[A-Za-z0-9-]{1,24}")
 
 
 def load_toml(path: Path) -> dict[str, Any]:
@@ -129,13 +140,44 @@ def load_toml(path: Path) -> dict[str, Any]:
     unknown = sorted(set(merged) - {toml for _, toml in SOURCES.values()})
     if unknown:
         raise HarnessError(f"{path}: unknown setting {unknown[0]!r}")
+    for name, (_, key) in SOURCES.items():
+        if key in merged and not _fits(KINDS.get(name, "text"), merged[key]):
+            raise HarnessError(f"{path}: {key} must be {_WANTED[KINDS.get(name, 'text')]}; "
+                               f"got {merged[key]!r}")
     return merged
+
+
+def _fits(kind: str, value: Any) -> bool:
+    """Whether a scimcert.toml value has the type its setting takes (a bool is not a number)."""
+    if kind == "flag":
+        return isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "list" and isinstance(value, list):
+        return all(isinstance(v, str) for v in value)
+    return isinstance(value, str)
+
+
+def _check_env(env: Mapping[str, str]) -> None:
+    """HarnessError for a SCIMCERT_* flag or number that does not read as one."""
+    for name, (var, _) in SOURCES.items():
+        value, kind = env.get(var), KINDS.get(name)
+        if value is None or not value.strip():
+            continue
+        if kind == "flag" and value.strip().lower() not in TRUE_WORDS + FALSE_WORDS:
+            raise HarnessError(f"{var} must be true or false (also 1/0, yes/no, on/off); got {value!r}")
+        if kind == "number":
+            try:
+                float(value)
+            except ValueError:
+                raise HarnessError(f"{var} must be a number of seconds, e.g. 30; got {value!r}") from None
 
 
 def resolve(cli: Mapping[str, Any], env: Mapping[str, str] | None = None,
             toml: Mapping[str, Any] | None = None) -> RunConfig:
     """Merge the three sources (first one that has a value wins) into a RunConfig."""
     env = os.environ if env is None else env
+    _check_env(env)
     sources = (cli, {name: env.get(var) for name, (var, _) in SOURCES.items()},
                {name: (toml or {}).get(key) for name, (_, key) in SOURCES.items()})
 
@@ -189,7 +231,7 @@ def _auth(token: Any, basic: Any, header: Any) -> Auth:
 
 def _flag(value: Any) -> bool:
     if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
+        return value.strip().lower() in TRUE_WORDS
     return bool(value)
 
 
@@ -271,8 +313,8 @@ def _run_id(value: Any) -> str:
     if value in (None, ""):
         return secrets.token_hex(4)
     text = str(value)
-    if not text.replace("-", "").isalnum() or len(text) > 24:
-        raise HarnessError("run id: up to 24 letters, digits and dashes")
+    if not RUN_ID.fullmatch(text):  # not str.isalnum: that takes 'café²', which no server need accept
+        raise HarnessError(f"run id must be up to 24 ASCII letters, digits and dashes; got {text!r}")
     return text.lower()
 
 

@@ -60,7 +60,10 @@ def new_default(root: Path, now: datetime | None = None) -> Path:
     """A new folder root/<timestamp>, created here so that two runs started in the same second
     never share one: the second gets <timestamp>-2, the next -3, and so on."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise HarnessError(f"{root} is a file; give --report-dir or move it.") from None
     for n in range(1, 1000):
         folder = root / (stamp if n == 1 else f"{stamp}-{n}")
         try:

@@ -6,7 +6,7 @@ import difflib
 import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from suites.config import HarnessError
@@ -70,7 +70,10 @@ def _waiver(entry: object, path: Path, n: int) -> Waiver:
     if not isinstance(reason, str) or not reason.strip():
         raise HarnessError(f"{where} ({check_id}) needs a reason")
     if expires is not None and not isinstance(expires, date):
-        raise HarnessError(f"{where} ({check_id}): expires must be a date like 2027-01-31")
+        raise HarnessError(f"{where} ({check_id}): expires must be a date like 2027-01-31, without quotes")
+    if isinstance(expires, datetime):  # a waiver lasts whole days: a time of day would be ignored
+        raise HarnessError(f"{where} ({check_id}): expires is a day, without a time; write "
+                           f"expires = {expires.date().isoformat()} (the waiver applies through that day)")
     unknown = set(entry) - {"id", "reason", "expires"}
     if unknown:
         raise HarnessError(f"{where} ({check_id}): unknown key {sorted(unknown)[0]!r}")

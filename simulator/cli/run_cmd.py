@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 import signal
@@ -9,11 +10,14 @@ import sys
 import threading
 from contextlib import ExitStack
 from dataclasses import replace
+from importlib.metadata import entry_points
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import click
 import pytest
+from _pytest.config import builtin_plugins  # pytest's own plugins, which -p names without "_pytest."
 
 from simulator.cli.params import plural, remove_empty, report_folder, target_options
 from simulator.provider.app import create_app
@@ -89,7 +93,8 @@ class _CouldNotStart(click.ClickException):
 @click.option("--overwrite", is_flag=True,
               help="Replace the reports a previous run left in --report-dir (its ledger must list nothing "
               "left to delete).")
-@click.option("--run-id", help="Run id used in the names of created resources [default: random].")
+@click.option("--run-id", help="Run id used in the names of created resources: up to 24 ASCII letters, "
+              "digits and dashes [default: random].")
 @click.option("--okta-flavour", type=click.Choice(["oin", "aiw"]),
               help="Okta app flavour for the Okta checks [default: oin].")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
@@ -110,6 +115,7 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
     if unknown:
         raise click.UsageError(f"unknown suite {unknown[0]!r}; suites: {', '.join(suite_names())}")
     _reject_scim_options(pytest_args)
+    _reject_unknown_plugins(pytest_args)
     cfg = _resolve(options)
     if cfg.url is None and any(options[n] for n in ("token", "basic", "header")):
         raise click.UsageError("--token/--basic/--header need --url (or SCIMCERT_URL, or url in "
@@ -137,6 +143,24 @@ def _reject_scim_options(pytest_args: tuple[str, ...]) -> None:
     if found is not None:
         raise click.UsageError(f"{found.partition('=')[0]} after -- would be ignored: scimcert run takes its "
                                "settings from its own options, SCIMCERT_* variables and ./scimcert.toml")
+
+
+def _reject_unknown_plugins(pytest_args: tuple[str, ...]) -> None:
+    """A `-p NAME` pytest cannot load would stop it with an ImportError traceback: say so instead."""
+    named = [b for a, b in pairwise(pytest_args) if a == "-p"]
+    named += [a[2:] for a in pytest_args if a.startswith("-p") and len(a) > 2]
+    plugins = {e.name for e in entry_points(group="pytest11")}
+    for name in (n.strip() for n in named if not n.strip().startswith("no:")):
+        if name not in plugins and name not in builtin_plugins and not _importable(name):
+            raise click.UsageError(f"-p {name}: no pytest plugin or module of that name is installed; "
+                                   "install it beside scimcert or correct the name")
+
+
+def _importable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _resolve(options: dict[str, Any]) -> RunConfig:

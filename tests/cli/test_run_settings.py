@@ -173,6 +173,11 @@ def bad_inputs() -> list[tuple[list[str], str]]:
         (["discovery"], "unexpected argument 'discovery'"),
         (["discovery", "--", "-x"], "unexpected argument 'discovery'"),
         (["--", "--scim-fail-on=should"], "--scim-fail-on after -- would be ignored"),
+        (["--", "-p", "nosuchplugin"], "-p nosuchplugin: no pytest plugin or module of that name"),
+        (["--", "-pno_such.plugin"], "-p no_such.plugin: no pytest plugin or module of that name"),
+        ([*target, "--run-id", "café²"], "run id must be up to 24 ASCII letters, digits and dashes"),
+        ([*target, "--waivers", "timed.toml"], "waiver #1 (T-1): expires is a day, without a time; "
+                                               "write expires = 2027-03-31"),
     ]
 
 
@@ -180,10 +185,59 @@ def bad_inputs() -> list[tuple[list[str], str]]:
 def test_bad_input_is_one_sentence_and_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("")
     (tmp_path / "latin1.toml").write_bytes("[[waiver]]\nid = \"X\"\nreason = \"caf\xe9\"\n".encode("latin-1"))
+    (tmp_path / "timed.toml").write_text('[[waiver]]\nid = "T-1"\nreason = "r"\n'
+                                         'expires = 2027-03-31T10:00:00\n')
     result = run(*args)
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert_no_traceback(result)
+
+
+@pytest.mark.parametrize(("toml", "env", "message"), [
+    ("report_dir = 5", {}, "scimcert.toml: report_dir must be a string in quotes"),
+    ('report_dir = ["a"]', {}, "scimcert.toml: report_dir must be a string in quotes"),
+    ("run_id = 2027-03-31", {}, "scimcert.toml: run_id must be a string in quotes"),
+    ("extension = 5", {}, "scimcert.toml: extension must be a string or a list of strings"),
+    ('extension_file = ["a", 1]', {}, "scimcert.toml: extension_file must be a string or a list of strings"),
+    ('read_only = "tru"', {}, "scimcert.toml: read_only must be true or false (without quotes); got 'tru'"),
+    ('insecure = "true"', {}, "scimcert.toml: insecure must be true or false (without quotes)"),
+    ("no_cleanup = 1", {}, "scimcert.toml: no_cleanup must be true or false (without quotes)"),
+    ("timeout = true", {}, "scimcert.toml: timeout must be a number, e.g. 30; got True"),
+    ('timeout = "30"', {}, "scimcert.toml: timeout must be a number, e.g. 30; got '30'"),
+    ("", {"SCIMCERT_READ_ONLY": "maybe"}, "SCIMCERT_READ_ONLY must be true or false (also 1/0, yes/no, "
+                                          "on/off); got 'maybe'"),
+    ("", {"SCIMCERT_NO_OKTA_GATE": "2"}, "SCIMCERT_NO_OKTA_GATE must be true or false"),
+    ("", {"SCIMCERT_TIMEOUT": "true"}, "SCIMCERT_TIMEOUT must be a number of seconds, e.g. 30; got 'true'"),
+    ("", {"SCIMCERT_RUN_ID": "café²"}, "run id must be up to 24 ASCII letters, digits and dashes"),
+])
+def test_a_setting_of_the_wrong_type_names_itself_and_its_source(toml: str, env: dict[str, str],
+                                                                 message: str, requests_seen: Any) -> None:
+    """Never a traceback, and never a mistyped flag read as false (a read-only run that writes)."""
+    url, seen = requests_seen
+    Path("scimcert.toml").write_text(f'[target]\nurl = "{url}"\ntoken = "{TOKEN}"\n[run]\n{toml}\n')
+    result = run(env=env)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert_no_traceback(result)
+    assert seen == [] and not Path("reports").exists()
+
+
+def test_flags_read_the_usual_words_and_a_false_one_still_beats_the_file(captured: dict[str, Any]) -> None:
+    with provider() as url:
+        Path("scimcert.toml").write_text(TOML.format(url=url, token=TOKEN))
+        for word, read_only in (("Off", False), ("no", False), ("0", False), ("YES", True), ("on", True)):
+            cfg = config_of(captured, env={"SCIMCERT_READ_ONLY": word, "SCIMCERT_TIMEOUT": "2"})
+            assert (cfg.read_only, cfg.timeout) == (read_only, 2.0), word
+
+
+def test_a_file_named_reports_is_a_usage_error(requests_seen: Any) -> None:
+    url, seen = requests_seen
+    Path("reports").write_text("not a folder")
+    result = run("--url", url, "--token", TOKEN)
+    assert result.exit_code == 2, result.output
+    assert "reports is a file; give --report-dir or move it." in result.output
+    assert_no_traceback(result)
+    assert seen == [] and Path("reports").read_text() == "not a folder"
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")

@@ -80,6 +80,8 @@ def test_config_precedence_cli_env_toml(tmp_path: Path) -> None:
     ({"timeout": "-3"}, "positive number"),
     ({"fail_on": "sometimes"}, "must, should or may"),
     ({"run_id": "bad id!"}, "run id"),
+    ({"run_id": "café²"}, "run id must be up to 24 ASCII letters"),
+    ({"run_id": "x" * 25}, "run id must be up to 24 ASCII letters"),
     ({"waivers": "/nonexistent.toml"}, "does not exist"),
     ({"extension": ["nonsense"]}, "expected URN=attr"),
     ({"url": "http://[::1"}, "is not a valid URL"),
@@ -120,6 +122,21 @@ def test_unreadable_input_files_are_clear_errors(tmp_path: Path) -> None:
         latin1.write_text(text)
         with pytest.raises(HarnessError, match=r"is not a scimcert summary\.json"):
             load_baseline(latin1)
+
+
+@pytest.mark.parametrize(("expires", "message"), [
+    ("2027-03-31T10:00:00", "waiver #1 (T-1): expires is a day, without a time; write expires = 2027-03-31"),
+    ("2027-03-31 10:00:00Z", "waiver #1 (T-1): expires is a day, without a time; write expires = 2027-03-31"),
+    ('"2027-03-31"', "waiver #1 (T-1): expires must be a date like 2027-01-31, without quotes"),
+    ("20270331", "waiver #1 (T-1): expires must be a date like 2027-01-31, without quotes"),
+    ("10:00:00", "waiver #1 (T-1): expires must be a date like 2027-01-31, without quotes"),
+])
+def test_a_waiver_expiry_is_a_day_checked_when_read(tmp_path: Path, expires: str, message: str) -> None:
+    """Else a date-time passes the load and the run crashes comparing it with today, after every check."""
+    waivers = tmp_path / "waivers.toml"
+    waivers.write_text(f'[[waiver]]\nid = "T-1"\nreason = "r"\nexpires = {expires}\n')
+    with pytest.raises(HarnessError, match=re.escape(message)):
+        Waivers.load(waivers)
 
 
 def test_toml_unknown_key(tmp_path: Path) -> None:
