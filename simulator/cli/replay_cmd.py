@@ -20,7 +20,7 @@ from faker import Faker
 from simulator.cli.interrupts import Interrupted, Interrupts
 from simulator.cli.params import report_folder, seconds_option, target_url_option
 from simulator.cli.provider_cmd import load_extensions
-from simulator.cli.replay_output import Progress
+from simulator.cli.replay_output import CleanupProgress, Progress
 from simulator.cli.run_cmd import ISOLATED
 from simulator.okta.embedded import embedded_simulator
 from simulator.okta.flowcleanup import cleanup
@@ -51,6 +51,7 @@ FLOW_CHECKS = {"connect": "test_connect.py", "spec-test": "test_spec.py",
 # The vendor example the custom-attributes flow uses against the embedded provider by default.
 EXAMPLE_EXTENSION = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User=custAttr1"
 OKTA_TYPES = {"integer": "integer", "boolean": "boolean", "decimal": "number"}  # else string
+STOPPING = "stopping: deleting what the flow created; kill -9 abandons it"
 
 
 @click.command("replay")
@@ -102,7 +103,7 @@ def replay_cmd(flow: str, url: str | None, token: str | None, basic: str | None,
                                "--extension 'URN=attr' (what your server defines)")
     if report_dir is not None:
         report_folder(Path(report_dir))
-    interrupts = Interrupts()
+    interrupts = Interrupts(STOPPING)
     with interrupts.installed(), ExitStack() as stack:
         try:
             target, auth = _target(stack, url, token, basic, header, declared, timeout, insecure)
@@ -196,7 +197,10 @@ class _Replay:
             self._cleanup(app, run.created, prefix)
             raise
         self._cleanup(app, run.created, prefix)
-        return _verdict(result)
+        code = _verdict(result)
+        if self.interrupts.received is not None:  # a signal during the cleanup: stop after it
+            raise Interrupted(self.interrupts.received)
+        return code
 
     def _cleanup(self, app: AppInstance, created: list[tuple[str, str, str]], prefix: str) -> None:
         if not created:
@@ -204,13 +208,8 @@ class _Replay:
         if self.no_cleanup:
             click.echo(f"cleanup: none (--no-cleanup); {len(created)} created resources kept")
             return
-        try:
-            done = cleanup(app, created, self.transport.send, prefix)
-        except Interrupted:
-            left = ", ".join(f"{kind} {rid}" for kind, rid, _ in created)
-            click.echo(f"cleanup interrupted: what the flow created may be left on the server: {left}",
-                       err=True)
-            raise
+        with self.interrupts.stopping():  # a signal now would leave what the flow created
+            done = cleanup(app, created, CleanupProgress(self.transport.send, len(created)), prefix)
         click.echo(f"cleanup: {len(done.deleted)} of {len(created)} created resources deleted")
         for line in done.skipped:
             click.echo(f"  cleanup skipped {line}", err=True)
