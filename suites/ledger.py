@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -189,12 +190,14 @@ class CleanupResult:
     failed: tuple[str, ...]
     gone: int = 0  # already deleted (404)
     skipped: tuple[str, ...] = ()  # no longer named like the run's resources: left alone
+    left: int = 0  # not tried: the cleanup was told to stop
 
 
-Outcome = Literal["deleted", "gone", "skipped", "failed"]
+Outcome = Literal["deleted", "gone", "skipped", "failed", "left"]
 
 
-def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: bool = True) -> CleanupResult:
+def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: bool = True,
+            stop: Callable[[], bool] = lambda: False) -> CleanupResult:
     """Delete the ledger's remaining resources that are still the run's; 404 counts as already gone.
 
     With verify, each resource is read first and deleted only when its userName / displayName
@@ -204,20 +207,26 @@ def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: boo
     the extra read would cost a request per resource (435 in a full run) for no safety gained.
     Groups go first (they reference users), each kind with a few resources in flight; the
     ledger is written once per kind. An interrupted cleanup leaves entries marked pending whose
-    resources may be gone already: the next cleanup counts their 404 as done.
+    resources may be gone already: the next cleanup counts their 404 as done. Once stop() is
+    true, the resources not yet started are left (counted, still pending in the ledger).
     """
-    found: dict[Outcome, list[str]] = {"deleted": [], "gone": [], "skipped": [], "failed": []}
+    found: dict[Outcome, list[str]] = {"deleted": [], "gone": [], "skipped": [], "failed": [], "left": []}
+    prefix = ledger.prefix if verify else None
+
+    def remove(entry: dict[str, Any]) -> tuple[Outcome, str]:
+        return ("left", "") if stop() else _remove(client, entry, prefix)
+
     pending = [e for e in ledger.pending() if e["type"] in ENDPOINTS]
     for kind in ("Group", "User"):
         batch = [e for e in pending if e["type"] == kind]
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(lambda e: _remove(client, e, ledger.prefix if verify else None), batch))
+            outcomes = list(pool.map(remove, batch))
         for outcome, detail in outcomes:
             found[outcome].append(detail)
         done = [e for e, (outcome, _) in zip(batch, outcomes, strict=True) if outcome in ("deleted", "gone")]
         ledger.mark_deleted_many([(e["type"], e["id"]) for e in done])
     return CleanupResult(len(found["deleted"]), tuple(found["failed"]), len(found["gone"]),
-                         tuple(found["skipped"]))
+                         tuple(found["skipped"]), len(found["left"]))
 
 
 def _remove(client: ScimClient, entry: dict[str, Any], prefix: str | None) -> tuple[Outcome, str]:
