@@ -86,7 +86,8 @@ def replay_cmd(flow: str, url: str | None, token: str | None, basic: str | None,
     Flows: connect, spec-test, crud-test, user-lifecycle, group-push, import, custom-attributes.
     crud-test and custom-attributes are driven through an in-process simulator's admin API, as
     Okta's own CRUD test drives an org; the SCIM requests it sends are printed under each step.
-    Ctrl-C (or SIGTERM) stops the flow and deletes what it created (unless --no-cleanup).
+    Ctrl-C (or SIGTERM) stops the flow and deletes what it created (unless --no-cleanup); one
+    more during that cleanup is ignored with a notice (kill -9 does not wait).
     Exit status: 0 every step passed, 1 a step failed (named), 2 the replay could not run (bad
     option, target unreachable, credentials rejected), 130 stopped by Ctrl-C (143 by SIGTERM).
     """

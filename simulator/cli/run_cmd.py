@@ -106,7 +106,9 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
     scimcert are not loaded unless named there (-- -p NAME). Exit status: 0 no failure at or
     above --fail-on and no failed Okta-critical check (see --no-okta-gate), 1 failures, 2 the run
     could not start, 130 interrupted by Ctrl-C and 143 by SIGTERM (the run still deletes what it
-    created, and its reports say it was interrupted and give no verdict).
+    created, and its reports say it was interrupted and give no verdict). Only the first signal
+    counts: one more while the run stops or cleans up is ignored with a notice (kill -9 does not
+    wait).
     """
     unknown = [s for s in suites if s not in suite_names()]
     if unknown:
