@@ -140,22 +140,27 @@ class Reply:
 Recorder = Callable[[Exchange], None]
 CreatedHook = Callable[[str, str, str], None]  # (kind, id, name)
 CREATE_PATH = re.compile(r"/(Users|Groups)/?$")
+HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextmanager
 def deferred_interrupt() -> Iterator[None]:
-    """Hold Ctrl-C until the block ends, so a created resource always reaches the ledger."""
+    """Hold Ctrl-C and SIGTERM until the block ends, so a created resource always reaches the
+    ledger; the first one held is then delivered to the handler that was in place (`scimcert run`
+    turns both into KeyboardInterrupt), any later one is dropped."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    held = [s for s in HELD_SIGNALS if signal.getsignal(s) is not None]  # None: set outside Python
+    previous = {s: signal.signal(s, lambda signum, frame: received.append(signum)) for s in held}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         if received:
-            raise KeyboardInterrupt
+            signal.raise_signal(received[0])  # its handler runs now (KeyboardInterrupt for SIGINT)
 
 
 @dataclass

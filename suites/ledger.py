@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -209,13 +210,14 @@ class CleanupResult:
     gone: int = 0  # already deleted (404)
     skipped: tuple[str, ...] = ()  # no longer named like the run's resources: left alone
     missing: tuple[str, ...] = ()  # 404 at a URL other than the ledger's target: left pending
+    left: int = 0  # not tried: the cleanup was told to stop
 
 
-Outcome = Literal["deleted", "gone", "skipped", "failed", "missing"]
+Outcome = Literal["deleted", "gone", "skipped", "failed", "missing", "left"]
 
 
 def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: bool = True,
-            elsewhere: bool = False) -> CleanupResult:
+            elsewhere: bool = False, stop: Callable[[], bool] = lambda: False) -> CleanupResult:
     """Delete the ledger's remaining resources that are still the run's; 404 counts as already gone.
 
     With verify, each resource is read first and deleted only when its userName / displayName
@@ -227,14 +229,21 @@ def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: boo
     ledger is written once per kind. An interrupted cleanup leaves entries marked pending whose
     resources may be gone already: the next cleanup counts their 404 as done. elsewhere (the
     client is not at the ledger's target) takes a 404 for "not here" rather than "gone", so a
-    wrong URL marks nothing deleted.
+    wrong URL marks nothing deleted. Once stop() is true, the resources not yet started are left
+    (counted, still pending in the ledger).
     """
-    found: dict[Outcome, list[str]] = {"deleted": [], "gone": [], "skipped": [], "failed": [], "missing": []}
+    found: dict[Outcome, list[str]] = {"deleted": [], "gone": [], "skipped": [], "failed": [], "missing": [],
+                                       "left": []}
+    prefix = ledger.prefix if verify else None
+
+    def remove(entry: dict[str, Any]) -> tuple[Outcome, str]:
+        return ("left", "") if stop() else _remove(client, entry, prefix)
+
     pending = [e for e in ledger.pending() if e["type"] in ENDPOINTS]
     for kind in ("Group", "User"):
         batch = [e for e in pending if e["type"] == kind]
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(lambda e: _remove(client, e, ledger.prefix if verify else None), batch))
+            outcomes = list(pool.map(remove, batch))
         if elsewhere:
             outcomes = [("missing", d) if o == "gone" else (o, d) for o, d in outcomes]
         for outcome, detail in outcomes:
@@ -244,7 +253,7 @@ def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: boo
         ledger.mark_skipped_many([(e["type"], e["id"], detail) for e, (outcome, detail)
                                   in zip(batch, outcomes, strict=True) if outcome == "skipped"])
     return CleanupResult(len(found["deleted"]), tuple(found["failed"]), len(found["gone"]),
-                         tuple(found["skipped"]), tuple(found["missing"]))
+                         tuple(found["skipped"]), tuple(found["missing"]), len(found["left"]))
 
 
 def _remove(client: ScimClient, entry: dict[str, Any], prefix: str | None) -> tuple[Outcome, str]:

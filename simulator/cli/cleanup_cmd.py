@@ -8,10 +8,13 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from simulator.cli.params import target_options
+from simulator.cli.interrupts import Interrupted, Interrupts
+from simulator.cli.params import plural, target_options
 from suites.client import ScimClient
 from suites.config import HarnessError, build
 from suites.ledger import Ledger, LedgerError, cleanup
+
+STOPPING = "stopping: finishing the deletes in flight and writing the ledger; kill -9 abandons them"
 
 
 @click.command("cleanup")
@@ -31,7 +34,9 @@ def cleanup_cmd(ctx: click.Context, ledger_file: str, url: str | None, token: st
     beside it (its changes are read either way). Each resource is read first and deleted only
     when its userName / displayName still starts with the run's prefix (scimcert-<runid>-);
     one that does not is skipped and listed, never deleted. Exit status: 0 nothing failed (skipped
-    ones included), 1 a read or delete failed, 2 not a ledger or a bad option.
+    ones included), 1 a read or delete failed, 2 not a ledger or a bad option, 130 stopped by
+    Ctrl-C (143 by SIGTERM): the deletes in flight finish, the ledger is written and what is left
+    is counted; run cleanup again to delete it.
     """
     path = _ledger_path(Path(ledger_file))
     try:
@@ -47,10 +52,13 @@ def cleanup_cmd(ctx: click.Context, ledger_file: str, url: str | None, token: st
         raise click.UsageError(str(exc)) from exc
     todo = len(ledger.pending())
     elsewhere = target.rstrip("/") != ledger.target.rstrip("/")
-    result = cleanup(client, ledger, elsewhere=elsewhere)
-    ledger.flush()
+    interrupts = Interrupts(STOPPING)
+    with interrupts.installed(), interrupts.stopping():
+        result = cleanup(client, ledger, elsewhere=elsewhere, stop=lambda: interrupts.received is not None)
+        ledger.flush()
+    left = f", {result.left} left (stopped)" if result.left else ""
     click.echo(f"{todo} to delete at {client.base}: {result.deleted} deleted, {result.gone} already gone, "
-               f"{len(result.skipped)} skipped (no longer the run's), {len(result.failed)} failed")
+               f"{len(result.skipped)} skipped (no longer the run's), {len(result.failed)} failed{left}")
     if result.missing:
         click.echo(f"  {len(result.missing)} not found at this URL: left in the ledger, as they may still "
                    f"exist at {ledger.target}", err=True)
@@ -58,6 +66,11 @@ def cleanup_cmd(ctx: click.Context, ledger_file: str, url: str | None, token: st
         click.echo(f"  skipped: {line}", err=True)
     for line in result.failed:
         click.echo(f"  failed: {line}", err=True)
+    if interrupts.received is not None:
+        stopped = Interrupted(interrupts.received)
+        click.echo(f"stopped by {stopped}: {plural(len(ledger.pending()), 'resource')} still to delete; "
+                   f"'scimcert cleanup {path}' again deletes them.", err=True)
+        sys.exit(stopped.exit_code)
     sys.exit(1 if result.failed else 0)
 
 

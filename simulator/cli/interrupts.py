@@ -1,11 +1,14 @@
-"""Ctrl-C and SIGTERM as one exception a command can clean up after, held while a create is in flight."""
+"""Ctrl-C and SIGTERM as one exception a command can clean up after, held while a create is in
+flight; once the command is stopping (cleaning up), later ones are ignored with a notice."""
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import FrameType
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -24,14 +27,25 @@ class Interrupted(KeyboardInterrupt):
         return 128 + self.signum
 
 
+def say(line: str) -> None:
+    """One line on stderr from a signal handler: written straight to the file descriptor, as the
+    interrupted code may be half-way through a write to sys.stderr."""
+    with suppress(OSError, ValueError):  # no usable stderr (closed, or not a real file)
+        os.write(sys.stderr.fileno(), f"{line}\n".encode())
+
+
 class Interrupts:
     """While installed, SIGINT and SIGTERM raise Interrupted, except inside `held()` blocks,
     whose end raises it instead: a create and the record of its id are never separated. A second
-    signal inside such a block raises at once."""
+    signal inside such a block raises at once. Once Interrupted is raised, and inside `stopping()`
+    blocks, the command is cleaning up: a signal is ignored (the first kept in `received`) and
+    prints the notice, so cleanup is never cut short (SIGKILL still ends the process)."""
 
-    def __init__(self) -> None:
+    def __init__(self, notice: str = "stopping: cleaning up; kill -9 abandons it") -> None:
+        self.notice = notice
         self._depth = 0
         self._pending: int | None = None
+        self._stopping = False
         self.received: int | None = None  # the first signal, for callers that caught it elsewhere
 
     @contextmanager
@@ -55,11 +69,25 @@ class Interrupts:
             self._depth -= 1
             if not self._depth and self._pending is not None:
                 signum, self._pending = self._pending, None
+                self._stopping = True
                 raise Interrupted(signum)
+
+    @contextmanager
+    def stopping(self) -> Iterator[None]:
+        """A cleanup no signal may cut short: inside, signals only print the notice."""
+        was, self._stopping = self._stopping, True
+        try:
+            yield
+        finally:
+            self._stopping = was
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         self.received = self.received or signum
+        if self._stopping:
+            say(self.notice)
+            return
         if self._depth and self._pending is None:
             self._pending = signum
             return
+        self._stopping = True  # what runs from here on is the command cleaning up
         raise Interrupted(signum)  # a second signal does not wait (a create may sit out a long 429 wait)

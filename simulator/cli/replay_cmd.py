@@ -20,7 +20,7 @@ from faker import Faker
 from simulator.cli.interrupts import Interrupted, Interrupts
 from simulator.cli.params import report_folder, seconds_option, target_url_option
 from simulator.cli.provider_cmd import load_extensions
-from simulator.cli.replay_output import Progress
+from simulator.cli.replay_output import CleanupProgress, Progress
 from simulator.cli.run_cmd import ISOLATED
 from simulator.okta.embedded import embedded_simulator
 from simulator.okta.flowcleanup import cleanup
@@ -52,6 +52,7 @@ FLOW_CHECKS = {"connect": "test_connect.py", "spec-test": "test_spec.py",
 # The vendor example the custom-attributes flow uses against the embedded provider by default.
 EXAMPLE_EXTENSION = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User=custAttr1"
 OKTA_TYPES = {"integer": "integer", "boolean": "boolean", "decimal": "number"}  # else string
+STOPPING = "stopping: deleting what the flow created; kill -9 abandons it"
 
 
 @click.command("replay")
@@ -86,7 +87,8 @@ def replay_cmd(flow: str, url: str | None, token: str | None, basic: str | None,
     Flows: connect, spec-test, crud-test, user-lifecycle, group-push, import, custom-attributes.
     crud-test and custom-attributes are driven through an in-process simulator's admin API, as
     Okta's own CRUD test drives an org; the SCIM requests it sends are printed under each step.
-    Ctrl-C (or SIGTERM) stops the flow and deletes what it created (unless --no-cleanup).
+    Ctrl-C (or SIGTERM) stops the flow and deletes what it created (unless --no-cleanup); one
+    more during that cleanup is ignored with a notice (kill -9 does not wait).
     Exit status: 0 every step passed, 1 a step failed (named), 2 the replay could not run (bad
     option, target unreachable, credentials rejected), 130 stopped by Ctrl-C (143 by SIGTERM).
     """
@@ -107,7 +109,7 @@ def replay_cmd(flow: str, url: str | None, token: str | None, basic: str | None,
             reportdir.check(Path(report_dir), replace=True)
         except HarnessError as exc:
             raise click.UsageError(str(exc)) from exc
-    interrupts = Interrupts()
+    interrupts = Interrupts(STOPPING)
     with interrupts.installed(), ExitStack() as stack:
         try:
             target, auth = _target(stack, url, token, basic, header, declared, timeout, insecure)
@@ -201,7 +203,10 @@ class _Replay:
             self._cleanup(app, run.created, prefix)
             raise
         self._cleanup(app, run.created, prefix)
-        return _verdict(result)
+        code = _verdict(result)
+        if self.interrupts.received is not None:  # a signal during the cleanup: stop after it
+            raise Interrupted(self.interrupts.received)
+        return code
 
     def _cleanup(self, app: AppInstance, created: list[tuple[str, str, str]], prefix: str) -> None:
         if not created:
@@ -209,13 +214,8 @@ class _Replay:
         if self.no_cleanup:
             click.echo(f"cleanup: none (--no-cleanup); {len(created)} created resources kept")
             return
-        try:
-            done = cleanup(app, created, self.transport.send, prefix)
-        except Interrupted:
-            left = ", ".join(f"{kind} {rid}" for kind, rid, _ in created)
-            click.echo(f"cleanup interrupted: what the flow created may be left on the server: {left}",
-                       err=True)
-            raise
+        with self.interrupts.stopping():  # a signal now would leave what the flow created
+            done = cleanup(app, created, CleanupProgress(self.transport.send, len(created)), prefix)
         click.echo(f"cleanup: {len(done.deleted)} of {len(created)} created resources deleted")
         for line in done.skipped:
             click.echo(f"  cleanup skipped {line}", err=True)

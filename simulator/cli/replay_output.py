@@ -8,6 +8,8 @@ from collections.abc import Callable
 import click
 
 from simulator.okta.flows import StepResult
+from simulator.okta.plan import Send
+from simulator.okta.wire import ScimRequest, ScimResponse
 
 SHOWN_REPEATS = 2  # a step repeated 101 times prints its first and last requests only
 PROGRESS_EVERY_S = 5.0  # a step still running after this long says how far it got
@@ -37,6 +39,27 @@ class Progress:
         """The step that was running when the flow was stopped."""
         if step_id:
             click.echo(f"  {step_id:22} INTERRUPTED")
+
+
+class CleanupProgress:
+    """The cleanup's send, counting what is gone (deleted, or 404 already) and saying now and then
+    how far it got: deleting 101 users from a slow server takes a minute."""
+
+    def __init__(self, send: Send, total: int, every: float = PROGRESS_EVERY_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.send, self.total, self.every, self.clock = send, total, every, clock
+        self.deleted = 0
+        self._shown = clock()
+
+    def __call__(self, request: ScimRequest) -> ScimResponse:
+        response = self.send(request)
+        gone = response.status == 404 or (request.method == "DELETE" and response.status in (200, 204))
+        self.deleted += gone
+        now = self.clock()
+        if now - self._shown >= self.every:
+            click.echo(f"cleanup: {self.deleted} of {self.total} deleted")
+            self._shown = now
+        return response
 
 
 def print_step(step: StepResult) -> None:

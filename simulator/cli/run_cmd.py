@@ -19,6 +19,7 @@ import click
 import pytest
 from _pytest.config import builtin_plugins  # pytest's own plugins, which -p names without "_pytest."
 
+from simulator.cli.interrupts import SIGNALS, say
 from simulator.cli.params import plural, remove_empty, report_folder, target_options
 from simulator.provider.app import create_app
 from simulator.provider.child import ChildServer, start_in_child
@@ -34,6 +35,7 @@ from suites.state import RunState
 
 EXIT_HARNESS = 2
 EXIT_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}  # 128 + the signal's number, as shells report it
+STOPPING = "stopping: deleting what the run created and writing its reports; kill -9 abandons it"
 # Only the plugins a run needs: whatever else is installed beside pytest (randomly, xdist,
 # hypothesis…) must not reorder, slow down or change a certification run. `-- -p NAME` adds one.
 ISOLATED = ("--disable-plugin-autoload", "-p", "metadata", "-p", "html",
@@ -109,7 +111,9 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
     scimcert are not loaded unless named there (-- -p NAME). Exit status: 0 no failure at or
     above --fail-on and no failed Okta-critical check (see --no-okta-gate), 1 failures, 2 the run
     could not start, 130 interrupted by Ctrl-C and 143 by SIGTERM (the run still deletes what it
-    created, and its reports say it was interrupted and give no verdict).
+    created, and its reports say it was interrupted and give no verdict). Only the first signal
+    counts: one more while the run stops or cleans up is ignored with a notice (kill -9 does not
+    wait).
     """
     unknown = [s for s in suites if s not in suite_names()]
     if unknown:
@@ -123,17 +127,20 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
     out, created = _report_dir(cfg.report_dir, overwrite)
     cfg = replace(cfg, report_dir=out)
     embedded = cfg.url is None
-    with ExitStack() as stack:
-        if cfg.url is None:
-            cfg = _embedded(stack, cfg)
-        elif not {"--collect-only", "--co"} & set(pytest_args):
-            if cfg.url.startswith("http://"):
-                click.echo("warning: the target URL is plain http://; Okta requires https.", err=True)
-            _preflight(cfg, created)
-        paths = [str(SUITES_DIR / s) for s in suites] if suites else [str(SUITES_DIR)]
-        with _Signals() as signals:
-            code = pytest.main([*ISOLATED, *paths, *pytest_args], plugins=[Preset(cfg), signals])
-    _left_behind(out / "ledger.json", embedded, not cfg.cleanup)
+    with _Signals() as signals:
+        try:
+            with ExitStack() as stack:
+                if cfg.url is None:
+                    cfg = _embedded(stack, cfg)
+                elif not {"--collect-only", "--co"} & set(pytest_args):
+                    if cfg.url.startswith("http://"):
+                        click.echo("warning: the target URL is plain http://; Okta requires https.", err=True)
+                    _preflight(cfg, created)
+                paths = [str(SUITES_DIR / s) for s in suites] if suites else [str(SUITES_DIR)]
+                code = pytest.main([*ISOLATED, *paths, *pytest_args], plugins=[Preset(cfg), signals])
+        except KeyboardInterrupt:  # before pytest started (the embedded provider's start)
+            sys.exit(EXIT_SIGNAL[signals.received or "SIGINT"])
+        _left_behind(out / "ledger.json", embedded, not cfg.cleanup)
     sys.exit(EXIT_SIGNAL[signals.received] if signals.received else _exit_code(int(code)))
 
 
@@ -194,9 +201,9 @@ def _preflight(cfg: RunConfig, created: list[Path]) -> None:
     client = ScimClient(cfg, lambda _: None)
     try:
         problem = preflight(client)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         remove_empty(created)
-        sys.exit(130)
+        sys.exit(EXIT_SIGNAL.get(str(exc), 130))
     finally:
         client.session.close()
     if problem:
@@ -221,40 +228,45 @@ def _report_dir(report_dir: Path | None, overwrite: bool) -> tuple[Path, list[Pa
 
 
 class _Signals:
-    """Tells Ctrl-C apart from the harness's own early exit (both are pytest exit status 2), and
-    makes SIGTERM, the way CI systems cancel a job, stop the checks the way Ctrl-C does."""
+    """Makes SIGTERM, the way CI systems cancel a job, stop the checks the way Ctrl-C does, and
+    tells either apart from the harness's own early exit (both are pytest exit status 2). Only the
+    first signal stops the run: from then on, and once the checks are done, the run deletes what it
+    created and writes its reports, and a later SIGINT or SIGTERM (CI may send both) is ignored
+    with a notice; SIGKILL still ends the process."""
 
     def __init__(self) -> None:
         self.received: str | None = None
         # signal handlers can only be set from the main thread (CliRunner may call from another)
         self._installed = threading.current_thread() is threading.main_thread()
-        self._previous: Any = None
+        self._previous: dict[int, Any] = {}
+        self._stopping = False
 
     def __enter__(self) -> _Signals:
         if self._installed:
-            self._previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+            self._previous = {s: signal.signal(s, self._handle) for s in SIGNALS}
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._installed:
-            signal.signal(signal.SIGTERM, self._previous)
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         # pytest.exit() (the preflight) arrives here too, as an Exit exception.
         if isinstance(excinfo.value, KeyboardInterrupt):
-            self.received = str(excinfo.value) or "SIGINT"
+            self.received = self.received or str(excinfo.value) or "SIGINT"
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self) -> None:
-        # From here on the run deletes what it created and writes its reports: a SIGTERM (CI
-        # sends one after its SIGINT) must not cut that short; SIGKILL still ends the process.
-        if self._installed:
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        self._stopping = True  # the checks are done: what remains is cleanup and the reports
 
-
-def _raise_interrupt(signum: int, frame: object) -> None:
-    __tracebackhide__ = True  # pytest names the interrupted line, not this handler
-    raise KeyboardInterrupt(signal.Signals(signum).name)
+    def _handle(self, signum: int, frame: object) -> None:
+        __tracebackhide__ = True  # pytest names the interrupted line, not this handler
+        if self._stopping:
+            say(STOPPING)
+            return
+        self._stopping = True
+        self.received = signal.Signals(signum).name
+        raise KeyboardInterrupt(self.received)
 
 
 def _left_behind(ledger_file: Path, embedded: bool, no_cleanup: bool) -> None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -119,3 +123,27 @@ def test_at_another_url_a_missing_resource_is_not_marked_gone(make_provider: Pro
     assert [e["id"] for e in Ledger.load(ledger).pending()] == [ours["id"]]
     code, out = cleanup(str(ledger))  # the right target then finds and deletes it
     assert code == 0 and f"1 to delete at {real.base}: 1 deleted" in out and not exists(real, ours["id"])
+
+
+def test_ctrl_c_finishes_the_deletes_in_flight_writes_the_ledger_and_exits_130(
+        make_provider: ProviderFactory, tmp_path: Path) -> None:
+    a = make_provider("slow=0.3")
+    users = [a.create_user(f"scimcert-r1-u{n}@example.com") for n in range(12)]
+    ledger = write_ledger(tmp_path / "ledger.json", a.base, *users)
+    proc = subprocess.Popen([sys.executable, "-m", "simulator.cli", "cleanup", str(ledger), "--token", TOKEN],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and a.get("/Users").json()["totalResults"] == len(users):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)  # also ignored: the ledger must still be written
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130, out
+    assert "stopping: finishing the deletes in flight and writing the ledger" in out
+    assert "Aborted!" not in out and "Traceback" not in out
+    on_server = {u["id"] for u in a.get("/Users?count=100").json()["Resources"]}
+    pending = {r["id"] for r in json.loads(ledger.read_text())["resources"] if not r["deleted"]}
+    assert on_server and pending == on_server  # the ledger says exactly what is left
+    assert f"{len(pending)} left (stopped)" in out
+    assert f"stopped by SIGINT: {len(pending)} resources still to delete; 'scimcert cleanup {ledger}'" in out

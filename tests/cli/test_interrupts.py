@@ -1,4 +1,5 @@
-"""Ctrl-C during a create waits for the create to be recorded; a second one does not wait."""
+"""Ctrl-C during a create waits for the create to be recorded; a second one does not wait; once
+the command is stopping (cleaning up), signals are ignored."""
 
 from __future__ import annotations
 
@@ -28,3 +29,27 @@ def test_a_second_signal_inside_held_raises_at_once() -> None:
         os.kill(os.getpid(), signal.SIGINT)
         done.append("not reached")
     assert done == [] and stopped.value.exit_code == 130
+
+
+def test_once_stopping_a_signal_is_ignored_with_a_notice(capfd: pytest.CaptureFixture[str]) -> None:
+    """After the first signal the command cleans up: a second one must not cut that short."""
+    interrupts = Interrupts("stopping: cleaning up")
+    done = []
+    with interrupts.installed():
+        with pytest.raises(Interrupted):
+            os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGTERM)
+        done.append("cleaned up")
+    assert done == ["cleaned up"] and interrupts.received == signal.SIGINT
+    assert capfd.readouterr().err == "stopping: cleaning up\n"
+
+
+def test_a_signal_inside_stopping_is_kept_not_raised() -> None:
+    interrupts = Interrupts()
+    with interrupts.installed():
+        with interrupts.stopping():
+            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), signal.SIGINT)
+        assert interrupts.received == signal.SIGTERM
+        with pytest.raises(Interrupted):  # outside the block signals raise again
+            os.kill(os.getpid(), signal.SIGINT)

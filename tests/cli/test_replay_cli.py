@@ -7,13 +7,15 @@ import re
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
 from click.testing import CliRunner
 
 from simulator.cli import main
-from simulator.cli.replay_output import Progress
+from simulator.cli.replay_output import CleanupProgress, Progress
+from simulator.okta.wire import ScimRequest, ScimResponse
 from simulator.provider.app import create_app
 from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
@@ -167,6 +169,48 @@ def test_ctrl_c_deletes_what_the_replay_created(signum: int, code: int) -> None:
     assert f"user-lifecycle: stopped by {signal.Signals(signum).name}" in out
     assert "Traceback" not in out and "Aborted!" not in out
     assert listing["totalResults"] == 0
+
+
+def test_a_second_signal_does_not_cut_the_cleanup_short() -> None:
+    """The first signal stops the flow; one sent while its cleanup runs is ignored with a notice."""
+    with provider("slow=0.5") as url:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "simulator.cli", "replay", "user-lifecycle", "--url", url,
+             "--token", TOKEN],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        assert proc.stdout is not None
+        seen = []
+        while not any("PASS  Assign a new user" in line for line in seen):
+            line = proc.stdout.readline()
+            assert line, "".join(seen)
+            seen.append(line)
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.7)  # a create in flight (held for its record) has finished: the cleanup runs
+        proc.send_signal(signal.SIGTERM)
+        out = "".join(seen) + proc.communicate(timeout=60)[0]
+        listing = requests.get(f"{url}/Users", headers={"Authorization": f"Bearer {TOKEN}"},
+                               timeout=30).json()
+    assert proc.returncode == 130, out
+    assert "stopping: deleting what the flow created; kill -9 abandons it" in out
+    assert re.search(r"cleanup: (\d+) of \1 created resources deleted", out), out
+    assert "cleanup interrupted" not in out and "Traceback" not in out and "Aborted!" not in out
+    assert listing["totalResults"] == 0
+
+
+def test_a_long_cleanup_reports_progress() -> None:
+    now = [0.0]
+    responses = iter([404, 200, 204, 200, 204, 200, 204])
+
+    def send(request: ScimRequest) -> ScimResponse:
+        now[0] += 2.0
+        return ScimResponse(next(responses))
+
+    progress = CleanupProgress(send, 4, every=5.0, clock=lambda: now[0])
+    with CliRunner().isolation() as (out, _, _):
+        for method in ("GET", "GET", "DELETE", "GET", "DELETE", "GET", "DELETE"):
+            progress(ScimRequest("cleanup", method, "http://x", "/Users/1"))
+    assert out.getvalue().decode().splitlines() == ["cleanup: 2 of 4 deleted", "cleanup: 3 of 4 deleted"]
 
 
 def test_replay_that_cannot_run_exits_2_with_one_sentence() -> None:

@@ -247,6 +247,7 @@ def test_an_interrupted_run_says_so_everywhere_and_still_cleans_up(tmp_path: Pat
         time.sleep(0.5)  # the first check has passed; the next one is half-way through its POST
         proc.send_signal(sig)
         out, _ = proc.communicate(timeout=120)
+        assert _users_left(url) == 0  # the create in flight finished, was recorded, and deleted
     assert proc.returncode == code, out
     assert all(r["deleted"] for r in json.loads(ledger.read_text())["resources"])
     summary = json.loads((tmp_path / "summary.json").read_text())
@@ -263,3 +264,37 @@ def test_an_interrupted_run_says_so_everywhere_and_still_cleans_up(tmp_path: Pat
     junit = (tmp_path / "junit.xml").read_text()
     assert junit.count("<error ") == 1 and f"interrupted by {sig.name}" in junit
     assert "<testcase time=" not in junit  # no nameless, empty (so passing) test case
+
+
+@pytest.mark.parametrize(("first", "second", "code"), [(signal.SIGINT, signal.SIGTERM, 130),
+                                                        (signal.SIGTERM, signal.SIGTERM, 143),
+                                                        (signal.SIGTERM, signal.SIGINT, 143)])
+def test_a_second_signal_does_not_cut_the_stopping_run_short(tmp_path: Path, first: signal.Signals,
+                                                             second: signal.Signals, code: int) -> None:
+    """How CI cancels a job: the first signal stops the run, the next one lands in its cleanup and
+    is ignored; the run still deletes what it created, writes its reports and exits by the first."""
+    with provider("slow=0.5") as url:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "simulator.cli", "run", "--url", url, "--token", TOKEN, "--suite", "users",
+             "--report-dir", str(tmp_path)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        ledger = tmp_path / "ledger.json"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (ledger.exists() and Ledger.load(ledger).entries):
+            time.sleep(0.1)
+        time.sleep(0.3)
+        proc.send_signal(first)
+        time.sleep(0.05)  # the second arrives while the first is still unwinding the checks
+        proc.send_signal(second)
+        out, _ = proc.communicate(timeout=120)
+        assert _users_left(url) == 0
+    assert proc.returncode == code, out
+    assert "Aborted!" not in out and "Traceback" not in out
+    assert all(r["deleted"] for r in json.loads(ledger.read_text())["resources"])
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["interrupted"] is True and summary["interrupted_by"] == first.name
+
+
+def _users_left(url: str) -> int:
+    listing = requests.get(f"{url}/Users", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30).json()
+    return int(listing["totalResults"])
