@@ -145,21 +145,26 @@ def test_replay_exported_credentials_without_url_use_the_embedded_provider(monke
     assert "embedded reference provider" in result.output and "connect: all 2 steps passed" in result.output
 
 
+def _lifecycle_past_its_first_step(url: str) -> tuple[subprocess.Popen[str], list[str]]:
+    """`scimcert replay user-lifecycle` in a subprocess, returned once its first step has printed."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator.cli", "replay", "user-lifecycle", "--url", url, "--token", TOKEN],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    assert proc.stdout is not None
+    seen: list[str] = []
+    while not any("PASS  Assign a new user" in line for line in seen):
+        line = proc.stdout.readline()
+        assert line, "".join(seen)
+        seen.append(line)
+    return proc, seen
+
+
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_ctrl_c_deletes_what_the_replay_created(signum: int, code: int) -> None:
     """Steps print as they complete; a signal stops the flow, its cleanup runs, and says so."""
     with provider("slow=0.2") as url:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "simulator.cli", "replay", "user-lifecycle", "--url", url,
-             "--token", TOKEN],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        assert proc.stdout is not None
-        seen = []
-        while not any("PASS  Assign a new user" in line for line in seen):  # printed before the flow ends
-            line = proc.stdout.readline()
-            assert line, "".join(seen)
-            seen.append(line)
+        proc, seen = _lifecycle_past_its_first_step(url)  # steps print before the flow ends
         proc.send_signal(signum)
         out = "".join(seen) + proc.communicate(timeout=60)[0]
         listing = requests.get(f"{url}/Users", headers={"Authorization": f"Bearer {TOKEN}"},
@@ -174,17 +179,7 @@ def test_ctrl_c_deletes_what_the_replay_created(signum: int, code: int) -> None:
 def test_a_second_signal_does_not_cut_the_cleanup_short() -> None:
     """The first signal stops the flow; one sent while its cleanup runs is ignored with a notice."""
     with provider("slow=0.5") as url:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "simulator.cli", "replay", "user-lifecycle", "--url", url,
-             "--token", TOKEN],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        assert proc.stdout is not None
-        seen = []
-        while not any("PASS  Assign a new user" in line for line in seen):
-            line = proc.stdout.readline()
-            assert line, "".join(seen)
-            seen.append(line)
+        proc, seen = _lifecycle_past_its_first_step(url)
         proc.send_signal(signal.SIGINT)
         time.sleep(0.7)  # a create in flight (held for its record) has finished: the cleanup runs
         proc.send_signal(signal.SIGTERM)

@@ -232,18 +232,24 @@ def test_the_default_report_dir_is_never_one_another_run_has(tmp_path: Path) -> 
     assert mine.name.endswith("-2") and (mine / "ledger.json").exists()
 
 
+def _users_run_past_its_first_create(url: str, report_dir: Path) -> tuple[subprocess.Popen[str], Path]:
+    """`scimcert run --suite users` in a subprocess, returned once its ledger lists a create."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator.cli", "run", "--url", url, "--token", TOKEN, "--suite", "users",
+         "--report-dir", str(report_dir)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    ledger = report_dir / "ledger.json"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (ledger.exists() and Ledger.load(ledger).entries):
+        time.sleep(0.1)
+    return proc, ledger
+
+
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_an_interrupted_run_says_so_everywhere_and_still_cleans_up(tmp_path: Path, sig: signal.Signals,
                                                                    code: int) -> None:
     with provider("slow=1") as url:  # every request takes a second: the signal lands inside a check
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "simulator.cli", "run", "--url", url, "--token", TOKEN, "--suite", "users",
-             "--report-dir", str(tmp_path)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        ledger = tmp_path / "ledger.json"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not (ledger.exists() and Ledger.load(ledger).entries):
-            time.sleep(0.1)
+        proc, ledger = _users_run_past_its_first_create(url, tmp_path)
         time.sleep(0.5)  # the first check has passed; the next one is half-way through its POST
         proc.send_signal(sig)
         out, _ = proc.communicate(timeout=120)
@@ -274,14 +280,7 @@ def test_a_second_signal_does_not_cut_the_stopping_run_short(tmp_path: Path, fir
     """How CI cancels a job: the first signal stops the run, the next one lands in its cleanup and
     is ignored; the run still deletes what it created, writes its reports and exits by the first."""
     with provider("slow=0.5") as url:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "simulator.cli", "run", "--url", url, "--token", TOKEN, "--suite", "users",
-             "--report-dir", str(tmp_path)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        ledger = tmp_path / "ledger.json"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not (ledger.exists() and Ledger.load(ledger).entries):
-            time.sleep(0.1)
+        proc, ledger = _users_run_past_its_first_create(url, tmp_path)
         time.sleep(0.3)
         proc.send_signal(first)
         time.sleep(0.05)  # the second arrives while the first is still unwinding the checks
