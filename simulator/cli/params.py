@@ -14,24 +14,25 @@ from suites.config import HarnessError, seconds, target_url
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def target_url_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Callback of --url: the base URL of a SCIM server (http(s), a host, no query or fragment)."""
-    if value is None:
-        return None
-    try:
-        return target_url(value)
-    except HarnessError as exc:
-        raise click.BadParameter(str(exc), ctx, param) from None
+def _callback(check: Callable[[Any], Any]) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A click option callback applying one of suites.config's checks (None stays None); its
+    HarnessError becomes click's usage error naming the option."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return check(value)
+        except HarnessError as exc:
+            raise click.BadParameter(str(exc), ctx, param) from None
+
+    return callback
 
 
-def seconds_option(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-    """Callback of --timeout: a positive, finite number of seconds that sockets can take."""
-    if value is None:
-        return None
-    try:
-        return seconds(value)
-    except HarnessError as exc:
-        raise click.BadParameter(str(exc), ctx, param) from None
+# --url: the base URL of a SCIM server (http(s), a host, no query or fragment).
+target_url_option = _callback(target_url)
+# --timeout: a positive, finite number of seconds that sockets can take.
+seconds_option = _callback(seconds)
 
 
 def report_folder(path: Path) -> list[Path]:
