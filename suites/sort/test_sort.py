@@ -1,14 +1,18 @@
-"""sortBy and sortOrder (RFC 7644 §3.4.2.3), on five users each check creates under a scope of its own.
+"""sortBy and sortOrder (RFC 7644 §3.4.2.3), on five users created once for the module.
 
-The users are created in an order that is neither ascending nor descending, so a provider that
-ignores sortBy fails; each sorted listing is asked for twice, so an order that changes from one
-request to the next fails too. Listings are scoped with `filter=userName sw "<scope>"`, so
-sorting is only checked where filtering is supported as well.
+The five users are ranked differently by each sort key the checks use (userName, name.familyName,
+title, one user having no title) and are created in an order that follows none of those ranks, so
+a provider that ignores sortBy, or sorts by another attribute or by creation, fails. Each sorted
+listing is asked for twice, so an order that changes from one request to the next fails too.
+Listings are scoped with `filter=userName sw "<scope>"`, so sorting is only checked where
+filtering is supported as well. The checks only read the users, so they share them: 6 users
+instead of 6 per check (SORT-CASE-001 needs userNames of mixed case and creates its own).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -22,8 +26,21 @@ from suites.target import Target
 
 REFS = ["RFC7644 §3.4.2.3"]
 SCRAMBLED = (3, 0, 4, 1, 2)  # creation order of five ranked bodies: neither ascending nor descending
+# By userName rank: each user's rank by name.familyName, and by title (None: the user has none).
+# Ascending, familyName lists userName ranks 1 3 0 4 2 and title lists 2 4 0 3 (1, untitled, last):
+# neither is userName order, creation order or either reversed, nor each other.
+FAMILY_RANK = (2, 0, 4, 1, 3)
+TITLE_RANK = (2, None, 0, 3, 1)
 SORTED = [*LISTING, "sort-ignored", "unstable-paging"]  # deviations that break every sorted listing
 Key = Callable[[dict[str, Any]], str]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The module's five users (as the target returned them, in userName order) and their scope."""
+
+    scope: str
+    users: list[dict[str, Any]]
 
 
 def scope_for_sorting(target: Target, scim_config: RunConfig) -> str:
@@ -43,13 +60,32 @@ def distinct(make: Callable[[], str], count: int = 5) -> list[str]:
 
 def create(factory: Factory, ranked: Sequence[dict[str, Any]], order: Sequence[int] = SCRAMBLED
            ) -> list[dict[str, Any]]:
-    """Create the bodies (ranked ascending by the sort key) in the given order.
+    """Create the bodies (ranked ascending by the sort key) in the given order; return them ranked.
 
     One more user outside the scope is created first, so a target that ignores the scope
     filter lists a foreign user even when it holds nothing else.
     """
     factory.user()
-    return [factory.user(**ranked[i]) for i in order]
+    made = {i: factory.user(**ranked[i]) for i in order}
+    return [made[i] for i in sorted(made)]
+
+
+@pytest.fixture(scope="module")
+def ranked(target: Target, factory: Factory, scim_config: RunConfig) -> Ranked:
+    """Five users ranked apart by userName, name.familyName and title (see FAMILY_RANK)."""
+    scope = scope_for_sorting(target, scim_config)
+    names = distinct(lambda: factory.faker.user_name().lower())
+    families, titles = distinct(factory.faker.last_name), distinct(factory.faker.job, 4)
+    bodies = []
+    for rank, name in enumerate(names):
+        body: dict[str, Any] = {"userName": f"{scope}{name}@example.com",
+                                "name": {"givenName": factory.faker.first_name(),
+                                         "familyName": families[FAMILY_RANK[rank]]}}
+        title_rank = TITLE_RANK[rank]
+        if title_rank is not None:
+            body["title"] = titles[title_rank]
+        bodies.append(body)
+    return Ranked(scope, create(factory, bodies))
 
 
 def expect_sorted(client: ScimClient, scope: str, users: Sequence[dict[str, Any]], key: Key,
@@ -71,58 +107,43 @@ def user_name(user: dict[str, Any]) -> str:
     return str(user.get("userName"))
 
 
-def ranked_names(factory: Factory, scope: str) -> list[dict[str, Any]]:
-    """Bodies of five users whose lower-case userNames sort in list order."""
-    names = distinct(lambda: factory.faker.user_name().lower())
-    return [{"userName": f"{scope}{name}@example.com"} for name in names]
+def family_name(user: dict[str, Any]) -> str:
+    return str((user.get("name") or {}).get("familyName"))
+
+
+def title(user: dict[str, Any]) -> str:
+    return str(user["title"]) if user.get("title") else "~ (no title)"  # after any letter
 
 
 @pytest.mark.check("SORT-ORDER-001", level="MUST", refs=REFS, caught_by=SORTED)
-def test_sort_by_username_defaults_to_ascending(target: Target, factory: Factory, client: ScimClient,
-                                                scim_config: RunConfig) -> None:
+def test_sort_by_username_defaults_to_ascending(ranked: Ranked, client: ScimClient) -> None:
     """sortBy=userName without sortOrder lists the users in ascending userName order.
 
     RFC 7644 §3.4.2.3: "The "sortBy" parameter specifies the attribute whose value SHALL be used
     to order the returned responses." "If a value for "sortBy" is provided and no "sortOrder" is
     specified, "sortOrder" SHALL default to ascending."
     """
-    scope = scope_for_sorting(target, scim_config)
-    users = create(factory, ranked_names(factory, scope))
-    expect_sorted(client, scope, users, user_name, sortBy="userName")
+    expect_sorted(client, ranked.scope, ranked.users, user_name, sortBy="userName")
 
 
 @pytest.mark.check("SORT-ORDER-002", level="MUST", refs=REFS, caught_by=SORTED)
-def test_sort_descending(target: Target, factory: Factory, client: ScimClient,
-                         scim_config: RunConfig) -> None:
+def test_sort_descending(ranked: Ranked, client: ScimClient) -> None:
     """sortOrder=descending lists the users in descending userName order.
 
     RFC 7644 §3.4.2.3: "sortOrder  The order in which the "sortBy" parameter is applied. Allowed
     values are "ascending" and "descending"."
     """
-    scope = scope_for_sorting(target, scim_config)
-    users = create(factory, ranked_names(factory, scope))
-    expect_sorted(client, scope, users, user_name, sortBy="userName", sortOrder="descending")
+    expect_sorted(client, ranked.scope, ranked.users, user_name, sortBy="userName", sortOrder="descending")
 
 
 @pytest.mark.check("SORT-ORDER-003", level="MUST", refs=REFS, caught_by=SORTED)
-def test_sort_by_sub_attribute(target: Target, factory: Factory, client: ScimClient,
-                               scim_config: RunConfig) -> None:
+def test_sort_by_sub_attribute(ranked: Ranked, client: ScimClient) -> None:
     """sortBy=name.familyName orders by the sub-attribute, not by userName or creation.
 
     RFC 7644 §3.4.2.3: "If the attribute is complex, the attribute name must be a path to a
     sub-attribute in standard attribute notation (Section 3.10), e.g., "sortBy=name.givenName"."
     """
-    scope = scope_for_sorting(target, scim_config)
-    families = distinct(factory.faker.last_name)
-    bodies = [{"userName": f"{scope}{tag}-{factory.faker.user_name()}@example.com",
-               "name": {"givenName": factory.faker.first_name(), "familyName": families[rank]}}
-              for tag, rank in zip("abcde", SCRAMBLED, strict=True)]
-    users = create(factory, bodies, order=range(5))  # userName order is creation order
-
-    def family_name(user: dict[str, Any]) -> str:
-        return str((user.get("name") or {}).get("familyName"))
-
-    expect_sorted(client, scope, users, family_name, sortBy="name.familyName")
+    expect_sorted(client, ranked.scope, ranked.users, family_name, sortBy="name.familyName")
 
 
 @pytest.mark.check("SORT-CASE-001", level="MUST", refs=REFS, caught_by=SORTED)
@@ -143,16 +164,14 @@ def test_sort_ignores_case_of_case_insensitive_values(target: Target, factory: F
 
 @pytest.mark.check("SORT-PAGE-001", level="MUST", refs=[*REFS, "RFC7644 §3.4.2.4"],
                    caught_by=[*SORTED, "count-ignored"])
-def test_sorted_pages_concatenate(target: Target, factory: Factory, client: ScimClient,
-                                  scim_config: RunConfig) -> None:
+def test_sorted_pages_concatenate(ranked: Ranked, client: ScimClient) -> None:
     """Pages of a sorted listing (count=2) concatenate to the whole sorted listing.
 
     RFC 7644 §3.4.2.3: sortBy "SHALL be used to order the returned responses"; §3.4.2.4:
     "startIndex  The 1-based index of the first query result." Sorting each page on its own,
     or an order that changes between requests, breaks paging (nothing here changes in between).
     """
-    scope = scope_for_sorting(target, scim_config)
-    users = create(factory, ranked_names(factory, scope))
+    scope, users = ranked.scope, ranked.users
     pages = [search(client, "Users", f"userName sw {string(scope)}", sortBy="userName", startIndex=start,
                     count=2) for start in (1, 3, 5)]
     joined = [rid for page in pages for rid in ids_of(listed(page, decline_ok=True))]
@@ -164,22 +183,11 @@ def test_sorted_pages_concatenate(target: Target, factory: Factory, client: Scim
 
 
 @pytest.mark.check("SORT-MISSING-001", level="MUST", refs=REFS, caught_by=SORTED)
-def test_missing_values_sort_last_ascending(target: Target, factory: Factory, client: ScimClient,
-                                            scim_config: RunConfig) -> None:
+def test_missing_values_sort_last_ascending(ranked: Ranked, client: ScimClient) -> None:
     """Ascending by title, the user without a title comes after those with one.
 
     RFC 7644 §3.4.2.3: "For all attribute types, if there is no data for the specified "sortBy"
     value, they are sorted via the "sortOrder" parameter, i.e., they are ordered last if
     ascending and first if descending."
     """
-    scope = scope_for_sorting(target, scim_config)
-    titles = distinct(factory.faker.job, 4)
-    untitled = factory.user(userName=f"{scope}z-{factory.faker.user_name()}@example.com")
-    titled = create(factory, [{"userName": f"{scope}{tag}-{factory.faker.user_name()}@example.com",
-                               "title": title} for tag, title in zip("abcd", titles, strict=True)],
-                    order=(2, 0, 3, 1))
-
-    def title(user: dict[str, Any]) -> str:
-        return str(user["title"]) if user.get("title") else "~ (no title)"  # after any letter
-
-    expect_sorted(client, scope, [untitled, *titled], title, sortBy="title")
+    expect_sorted(client, ranked.scope, ranked.users, title, sortBy="title")
