@@ -1,4 +1,4 @@
-"""Users one check creates under its own userName prefix, and the list queries scoped to them."""
+"""Users created under a userName prefix of their own, and the list queries scoped to them."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from suites.target import Target
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """The ids of a check's users (in creation order) and a filter that selects exactly them."""
+    """The ids of scoped users (in creation order) and a filter that selects exactly them."""
 
     filter: str
     ids: tuple[str, ...]

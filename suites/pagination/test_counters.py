@@ -6,29 +6,19 @@ import pytest
 
 from suites.client import ScimClient
 from suites.expect import expect, expect_equal
-from suites.factory import Factory
-from suites.pagination.scope import (
-    counter,
-    list_body,
-    list_users,
-    require_filter_and_pages,
-    resources,
-    scoped_users,
-)
+from suites.pagination.scope import Scope, counter, list_body, list_users, require_filter_and_pages, resources
 from suites.target import Target
 
 
 @pytest.mark.check("PAGE-COUNTS-001", level="MUST", refs=["RFC7644 §3.4.2", "RFC7644 §3.4.2.4"],
                    okta=True, caught_by=["list-counts-as-strings"])
-def test_counters_are_json_integers(factory: Factory, client: ScimClient) -> None:
+def test_counters_are_json_integers(scoped: Scope, client: ScimClient) -> None:
     """A partial page carries totalResults, startIndex and itemsPerPage as JSON integers.
 
     RFC 7644 §3.4.2.4: itemsPerPage, totalResults "Non-negative integer"; startIndex and
     itemsPerPage are "REQUIRED when partial results are returned due to pagination" (§3.4.2).
     Okta's import requires JSON numbers, not strings (okta-scim.md §3).
     """
-    factory.user()
-    factory.user()
     reply = list_users(client, startIndex=1, count=1)
     body = list_body(reply)
     for name in ("totalResults", "startIndex", "itemsPerPage"):
@@ -38,14 +28,12 @@ def test_counters_are_json_integers(factory: Factory, client: ScimClient) -> Non
 
 
 @pytest.mark.check("PAGE-COUNTS-002", level="MUST", refs=["RFC7644 §3.4.2", "RFC7644 §3.4.2.4"])
-def test_items_per_page_is_the_page_size(factory: Factory, client: ScimClient) -> None:
+def test_items_per_page_is_the_page_size(scoped: Scope, client: ScimClient) -> None:
     """itemsPerPage equals the number of resources in the page.
 
     RFC 7644 §3.4.2: itemsPerPage is "The number of resources returned in a list response
     page."
     """
-    factory.user()
-    factory.user()
     for count in (1, 2):
         reply = list_users(client, startIndex=1, count=count)
         body = list_body(reply)
@@ -55,8 +43,7 @@ def test_items_per_page_is_the_page_size(factory: Factory, client: ScimClient) -
 
 @pytest.mark.check("PAGE-COUNTS-003", level="MUST", refs=["RFC7644 §3.4.2", "RFC7644 §3.4.2.4"],
                    okta=True, caught_by=["filter-ignored"])
-def test_total_results_counts_every_page(factory: Factory, client: ScimClient,
-                                          target: Target) -> None:
+def test_total_results_counts_every_page(scoped: Scope, client: ScimClient, target: Target) -> None:
     """totalResults is the number of matches of the whole query, not of the page.
 
     RFC 7644 §3.4.2: totalResults is "The total number of results returned by the list or
@@ -64,8 +51,7 @@ def test_total_results_counts_every_page(factory: Factory, client: ScimClient,
     when returning a single page of results where multiple pages are available." Okta's import
     stops paging at totalResults (okta-scim.md §3).
     """
-    require_filter_and_pages(target, 3)
-    scope = scoped_users(factory, 3)
-    reply = list_users(client, scope=scope, startIndex=1, count=1)
-    expect_equal(counter(list_body(reply), "totalResults", reply), len(scope.ids),
-                 f"totalResults of '{scope.filter}' (the users this check created)", reply)
+    require_filter_and_pages(target, len(scoped.ids))
+    reply = list_users(client, scope=scoped, startIndex=1, count=1)
+    expect_equal(counter(list_body(reply), "totalResults", reply), len(scoped.ids),
+                 f"totalResults of '{scoped.filter}' (the users created under it)", reply)

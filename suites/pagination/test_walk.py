@@ -6,25 +6,17 @@ import pytest
 
 from suites.client import ScimClient
 from suites.expect import expect_equal, ids_of
-from suites.factory import Factory
-from suites.pagination.scope import (
-    counter,
-    list_body,
-    list_users,
-    require_filter_and_pages,
-    resources,
-    scoped_users,
-)
+from suites.pagination.scope import Scope, counter, list_body, list_users, require_filter_and_pages, resources
 from suites.target import Target
 
-USERS, PAGE = 7, 3
+PAGE = 3
 MAX_PAGES = 10  # a server whose totalResults keeps growing must not make the walk endless
 
 
 @pytest.mark.check("PAGE-WALK-001", level="SHOULD", refs=["RFC7644 §3.4.2.4"], okta=True,
                    caught_by=["count-ignored", "filter-ignored", "startindex-zero-based",
                               "unstable-paging"])
-def test_walk_sees_each_resource_once_in_a_stable_order(factory: Factory, client: ScimClient,
+def test_walk_sees_each_resource_once_in_a_stable_order(scoped: Scope, client: ScimClient,
                                                         target: Target) -> None:
     """Paging with count=3 sees every resource exactly once, in the order of a single page.
 
@@ -33,15 +25,15 @@ def test_walk_sees_each_resource_once_in_a_stable_order(factory: Factory, client
     ("clients SHOULD never assume repeatable results"), but nothing changes here. Okta's import
     needs a stable order across pages and pages by startIndex += count (okta-scim.md §3).
     """
-    require_filter_and_pages(target, USERS)
-    scope = scoped_users(factory, USERS)
-    whole = list_users(client, scope=scope, startIndex=1, count=USERS)
+    users = len(scoped.ids)
+    require_filter_and_pages(target, users)
+    whole = list_users(client, scope=scoped, startIndex=1, count=users)
     order = ids_of(resources(list_body(whole)))
-    expect_equal(sorted(order), sorted(scope.ids), f"the ids of the {USERS} users in one page", whole)
+    expect_equal(sorted(order), sorted(scoped.ids), f"the ids of the {users} users in one page", whole)
     walked: list[str] = []
     start = 1
     for _ in range(MAX_PAGES):
-        reply = list_users(client, scope=scope, startIndex=start, count=PAGE)
+        reply = list_users(client, scope=scoped, startIndex=start, count=PAGE)
         body = list_body(reply)
         walked += ids_of(resources(body))
         start += PAGE

@@ -1,0 +1,20 @@
+"""Users the paging checks share: they only read them, so one set serves the suite."""
+
+from __future__ import annotations
+
+import pytest
+
+from suites.factory import Factory
+from suites.pagination.scope import Scope, scoped_users
+
+SCOPED = 7  # users under the shared scope: PAGE-WALK-001 pages over them by 3
+
+
+@pytest.fixture(scope="session")
+def scoped(factory: Factory) -> Scope:
+    """SCOPED users under a userName prefix of their own, plus one decoy outside it.
+
+    Created once for the paging checks, which only list them: the scoped ones filter on the
+    prefix, the others only need a collection holding more users than the pages they ask for.
+    """
+    return scoped_users(factory, SCOPED)
