@@ -1,6 +1,12 @@
-"""attributes and excludedAttributes on GET /Users/{id} (RFC 7644 §3.4.2.5, §3.9, §3.10)."""
+"""attributes and excludedAttributes on GET /Users/{id} (RFC 7644 §3.4.2.5, §3.9, §3.10).
+
+The checks that only read a plain user share one (`subject`); the extension and password checks
+create users with the values they look for.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
@@ -14,9 +20,15 @@ from suites.target import Target
 DEFAULTS = ("displayName", "emails", "name", "externalId", "locale", "active")
 
 
+@pytest.fixture(scope="module")
+def subject(factory: Factory) -> dict[str, Any]:
+    """A user with Okta's create body (every default attribute set), only read by the checks."""
+    return factory.user()
+
+
 @pytest.mark.check("PROJ-GET-001", level="MUST", refs=["RFC7644 §3.4.2.5", "RFC7644 §3.9"],
                    caught_by=["attributes-ignored"])
-def test_attributes_returns_only_what_was_asked(factory: Factory, client: ScimClient,
+def test_attributes_returns_only_what_was_asked(subject: dict[str, Any], client: ScimClient,
                                                 target: Target) -> None:
     """attributes=userName returns id, schemas and userName, and none of the other defaults.
 
@@ -24,8 +36,7 @@ def test_attributes_returns_only_what_was_asked(factory: Factory, client: ScimCl
     overridden, and each resource returned MUST contain the minimum set of resource attributes
     and any attributes or sub-attributes explicitly requested by the "attributes" parameter."
     """
-    user = factory.user()
-    reply = get_user(client, user["id"], attributes="userName")
+    reply = get_user(client, subject["id"], attributes="userName")
     body = projected(reply)
     expect_present(body, ("id", "schemas", "userName"), reply)
     expect_absent(body, DEFAULTS, reply, always_returned(target, "User"))
@@ -33,7 +44,7 @@ def test_attributes_returns_only_what_was_asked(factory: Factory, client: ScimCl
 
 @pytest.mark.check("PROJ-GET-002", level="MUST", refs=["RFC7644 §3.4.2.5", "RFC7644 §3.9"],
                    caught_by=["excluded-attributes-ignored"])
-def test_excluded_attributes_removes_them(factory: Factory, client: ScimClient,
+def test_excluded_attributes_removes_them(subject: dict[str, Any], client: ScimClient,
                                           target: Target) -> None:
     """excludedAttributes=emails,displayName removes those two and keeps the other defaults.
 
@@ -41,29 +52,27 @@ def test_excluded_attributes_removes_them(factory: Factory, client: ScimClient,
     the minimum set of resource attributes. Additionally, the default set of attributes minus
     those attributes listed in "excludedAttributes" is returned."
     """
-    user = factory.user()
-    reply = get_user(client, user["id"], excludedAttributes="emails,displayName")
+    reply = get_user(client, subject["id"], excludedAttributes="emails,displayName")
     body = projected(reply)
     expect_absent(body, ("emails", "displayName"), reply, always_returned(target, "User"))
     expect_present(body, ("id", "userName", "name"), reply)
 
 
 @pytest.mark.check("PROJ-GET-003", level="MUST", refs=["RFC7644 §3.4.2.5", "RFC7643 §3.1"])
-def test_excluded_attributes_keeps_id(factory: Factory, client: ScimClient) -> None:
+def test_excluded_attributes_keeps_id(subject: dict[str, Any], client: ScimClient) -> None:
     """excludedAttributes=id has no effect: id is returned "always".
 
     RFC 7644 §3.4.2.5: excludedAttributes "SHALL have no effect on attributes whose schema
     "returned" setting is "always""; RFC 7643 §3.1 gives id the "returned" characteristic
     "always".
     """
-    user = factory.user()
-    reply = get_user(client, user["id"], excludedAttributes="id")
-    expect_equal(projected(reply).get("id"), user["id"], "id", reply)
+    reply = get_user(client, subject["id"], excludedAttributes="id")
+    expect_equal(projected(reply).get("id"), subject["id"], "id", reply)
 
 
 @pytest.mark.check("PROJ-GET-004", level="MUST", refs=["RFC7644 §3.9", "RFC7644 §3.10"],
                    caught_by=["attributes-ignored"])
-def test_attributes_selects_a_sub_attribute(factory: Factory, client: ScimClient,
+def test_attributes_selects_a_sub_attribute(subject: dict[str, Any], client: ScimClient,
                                             target: Target) -> None:
     """attributes=name.givenName returns name with givenName only.
 
@@ -71,12 +80,11 @@ def test_attributes_selects_a_sub_attribute(factory: Factory, client: ScimClient
     attributes or sub-attributes explicitly requested"; §3.10: "Sub-attributes of complex
     attributes are referenced by appending a period (".") followed by the sub-attribute name".
     """
-    user = factory.user()
-    reply = get_user(client, user["id"], attributes="name.givenName")
+    reply = get_user(client, subject["id"], attributes="name.givenName")
     body = projected(reply)
     found = body.get("name")
     name = found if isinstance(found, dict) else {}
-    expect_equal(name.get("givenName"), user["name"]["givenName"], "name.givenName", reply)
+    expect_equal(name.get("givenName"), subject["name"]["givenName"], "name.givenName", reply)
     expect("familyName" not in name, "name without familyName (not requested)", name, reply)
     expect_absent(body, ("userName", "emails"), reply, always_returned(target, "User"))
 
@@ -104,7 +112,7 @@ def test_attributes_selects_an_extension_attribute(factory: Factory, client: Sci
 
 @pytest.mark.check("PROJ-GET-006", level="MUST", refs=["RFC7644 §3.9", "RFC7644 §3.10"],
                    caught_by=["excluded-attributes-ignored"])
-def test_excluded_attributes_accepts_a_urn_qualified_name(factory: Factory, client: ScimClient,
+def test_excluded_attributes_accepts_a_urn_qualified_name(subject: dict[str, Any], client: ScimClient,
                                                           target: Target) -> None:
     """excludedAttributes with the fully qualified core name of displayName removes it.
 
@@ -112,8 +120,7 @@ def test_excluded_attributes_accepts_a_urn_qualified_name(factory: Factory, clie
     "urn:ietf:params:scim:schemas:core:2.0:User:userName". Clients MAY omit core schema
     attribute URN prefixes".
     """
-    user = factory.user()
-    reply = get_user(client, user["id"], excludedAttributes=f"{urns.CORE_USER}:displayName")
+    reply = get_user(client, subject["id"], excludedAttributes=f"{urns.CORE_USER}:displayName")
     body = projected(reply)
     expect_absent(body, ("displayName",), reply, always_returned(target, "User"))
     expect_present(body, ("id", "userName"), reply)
