@@ -28,23 +28,36 @@ STORED = ["drops-extension"]
 LISTING = ["filter-ignored", "startindex-zero-based"]
 
 
-def _made(factory: Factory, extensions: dict[str, SchemaDef], urn: str,
-          attribute: str) -> tuple[AttributeDef, Any, dict[str, Any]]:
-    attr = definition(extensions[urn], attribute)
-    value = simple_values(factory.faker, extensions[urn], only=attr)[attr.name]
-    return attr, value, user_with(factory, urn, {attr.name: value})
+Made = tuple[AttributeDef, Any, dict[str, Any]]  # the attribute, its value, the user holding it
+
+
+@pytest.fixture(scope="module")
+def made() -> dict[tuple[str, str], Made]:
+    """Users holding one extension attribute each, by (URN, attribute): the checks that only read
+    them (EXT-READ-001, EXT-FILTER-001, EXT-PROJ-001/002) share one user per attribute."""
+    return {}
+
+
+def _made(factory: Factory, extensions: dict[str, SchemaDef], urn: str, attribute: str,
+          made: dict[tuple[str, str], Made]) -> Made:
+    if (urn, attribute) not in made:
+        attr = definition(extensions[urn], attribute)
+        value = simple_values(factory.faker, extensions[urn], only=attr)[attr.name]
+        made[urn, attribute] = attr, value, user_with(factory, urn, {attr.name: value})
+    return made[urn, attribute]
 
 
 @pytest.mark.check("EXT-READ-001", level="MUST", refs=["RFC7644 §3.4.1", "RFC7643 §3.3"], okta=True,
                    caught_by=STORED, ext_op="read")
 def test_get_returns_extension_value(factory: Factory, client: ScimClient,
-                                     extensions: dict[str, SchemaDef], urn: str, attribute: str) -> None:
+                                     extensions: dict[str, SchemaDef], urn: str, attribute: str,
+                                     made: dict[tuple[str, str], Made]) -> None:
     """GET /Users/{id} returns the extension attribute stored at creation.
 
     RFC 7643 §3.3: "... the extension attributes are contained within a sub-object keyed by the
     schema extension URI"; Okta's "verify the custom attribute" step reads it this way.
     """
-    attr, value, user = _made(factory, extensions, urn, attribute)
+    attr, value, user = _made(factory, extensions, urn, attribute, made)
     reply, body = fetch(client, user)
     got = ext_value(body, urn, attr.name)
     expect(same(attr, value, got), f"{urn}:{attr.name} = {value!r}", repr(got), reply)
@@ -73,7 +86,7 @@ def test_list_returns_extension_data(factory: Factory, client: ScimClient, targe
                    caught_by=[*STORED, *LISTING, "filter-miss-404"], ext_op="filter")
 def test_filter_on_urn_qualified_attribute(factory: Factory, client: ScimClient, target: Target,
                                            extensions: dict[str, SchemaDef], urn: str,
-                                           attribute: str) -> None:
+                                           attribute: str, made: dict[tuple[str, str], Made]) -> None:
     """A filter on the URN-qualified attribute finds the user with that value and not another.
 
     RFC 7644 §3.10: attributes "are uniquely identified by prefixing the attribute name with its
@@ -81,7 +94,7 @@ def test_filter_on_urn_qualified_attribute(factory: Factory, client: ScimClient,
     notation (e.g. urn:...:User:custAttr1 eq "x").
     """
     target.require("filter")
-    attr, value, user = _made(factory, extensions, urn, attribute)
+    attr, value, user = _made(factory, extensions, urn, attribute, made)
     mine = f'userName eq {json.dumps(user["userName"])}'
     for wanted, compare in ((value, [user["id"]]), (other_value(attr, factory.faker, value), [])):
         text = f"{urn}:{attr.name} eq {literal(wanted)} and {mine}"
@@ -95,14 +108,14 @@ def test_filter_on_urn_qualified_attribute(factory: Factory, client: ScimClient,
                    caught_by=[*STORED, "attributes-ignored"], ext_op="project")
 def test_attributes_with_urn_qualified_name(factory: Factory, client: ScimClient,
                                             extensions: dict[str, SchemaDef], urn: str,
-                                            attribute: str) -> None:
+                                            attribute: str, made: dict[tuple[str, str], Made]) -> None:
     """attributes=urn:...:attr returns that extension attribute and no default-only attributes.
 
     RFC 7644 §3.4.2.5: "attributes  A multi-valued list of strings indicating the names of
     resource attributes to return in the response, overriding the set of attributes that would
     be returned by default. Attribute names MUST be in standard attribute notation (Section 3.10)".
     """
-    attr, value, user = _made(factory, extensions, urn, attribute)
+    attr, value, user = _made(factory, extensions, urn, attribute, made)
     reply, body = fetch(client, user, attributes=f"{urn}:{attr.name}")
     got = ext_value(body, urn, attr.name)
     expect(same(attr, value, got), f"{urn}:{attr.name} = {value!r}", repr(got), reply)
@@ -113,13 +126,14 @@ def test_attributes_with_urn_qualified_name(factory: Factory, client: ScimClient
                    caught_by=["excluded-attributes-ignored"], ext_op="project")
 def test_excluded_attributes_with_urn_qualified_name(factory: Factory, client: ScimClient,
                                                      extensions: dict[str, SchemaDef], urn: str,
-                                                     attribute: str) -> None:
+                                                     attribute: str,
+                                                     made: dict[tuple[str, str], Made]) -> None:
     """excludedAttributes=urn:...:attr leaves that attribute out and keeps the others.
 
     RFC 7644 §3.4.2.5: "excludedAttributes  A multi-valued list of strings indicating the names
     of resource attributes to be removed from the default set of attributes to return."
     """
-    attr, _, user = _made(factory, extensions, urn, attribute)
+    attr, _, user = _made(factory, extensions, urn, attribute, made)
     reply, body = fetch(client, user, excludedAttributes=f"{urn}:{attr.name}")
     expect(ext_value(body, urn, attr.name) is None, f"no {urn}:{attr.name}", body.get(urn), reply)
     expect("userName" in body, "userName still returned", sorted(body), reply)
