@@ -1,7 +1,11 @@
-"""Lookups by filter as Okta and Entra send them (RFC 7644 §3.4.2.2)."""
+"""Lookups by filter as Okta and Entra send them (RFC 7644 §3.4.2.2).
+
+The user lookups only read; they share one user (`looked_up`) and a decoy beside it.
+"""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote_plus
 
 import pytest
@@ -14,47 +18,53 @@ from suites.filter.query import LISTING, expect_exactly, is_declined, new_scope,
 from suites.target import Target
 
 
+@pytest.fixture(scope="module")
+def looked_up(target: Target, factory: Factory) -> dict[str, Any]:
+    """The user the lookups look for; a decoy created after it must never be found with it."""
+    target.require("filter")
+    user = factory.user()
+    factory.user()  # the decoy: a provider that ignores the filter lists it too
+    return user
+
+
 @pytest.mark.check("FLT-EQ-001", level="MUST", refs=["RFC7644 §3.4.2.2", "RFC7643 §4.1.1"], okta=True,
                    caught_by=[*LISTING])
-def test_username_eq_finds_the_user(target: Target, factory: Factory, client: ScimClient) -> None:
+def test_username_eq_finds_the_user(looked_up: dict[str, Any], client: ScimClient) -> None:
     """`userName eq` in Okta's exact lookup query returns exactly that user.
 
     RFC 7644 §3.4.2.2 "eq: The attribute and operator values must be identical for a match."
     Okta looks every user up with GET /Users?filter=userName%20eq%20"…"&startIndex=1&count=100
     and links to (and overwrites) whatever comes back; a second user is the decoy.
     """
-    target.require("filter")
-    user, _decoy = factory.user(), factory.user()
+    user = looked_up
     reply = search(client, "Users", f"userName eq {string(user['userName'])}", startIndex=1, count=100)
     expect_exactly(reply, {user["id"]: user["userName"]})
 
 
 @pytest.mark.check("FLT-EQ-002", level="MUST", refs=["RFC7644 §3.4.2.2", "RFC7643 §4.1.1"],
                    caught_by=[*LISTING, "username-case-sensitive"])
-def test_username_eq_ignores_case(target: Target, factory: Factory, client: ScimClient) -> None:
+def test_username_eq_ignores_case(looked_up: dict[str, Any], client: ScimClient) -> None:
     """`userName eq` with the name in upper case still finds the user.
 
     RFC 7644 §3.4.2.2: "the case sensitivity for String type attributes SHALL be determined by
     the attribute's "caseExact" characteristic"; RFC 7643 §8.7.1 declares userName caseExact false.
     Okta's SPEC test step 9 sends the upper-cased name (it asserts only the 200).
     """
-    target.require("filter")
-    user = factory.user()
+    user = looked_up
     reply = search(client, "Users", f"userName eq {string(user['userName'].upper())}")
     expect_exactly(reply, {user["id"]: user["userName"]})
 
 
 @pytest.mark.check("FLT-EQ-003", level="MUST", refs=["RFC7644 §3.4.2.2", "RFC7643 §3.1"],
                    caught_by=[*LISTING, "filter-miss-404", "empty-result-not-listresponse"])
-def test_external_id_eq_is_case_exact(target: Target, factory: Factory, client: ScimClient) -> None:
+def test_external_id_eq_is_case_exact(looked_up: dict[str, Any], client: ScimClient) -> None:
     """`externalId eq` finds the user, and the same value in swapped case does not.
 
     RFC 7643 §3.1: externalId "has "caseExact" as "true""; RFC 7644 §3.4.2.2: case sensitivity
     "SHALL be determined by the attribute's "caseExact" characteristic". Entra looks users up
     by externalId. A provider that declines the filter (400 invalidFilter) is skipped.
     """
-    target.require("filter")
-    user = factory.user()
+    user = looked_up
     external_id = str(user.get("externalId") or "")
     expect(external_id.swapcase() != external_id, "(precondition) the user keeps its mixed-case externalId",
            user.get("externalId"))
@@ -65,7 +75,7 @@ def test_external_id_eq_is_case_exact(target: Target, factory: Factory, client: 
 
 @pytest.mark.check("FLT-EQ-004", level="MUST", refs=["RFC7644 §3.4.2.2"],
                    caught_by=["filter-ignored", "bad-filter-500"])
-def test_entra_work_email_lookup_is_exact_or_declined(target: Target, factory: Factory,
+def test_entra_work_email_lookup_is_exact_or_declined(looked_up: dict[str, Any],
                                                       client: ScimClient) -> None:
     """Entra's `emails[type eq "work"].value eq` lookup returns exactly the user, or is declined.
 
@@ -73,8 +83,7 @@ def test_entra_work_email_lookup_is_exact_or_declined(target: Target, factory: F
     "]", so a provider may answer 400 invalidFilter; what it must never do is answer with users
     that do not match (e.g. everyone with a work email), which makes Entra link the wrong user.
     """
-    target.require("filter")
-    user = factory.user()
+    user = looked_up
     reply = search(client, "Users", f'emails[type eq "work"].value eq {string(user["userName"])}')
     if is_declined(reply):
         return
@@ -84,14 +93,13 @@ def test_entra_work_email_lookup_is_exact_or_declined(target: Target, factory: F
 
 
 @pytest.mark.check("FLT-EQ-005", level="MUST", refs=["RFC7644 §3.4.2.2"], caught_by=[*LISTING])
-def test_value_path_filter_finds_the_user(target: Target, factory: Factory, client: ScimClient) -> None:
+def test_value_path_filter_finds_the_user(looked_up: dict[str, Any], client: ScimClient) -> None:
     """A valuePath filter `emails[type eq "work" and value eq …]` returns exactly the user.
 
     RFC 7644 §3.4.2.2: "valuePath = attrPath "[" valFilter "]"" and the example
     `emails[type eq "work" and value co "@example.com"]`. A provider that declines it is skipped.
     """
-    target.require("filter")
-    user = factory.user()
+    user = looked_up
     reply = search(client, "Users", f'emails[type eq "work" and value eq {string(user["userName"])}]')
     expect_exactly(reply, {user["id"]: user["userName"]}, decline_ok=True)
 
@@ -155,14 +163,13 @@ def test_group_lookup_miss_is_an_empty_list(target: Target, client: ScimClient,
 
 @pytest.mark.check("FLT-ENC-001", level="SHOULD", refs=["RFC7644 §3.4.2.2"],
                    caught_by=[*LISTING])
-def test_plus_encoded_spaces_are_spaces(target: Target, factory: Factory, client: ScimClient) -> None:
+def test_plus_encoded_spaces_are_spaces(looked_up: dict[str, Any], client: ScimClient) -> None:
     """A filter whose spaces are sent as '+' is read like one sent with %20.
 
     Okta's 2018 captures and Entra's test connection send filter=userName+eq+%22…%22 (HTML form
     encoding). RFC 7644 does not name an encoding; a provider that reads '+' literally sees an
     unparsable filter and breaks those clients.
     """
-    target.require("filter")
-    user = factory.user()
+    user = looked_up
     reply = client.get("/Users?filter=" + quote_plus(f"userName eq {string(user['userName'])}"))
     expect_exactly(reply, {user["id"]: user["userName"]})
