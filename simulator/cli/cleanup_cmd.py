@@ -35,8 +35,9 @@ def cleanup_cmd(ledger_file: str, allow_other_url: bool, **options: Any) -> None
     ones included), 1 a read or delete failed, 2 not a ledger or a bad option, 130 stopped by
     Ctrl-C (143 by SIGTERM): the deletes in flight finish, the ledger is written and what is left
     is counted; run cleanup again to delete it.
-    The options not given are read as `scimcert run` reads them: from SCIMCERT_URL, SCIMCERT_TOKEN,
-    … then from ./scimcert.toml (url, token, basic, header, timeout, insecure, ca_bundle).
+    An option not given is read as `scimcert run` reads it: from its SCIMCERT_* variable
+    (SCIMCERT_URL, SCIMCERT_TOKEN, …), else from ./scimcert.toml ([target] url, token, …), the
+    credentials from one source as a set.
     """
     path = _ledger_path(Path(ledger_file))
     try:

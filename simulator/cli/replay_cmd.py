@@ -82,10 +82,11 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
     Okta's own CRUD test drives an org; the SCIM requests it sends are printed under each step.
     Ctrl-C (or SIGTERM) stops the flow and deletes what it created (unless --no-cleanup); one
     more during that cleanup is ignored with a notice (kill -9 does not wait). What it leaves on
-    the target is listed in a ledger.json, whose path it prints, for 'scimcert cleanup'.
-    The target options not given are read as `scimcert run` reads them: from SCIMCERT_URL,
-    SCIMCERT_TOKEN, … then from ./scimcert.toml (url, token, basic, header, timeout, insecure,
-    ca_bundle).
+    the target (--no-cleanup, or a delete that failed) is listed in the ledger.json of --report-dir,
+    else of a new reports/<timestamp>/, whose path it prints: 'scimcert cleanup' takes it.
+    A target option not given is read as `scimcert run` reads it: from its SCIMCERT_* variable
+    (SCIMCERT_URL, SCIMCERT_TOKEN, …), else from ./scimcert.toml ([target] url, token, …), the
+    credentials from one source as a set; without a URL the embedded provider is used.
     Exit status: 0 every step passed, 1 a step failed (named), 2 the replay could not run (bad
     option, target unreachable, credentials rejected), 130 stopped by Ctrl-C (143 by SIGTERM).
     """

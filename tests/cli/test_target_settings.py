@@ -3,6 +3,7 @@ option > SCIMCERT_* > ./scimcert.toml > default, the credentials from one source
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
 
 
 def settings_file(**target: object) -> None:
-    lines = ["[target]", *(f"{k} = {v!r}".replace("'", '"') for k, v in target.items())]
+    lines = ["[target]", *(f"{k} = {json.dumps(v)}" for k, v in target.items())]
     Path("scimcert.toml").write_text("\n".join(lines) + "\n")
 
 
@@ -106,3 +107,20 @@ def test_cleanup_reads_credentials_and_url_from_scimcert_toml(make_provider: Pro
     assert result.exit_code == 0, result.output
     assert f"1 to delete at {a.base}: 1 deleted" in result.output
     assert a.get("/Users").json()["totalResults"] == 0
+
+
+def test_replay_hands_its_settings_to_the_checks_of_report_dir(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    def fake_main(args: list[str], plugins: list[object]) -> int:
+        seen.extend(args)
+        return 0
+
+    monkeypatch.setattr(pytest, "main", fake_main)
+    with provider() as url:
+        settings_file(timeout=7, insecure=True)
+        result = invoke("replay", "connect", "--url", url, "--token", REPLAY_TOKEN, "--report-dir", "out")
+    assert result.exit_code == 0, result.output
+    assert "--scim-timeout=7.0" in seen and "--scim-insecure" in seen  # from scimcert.toml
+    assert seen[seen.index("--scim-url") + 1] == url and any(a.startswith("--scim-run-id=") for a in seen)
