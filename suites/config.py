@@ -9,7 +9,7 @@ import re
 import secrets
 import ssl
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,9 +158,10 @@ def _fits(kind: str, value: Any) -> bool:
     return isinstance(value, str)
 
 
-def _check_env(env: Mapping[str, str]) -> None:
-    """HarnessError for a SCIMCERT_* flag or number that does not read as one."""
-    for name, (var, _) in SOURCES.items():
+def _check_env(env: Mapping[str, str], names: Collection[str]) -> None:
+    """HarnessError for a SCIMCERT_* flag or number (of these settings) that does not read as one."""
+    for name in names:
+        var = SOURCES[name][0]
         value, kind = env.get(var), KINDS.get(name)
         if value is None or not value.strip():
             continue
@@ -174,14 +175,19 @@ def _check_env(env: Mapping[str, str]) -> None:
 
 
 def resolve(cli: Mapping[str, Any], env: Mapping[str, str] | None = None,
-            toml: Mapping[str, Any] | None = None) -> RunConfig:
-    """Merge the three sources (first one that has a value wins) into a RunConfig."""
+            toml: Mapping[str, Any] | None = None, only: Collection[str] | None = None) -> RunConfig:
+    """Merge the three sources (first one that has a value wins) into a RunConfig. With only, just
+    those settings are read (a command's own: `replay` and `cleanup` take the target's); the
+    others keep their defaults, whatever the environment or the file says of them."""
     env = os.environ if env is None else env
-    _check_env(env)
+    names = SOURCES.keys() if only is None else only
+    _check_env(env, names)
     sources = (cli, {name: env.get(var) for name, (var, _) in SOURCES.items()},
                {name: (toml or {}).get(key) for name, (_, key) in SOURCES.items()})
 
     def pick(name: str) -> Any:
+        if name not in names:
+            return None
         group = next((g for g in GROUPS if name in g), (name,))
         source = next((s for s in sources if any(_given(s.get(n)) for n in group)), {})
         value = source.get(name)
@@ -192,6 +198,14 @@ def resolve(cli: Mapping[str, Any], env: Mapping[str, str] | None = None,
 
 def _given(value: Any) -> bool:
     return value not in (None, (), [], False, "")
+
+
+def origin(name: str, cli: Mapping[str, Any], env: Mapping[str, str], file: str = "scimcert.toml") -> str:
+    """Where resolve() took a setting from, for a message: '--url', 'SCIMCERT_URL' or 'url in FILE'."""
+    var, key = SOURCES[name]
+    if _given(cli.get(name)):
+        return "--" + name.replace("_", "-")
+    return var if _given(env.get(var)) else f"{key} in {file}"
 
 
 def build(pick: Callable[[str], Any]) -> RunConfig:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
-from click.core import ParameterSource
 
 from simulator.cli.interrupts import Interrupted, Interrupts
-from simulator.cli.params import plural, target_options
+from simulator.cli.params import TARGET_SETTINGS, plural, settings, source, target_options
 from suites.client import ScimClient
-from suites.config import HarnessError, build
+from suites.config import HarnessError, target_url
 from suites.ledger import Ledger, LedgerError, cleanup
 
 STOPPING = "stopping: finishing the deletes in flight and writing the ledger; kill -9 abandons them"
@@ -20,14 +21,11 @@ STOPPING = "stopping: finishing the deletes in flight and writing the ledger; ki
 @click.command("cleanup")
 @click.argument("ledger_file", metavar="LEDGER", type=click.Path(exists=True))
 @target_options(url_help="Base URL of the SCIM server [default: the ledger's target]; a different one is "
-                "refused without --allow-other-url.", from_env=True)
+                "refused without --allow-other-url.")
 @click.option("--allow-other-url", is_flag=True,
-              help="Delete at --url / SCIMCERT_URL although the ledger names another target (the same "
-              "server at a new address).")
-@click.pass_context
-def cleanup_cmd(ctx: click.Context, ledger_file: str, url: str | None, token: str | None, basic: str | None,
-                header: str | None, timeout: float, insecure: bool, ca_bundle: str | None,
-                allow_other_url: bool) -> None:
+              help="Delete at --url (or SCIMCERT_URL, or url in scimcert.toml) although the ledger names "
+              "another target (the same server at a new address).")
+def cleanup_cmd(ledger_file: str, allow_other_url: bool, **options: Any) -> None:
     """Delete what an interrupted run created, as its ledger lists it, on the ledger's target.
 
     LEDGER is a run's ledger.json, its report folder, or the ledger.journal a killed run left
@@ -37,17 +35,19 @@ def cleanup_cmd(ctx: click.Context, ledger_file: str, url: str | None, token: st
     ones included), 1 a read or delete failed, 2 not a ledger or a bad option, 130 stopped by
     Ctrl-C (143 by SIGTERM): the deletes in flight finish, the ledger is written and what is left
     is counted; run cleanup again to delete it.
+    An option not given is read as `scimcert run` reads it: from its SCIMCERT_* variable
+    (SCIMCERT_URL, SCIMCERT_TOKEN, …), else from ./scimcert.toml ([target] url, token, …), the
+    credentials from one source as a set.
     """
     path = _ledger_path(Path(ledger_file))
     try:
         ledger = Ledger.load(path)
     except LedgerError as exc:
         raise click.UsageError(str(exc)) from exc
-    target = _cleanup_target(ctx, ledger, path, url, allow_other_url)
-    settings = {"url": target, "token": token, "basic": basic, "header": header,
-                "timeout": timeout, "insecure": insecure, "ca_bundle": ca_bundle}
+    config = settings(options, only=TARGET_SETTINGS)
+    target = _cleanup_target(ledger, path, config.url, source("url", options), allow_other_url)
     try:
-        client = ScimClient(build(settings.get), lambda _: None)
+        client = ScimClient(replace(config, url=target_url(target)), lambda _: None)
     except HarnessError as exc:
         raise click.UsageError(str(exc)) from exc
     todo = len(ledger.pending())
@@ -91,16 +91,16 @@ def _ledger_path(given: Path) -> Path:
     return given
 
 
-def _cleanup_target(ctx: click.Context, ledger: Ledger, path: Path, url: str | None,
-                    allow_other: bool) -> str:
-    """The ledger's own target, unless --url / SCIMCERT_URL names another and the user allows it."""
+def _cleanup_target(ledger: Ledger, path: Path, url: str | None, given: str, allow_other: bool) -> str:
+    """The ledger's own target, unless the settings name another (given: where that one comes from)
+    and the user allows it."""
     if url is None:
         if not ledger.target:
             raise click.UsageError(f"{path} names no target; give --url.")
         return ledger.target
     if not ledger.target or url.rstrip("/") == ledger.target.rstrip("/") or allow_other:
         return url
-    given = "SCIMCERT_URL" if ctx.get_parameter_source("url") is ParameterSource.ENVIRONMENT else "--url"
+    there = f"leave out {given}" if given.startswith(("--", "SCIMCERT_")) else f"give --url {ledger.target}"
     raise click.UsageError(f"{path} lists what a run created at {ledger.target}, but {given} is {url}; "
-                           f"leave out {given} to clean up there, or add --allow-other-url if that "
-                           "server now answers at this address.")
+                           f"{there} to clean up there, or add --allow-other-url if that server now "
+                           "answers at this address.")

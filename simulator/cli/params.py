@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from suites.config import HarnessError, seconds, target_url
+from suites.config import HarnessError, RunConfig, load_toml, origin, resolve, seconds, target_url
 
 F = TypeVar("F", bound=Callable[..., Any])
+SETTINGS_FILE = "scimcert.toml"  # in the current folder
+# What `replay` and `cleanup` read of the settings: the target and how to reach it.
+TARGET_SETTINGS = ("url", "token", "basic", "header", "timeout", "insecure", "ca_bundle")
 
 
 def _callback(check: Callable[[Any], Any]) -> Callable[[click.Context, click.Parameter, Any], Any]:
@@ -62,23 +65,19 @@ def remove_empty(folders: list[Path]) -> None:
             return
 
 
-def target_options(url_help: str, from_env: bool = False) -> Callable[[F], F]:
-    """--url, the credentials, --timeout and TLS options. `run` reads SCIMCERT_* and scimcert.toml
-    itself (suites/config.py); with from_env click reads SCIMCERT_* and fills in the defaults."""
-
-    def env(name: str) -> str | None:
-        return f"SCIMCERT_{name}" if from_env else None
+def target_options(url_help: str) -> Callable[[F], F]:
+    """--url, the credentials, --timeout and TLS options; settings() adds SCIMCERT_* and
+    scimcert.toml to what is given on the command line."""
 
     def decorate(func: F) -> F:
         for option in reversed((
-            click.option("--url", callback=target_url_option, envvar=env("URL"), metavar="URL",
-                         help=url_help),
-            click.option("--token", envvar=env("TOKEN"), help="Bearer token."),
-            click.option("--basic", envvar=env("BASIC"), metavar="USER:PASS", help="Basic credentials."),
-            click.option("--header", envvar=env("HEADER"), metavar="'NAME: VALUE'",
+            click.option("--url", callback=target_url_option, metavar="URL", help=url_help),
+            click.option("--token", help="Bearer token."),
+            click.option("--basic", metavar="USER:PASS", help="Basic credentials."),
+            click.option("--header", metavar="'NAME: VALUE'",
                          help="One literal auth header, e.g. 'Authorization: SSWS abc' (Okta Header Auth)."),
-            click.option("--timeout", type=float, callback=seconds_option, default=60.0 if from_env else None,
-                         metavar="SECONDS", help="Seconds to wait for each response [default: 60, as Okta]."),
+            click.option("--timeout", type=float, callback=seconds_option, metavar="SECONDS",
+                         help="Seconds to wait for each response [default: 60, as Okta]."),
             click.option("--insecure", is_flag=True, help="Do not verify TLS certificates."),
             click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False),
                          help="CA bundle to verify the target's certificate."),
@@ -87,6 +86,20 @@ def target_options(url_help: str, from_env: bool = False) -> Callable[[F], F]:
         return func
 
     return decorate
+
+
+def settings(options: Mapping[str, Any], only: Collection[str] | None = None) -> RunConfig:
+    """The command's settings: options given on the command line > SCIMCERT_* > ./scimcert.toml >
+    defaults, as `run` reads them (only: the settings the command has); a bad one is a usage error."""
+    try:
+        return resolve(options, os.environ, load_toml(Path(SETTINGS_FILE)), only)
+    except HarnessError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def source(name: str, options: Mapping[str, Any]) -> str:
+    """Where settings() took one from, for a message: '--url', 'SCIMCERT_URL' or 'url in scimcert.toml'."""
+    return origin(name, options, os.environ, SETTINGS_FILE)
 
 
 def plural(n: int, noun: str) -> str:

@@ -8,17 +8,17 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import click
 import pytest
-from click.core import ParameterSource
 from faker import Faker
 
+from simulator.cli import replay_ledger
 from simulator.cli.interrupts import Interrupted, Interrupts
-from simulator.cli.params import report_folder, seconds_option, target_url_option
+from simulator.cli.params import TARGET_SETTINGS, report_folder, settings, target_options
 from simulator.cli.provider_cmd import load_extensions
 from simulator.cli.replay_output import CleanupProgress, Progress
 from simulator.cli.run_cmd import ISOLATED
@@ -39,8 +39,9 @@ from suites import reportdir
 from suites.catalogue import SUITES_DIR
 from suites.client import ScimClient
 from suites.config import Auth as RunAuth
-from suites.config import HarnessError, build
+from suites.config import HarnessError, RunConfig
 from suites.extensions.data import other_value, simple_attributes, value_for
+from suites.ledger import Ledger
 from suites.report import preflight
 
 EXIT_FAILED, EXIT_HARNESS = 1, 2
@@ -57,18 +58,12 @@ STOPPING = "stopping: deleting what the flow created; kill -9 abandons it"
 
 @click.command("replay")
 @click.argument("flow")
-@click.option("--url", envvar="SCIMCERT_URL", metavar="URL", callback=target_url_option,
-              help="Base URL of the SCIM server (default: start the embedded reference provider).")
-@click.option("--token", envvar="SCIMCERT_TOKEN", help="Bearer token (Okta's OAuth Bearer Token app).")
-@click.option("--basic", envvar="SCIMCERT_BASIC", metavar="USER:PASS", help="Basic credentials.")
-@click.option("--header", envvar="SCIMCERT_HEADER", metavar="'NAME: VALUE'",
-              help="One literal auth header (Okta's Header Auth app).")
+@target_options(url_help="Base URL of the SCIM server (default: start the embedded reference provider).")
 @click.option("--flavour", type=click.Choice(["oin", "aiw"]), default="oin", show_default=True,
               help="Okta app flavour: OIN template (PATCH) or App Integration Wizard (GET + PUT).")
-@click.option("--timeout", type=float, callback=seconds_option, default=60.0, metavar="SECONDS",
-              help="Seconds to wait for each response [default: 60, as Okta].")
-@click.option("--insecure", is_flag=True, help="Do not verify TLS certificates.")
-@click.option("--no-cleanup", is_flag=True, help="Keep the users and groups the flow created.")
+@click.option("--no-cleanup", is_flag=True,
+              help="Keep the users and groups the flow created; they are listed in the ledger.json of "
+              "--report-dir (else of a new reports/<timestamp>/), which 'scimcert cleanup' takes.")
 @click.option("--extension", "extensions", multiple=True, metavar="URN=ATTR[:TYPE],...",
               help="The custom extension under test (repeatable): custom-attributes maps and pushes each "
               "of its attributes; the embedded provider declares it. Default for the embedded provider: "
@@ -78,17 +73,20 @@ STOPPING = "stopping: deleting what the flow created; kill -9 abandons it"
               help="The same as an RFC 7643 §7 schema file (repeatable).")
 @click.option("--report-dir", type=click.Path(file_okay=False),
               help="Also run the flow's Okta checks and write the `scimcert run` reports here.")
-def replay_cmd(flow: str, url: str | None, token: str | None, basic: str | None, header: str | None,
-               flavour: str, timeout: float, insecure: bool, no_cleanup: bool,
-               extensions: tuple[str, ...], extension_files: tuple[str, ...],
-               report_dir: str | None) -> None:
+def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str, ...],
+               extension_files: tuple[str, ...], report_dir: str | None, **options: Any) -> None:
     """Replay one Okta flow and print each step as it completes: id, request line, status, verdict.
 
     Flows: connect, spec-test, crud-test, user-lifecycle, group-push, import, custom-attributes.
     crud-test and custom-attributes are driven through an in-process simulator's admin API, as
     Okta's own CRUD test drives an org; the SCIM requests it sends are printed under each step.
     Ctrl-C (or SIGTERM) stops the flow and deletes what it created (unless --no-cleanup); one
-    more during that cleanup is ignored with a notice (kill -9 does not wait).
+    more during that cleanup is ignored with a notice (kill -9 does not wait). What it leaves on
+    the target (--no-cleanup, or a delete that failed) is listed in the ledger.json of --report-dir,
+    else of a new reports/<timestamp>/, whose path it prints: 'scimcert cleanup' takes it.
+    A target option not given is read as `scimcert run` reads it: from its SCIMCERT_* variable
+    (SCIMCERT_URL, SCIMCERT_TOKEN, …), else from ./scimcert.toml ([target] url, token, …), the
+    credentials from one source as a set; without a URL the embedded provider is used.
     Exit status: 0 every step passed, 1 a step failed (named), 2 the replay could not run (bad
     option, target unreachable, credentials rejected), 130 stopped by Ctrl-C (143 by SIGTERM).
     """
@@ -96,33 +94,49 @@ def replay_cmd(flow: str, url: str | None, token: str | None, basic: str | None,
         spec = load_flow(flow)
     except FlowError as exc:
         raise click.UsageError(str(exc)) from exc
-    if url is None and not extensions and not extension_files and flow == "custom-attributes":
+    config = settings(options, only=TARGET_SETTINGS)
+    if config.url is None and not extensions and not extension_files and flow == "custom-attributes":
         extensions = (EXAMPLE_EXTENSION,)
     declared = load_extensions(extensions, extension_files)
     attributes = list(_custom_attributes(declared)) if flow == "custom-attributes" else [None]
     if not attributes:
         raise click.UsageError("custom-attributes needs a custom User extension with a simple attribute: "
                                "--extension 'URN=attr' (what your server defines)")
-    if report_dir is not None:
-        report_folder(Path(report_dir))
-        try:  # refused before the flow runs, not after: a ledger there lists resources left behind
-            reportdir.check(Path(report_dir), replace=True)
-        except HarnessError as exc:
-            raise click.UsageError(str(exc)) from exc
+    out = _report_dir(report_dir)
     interrupts = Interrupts(STOPPING)
+    embedded, ledger = config.url is None, None  # ledger: once the target answers
     with interrupts.installed(), ExitStack() as stack:
         try:
-            target, auth = _target(stack, url, token, basic, header, declared, timeout, insecure)
-            replay = _Replay(spec, target, auth, flavour, Transport(timeout=timeout, verify=not insecure),
-                             no_cleanup, interrupts)
+            config = _target(stack, config, options, declared)
+            auth, url = _okta_auth(config.auth), str(config.url)
+            ledger = Ledger(None, secrets.token_hex(4), url)  # written at the end: see replay_ledger.write
+            transport = Transport(timeout=config.timeout, verify=config.verify)
+            replay = _Replay(spec, url, auth, flavour, transport, no_cleanup, interrupts, ledger)
             code = max(replay.once(variables) for variables in attributes)
-            if report_dir is not None:
-                code = max(code, _reports(spec.name, target, auth, flavour, Path(report_dir), extensions,
+            if out is not None:
+                code = max(code, _reports(spec.name, config, auth, ledger.run_id, flavour, out, extensions,
                                           extension_files))
         except Interrupted as exc:
             click.echo(f"{spec.name}: stopped by {signal.Signals(exc.signum).name}", err=True)
-            sys.exit(exc.exit_code)
+            code = exc.exit_code
+        finally:  # whatever stopped the replay, what it left on the target is listed
+            with interrupts.stopping():
+                if ledger is not None:
+                    replay_ledger.write(ledger, out, embedded, no_cleanup)
     sys.exit(code)
+
+
+def _report_dir(report_dir: str | None) -> Path | None:
+    """--report-dir, created now and refused before the flow runs, not after, when its ledger
+    lists resources a previous run left behind."""
+    if report_dir is None:
+        return None
+    report_folder(Path(report_dir))
+    try:
+        reportdir.check(Path(report_dir), replace=True)
+    except HarnessError as exc:
+        raise click.UsageError(str(exc)) from exc
+    return Path(report_dir)
 
 
 class CannotRun(click.ClickException):
@@ -131,33 +145,31 @@ class CannotRun(click.ClickException):
     exit_code = EXIT_HARNESS
 
 
-def _target(stack: ExitStack, url: str | None, token: str | None, basic: str | None, header: str | None,
-            declared: tuple[SchemaDef, ...], timeout: float, insecure: bool) -> tuple[str, Auth]:
-    """The base URL and credentials to replay against: checked as `scimcert run` checks them, and
+def _target(stack: ExitStack, config: RunConfig, options: dict[str, Any],
+            declared: tuple[SchemaDef, ...]) -> RunConfig:
+    """The settings with the target to replay against: checked as `scimcert run` checks them, and
     reachable; or the embedded reference provider, started here."""
-    if url is None:
-        if _given_here("token", "basic", "header"):
-            raise click.UsageError("--token/--basic/--header need --url")
-        # the embedded provider has its own token: SCIMCERT_* credentials are for a --url
-        token = secrets.token_urlsafe(24)
+    if config.url is None:
+        if any(options[n] for n in ("token", "basic", "header")):
+            raise click.UsageError("--token/--basic/--header need --url (or SCIMCERT_URL, or url in "
+                                   "scimcert.toml); without one the embedded reference provider is used")
+        if config.auth.kind != "none":
+            click.echo("note: no target URL is set, so the flow runs against the embedded reference "
+                       "provider; the credentials from SCIMCERT_* or scimcert.toml are not used.", err=True)
+        token = secrets.token_urlsafe(24)  # the embedded provider has its own token
         server = stack.enter_context(start_in_thread(create_app(ProviderConfig(token=token,
                                                                                extensions=declared))))
         click.echo(f"embedded reference provider at {server.url}/scim/v2")
-        return server.url + "/scim/v2", BearerAuth(token)
-    settings = {"url": url, "token": token, "basic": basic, "header": header, "timeout": timeout,
-                "insecure": insecure}
-    try:
-        config = build(settings.get)
-    except HarnessError as exc:
-        raise click.UsageError(str(exc)) from exc
-    if config.url is None or config.auth.kind == "none":
-        raise click.UsageError("--url needs --token, --basic or --header")
+        return replace(config, url=server.url + "/scim/v2", auth=RunAuth("bearer", token), verify=True)
+    if config.auth.kind == "none":
+        raise click.UsageError("the target URL needs credentials: give --token, --basic or --header (or "
+                               "SCIMCERT_TOKEN, SCIMCERT_BASIC or SCIMCERT_HEADER, or one in scimcert.toml)")
     client = ScimClient(config, lambda _: None)
     with closing(client.session):
         problem = preflight(client)
     if problem:
         raise CannotRun(problem)
-    return config.url, _okta_auth(config.auth)
+    return config
 
 
 def _okta_auth(auth: RunAuth) -> Auth:
@@ -182,11 +194,12 @@ class _Replay:
     transport: Transport
     no_cleanup: bool
     interrupts: Interrupts
+    ledger: Ledger  # what each flow created, in the run's ledger format; its run id names them
 
     def once(self, variables: dict[str, Any] | None) -> int:
         rng = random.Random()
         app = AppInstance(new_id("0oa", rng), self.url, self.auth, flavour=Flavour(self.flavour))
-        prefix = f"scimcert-{secrets.token_hex(4)}-"
+        prefix = self.ledger.prefix
         shown = f" [{variables['ext_urn']}:{variables['ext_attr']}]" if variables else ""
         click.echo(f"{self.spec.name}: {self.spec.title} ({self.flavour}){shown} against {self.url}")
         progress = Progress()
@@ -212,21 +225,17 @@ class _Replay:
         if not created:
             return
         if self.no_cleanup:
+            replay_ledger.record(self.ledger, created, None)
             click.echo(f"cleanup: none (--no-cleanup); {len(created)} created resources kept")
             return
         with self.interrupts.stopping():  # a signal now would leave what the flow created
             done = cleanup(app, created, CleanupProgress(self.transport.send, len(created)), prefix)
+            replay_ledger.record(self.ledger, created, done)
         click.echo(f"cleanup: {len(done.deleted)} of {len(created)} created resources deleted")
         for line in done.skipped:
             click.echo(f"  cleanup skipped {line}", err=True)
         for line in done.failed:
             click.echo(f"  cleanup failed: {line}", err=True)
-
-
-def _given_here(*names: str) -> bool:
-    """True when one of these options is on the command line (not only in SCIMCERT_*)."""
-    ctx = click.get_current_context()
-    return any(ctx.get_parameter_source(n) is ParameterSource.COMMANDLINE for n in names)
 
 
 def _custom_attributes(declared: tuple[SchemaDef, ...]) -> Iterator[dict[str, Any]]:
@@ -250,13 +259,18 @@ def _verdict(result: FlowResult) -> int:
     return EXIT_FAILED
 
 
-def _reports(flow: str, url: str, auth: Auth, flavour: str, out: Path, extensions: tuple[str, ...],
-             extension_files: tuple[str, ...]) -> int:
-    """Run the Okta checks of this flow through pytest, which writes the run reports."""
+def _reports(flow: str, config: RunConfig, auth: Auth, run_id: str, flavour: str, out: Path,
+             extensions: tuple[str, ...], extension_files: tuple[str, ...]) -> int:
+    """Run the Okta checks of this flow through pytest, which writes the run reports (and a ledger
+    under the flow's run id, which the flow's own entries then join)."""
     module = SUITES_DIR / "okta" / FLOW_CHECKS[flow]
     name, value = auth.header()
-    args = [*ISOLATED, str(module), "-q", "--scim-url", url, "--scim-report-dir", str(out),
-            "--okta-flavour", flavour]
+    args = [*ISOLATED, str(module), "-q", "--scim-url", str(config.url), "--scim-report-dir", str(out),
+            "--okta-flavour", flavour, f"--scim-run-id={run_id}", f"--scim-timeout={config.timeout}"]
+    if isinstance(config.verify, str):
+        args.append(f"--scim-ca-bundle={config.verify}")
+    elif not config.verify:
+        args.append("--scim-insecure")
     args += [a for e in extensions for a in ("--scim-extension", e)]
     args += [a for f in extension_files for a in ("--scim-extension-file", f)]
     if isinstance(auth, BearerAuth):

@@ -20,7 +20,7 @@ import pytest
 from _pytest.config import builtin_plugins  # pytest's own plugins, which -p names without "_pytest."
 
 from simulator.cli.interrupts import SIGNALS, say
-from simulator.cli.params import plural, remove_empty, report_folder, target_options
+from simulator.cli.params import plural, remove_empty, report_folder, settings, target_options
 from simulator.provider.app import create_app
 from simulator.provider.child import ChildServer, start_in_child
 from simulator.provider.server import RunningServer, start_in_thread
@@ -28,7 +28,7 @@ from simulator.provider.service import ProviderConfig
 from suites import reportdir
 from suites.catalogue import SUITES_DIR, suite_names
 from suites.client import ScimClient
-from suites.config import Auth, HarnessError, Preset, RunConfig, load_toml, resolve
+from suites.config import Auth, HarnessError, Preset, RunConfig
 from suites.ledger import Ledger
 from suites.report import preflight
 from suites.state import RunState
@@ -172,8 +172,8 @@ def _importable(name: str) -> bool:
 
 def _resolve(options: dict[str, Any]) -> RunConfig:
     """The run config: options given here > SCIMCERT_* > ./scimcert.toml; input files read now."""
+    cfg = settings(options)
     try:
-        cfg = resolve(options, os.environ, load_toml(Path("scimcert.toml")))
         RunState.open(cfg)  # waivers and baseline, rejected now rather than after the run
     except HarnessError as exc:
         raise click.UsageError(str(exc)) from exc

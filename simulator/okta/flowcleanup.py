@@ -18,9 +18,25 @@ class Cleanup:
     """What a flow's cleanup did with each resource the flow created."""
 
     calls: tuple[Call, ...]
-    deleted: tuple[str, ...] = ()  # "User <id>", also when it was gone already (404)
-    skipped: tuple[str, ...] = ()  # no longer named with the run's prefix: left alone
-    failed: tuple[str, ...] = ()
+    # (User|Group, id, deleted|skipped|failed, line for the report), in the order they were tried
+    outcomes: tuple[tuple[str, str, str, str], ...] = ()
+
+    @property
+    def deleted(self) -> tuple[str, ...]:
+        """Each one deleted ("User <id>"), also when it was gone already (404)."""
+        return self._lines("deleted")
+
+    @property
+    def skipped(self) -> tuple[str, ...]:
+        """Those no longer named with the run's prefix: left alone."""
+        return self._lines("skipped")
+
+    @property
+    def failed(self) -> tuple[str, ...]:
+        return self._lines("failed")
+
+    def _lines(self, outcome: str) -> tuple[str, ...]:
+        return tuple(line for _, _, found, line in self.outcomes if found == outcome)
 
 
 def cleanup(app: AppInstance, created: Sequence[tuple[str, str, str]], send: Send, prefix: str) -> Cleanup:
@@ -30,12 +46,12 @@ def cleanup(app: AppInstance, created: Sequence[tuple[str, str, str]], send: Sen
     the run's prefix: a server may have given an id the flow saw to somebody else's resource.
     """
     calls: list[Call] = []
-    found: dict[str, list[str]] = {"deleted": [], "skipped": [], "failed": []}
+    outcomes: list[tuple[str, str, str, str]] = []
     ordered = [c for c in reversed(created) if c[0] == "Group"] + [c for c in created if c[0] == "User"]
     for kind, rid, _ in ordered:
         outcome, detail = _remove(app, kind, rid, prefix, send, calls)
-        found[outcome].append(f"{kind} {rid}{detail}")
-    return Cleanup(tuple(calls), tuple(found["deleted"]), tuple(found["skipped"]), tuple(found["failed"]))
+        outcomes.append((kind, rid, outcome, f"{kind} {rid}{detail}"))
+    return Cleanup(tuple(calls), tuple(outcomes))
 
 
 def _remove(app: AppInstance, kind: str, rid: str, prefix: str, send: Send,

@@ -25,7 +25,7 @@ class HttpSession(Protocol):
         data: bytes | None,
         timeout: float,
         allow_redirects: bool,
-        verify: bool,
+        verify: bool | str,
     ) -> requests.Response: ...
 
 
@@ -76,7 +76,7 @@ class Transport:
         retry: RetryPolicy | None = None,
         clock: Clock | None = None,
         redact: bool = True,
-        verify: bool = True,
+        verify: bool | str = True,  # or the path of a CA bundle
         on_exchange: Callable[[Exchange], None] | None = None,
         forward: Callable[[ScimRequest], ScimResponse] | None = None,
     ) -> None:

@@ -139,16 +139,17 @@ def test_replay_bad_url_timeout_or_report_dir_is_a_usage_error(tmp_path) -> None
 
 def test_replay_exported_credentials_without_url_use_the_embedded_provider(monkeypatch) -> None:
     monkeypatch.delenv("SCIMCERT_URL", raising=False)
-    result = CliRunner().invoke(main, ["replay", "connect"],
-                                env={"SCIMCERT_TOKEN": "exported", "SCIMCERT_BASIC": "u:p"})
+    result = CliRunner().invoke(main, ["replay", "connect"], env={"SCIMCERT_BASIC": "u:p"})
     assert result.exit_code == 0, result.output
+    assert "the credentials from SCIMCERT_* or scimcert.toml are not used" in result.output
     assert "embedded reference provider" in result.output and "connect: all 2 steps passed" in result.output
 
 
-def _lifecycle_past_its_first_step(url: str) -> tuple[subprocess.Popen[str], list[str]]:
+def _lifecycle_past_its_first_step(url: str, *args: str) -> tuple[subprocess.Popen[str], list[str]]:
     """`scimcert replay user-lifecycle` in a subprocess, returned once its first step has printed."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "simulator.cli", "replay", "user-lifecycle", "--url", url, "--token", TOKEN],
+        [sys.executable, "-m", "simulator.cli", "replay", "user-lifecycle", "--url", url, "--token", TOKEN,
+         *args],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     assert proc.stdout is not None
@@ -191,6 +192,20 @@ def test_a_second_signal_does_not_cut_the_cleanup_short() -> None:
     assert re.search(r"cleanup: (\d+) of \1 created resources deleted", out), out
     assert "cleanup interrupted" not in out and "Traceback" not in out and "Aborted!" not in out
     assert listing["totalResults"] == 0
+
+
+def test_a_stopped_replay_with_no_cleanup_lists_what_it_kept(tmp_path) -> None:
+    with provider("slow=0.2") as url:
+        proc, seen = _lifecycle_past_its_first_step(url, "--no-cleanup", "--report-dir", str(tmp_path))
+        proc.send_signal(signal.SIGINT)
+        out = "".join(seen) + proc.communicate(timeout=60)[0]
+        listing = requests.get(f"{url}/Users", headers={"Authorization": f"Bearer {TOKEN}"},
+                               timeout=30).json()
+    assert proc.returncode == 130, out
+    ledger = json.loads((tmp_path / "ledger.json").read_text())
+    kept = {r["id"] for r in ledger["resources"] if not r["deleted"]}
+    assert kept and kept == {u["id"] for u in listing["Resources"]}
+    assert f"listed in {tmp_path / 'ledger.json'}; 'scimcert cleanup {tmp_path / 'ledger.json'}'" in out
 
 
 def test_a_long_cleanup_reports_progress() -> None:

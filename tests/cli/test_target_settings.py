@@ -1,0 +1,126 @@
+"""`scimcert replay` and `scimcert cleanup` take their target settings as `scimcert run` does:
+option > SCIMCERT_* > ./scimcert.toml > default, the credentials from one source as a set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from simulator.cli import main
+from suites.config import SOURCES
+from suites.ledger import Ledger
+from tests.conftest import TOKEN, ProviderFactory
+from tests.suites.support import TOKEN as REPLAY_TOKEN
+from tests.suites.support import provider
+
+UNREACHABLE = "http://127.0.0.1:9/scim/v2"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No SCIMCERT_* of the machine, and a folder of our own (for scimcert.toml)."""
+    for variable, _ in SOURCES.values():
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def settings_file(**target: object) -> None:
+    lines = ["[target]", *(f"{k} = {json.dumps(v)}" for k, v in target.items())]
+    Path("scimcert.toml").write_text("\n".join(lines) + "\n")
+
+
+def test_replay_an_option_replaces_exported_credentials_of_another_kind() -> None:
+    with provider() as url:
+        token_wins = invoke("replay", "connect", "--url", url, "--token", REPLAY_TOKEN,
+                            env={"SCIMCERT_BASIC": "u:p"})
+        basic_wins = invoke("replay", "connect", "--url", url, "--basic", "u:p",
+                            env={"SCIMCERT_TOKEN": REPLAY_TOKEN})
+        both = invoke("replay", "connect", "--url", url, "--token", REPLAY_TOKEN, "--basic", "u:p")
+    assert token_wins.exit_code == 0, token_wins.output
+    assert basic_wins.exit_code == 2, basic_wins.output  # the reference provider takes only its token
+    assert f"{url} rejected the credentials (GET /Users -> 401)" in basic_wins.output
+    assert both.exit_code == 2 and "give only one of --token, --basic and --header" in both.output
+    assert "give only one" not in token_wins.output + basic_wins.output
+
+
+def test_replay_reads_the_target_from_scimcert_toml() -> None:
+    with provider() as url:
+        settings_file(url=url, token=REPLAY_TOKEN)
+        from_file = invoke("replay", "connect")
+        env_url = invoke("replay", "connect", env={"SCIMCERT_URL": UNREACHABLE})
+        settings_file(url=UNREACHABLE, token=REPLAY_TOKEN)
+        env_over_file = invoke("replay", "connect", env={"SCIMCERT_URL": url})
+        option_over_env = invoke("replay", "connect", "--url", url, env={"SCIMCERT_URL": UNREACHABLE})
+    assert from_file.exit_code == 0, from_file.output
+    assert f"against {url}" in from_file.output and "embedded" not in from_file.output
+    assert env_url.exit_code == 2 and f"cannot reach {UNREACHABLE}" in env_url.output
+    for result in (env_over_file, option_over_env):  # the file's token with a URL from elsewhere
+        assert result.exit_code == 0, result.output
+        assert f"against {url}" in result.output
+
+
+def test_replay_reads_only_the_target_settings() -> None:
+    Path("scimcert.toml").write_text('[target]\ntoken = "t"\n[run]\ntimeout = -1\n')
+    result = invoke("replay", "connect")
+    assert result.exit_code == 2 and "timeout must be a positive number of seconds" in result.output
+    Path("scimcert.toml").write_text('[run]\nfail_on = "nope"\nwaivers = "missing.toml"\n')
+    result = invoke("replay", "connect", env={"SCIMCERT_READ_ONLY": "maybe"})
+    assert result.exit_code == 0, result.output  # run's own settings are no concern of replay's
+    result = invoke("replay", "connect", env={"SCIMCERT_INSECURE": "maybe"})
+    assert result.exit_code == 2 and "SCIMCERT_INSECURE must be true or false" in result.output
+
+
+def _ledger_of_one_user(scim_base: str, user: dict[str, object], tmp_path: Path) -> Path:
+    ledger = Ledger(tmp_path / "ledger.json", "r1", scim_base)
+    ledger.add("User", str(user["id"]), str(user["userName"]))
+    ledger.flush()
+    return ledger.path or Path()
+
+
+def test_cleanup_an_option_replaces_exported_credentials_of_another_kind(
+        make_provider: ProviderFactory, tmp_path: Path) -> None:
+    a = make_provider()
+    ledger = _ledger_of_one_user(a.base, a.create_user("scimcert-r1-ann@example.com"), tmp_path)
+    result = invoke("cleanup", str(ledger), "--token", TOKEN, env={"SCIMCERT_BASIC": "u:p"})
+    assert result.exit_code == 0, result.output
+    assert "1 deleted" in result.output and a.get("/Users").json()["totalResults"] == 0
+
+
+def test_cleanup_reads_credentials_and_url_from_scimcert_toml(make_provider: ProviderFactory,
+                                                             tmp_path: Path) -> None:
+    a, b = make_provider(), make_provider()
+    ledger = _ledger_of_one_user(a.base, a.create_user("scimcert-r1-ann@example.com"), tmp_path)
+    settings_file(url=b.base, token=TOKEN)
+    refused = invoke("cleanup", str(ledger))
+    assert refused.exit_code == 2, refused.output
+    assert (f"lists what a run created at {a.base}, but url in scimcert.toml is {b.base}; "
+            f"give --url {a.base} to clean up there, or add --allow-other-url") in refused.output
+    settings_file(token=TOKEN)
+    result = invoke("cleanup", str(ledger))
+    assert result.exit_code == 0, result.output
+    assert f"1 to delete at {a.base}: 1 deleted" in result.output
+    assert a.get("/Users").json()["totalResults"] == 0
+
+
+def test_replay_hands_its_settings_to_the_checks_of_report_dir(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    def fake_main(args: list[str], plugins: list[object]) -> int:
+        seen.extend(args)
+        return 0
+
+    monkeypatch.setattr(pytest, "main", fake_main)
+    with provider() as url:
+        settings_file(timeout=7, insecure=True)
+        result = invoke("replay", "connect", "--url", url, "--token", REPLAY_TOKEN, "--report-dir", "out")
+    assert result.exit_code == 0, result.output
+    assert "--scim-timeout=7.0" in seen and "--scim-insecure" in seen  # from scimcert.toml
+    assert seen[seen.index("--scim-url") + 1] == url and any(a.startswith("--scim-run-id=") for a in seen)
