@@ -131,6 +131,10 @@ def load_toml(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise HarnessError(f"cannot read {path}: {exc}") from exc
+    loose = sorted(k for k in data if k not in ("target", "run"))
+    if loose:
+        raise HarnessError(f"{path}: {loose[0]!r} is outside the [target] and [run] tables; "
+                           f"settings go under one of them")
     merged: dict[str, Any] = {}
     for table in ("target", "run"):
         section = data.get(table, {})
@@ -197,7 +201,11 @@ def resolve(cli: Mapping[str, Any], env: Mapping[str, str] | None = None,
 
 
 def _given(value: Any) -> bool:
-    return value not in (None, (), [], False, "")
+    """Whether a source set this value: an unset flag is False and an unset list empty, but a
+    number 0 is a value (a `timeout = 0` must be refused, not replaced by the default)."""
+    if value is None or value is False:
+        return False
+    return not (isinstance(value, str | tuple | list) and not value)
 
 
 def origin(name: str, cli: Mapping[str, Any], env: Mapping[str, str], file: str = "scimcert.toml") -> str:

@@ -146,6 +146,22 @@ def test_toml_unknown_key(tmp_path: Path) -> None:
         load_toml(bad)
 
 
+def test_toml_setting_outside_the_tables_is_refused(tmp_path: Path) -> None:
+    """A top-level key used to be ignored without a word, so the run went on with the default."""
+    bad = tmp_path / "scimcert.toml"
+    bad.write_text('timeout = 5\n[target]\nurl = "http://127.0.0.1:1/scim/v2"\n')
+    with pytest.raises(HarnessError, match="'timeout' is outside the \\[target\\] and \\[run\\] tables"):
+        load_toml(bad)
+
+
+@pytest.mark.parametrize("source", ["cli", "toml"])
+def test_a_zero_timeout_is_refused_not_replaced_by_the_default(source: str) -> None:
+    """0 == False in Python: a zero timeout was taken for "not given" and became 60 s."""
+    cli, toml = ({"timeout": 0}, {}) if source == "cli" else ({}, {"timeout": 0})
+    with pytest.raises(HarnessError, match="timeout must be a positive number"):
+        resolve(cli, {}, toml)
+
+
 def test_token_never_reaches_any_report(tmp_path: Path) -> None:
     secret = "s3cr3t-token-that-must-not-leak"
     with start_in_thread(create_app(ProviderConfig(token=secret))) as server:
