@@ -32,13 +32,15 @@ def require_filter_and_pages(target: Target, n: int) -> None:
 
 
 def scoped_users(factory: Factory, n: int) -> Scope:
-    """Create n users sharing a fresh userName prefix, and one decoy outside it."""
+    """Create one decoy, then n users sharing a fresh userName prefix the decoy lacks."""
     # The target may hold resources this run did not create; the filter keeps them out of exact
-    # counts. The decoy makes a server that ignores the filter fail every time, not by chance.
+    # counts. The decoy makes a server that ignores the filter fail every time, not by chance:
+    # created first, it is among the first n users of an unfiltered listing in creation order
+    # even on a target that holds nothing else (then the first n would be exactly the scope).
+    factory.user()
     tag = f"{factory.config.prefix}{secrets.token_hex(3)}-"
     ids = tuple(factory.user(userName=f"{tag}{factory.faker.user_name()}{i}@example.com")["id"]
                 for i in range(n))
-    factory.user()
     return Scope(f'userName sw "{tag}"', ids)
 
 
