@@ -71,6 +71,10 @@ class RunConfig:
     waivers: Path | None = None
     baseline: Path | None = None
     okta_flavour: str = "oin"
+    # The target is the embedded reference provider, which keeps everything in memory and stops
+    # with the run: what the run created goes with it, so nothing is deleted one by one (set by
+    # `scimcert run` only; no option, variable or file setting reaches it).
+    ephemeral: bool = False
 
     @property
     def prefix(self) -> str:

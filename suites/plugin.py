@@ -212,7 +212,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not state.results and state.interrupted is None:
         return
     ledger = _ledger_of(session)
-    if ledger is not None and state.config.cleanup and state.config.url:
+    if ledger is not None and state.config.ephemeral:
+        state.discarded = len(ledger.pending())  # they stop with the embedded provider
+        ledger.mark_deleted_many([(e["type"], e["id"]) for e in ledger.pending()])
+    elif ledger is not None and state.config.cleanup and state.config.url:
         result = cleanup(_client(state), ledger, verify=False)  # ids this run was just given
         state.cleanup_failed, state.cleanup_skipped = result.failed, result.skipped
     summary = report.build_summary(state, ledger)

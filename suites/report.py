@@ -229,7 +229,7 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
     interrupted.mark(summary, state)
     if ledger is not None:
         summary["cleanup"] = {"left": len(ledger.pending()), "failed": list(state.cleanup_failed),
-                              "skipped": list(state.cleanup_skipped)}
+                              "skipped": list(state.cleanup_skipped), "discarded": state.discarded}
     return summary
 
 

@@ -103,6 +103,7 @@ class RunState:
     selected: frozenset[str] = frozenset()  # ids of the checks the run was to run
     interrupted: str | None = None  # the signal that stopped the run (SIGINT for Ctrl-C, SIGTERM)
     cleanup_skipped: tuple[str, ...] = ()  # recorded ids that now name somebody else's resource
+    discarded: int = 0  # resources that stopped with the embedded provider (RunConfig.ephemeral)
 
     @classmethod
     def open(cls, config: RunConfig) -> RunState:

@@ -193,7 +193,7 @@ def _embedded(stack: ExitStack, cfg: RunConfig) -> RunConfig:
     stack.enter_context(server)
     url = server.url + "/scim/v2"
     click.echo(f"embedded reference provider at {url}")
-    return replace(cfg, url=url, auth=Auth("bearer", token), verify=True)
+    return replace(cfg, url=url, auth=Auth("bearer", token), verify=True, ephemeral=True)
 
 
 def _preflight(cfg: RunConfig, created: list[Path]) -> None:
@@ -276,12 +276,15 @@ def _left_behind(ledger_file: Path, embedded: bool, no_cleanup: bool) -> None:
     except (OSError, ValueError, KeyError, TypeError):
         return  # the run did not get as far as its ledger
     left = ledger.pending()
-    if embedded and left:
-        # The embedded provider keeps everything in memory: what it held went with it.
-        ledger.mark_deleted_many([(e["type"], e["id"]) for e in left])
-        ledger.flush()
-        click.echo(f"the run left {plural(len(left), 'resource')} on the embedded reference provider, "
-                   "which has stopped: nothing is left to delete.")
+    if embedded:
+        # The embedded provider keeps everything in memory: what it held went with it. The run
+        # marks that itself (RunConfig.ephemeral); this catches a run stopped before it could.
+        if left:
+            ledger.mark_deleted_many([(e["type"], e["id"]) for e in left])
+            ledger.flush()
+        if no_cleanup:
+            click.echo(f"--no-cleanup: what the run created ({plural(len(ledger.entries), 'resource')}) was "
+                       "on the embedded reference provider, which has stopped: nothing is left to delete.")
     elif left:
         kept = (f"--no-cleanup kept {plural(len(left), 'resource')} the run created" if no_cleanup
                 else f"the run left {plural(len(left), 'resource')}")

@@ -122,7 +122,8 @@ def test_ctrl_c_still_cleans_up(tmp_path: Path) -> None:
 
 def test_ctrl_c_in_a_terminal_still_cleans_up_on_the_embedded_provider(tmp_path: Path) -> None:
     """Ctrl-C reaches the terminal's whole foreground group; the provider's child process is not
-    in it (nor would it die of SIGINT), so the interrupted run's cleanup still finds it."""
+    in it (nor would it die of SIGINT), so the check in flight gets its answer and the run ends
+    with every resource accounted for (discarded with the provider)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "simulator.cli", "run", "--suite", "users", "--report-dir", str(tmp_path)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
@@ -206,12 +207,27 @@ def test_no_cleanup_says_what_it_kept_and_the_dir_is_kept_for_its_cleanup(tmp_pa
         assert "1 deleted" in done.output
 
 
+def test_a_run_on_the_embedded_provider_discards_instead_of_deleting(tmp_path: Path) -> None:
+    """The embedded provider stops with the run and its memory with it: deleting what the run
+    created one by one was a third of a full run's requests for nothing."""
+    proc = _scimcert("run", "--suite", "users", "--report-dir", str(tmp_path),
+                     "--", "-k", "test_create_returns_201")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    cleanup = json.loads((tmp_path / "summary.json").read_text())["cleanup"]
+    assert cleanup == {"left": 0, "failed": [], "skipped": [], "discarded": 1}
+    har = json.loads((tmp_path / "exchanges.har").read_text())
+    steps = [e.get("comment", "") for e in har["log"]["entries"]]
+    assert steps and not [s for s in steps if s.endswith("cleanup")]
+    assert Ledger.load(tmp_path / "ledger.json").pending() == []
+    assert "nothing is left to delete" not in proc.stdout  # nothing to say without --no-cleanup
+
+
 def test_no_cleanup_on_the_embedded_provider_leaves_nothing_pending(tmp_path: Path) -> None:
     proc = _scimcert("run", "--suite", "users", "--no-cleanup", "--report-dir", str(tmp_path),
                      "--", "-k", "test_create_returns_201")
     assert proc.returncode == 0, proc.stdout[-3000:]
-    assert "the run left 1 resource on the embedded reference provider, which has stopped" \
-        in proc.stdout
+    assert ("--no-cleanup: what the run created (1 resource) was on the embedded reference provider, "
+            "which has stopped") in proc.stdout
     assert Ledger.load(tmp_path / "ledger.json").pending() == []
 
 
