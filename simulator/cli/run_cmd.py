@@ -26,7 +26,7 @@ from simulator.provider.child import ChildServer, start_in_child
 from simulator.provider.server import RunningServer, start_in_thread
 from simulator.provider.service import ProviderConfig
 from suites import reportdir
-from suites.catalogue import SUITES_DIR, suite_names
+from suites.catalogue import SUITES_DIR, check_ids, suite_names
 from suites.client import ScimClient
 from suites.config import Auth, HarnessError, Preset, RunConfig, load_toml, resolve
 from suites.ledger import Ledger
@@ -120,7 +120,7 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
         raise click.UsageError(f"unknown suite {unknown[0]!r}; suites: {', '.join(suite_names())}")
     _reject_scim_options(pytest_args)
     _reject_unknown_plugins(pytest_args)
-    cfg = _resolve(options)
+    cfg = _resolve(options, pytest_args)
     if cfg.url is None and any(options[n] for n in ("token", "basic", "header")):
         raise click.UsageError("--token/--basic/--header need --url (or SCIMCERT_URL, or url in "
                                "scimcert.toml); without one the embedded reference provider is tested")
@@ -139,7 +139,9 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
                 paths = [str(SUITES_DIR / s) for s in suites] if suites else [str(SUITES_DIR)]
                 code = pytest.main([*ISOLATED, *paths, *pytest_args], plugins=[Preset(cfg), signals])
         except KeyboardInterrupt:  # before pytest started (the embedded provider's start)
+            remove_empty(created)
             sys.exit(EXIT_SIGNAL[signals.received or "SIGINT"])
+        remove_empty(created)  # a run that wrote nothing (no check selected, --collect-only) leaves no folder
         _left_behind(out / "ledger.json", embedded, not cfg.cleanup)
     sys.exit(EXIT_SIGNAL[signals.received] if signals.received else _exit_code(int(code)))
 
@@ -170,11 +172,14 @@ def _importable(name: str) -> bool:
         return False
 
 
-def _resolve(options: dict[str, Any]) -> RunConfig:
+def _resolve(options: dict[str, Any], pytest_args: tuple[str, ...]) -> RunConfig:
     """The run config: options given here > SCIMCERT_* > ./scimcert.toml; input files read now."""
     try:
         cfg = resolve(options, os.environ, load_toml(Path("scimcert.toml")))
-        RunState.open(cfg)  # waivers and baseline, rejected now rather than after the run
+        state = RunState.open(cfg)  # waivers and baseline, rejected now rather than after the run
+        # A path after -- may add the user's own checks, whose ids only the plugin sees once collected.
+        if state.waivers.items and not any(Path(a.partition("::")[0]).exists() for a in pytest_args):
+            state.waivers.check_ids(check_ids())
     except HarnessError as exc:
         raise click.UsageError(str(exc)) from exc
     return cfg
