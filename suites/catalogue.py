@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,29 @@ def catalogue() -> list[Entry]:
                         entries.append(entry)
     entries.sort(key=lambda e: (e.path.split("::")[0], _line(e)))
     return entries
+
+
+def check_ids() -> frozenset[str]:
+    """The id of every check, read from the suites' source without importing it: `scimcert run`
+    knows them before pytest starts, and pytest cannot rewrite the asserts of a module imported
+    before it."""
+    ids: set[str] = set()
+    for suite in suite_names():
+        for file in (SUITES_DIR / suite).glob("test_*.py"):
+            ids.update(_marker_ids(ast.parse(file.read_text(encoding="utf-8"), str(file))))
+    return frozenset(ids)
+
+
+def _marker_ids(tree: ast.Module) -> Iterator[str]:
+    """The literal ids of the `pytest.mark.check(...)` markers in one module."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "check" and isinstance(node.func.value, ast.Attribute)
+                and node.func.value.attr == "mark"):
+            continue
+        given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "id"), None)
+        if isinstance(given, ast.Constant) and isinstance(given.value, str):
+            yield given.value
 
 
 def _line(entry: Entry) -> int:

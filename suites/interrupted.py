@@ -16,6 +16,9 @@ def signal_name(exc: BaseException) -> str:
     return str(exc) or "SIGINT"
 
 
+CUT_OFF = "scimcert_interrupted_by"  # the attribute that marks the cut-off check's pytest report
+
+
 class Hook:
     """Notes the interrupt on the run state before the session's reports are written."""
 
@@ -26,6 +29,11 @@ class Hook:
         if isinstance(excinfo.value, KeyboardInterrupt):  # not pytest.exit(), which arrives here too
             self.state.interrupted = signal_name(excinfo.value)
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_report_teststatus(self, report: pytest.TestReport) -> tuple[str, str, str] | None:
+        """The cut-off check counts as an error, and reads INTERRUPTED where pytest names it."""
+        return ("error", "E", "INTERRUPTED") if getattr(report, CUT_OFF, None) else None
+
 
 def cut_off(item: pytest.Item, result: CheckResult, by: str) -> None:
     """The check an interrupt cut short is an error in summary.json and in pytest's own reports
@@ -33,8 +41,13 @@ def cut_off(item: pytest.Item, result: CheckResult, by: str) -> None:
     message = f"interrupted by {by} before the check finished"
     if result.outcome == "passed":
         result.outcome, result.message = "error", message
-    rep = pytest.TestReport(item.nodeid, item.location, dict.fromkeys(item.keywords, 1), "failed",
-                            message, "teardown", user_properties=item.user_properties)
+    result.interrupted_by = by
+    # pytest heads its ERRORS entry "ERROR at teardown of <the location's last part>"
+    path, line, name = item.location
+    rep = pytest.TestReport(item.nodeid, (path, line, f"{name} (interrupted by {by})"),
+                            dict.fromkeys(item.keywords, 1), "failed", message, "teardown",
+                            user_properties=item.user_properties)
+    setattr(rep, CUT_OFF, by)
     item.ihook.pytest_runtest_logreport(report=rep)
 
 

@@ -80,7 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
         run = preset.config if preset else _resolve_options(config)
         state = RunState.open(run)
         if run.report_dir is not None:  # a previous run's files are replaced, never mixed with ours
-            reportdir.prepare(run.report_dir, replace=True)
+            reportdir.check(run.report_dir, replace=True)  # (once checks are to run: _start_reports)
     except HarnessError as exc:
         raise pytest.UsageError(f"scimcert: {exc}") from exc
     config.stash[STATE_KEY] = state
@@ -154,19 +154,52 @@ def _info(item: pytest.Item) -> CheckInfo | None:
     return CheckInfo.from_item(item)
 
 
+_STARTED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session) -> Generator[None, Any, Any]:
+    """Preflight once the checks are collected, then start the reports. A run that ends before that
+    (no check selected, bad input, target unusable) leaves the report folder as it found it: no
+    junit.xml or report.html, and a previous run's files kept."""
+    config = session.config
+    state = state_of(config)
+    try:
+        result = yield
+        if session.items and not config.option.collectonly:
+            if state.selected and _preset(config) is None:  # `scimcert run` checked it before pytest
+                _preflight(state)
+            _start_reports(config)
+        return result
+    except KeyboardInterrupt:
+        _start_reports(config)  # an interrupted run still writes its reports, marked
+        raise
+    finally:
+        if state.config.report_dir is not None and not config.stash.get(_STARTED, False):
+            report.stand_down(config, state.config.report_dir)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Preflight: one request proves the target is reachable and accepts the credentials."""
-    state = state_of(session.config)
-    state.selected = frozenset(info.id for it in session.items if (info := _info(it)) is not None)
-    if not state.selected or session.config.option.collectonly:
-        return
-    if _preset(session.config) is not None:
-        return  # `scimcert run` has checked the target before starting pytest
+    """The ids of the checks the run is to run (also after a collection error, for the summary)."""
+    state_of(session.config).selected = frozenset(
+        info.id for it in session.items if (info := _info(it)) is not None)
+
+
+def _preflight(state: RunState) -> None:
+    """One request proves the target is reachable and accepts the credentials."""
     if state.config.url is None:
         pytest.exit("scimcert: no target. Give --scim-url (or SCIMCERT_URL) to run the checks.", returncode=2)
     problem = report.preflight(_client(state), "--scim-")
     if problem:
         pytest.exit(f"scimcert: {problem}", returncode=2)
+
+
+def _start_reports(config: pytest.Config) -> None:
+    """Checks are about to run: the previous run's files in the report folder go now."""
+    report_dir = state_of(config).config.report_dir
+    if report_dir is not None:
+        reportdir.clear(report_dir)
+    config.stash[_STARTED] = True
 
 
 def _client(state: RunState, ledger: Ledger | None = None) -> ScimClient:
@@ -226,10 +259,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED if summary["gate_failed"] else pytest.ExitCode.OK
 
 
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Generator[None, Any, Any]:
+    """scimcert's block after pytest's (its short test summary is printed on the way out of its own
+    wrapper, which this one encloses): a run ends on its verdict."""
+    result = yield
     state = state_of(config)
     if state.summary is not None:
         report.print_summary(terminalreporter, state.summary, state)
+    return result
 
 
 # -- fixtures ----------------------------------------------------------------------------------

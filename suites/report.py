@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.junitxml import xml_key  # where junitxml keeps its writer, to stand it down
 
 from simulator import __version__
 from suites import interrupted
@@ -31,6 +32,24 @@ def route_standard_reports(config: pytest.Config, report_dir: Path) -> None:
         config.option.self_contained_html = True
     if not config.getoption("xmlpath", None):
         config.option.xmlpath = str(report_dir / "junit.xml")
+
+
+def stand_down(config: pytest.Config, report_dir: Path) -> None:
+    """No check will run (none selected, bad input, target unusable): junit.xml and report.html
+    must not be written into report_dir, whose previous files are still there."""
+    xml = config.stash.get(xml_key, None)
+    if xml is not None and config.option.xmlpath == str(report_dir / "junit.xml"):
+        del config.stash[xml_key]
+        config.pluginmanager.unregister(xml)
+    if config.getoption("htmlpath", None) != str(report_dir / "report.html"):
+        return
+    try:
+        from pytest_html.basereport import BaseReport  # noqa: PLC0415 - optional at run time
+    except ImportError:
+        return
+    for plugin in config.pluginmanager.get_plugins():
+        if isinstance(plugin, BaseReport):
+            config.pluginmanager.unregister(plugin)
 
 
 def preflight(client: ScimClient, option: str = "--") -> str | None:
@@ -334,7 +353,8 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
     stopped = interrupted.line(summary)
     if stopped:
         tr.write_line(stopped, red=True, bold=True)
-    _print_failed(tr, summary["checks"])
+    _print_failed(tr, summary["checks"], {r.info.id: r.interrupted_by for r in state.results.values()
+                                          if r.interrupted_by})
     if "baseline" in summary:
         b = summary["baseline"]
         tr.write_line(f"baseline: {len(b['regressions'])} regressions, {len(b['fixes'])} fixes, "
@@ -352,8 +372,9 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
         tr.write_line(f"reports: {state.config.report_dir}")
 
 
-def _print_failed(tr: Any, checks: list[dict[str, Any]]) -> None:
-    """The failed checks by id and level: the names --waivers and --baseline use (not node ids)."""
+def _print_failed(tr: Any, checks: list[dict[str, Any]], cut_off: dict[str, str]) -> None:
+    """The failed checks by id and level: the names --waivers and --baseline use (not node ids);
+    cut_off: the check an interrupt cut short, with the signal's name."""
     bad = [c for c in checks if c["outcome"] in ("failed", "error")]
     if not bad:
         return
@@ -362,6 +383,12 @@ def _print_failed(tr: Any, checks: list[dict[str, Any]]) -> None:
     levels = {c["id"]: c["level"] + (" (Okta)" if c.get("basis") == "okta" else "") for c in bad}
     level_width = max(len(v) for v in levels.values())
     for c in bad:
-        error = "  (error in setup or teardown)" if c["outcome"] == "error" else ""
         tr.write_line(f"  {c['id']:{width}}  {levels[c['id']]:{level_width}}  "
-                      f"{'okta' if c['okta'] else '    '}  {c['title']}{error}")
+                      f"{'okta' if c['okta'] else '    '}  {c['title']}{_error_note(c, cut_off)}")
+
+
+def _error_note(check: dict[str, Any], cut_off: dict[str, str]) -> str:
+    if check["outcome"] != "error":
+        return ""
+    by = cut_off.get(check["id"])
+    return f"  (interrupted by {by})" if by else "  (error in setup or teardown)"

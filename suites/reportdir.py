@@ -21,13 +21,18 @@ def prepare(folder: Path, replace: bool) -> None:
     """Make folder ready for a new run: a previous run's files are replaced only when asked to,
     and never while its ledger lists resources the run left on its target (HarnessError)."""
     check(folder, replace)
+    clear(folder)
+
+
+def clear(folder: Path) -> None:
+    """Delete the files a previous run left in folder (check() has allowed it)."""
     for path in previous_files(folder):
         path.unlink(missing_ok=True)
 
 
 def check(folder: Path, replace: bool) -> None:
-    """prepare()'s refusals, deleting nothing: `scimcert run` checks before its preflight and
-    replaces the old files only once the target has answered."""
+    """prepare()'s refusals, deleting nothing: a run checks early and clear()s the old files only
+    once it has checks to run and the target has answered, so a run that cannot start leaves them."""
     found = previous_files(folder)
     if not found:
         return

@@ -77,6 +77,7 @@ class CheckResult:
     duration_s: float = 0.0
     exchanges: list[Exchange] = field(default_factory=list)
     extension: ExtensionCell | None = None
+    interrupted_by: str | None = None  # the signal that cut this check short (interrupted.cut_off)
 
     def as_json(self) -> dict[str, Any]:
         i = self.info

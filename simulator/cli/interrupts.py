@@ -37,9 +37,9 @@ def say(line: str) -> None:
 class Interrupts:
     """While installed, SIGINT and SIGTERM raise Interrupted, except inside `held()` blocks,
     whose end raises it instead: a create and the record of its id are never separated. A second
-    signal inside such a block raises at once. Once Interrupted is raised, and inside `stopping()`
-    blocks, the command is cleaning up: a signal is ignored (the first kept in `received`) and
-    prints the notice, so cleanup is never cut short (SIGKILL still ends the process)."""
+    signal inside such a block raises at once. Once Interrupted is raised or `stop()` is called, and
+    inside `stopping()` blocks, the command is cleaning up: a signal is ignored (the first kept in
+    `received`) and prints the notice, so cleanup is never cut short (SIGKILL still ends the process)."""
 
     def __init__(self, notice: str = "stopping: cleaning up; kill -9 abandons it") -> None:
         self.notice = notice
@@ -81,7 +81,13 @@ class Interrupts:
         finally:
             self._stopping = was
 
+    def stop(self) -> None:
+        """The command is cleaning up from now on, as after a first signal: signals only print the
+        notice (for a cleanup that starts where no `stopping()` block fits, e.g. inside pytest)."""
+        self._stopping = True
+
     def _handle(self, signum: int, frame: FrameType | None) -> None:
+        __tracebackhide__ = True  # pytest names the interrupted line, not this handler
         self.received = self.received or signum
         if self._stopping:
             say(self.notice)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import secrets
-import signal
 import sys
-import threading
 from contextlib import ExitStack
 from dataclasses import replace
 from importlib.metadata import entry_points
@@ -19,14 +17,14 @@ import click
 import pytest
 from _pytest.config import builtin_plugins  # pytest's own plugins, which -p names without "_pytest."
 
-from simulator.cli.interrupts import SIGNALS, say
+from simulator.cli.interrupts import Interrupts
 from simulator.cli.params import plural, remove_empty, report_folder, settings, target_options
 from simulator.provider.app import create_app
 from simulator.provider.child import ChildServer, start_in_child
 from simulator.provider.server import RunningServer, start_in_thread
 from simulator.provider.service import ProviderConfig
 from suites import reportdir
-from suites.catalogue import SUITES_DIR, suite_names
+from suites.catalogue import SUITES_DIR, check_ids, suite_names
 from suites.client import ScimClient
 from suites.config import Auth, HarnessError, Preset, RunConfig
 from suites.ledger import Ledger
@@ -120,14 +118,15 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
         raise click.UsageError(f"unknown suite {unknown[0]!r}; suites: {', '.join(suite_names())}")
     _reject_scim_options(pytest_args)
     _reject_unknown_plugins(pytest_args)
-    cfg = _resolve(options)
+    cfg = _resolve(options, pytest_args)
     if cfg.url is None and any(options[n] for n in ("token", "basic", "header")):
         raise click.UsageError("--token/--basic/--header need --url (or SCIMCERT_URL, or url in "
                                "scimcert.toml); without one the embedded reference provider is tested")
     out, created = _report_dir(cfg.report_dir, overwrite)
     cfg = replace(cfg, report_dir=out)
     embedded = cfg.url is None
-    with _Signals() as signals:
+    with Interrupts(STOPPING).installed() as interrupts:
+        checks = _Checks(interrupts)
         try:
             with ExitStack() as stack:
                 if cfg.url is None:
@@ -137,11 +136,13 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
                         click.echo("warning: the target URL is plain http://; Okta requires https.", err=True)
                     _preflight(cfg, created)
                 paths = [str(SUITES_DIR / s) for s in suites] if suites else [str(SUITES_DIR)]
-                code = pytest.main([*ISOLATED, *paths, *pytest_args], plugins=[Preset(cfg), signals])
-        except KeyboardInterrupt:  # before pytest started (the embedded provider's start)
-            sys.exit(EXIT_SIGNAL[signals.received or "SIGINT"])
+                code = pytest.main([*ISOLATED, *paths, *pytest_args], plugins=[Preset(cfg), checks])
+        except KeyboardInterrupt as exc:  # before pytest started (the embedded provider's start)
+            remove_empty(created)
+            sys.exit(EXIT_SIGNAL.get(str(exc), 130))
+        remove_empty(created)  # a run that wrote nothing (no check selected, --collect-only) leaves no folder
         _left_behind(out / "ledger.json", embedded, not cfg.cleanup)
-    sys.exit(EXIT_SIGNAL[signals.received] if signals.received else _exit_code(int(code)))
+    sys.exit(EXIT_SIGNAL[checks.stopped_by] if checks.stopped_by else _exit_code(int(code)))
 
 
 def _reject_scim_options(pytest_args: tuple[str, ...]) -> None:
@@ -170,11 +171,14 @@ def _importable(name: str) -> bool:
         return False
 
 
-def _resolve(options: dict[str, Any]) -> RunConfig:
+def _resolve(options: dict[str, Any], pytest_args: tuple[str, ...]) -> RunConfig:
     """The run config: options given here > SCIMCERT_* > ./scimcert.toml; input files read now."""
     cfg = settings(options)
     try:
-        RunState.open(cfg)  # waivers and baseline, rejected now rather than after the run
+        state = RunState.open(cfg)  # waivers and baseline, rejected now rather than after the run
+        # A path after -- may add the user's own checks, whose ids only the plugin sees once collected.
+        if state.waivers.items and not any(Path(a.partition("::")[0]).exists() for a in pytest_args):
+            state.waivers.check_ids(check_ids())
     except HarnessError as exc:
         raise click.UsageError(str(exc)) from exc
     return cfg
@@ -227,46 +231,23 @@ def _report_dir(report_dir: Path | None, overwrite: bool) -> tuple[Path, list[Pa
     return report_dir, created
 
 
-class _Signals:
-    """Makes SIGTERM, the way CI systems cancel a job, stop the checks the way Ctrl-C does, and
-    tells either apart from the harness's own early exit (both are pytest exit status 2). Only the
-    first signal stops the run: from then on, and once the checks are done, the run deletes what it
-    created and writes its reports, and a later SIGINT or SIGTERM (CI may send both) is ignored
-    with a notice; SIGKILL still ends the process."""
+class _Checks:
+    """The run's Interrupts as pytest sees them. SIGTERM, the way CI systems cancel a job, stops the
+    checks the way Ctrl-C does, and either is told apart from the harness's own early exit (both
+    are pytest exit status 2) by the Interrupted pytest caught. Once the checks are done the run
+    deletes what it created and writes its reports, which no signal cuts short."""
 
-    def __init__(self) -> None:
-        self.received: str | None = None
-        # signal handlers can only be set from the main thread (CliRunner may call from another)
-        self._installed = threading.current_thread() is threading.main_thread()
-        self._previous: dict[int, Any] = {}
-        self._stopping = False
-
-    def __enter__(self) -> _Signals:
-        if self._installed:
-            self._previous = {s: signal.signal(s, self._handle) for s in SIGNALS}
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)
+    def __init__(self, interrupts: Interrupts) -> None:
+        self.interrupts = interrupts
+        self.stopped_by: str | None = None
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
-        # pytest.exit() (the preflight) arrives here too, as an Exit exception.
-        if isinstance(excinfo.value, KeyboardInterrupt):
-            self.received = self.received or str(excinfo.value) or "SIGINT"
+        if isinstance(excinfo.value, KeyboardInterrupt):  # not pytest.exit(), which arrives here too
+            self.stopped_by = self.stopped_by or str(excinfo.value) or "SIGINT"
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self) -> None:
-        self._stopping = True  # the checks are done: what remains is cleanup and the reports
-
-    def _handle(self, signum: int, frame: object) -> None:
-        __tracebackhide__ = True  # pytest names the interrupted line, not this handler
-        if self._stopping:
-            say(STOPPING)
-            return
-        self._stopping = True
-        self.received = signal.Signals(signum).name
-        raise KeyboardInterrupt(self.received)
+        self.interrupts.stop()
 
 
 def _left_behind(ledger_file: Path, embedded: bool, no_cleanup: bool) -> None:

@@ -53,3 +53,13 @@ def test_a_signal_inside_stopping_is_kept_not_raised() -> None:
         assert interrupts.received == signal.SIGTERM
         with pytest.raises(Interrupted):  # outside the block signals raise again
             os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_after_stop_a_signal_is_ignored_with_a_notice(capfd: pytest.CaptureFixture[str]) -> None:
+    """`scimcert run` stops its Interrupts when pytest has finished the checks: cleanup follows."""
+    interrupts = Interrupts("stopping: cleaning up")
+    with interrupts.installed():
+        interrupts.stop()
+        os.kill(os.getpid(), signal.SIGTERM)
+    assert interrupts.received == signal.SIGTERM
+    assert capfd.readouterr().err == "stopping: cleaning up\n"

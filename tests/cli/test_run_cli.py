@@ -282,6 +282,10 @@ def test_an_interrupted_run_says_so_everywhere_and_still_cleans_up(tmp_path: Pat
     started = len(summary["checks"])
     assert f"INTERRUPTED by {sig.name} after {started} of {started + summary['not_run']} checks" in out
     assert f"{started - 1} passed, 1 error" in out  # pytest's count agrees with the summary's
+    (cut_id,) = [c["id"] for c in cut]
+    assert f"{cut_id} " in out and f"(interrupted by {sig.name})" in out and "setup or teardown" not in out
+    assert "\nINTERRUPTED suites/users/" in out  # pytest's short summary names it so too
+    assert out.index("short test summary info") < out.index("= scimcert =")  # the verdict block ends it
     assert f"INTERRUPTED by {sig.name}" in (tmp_path / "report.html").read_text()
     junit = (tmp_path / "junit.xml").read_text()
     assert junit.count("<error ") == 1 and f"interrupted by {sig.name}" in junit

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from simulator.cli import main
+from suites.catalogue import catalogue, check_ids
 from suites.config import SOURCES, Preset, RunConfig
 from suites.levels import Level
 from tests.suites.support import TOKEN, Response, provider
@@ -36,6 +37,7 @@ def captured(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     def fake_main(args: list[str], plugins: list[Any]) -> int:
         seen["args"] = args
         seen["config"] = next(p.config for p in plugins if isinstance(p, Preset))
+        seen["report_dir_made"] = seen["config"].report_dir.is_dir()  # (left empty, it is removed after)
         return 0
 
     monkeypatch.setattr(pytest, "main", fake_main)
@@ -84,14 +86,14 @@ no_okta_gate = true
 """
 
 
-def test_scimcert_toml_settings_are_used(captured: dict[str, Any], tmp_path: Path) -> None:
+def test_scimcert_toml_settings_are_used(captured: dict[str, Any]) -> None:
     with provider() as url:
         Path("scimcert.toml").write_text(TOML.format(url=url, token=TOKEN))
         cfg = config_of(captured, "--suite", "discovery")
     assert (cfg.url, cfg.auth.value, cfg.fail_on, cfg.timeout) == (url, TOKEN, Level.SHOULD, 30.0)
     assert (cfg.report_dir, cfg.okta_flavour, cfg.run_id) == (Path("from-toml"), "aiw", "toml-run")
     assert cfg.read_only and not cfg.okta_gate
-    assert (tmp_path / "from-toml").is_dir()
+    assert captured["report_dir_made"]  # in the current folder, before the checks start
 
 
 def test_environment_beats_the_file_and_options_beat_both(captured: dict[str, Any]) -> None:
@@ -238,6 +240,35 @@ def test_a_file_named_reports_is_a_usage_error(requests_seen: Any) -> None:
     assert "reports is a file; give --report-dir or move it." in result.output
     assert_no_traceback(result)
     assert seen == [] and Path("reports").read_text() == "not a folder"
+
+
+def test_an_unknown_waiver_id_stops_the_run_before_any_request(requests_seen: Any) -> None:
+    url, seen = requests_seen
+    Path("waivers.toml").write_text('[[waiver]]\nid = "USR-CREAT-001"\nreason = "r"\n')
+    result = run("--url", url, "--token", TOKEN, "--suite", "sort", "--waivers", "waivers.toml",
+                 "--report-dir", "out")
+    assert result.exit_code == 2, result.output
+    assert "waiver id 'USR-CREAT-001' names no check (did you mean USR-CREATE-001?)" in result.output
+    assert_no_traceback(result)
+    assert seen == [] and not Path("out").exists()
+
+
+def test_the_waiver_ids_known_before_the_run_are_the_catalogues() -> None:
+    """`run` reads the ids from the suites' source, so that pytest still rewrites their asserts."""
+    assert check_ids() == {entry.id for entry in catalogue()}
+
+
+def test_a_run_that_selects_no_check_leaves_the_report_folder_as_it_found_it(requests_seen: Any) -> None:
+    url, _ = requests_seen
+    Path("old").mkdir()
+    Path("old/summary.json").write_text("a previous run's")
+    for folder, extra in (("old", ["--overwrite"]), ("new", [])):
+        result = run("--url", url, "--token", TOKEN, "--suite", "sort", "--report-dir", folder, *extra,
+                     "--", "-k", "nomatchatall")
+        assert result.exit_code == 2, result.output
+        assert "scimcert: no checks selected" in result.output
+    assert [p.name for p in Path("old").iterdir()] == ["summary.json"]
+    assert Path("old/summary.json").read_text() == "a previous run's" and not Path("new").exists()
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")

@@ -248,7 +248,10 @@ def test_a_failed_okta_check_fails_the_run_whatever_its_level(pytester: pytest.P
         rfc_only = run_fake(pytester, url, "--scim-no-okta-gate", "--scim-report-dir", str(tmp_path / "b"),
                             source=source)
     assert gated.ret == 1 and rfc_only.ret == 0
-    gated.stdout.fnmatch_lines(["*fail-on MUST + Okta readiness*",
+    gated.stdout.fnmatch_lines(["*short test summary info*",  # pytest's, then scimcert's verdict last
+                                "FAILED *::test_unknown_is_404_should*",
+                                "*= scimcert =*",
+                                "*fail-on MUST + Okta readiness*",
                                 "3 checks: 2 passed, 1 failed, 0 skipped, 0 errors, 0 waived",
                                 "*RFC conformance: PASS    Okta readiness: FAIL*",
                                 "failed checks (id, level, okta):",  # the ids waivers take
@@ -289,10 +292,15 @@ def test_a_waiver_that_could_never_apply_stops_the_run(pytester: pytest.Pytester
     """Ids of this run's checks and of the whole catalogue (USR-CREATE-002) are known; others are not."""
     waivers = tmp_path / "waivers.toml"
     waivers.write_text(text)
+    report_dir = tmp_path / "reports"
+    report_dir.mkdir()
+    (report_dir / "summary.json").write_text("a previous run's")
     with provider() as url:
-        result = run_fake(pytester, url, "--scim-waivers", str(waivers))
+        result = run_fake(pytester, url, "--scim-waivers", str(waivers), "--scim-report-dir", str(report_dir))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert message in result.stderr.str() and "Traceback" not in result.stderr.str()
+    assert [p.name for p in report_dir.iterdir()] == ["summary.json"]  # the refused run wrote nothing
+    assert (report_dir / "summary.json").read_text() == "a previous run's"
 
 
 def test_baseline_fails_only_on_regressions(pytester: pytest.Pytester, tmp_path: Path) -> None:
