@@ -1,15 +1,22 @@
-"""Benchmark: scimcert run beside scim2-tester (`scim2 --url URL test`) against the same provider.
+"""Benchmark: scimcert run beside scim2-tester (`scim2 --url URL test`) on the reference provider.
 
-Both tools run, in the same session, against the embedded reference provider; a WSGI
-middleware counts the requests each one sends. Reported: checks, requests and wall time of
-both, and scimcert's figures as ratios of the peer's. Goal: more coverage than the peer in no
-more than the peer's time.
+Three tools run in the same session, taking turns:
+- `scimcert run`: the README's main command, against its embedded reference provider (started
+  in a child process, discarded at the end, so the run deletes nothing one by one);
+- `scimcert run --url`: against a reference provider the benchmark serves, as a real target is
+  tested (the run deletes what it created at the end);
+- scim2-tester: `scim2 --url URL test` against a reference provider the benchmark serves.
+Requests are counted by a WSGI middleware on the benchmark's provider, and for the embedded run
+from its exchanges.har (which records every request). Reported: checks, requests, wall time and
+CPU seconds, and each scimcert row as ratios of the peer's. Goal: more coverage than the peer
+in no more than the peer's time.
 
-Each tool runs once unmeasured first, and both run with Python's bytecode cache on (as on a
-user's machine: PYTHONDONTWRITEBYTECODE is dropped from their environment), so neither pays
-for compiling its own modules in the measured runs. The tools take turns (ours, peer, ours,
-peer, ...) so a machine whose speed drifts during the session (a shared VM) skews neither; the
-CPU seconds of the tool's process and of the provider are reported beside the wall time.
+Each tool runs once unmeasured first, and all run with Python's bytecode cache on (as on a
+user's machine: PYTHONDONTWRITEBYTECODE is dropped from their environment), so none pays for
+compiling its own modules in the measured runs. The turns (ours, ours --url, peer, ours, ...)
+keep a machine whose speed drifts during the session (a shared VM) from skewing any of them.
+CPU: the tool's process (for the embedded run that includes its provider child, whose CPU is
+then shown as "-") and the benchmark's provider thread.
 
     pip install scim2-cli        # the peer (pip install -e '.[bench]')
     python bench/bench_vs_scim2_tester.py [--repeat 3] [--json FILE]
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import resource
@@ -56,17 +64,33 @@ class Counter:
         return self.app(environ, start_response)
 
 
-def run_scimcert(url: str) -> tuple[int, float]:
+def _scimcert(*args: str) -> tuple[int, float, int]:
+    """checks, wall seconds and requests (from the HAR) of one `scimcert run`."""
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "simulator.cli", "run", "--url", url, "--token", TOKEN,
-                               "--report-dir", out], capture_output=True, text=True, check=False, env=ENV)
+        proc = subprocess.run([sys.executable, "-m", "simulator.cli", "run", *args, "--report-dir", out],
+                              capture_output=True, text=True, check=False, env=ENV)
         wall = time.perf_counter() - started
         summary_file = Path(out) / "summary.json"
         if not summary_file.exists():
             raise SystemExit(f"scimcert run failed ({proc.returncode}):\n{proc.stdout[-2000:]}")
         # A parametrised check (per resource type, per extension attribute) counts once.
-        return len({c["id"] for c in json.loads(summary_file.read_text())["checks"]}), wall
+        checks = len({c["id"] for c in json.loads(summary_file.read_text())["checks"]})
+        requests = len(json.loads((Path(out) / "exchanges.har").read_text())["log"]["entries"])
+        return checks, wall, requests
+
+
+def run_scimcert(url: str) -> tuple[int, float]:
+    checks, wall, _ = _scimcert("--url", url, "--token", TOKEN)
+    return checks, wall
+
+
+def run_embedded() -> dict[str, float]:
+    """`scimcert run` with no target: the embedded provider, in a child of the measured process."""
+    tool_cpu = _cpu(resource.RUSAGE_CHILDREN)
+    checks, wall, requests = _scimcert()
+    return {"checks": checks, "requests": requests, "wall_s": wall,
+            "tool_cpu_s": _cpu(resource.RUSAGE_CHILDREN) - tool_cpu, "provider_cpu_s": math.nan}
 
 
 def run_peer(url: str, scim2: str) -> tuple[int, float]:
@@ -98,12 +122,15 @@ def once(tool: Callable[[str], tuple[int, float]]) -> dict[str, float]:
             "provider_cpu_s": _cpu(resource.RUSAGE_SELF) - provider_cpu}
 
 
-def measure(tools: dict[str, Callable[[str], tuple[int, float]]], repeat: int) -> dict[str, dict[str, float]]:
+Tool = Callable[[], dict[str, float]]
+
+
+def measure(tools: dict[str, Tool], repeat: int) -> dict[str, dict[str, float]]:
     """Medians over `repeat` turns (after one unmeasured warm-up turn of each tool)."""
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in tools}
     for turn in range(repeat + 1):
         for name, tool in tools.items():
-            row = once(tool)
+            row = tool()
             if turn:
                 runs[name].append(row)
     return {name: {key: statistics.median(r[key] for r in rows) for key in rows[0]}
@@ -118,20 +145,31 @@ def main(argv: list[str] | None = None) -> int:
     scim2 = shutil.which("scim2") or str(Path(sys.executable).parent / "scim2")
     if not Path(scim2).exists():
         parser.error("the peer is missing: pip install scim2-cli")
-    rows = measure({"scimcert": run_scimcert, "scim2-tester": lambda url: run_peer(url, scim2)}, args.repeat)
-    ours, peer = rows["scimcert"], rows["scim2-tester"]
+    rows = measure({"scimcert run": run_embedded,
+                    "scimcert --url": lambda: once(run_scimcert),
+                    "scim2-tester": lambda: once(lambda url: run_peer(url, scim2))}, args.repeat)
+    peer = rows["scim2-tester"]
     keys = ("checks", "requests", "wall_s", "tool_cpu_s", "provider_cpu_s")
-    print(f"{'':14}{'checks':>8}{'requests':>10}{'wall s':>9}{'tool cpu s':>12}{'provider cpu s':>16}")
-    for name, row in rows.items():
-        print(f"{name:14}{row['checks']:>8.0f}{row['requests']:>10.0f}{row['wall_s']:>9.2f}"
-              f"{row['tool_cpu_s']:>12.2f}{row['provider_cpu_s']:>16.2f}")
-    ratios = {k: round(ours[k] / peer[k], 2) for k in keys}
     widths = (8, 10, 9, 12, 16)
-    print(f"{'ratio':14}" + "".join(f"{ratios[k]:>{w}}" for k, w in zip(keys, widths, strict=True)))
+    print(f"{'':16}{'checks':>8}{'requests':>10}{'wall s':>9}{'tool cpu s':>12}{'provider cpu s':>16}")
+    for name, row in rows.items():
+        print(f"{name:16}" + "".join(_cell(row[k], w, "{:.0f}" if k in ("checks", "requests") else "{:.2f}")
+                                     for k, w in zip(keys, widths, strict=True)))
+    ratios = {name: {k: round(row[k] / peer[k], 2) for k in keys} for name, row in rows.items()
+              if name != "scim2-tester"}
+    for name, ratio in ratios.items():
+        print(f"{'ratio ' + name.split()[-1]:16}" + "".join(_cell(ratio[k], w, "{}")
+                                                          for k, w in zip(keys, widths, strict=True)))
     if args.json_path:
-        Path(args.json_path).write_text(json.dumps({"scimcert": ours, "scim2_tester": peer,
-                                                    "ratio": ratios}, indent=2))
+        def known(table: dict[str, dict[str, float]]) -> dict[str, dict[str, float | None]]:
+            return {n: {k: None if math.isnan(v) else v for k, v in r.items()} for n, r in table.items()}
+
+        Path(args.json_path).write_text(json.dumps({"runs": known(rows), "ratios": known(ratios)}, indent=2))
     return 0
+
+
+def _cell(value: float, width: int, fmt: str) -> str:
+    return f"{'-' if math.isnan(value) else fmt.format(value):>{width}}"
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from dataclasses import replace
 from importlib.metadata import entry_points
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import pytest
@@ -19,9 +19,7 @@ from _pytest.config import builtin_plugins  # pytest's own plugins, which -p nam
 
 from simulator.cli.interrupts import Interrupts
 from simulator.cli.params import plural, remove_empty, report_folder, settings, target_options
-from simulator.provider.app import create_app
 from simulator.provider.child import ChildServer, start_in_child
-from simulator.provider.server import RunningServer, start_in_thread
 from simulator.provider.service import ProviderConfig
 from suites import reportdir
 from suites.catalogue import SUITES_DIR, check_ids, suite_names
@@ -30,6 +28,9 @@ from suites.config import Auth, HarnessError, Preset, RunConfig
 from suites.ledger import Ledger
 from suites.report import preflight
 from suites.state import RunState
+
+if TYPE_CHECKING:
+    from simulator.provider.server import RunningServer
 
 EXIT_HARNESS = 2
 EXIT_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}  # 128 + the signal's number, as shells report it
@@ -192,8 +193,14 @@ def _embedded(stack: ExitStack, cfg: RunConfig) -> RunConfig:
     token = secrets.token_urlsafe(24)
     provider = ProviderConfig(token=token, extensions=cfg.extensions)
     # A child process where it can be: provider and checks then run on two cores.
-    server: ChildServer | RunningServer = (
-        start_in_child(provider) if os.name == "posix" else start_in_thread(create_app(provider)))
+    server: ChildServer | RunningServer
+    if os.name == "posix":
+        server = start_in_child(provider)
+    else:  # the provider's web stack is loaded only here: on POSIX the child loads it
+        from simulator.provider.app import create_app  # noqa: PLC0415
+        from simulator.provider.server import start_in_thread  # noqa: PLC0415
+
+        server = start_in_thread(create_app(provider))
     stack.enter_context(server)
     url = server.url + "/scim/v2"
     click.echo(f"embedded reference provider at {url}")

@@ -27,8 +27,6 @@ from types import TracebackType
 from typing import IO
 
 import simulator
-from simulator.provider.app import create_app
-from simulator.provider.server import build_server_on
 from simulator.provider.service import ProviderConfig
 
 
@@ -91,6 +89,10 @@ def start_in_child(config: ProviderConfig, host: str = "127.0.0.1") -> ChildServ
 
 def _serve(host: str, fd: int) -> None:
     """The child: read the config, serve on the inherited socket until stdin reaches EOF."""
+    # The web stack is imported here, in the child: the parent (`scimcert run`) never serves.
+    from simulator.provider.app import create_app  # noqa: PLC0415
+    from simulator.provider.server import build_server_on  # noqa: PLC0415
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     config: ProviderConfig = pickle.load(sys.stdin.buffer)  # only our parent writes to this pipe
     server = build_server_on(host, fd, create_app(config))
