@@ -40,8 +40,10 @@ def load_baseline(path: Path) -> dict[str, str]:
             for c in checks):
         raise HarnessError(f"{what} (it has no list of checks with id and outcome); "
                            "give the summary.json of an earlier run")
-    if data.get("interrupted"):  # the checks it never ran would pass as "new" in any comparison
-        raise HarnessError(f"{path} is the summary of an interrupted run; use a complete run's summary.json.")
+    if data.get("interrupted") or data.get("stopped_early"):  # the checks it never ran would pass as
+        # "new" in any comparison
+        how = "an interrupted run" if data.get("interrupted") else "a run stopped early (-x or --maxfail)"
+        raise HarnessError(f"{path} is the summary of {how}; use a complete run's summary.json.")
     return by_id(checks)
 
 

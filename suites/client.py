@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import requests
 
@@ -139,7 +139,9 @@ class Reply:
 
 Recorder = Callable[[Exchange], None]
 CreatedHook = Callable[[str, str, str], None]  # (kind, id, name)
+DeletedHook = Callable[[str, str], None]  # (kind, id)
 CREATE_PATH = re.compile(r"/(Users|Groups)/?$")
+RESOURCE_PATH = re.compile(r"/(Users|Groups)/([^/]+)$")
 HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -170,6 +172,7 @@ class ScimClient:
     config: RunConfig
     recorder: Recorder
     on_created: CreatedHook | None = None
+    on_deleted: DeletedHook | None = None  # a DELETE of /Users/{id} or /Groups/{id} answered 2xx
     session: requests.Session = field(default_factory=requests.Session)
     sleep: Callable[[float], None] = time.sleep
 
@@ -200,7 +203,11 @@ class ScimClient:
         url = path if path.startswith(("http://", "https://")) else self.base + path
         creates = method == "POST" and CREATE_PATH.search(urlsplit(url).path)
         if not creates:
-            return self._send_retrying(method, url, data, params, all_headers, step)
+            reply = self._send_retrying(method, url, data, params, all_headers, step)
+            deletes = method == "DELETE" and RESOURCE_PATH.search(urlsplit(url).path)
+            if deletes and self.on_deleted is not None and reply.status in (200, 204):
+                self.on_deleted(deletes.group(1)[:-1], unquote(deletes.group(2)))
+            return reply
         with deferred_interrupt():
             reply = self._send_retrying(method, url, data, params, all_headers, step)
             self._report_created(creates.group(1)[:-1], reply)

@@ -52,20 +52,28 @@ def cut_off(item: pytest.Item, result: CheckResult, by: str) -> None:
 
 
 def mark(summary: dict[str, Any], state: RunState) -> None:
-    """`interrupted` in every summary; an interrupted one has no verdict and fails any gate."""
+    """`interrupted` in every summary. A run stopped before every check ran — by a signal, or by
+    pytest's -x / --maxfail (`stopped_early`: pytest's reason) — has no verdict and fails any gate."""
     summary["interrupted"] = state.interrupted is not None
-    if state.interrupted is None:
+    not_run = len(state.selected - {r.info.id for r in state.results.values()})
+    if state.interrupted is None and not (state.stopped and not_run):
         return
-    summary["interrupted_by"] = state.interrupted
-    summary["not_run"] = len(state.selected - {r.info.id for r in state.results.values()})
-    summary["verdicts"] = dict.fromkeys(summary["verdicts"], "interrupted")
+    if state.interrupted is not None:
+        summary["interrupted_by"] = state.interrupted
+    else:
+        summary["stopped_early"] = state.stopped
+    summary["not_run"] = not_run
+    summary["verdicts"] = dict.fromkeys(summary["verdicts"],
+                                        "interrupted" if state.interrupted else "incomplete")
     summary["gate_failed"] = True
 
 
 def line(summary: dict[str, Any]) -> str | None:
-    """One sentence for the console and the HTML header when the run was interrupted."""
-    if not summary.get("interrupted"):
-        return None
+    """One sentence for the console and the HTML header when the run was interrupted or stopped."""
     started = len(summary["checks"])
-    return (f"INTERRUPTED by {summary['interrupted_by']} after {started} of {started + summary['not_run']} "
-            "checks: the run is incomplete and has no verdict")
+    of = f"after {started} of {started + summary.get('not_run', 0)} checks"
+    if summary.get("interrupted"):
+        return f"INTERRUPTED by {summary['interrupted_by']} {of}: the run is incomplete and has no verdict"
+    if summary.get("stopped_early"):
+        return f"INCOMPLETE: {summary['stopped_early']} (-x or --maxfail), {of}: the run has no verdict"
+    return None

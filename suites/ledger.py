@@ -59,6 +59,12 @@ class Ledger:
     def mark_deleted(self, kind: str, rid: str) -> None:
         self.mark_deleted_many([(kind, rid)])
 
+    def deleted_by_run(self, kind: str, rid: str) -> None:
+        """A check (or Okta flow) of the run deleted a resource: if the ledger lists it, it is done,
+        so neither the cleanup nor a --no-cleanup count takes it for one still on the target."""
+        if self.owns(kind, rid):
+            self.mark_deleted(kind, rid)
+
     def mark_deleted_many(self, gone: list[tuple[str, str]]) -> None:
         """Mark resources deleted with one journal line."""
         if not gone:

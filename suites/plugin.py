@@ -85,6 +85,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"scimcert: {exc}") from exc
     config.stash[STATE_KEY] = state
     config.pluginmanager.register(interrupted.Hook(state), "scimcert-interrupt")
+    config.pluginmanager.register(_Verdict(), "scimcert-verdict")
     if run.report_dir is not None:
         try:
             report.route_standard_reports(config, run.report_dir)
@@ -203,7 +204,9 @@ def _start_reports(config: pytest.Config) -> None:
 
 
 def _client(state: RunState, ledger: Ledger | None = None) -> ScimClient:
-    return ScimClient(state.config, state.record, ledger.add_once if ledger is not None else None)
+    if ledger is None:
+        return ScimClient(state.config, state.record)
+    return ScimClient(state.config, state.record, ledger.add_once, ledger.deleted_by_run)
 
 
 _SETTLED = pytest.StashKey[bool]()
@@ -245,6 +248,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not state.results and state.interrupted is None:
         return
     ledger = _ledger_of(session)
+    if session.shouldfail or session.shouldstop:  # -x / --maxfail: the checks after it never ran
+        state.stopped = str(session.shouldfail or session.shouldstop)
     if ledger is not None and state.config.ephemeral:
         state.discarded = len(ledger.pending())  # they stop with the embedded provider
         ledger.mark_deleted_many([(e["type"], e["id"]) for e in ledger.pending()])
@@ -259,15 +264,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED if summary["gate_failed"] else pytest.ExitCode.OK
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Generator[None, Any, Any]:
-    """scimcert's block after pytest's (its short test summary is printed on the way out of its own
-    wrapper, which this one encloses): a run ends on its verdict."""
-    result = yield
-    state = state_of(config)
-    if state.summary is not None:
-        report.print_summary(terminalreporter, state.summary, state)
-    return result
+class _Verdict:
+    """Prints scimcert's block once pytest has printed its own end of run (the short summary,
+    "stopping after N failures", the interrupt banner and its counts, all written on the way out of
+    the terminal reporter's sessionfinish wrapper, which this outer one encloses): a run ends on
+    its verdict."""
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, Any, Any]:
+        result = yield
+        state = state_of(session.config)
+        terminal = session.config.pluginmanager.get_plugin("terminalreporter")
+        if state.summary is not None and terminal is not None:
+            report.print_summary(terminal, state.summary, state)
+        return result
 
 
 # -- fixtures ----------------------------------------------------------------------------------

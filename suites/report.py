@@ -347,8 +347,9 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
     tr.write_sep("=", "scimcert")
     gate = f"fail-on {summary['fail_on']}" + (" + Okta readiness" if summary["okta_gate"] else "")
     tr.write_line(f"target {summary['target']}  run {state.config.run_id}  {gate}")
+    errors = f"{t['errors']} error" + ("" if t["errors"] == 1 else "s")
     tr.write_line(f"{len(summary['checks'])} checks: {t['passed']} passed, {t['failed']} failed, "
-                  f"{t['skipped']} skipped, {t['errors']} errors, {t['waived']} waived")
+                  f"{t['skipped']} skipped, {errors}, {t['waived']} waived")
     tr.write_line(f"RFC conformance: {v['rfc'].upper()}    Okta readiness: {v['okta'].upper()}")
     stopped = interrupted.line(summary)
     if stopped:

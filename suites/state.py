@@ -103,6 +103,7 @@ class RunState:
     cleanup_failed: tuple[str, ...] = ()
     selected: frozenset[str] = frozenset()  # ids of the checks the run was to run
     interrupted: str | None = None  # the signal that stopped the run (SIGINT for Ctrl-C, SIGTERM)
+    stopped: str | None = None  # why pytest stopped before every check ran (-x: "stopping after 1 failures")
     cleanup_skipped: tuple[str, ...] = ()  # recorded ids that now name somebody else's resource
     discarded: int = 0  # resources that stopped with the embedded provider (RunConfig.ephemeral)
 

@@ -228,6 +228,12 @@ class FlowRun:
         return response
 
     def _remember(self, request: ScimRequest, response: ScimResponse) -> None:
+        """Note what a POST created, and forget what a DELETE of the flow removed: `created` is
+        what the flow leaves on the target for its cleanup (or its ledger) to deal with."""
+        if request.method == "DELETE" and response.ok:
+            gone = request.path
+            self.created[:] = [c for c in self.created if wire.resource_path(f"{c[0]}s", c[1]) != gone]
+            return
         body = response.json_object() or {}
         kind = CREATES.get(request.path)
         if request.method == "POST" and kind and response.ok and isinstance(body.get("id"), str):

@@ -108,6 +108,15 @@ def test_crud_test_shows_the_scim_requests_behind_each_admin_call():
     assert [kind for kind, _, _ in result.created] == ["User"]  # cleanup knows the user Okta created
 
 
+def test_what_a_flow_deleted_itself_is_not_left_for_its_cleanup():
+    """group-push ends by unlinking (DELETE) its group: the flow leaves only its two users, so a
+    --no-cleanup replay does not list the group as kept, nor does its cleanup count it."""
+    with provider() as url:
+        result = replay(url, "group-push")
+    assert result.ok, [(s.id, s.failure) for s in result.steps if s.verdict != "pass"]
+    assert [kind for kind, _, _ in result.created] == ["User", "User"]
+
+
 def test_spec_test_sends_okta_headers_and_quirks():
     sent: list[ScimRequest] = []
 
