@@ -29,7 +29,7 @@ OPTIONS = (  # (flag, dest, help); every one also reads SCIMCERT_<NAME> and scim
     ("--scim-ca-bundle", "ca_bundle", "CA bundle file to verify the target's TLS certificate."),
     ("--scim-fail-on", "fail_on", "Lowest level that fails the run: must (default), should or may."),
     ("--scim-run-id", "run_id", "Run id used in created names: up to 24 ASCII letters, digits and "
-     "dashes (default: random)."),
+     "dashes, used in lower case (default: random)."),
     ("--scim-report-dir", "report_dir", "Write report.html, junit.xml, summary.json, HAR, ledger here "
      "(replacing a previous run's, unless its ledger lists resources left on its target)."),
     ("--scim-waivers", "waivers", "TOML file of [[waiver]] id/reason/expires."),

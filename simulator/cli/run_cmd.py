@@ -95,7 +95,7 @@ class _CouldNotStart(click.ClickException):
               help="Replace the reports a previous run left in --report-dir (its ledger must list nothing "
               "left to delete).")
 @click.option("--run-id", help="Run id used in the names of created resources: up to 24 ASCII letters, "
-              "digits and dashes [default: random].")
+              "digits and dashes, used in lower case [default: random].")
 @click.option("--okta-flavour", type=click.Choice(["oin", "aiw"]),
               help="Okta app flavour for the Okta checks [default: oin].")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
