@@ -143,7 +143,7 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
             sys.exit(EXIT_SIGNAL.get(str(exc), 130))
         remove_empty(created)  # a run that wrote nothing (no check selected, --collect-only) leaves no folder
         _left_behind(out / "ledger.json", embedded, not cfg.cleanup)
-    sys.exit(EXIT_SIGNAL[checks.stopped_by] if checks.stopped_by else _exit_code(int(code)))
+    sys.exit(EXIT_SIGNAL[checks.stopped_by] if checks.stopped_by else _exit_code(int(code), cfg.read_only))
 
 
 def _reject_scim_options(pytest_args: tuple[str, ...]) -> None:
@@ -282,9 +282,10 @@ def _left_behind(ledger_file: Path, embedded: bool, no_cleanup: bool) -> None:
         click.echo("--no-cleanup: the run left nothing on the target.")
 
 
-def _exit_code(code: int) -> int:
+def _exit_code(code: int, read_only: bool) -> int:
     if code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         return code
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
-        click.echo("scimcert: no checks selected", err=True)
+        why = " (--read-only keeps only the checks that send no writes)" if read_only else ""
+        click.echo(f"scimcert: no checks selected{why}", err=True)
     return EXIT_HARNESS

@@ -222,6 +222,13 @@ def test_a_run_on_the_embedded_provider_discards_instead_of_deleting(tmp_path: P
     assert "nothing is left to delete" not in proc.stdout  # nothing to say without --no-cleanup
 
 
+def test_read_only_that_leaves_no_check_says_why(tmp_path: Path) -> None:
+    proc = _scimcert("run", "--read-only", "--suite", "patch", "--report-dir", str(tmp_path / "rd"))
+    assert proc.returncode == 2
+    assert "no checks selected (--read-only keeps only the checks that send no writes)" in proc.stderr
+    assert not (tmp_path / "rd").exists()
+
+
 def test_no_cleanup_on_the_embedded_provider_leaves_nothing_pending(tmp_path: Path) -> None:
     proc = _scimcert("run", "--suite", "users", "--no-cleanup", "--report-dir", str(tmp_path),
                      "--", "-k", "test_create_returns_201")
