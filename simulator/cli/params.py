@@ -9,12 +9,21 @@ from typing import Any, TypeVar
 
 import click
 
-from suites.config import HarnessError, RunConfig, load_toml, origin, resolve, seconds, target_url
+from suites.config import (
+    TARGET_KEYS,
+    HarnessError,
+    RunConfig,
+    load_toml,
+    origin,
+    resolve,
+    seconds,
+    target_url,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 SETTINGS_FILE = "scimcert.toml"  # in the current folder
-# What `replay` and `cleanup` read of the settings: the target and how to reach it.
-TARGET_SETTINGS = ("url", "token", "basic", "header", "timeout", "insecure", "ca_bundle")
+# What `replay` and `cleanup` read of the settings: the target and how to reach it ([target]).
+TARGET_SETTINGS = TARGET_KEYS
 
 
 def _callback(check: Callable[[Any], Any]) -> Callable[[click.Context, click.Parameter, Any], Any]:

@@ -67,7 +67,7 @@ def test_replay_reads_the_target_from_scimcert_toml() -> None:
 
 
 def test_replay_reads_only_the_target_settings() -> None:
-    Path("scimcert.toml").write_text('[target]\ntoken = "t"\n[run]\ntimeout = -1\n')
+    Path("scimcert.toml").write_text('[target]\ntoken = "t"\ntimeout = -1\n')
     result = invoke("replay", "connect")
     assert result.exit_code == 2 and "timeout must be a positive number of seconds" in result.output
     Path("scimcert.toml").write_text('[run]\nfail_on = "nope"\nwaivers = "missing.toml"\n')
@@ -75,6 +75,38 @@ def test_replay_reads_only_the_target_settings() -> None:
     assert result.exit_code == 0, result.output  # run's own settings are no concern of replay's
     result = invoke("replay", "connect", env={"SCIMCERT_INSECURE": "maybe"})
     assert result.exit_code == 2 and "SCIMCERT_INSECURE must be true or false" in result.output
+
+
+RUN_ONLY_ENV = {"SCIMCERT_FAIL_ON": "bogus", "SCIMCERT_NO_CLEANUP": "maybe", "SCIMCERT_RUN_ID": "no spaces!",
+                "SCIMCERT_OKTA_FLAVOUR": "x", "SCIMCERT_BASELINE": "missing.json"}
+
+
+@pytest.mark.parametrize("toml", ['[run]\nfail_on = 5\nno_cleanup = "maybe"\nrun_id = 7\n', ""])
+def test_replay_and_cleanup_ignore_run_only_settings_of_any_type_or_value(
+        toml: str, make_provider: ProviderFactory, tmp_path: Path) -> None:
+    """Neither checked nor used, from the environment or the file: they are `scimcert run`'s."""
+    Path("scimcert.toml").write_text(toml)
+    env = {} if toml else RUN_ONLY_ENV
+    replayed = invoke("replay", "connect", env=env)
+    assert replayed.exit_code == 0, replayed.output
+    a = make_provider()
+    ledger = _ledger_of_one_user(a.base, a.create_user("scimcert-r1-ann@example.com"), tmp_path)
+    cleaned = invoke("cleanup", str(ledger), "--token", TOKEN, env=env)
+    assert cleaned.exit_code == 0 and "1 deleted" in cleaned.output, cleaned.output
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    ("[run]\nfail_on = \"should\"\nulr = \"x\"\n", "scimcert.toml: unknown setting 'ulr'"),
+    ("[run\n", "cannot read scimcert.toml"),
+    ("[target]\nfail_on = \"should\"\n", "scimcert.toml: fail_on is in [target] but belongs in [run]"),
+])
+def test_replay_and_cleanup_still_refuse_a_broken_settings_file(toml: str, message: str,
+                                                                tmp_path: Path) -> None:
+    Path("scimcert.toml").write_text(toml)
+    ledger = _ledger_of_one_user("http://127.0.0.1:9/scim/v2", {"id": "1", "userName": "scimcert-r1-a"},
+                                 tmp_path)
+    for result in (invoke("replay", "connect"), invoke("cleanup", str(ledger), "--token", TOKEN)):
+        assert result.exit_code == 2 and message in result.output, result.output
 
 
 def _ledger_of_one_user(scim_base: str, user: dict[str, object], tmp_path: Path) -> Path:
