@@ -111,6 +111,13 @@ def source(name: str, options: Mapping[str, Any]) -> str:
     return origin(name, options, os.environ, SETTINGS_FILE)
 
 
+def credentials_source(config: RunConfig, options: Mapping[str, Any]) -> str | None:
+    """Where settings() took the credentials from ('--token', 'SCIMCERT_BASIC', 'header in
+    scimcert.toml'); None when no source gave any."""
+    name = {"bearer": "token", "basic": "basic", "header": "header"}.get(config.auth.kind)
+    return None if name is None else source(name, options)
+
+
 def plural(n: int, noun: str) -> str:
     """'1 check', '2 checks'."""
     return f"{n} {noun}{'' if n == 1 else 's'}"

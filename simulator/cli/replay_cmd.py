@@ -18,7 +18,13 @@ from faker import Faker
 
 from simulator.cli import replay_ledger
 from simulator.cli.interrupts import Interrupted, Interrupts
-from simulator.cli.params import TARGET_SETTINGS, report_folder, settings, target_options
+from simulator.cli.params import (
+    TARGET_SETTINGS,
+    credentials_source,
+    report_folder,
+    settings,
+    target_options,
+)
 from simulator.cli.provider_cmd import load_extensions
 from simulator.cli.replay_output import CleanupProgress, Progress
 from simulator.cli.run_cmd import ISOLATED
@@ -166,7 +172,7 @@ def _target(stack: ExitStack, config: RunConfig, options: dict[str, Any],
                                "SCIMCERT_TOKEN, SCIMCERT_BASIC or SCIMCERT_HEADER, or one in scimcert.toml)")
     client = ScimClient(config, lambda _: None)
     with closing(client.session):
-        problem = preflight(client)
+        problem = preflight(client, credentials=credentials_source(config, options))
     if problem:
         raise CannotRun(problem)
     return config

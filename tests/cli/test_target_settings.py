@@ -156,3 +156,43 @@ def test_replay_hands_its_settings_to_the_checks_of_report_dir(monkeypatch: pyte
     assert result.exit_code == 0, result.output
     assert "--scim-timeout=7.0" in seen and "--scim-insecure" in seen  # from scimcert.toml
     assert seen[seen.index("--scim-url") + 1] == url and any(a.startswith("--scim-run-id=") for a in seen)
+
+
+def test_cleanup_without_credentials_is_refused_up_front_by_a_target_that_needs_them(
+        make_provider: ProviderFactory, tmp_path: Path) -> None:
+    """It used to try every resource ('GET -> 401' each) and exit 1; one read decides now."""
+    a = make_provider()
+    user = a.create_user("scimcert-r1-ann@example.com")
+    ledger = _ledger_of_one_user(a.base, user, tmp_path)
+    bare = invoke("cleanup", str(ledger))
+    assert bare.exit_code == 2, bare.output
+    assert (f"{a.base} refused a request without credentials (GET /Users/{user['id']} -> 401); the ledger's "
+            "target needs the run's credentials: give --token, --basic or --header") in bare.output
+    wrong = invoke("cleanup", str(ledger), env={"SCIMCERT_TOKEN": "wrong"})
+    assert wrong.exit_code == 2, wrong.output
+    assert "rejected the credentials from SCIMCERT_TOKEN (GET /Users/" in wrong.output
+    settings_file(basic="u:p")
+    from_file = invoke("cleanup", str(ledger))
+    assert from_file.exit_code == 2 and "check basic in scimcert.toml." in from_file.output, from_file.output
+    assert "failed" not in bare.output + wrong.output + from_file.output
+    assert a.get(f"/Users/{user['id']}").status_code == 200 and Ledger.load(ledger).pending()
+
+
+def test_cleanup_without_credentials_works_on_a_target_that_needs_none(
+        make_provider: ProviderFactory, tmp_path: Path) -> None:
+    a = make_provider(token=None)
+    ledger = _ledger_of_one_user(a.base, a.create_user("scimcert-r1-ann@example.com"), tmp_path)
+    result = invoke("cleanup", str(ledger))
+    assert result.exit_code == 0 and "1 deleted" in result.output, result.output
+
+
+def test_replay_names_where_the_rejected_credentials_came_from() -> None:
+    with provider() as url:
+        from_env = invoke("replay", "connect", "--url", url, env={"SCIMCERT_TOKEN": "wrong"})
+        settings_file(url=url, header="X-Key: wrong")
+        from_file = invoke("replay", "connect")
+        from_option = invoke("replay", "connect", "--token", "wrong")
+    for result, given in ((from_env, "SCIMCERT_TOKEN"), (from_file, "header in scimcert.toml"),
+                          (from_option, "--token")):
+        assert result.exit_code == 2, result.output
+        assert f"rejected the credentials (GET /Users -> 401); check {given}." in result.output
