@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from simulator.scim.extensions import load_extension_file, parse_extension_spec
@@ -111,6 +111,10 @@ SOURCES: Mapping[str, tuple[str, str]] = {
     "baseline": ("SCIMCERT_BASELINE", "baseline"),
     "okta_flavour": ("SCIMCERT_OKTA_FLAVOUR", "okta_flavour"),
 }
+# The settings of scimcert.toml's [target] table (the target and how to reach it: all that `replay`
+# and `cleanup` read); every other setting goes in [run].
+TARGET_KEYS = ("url", "token", "basic", "header", "timeout", "insecure", "ca_bundle")
+SECRET_KEYS = ("token", "basic", "header")  # never repeated in a message
 # Settings that only make sense together: they come from one source, the first that has any of
 # them (a --token on the command line replaces the file's basic credentials, not clashes with them).
 GROUPS = (("token", "basic", "header"), ("insecure", "ca_bundle"), ("extension", "extension_file"))
@@ -125,12 +129,25 @@ _WANTED = {"text": 'a string in quotes, e.g. key = "value"', "number": "a number
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
 RUN_ID = re.compile(r"[A-Za-z0-9-]{1,24}")
+_T = TypeVar("_T")
 
 
-def load_toml(path: Path) -> dict[str, Any]:
-    """The [target] and [run] tables of scimcert.toml merged; {} when the file is absent."""
+class TomlSettings(dict[str, Any]):
+    """The settings of scimcert.toml ([target] and [run] merged), and the file they came from."""
+
+    def __init__(self, values: Mapping[str, Any] | None = None, file: str = "scimcert.toml") -> None:
+        super().__init__(values or {})
+        self.file = file
+
+
+def load_toml(path: Path) -> TomlSettings:
+    """The [target] and [run] tables of scimcert.toml merged; empty when the file is absent.
+
+    A file that cannot be read, a key outside the tables, an unknown key or one in the wrong table
+    is an error for every command (one file serves them all); a value of the wrong type is one for
+    the commands that read that setting (resolve)."""
     if not path.is_file():
-        return {}
+        return TomlSettings({}, str(path))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -144,15 +161,30 @@ def load_toml(path: Path) -> dict[str, Any]:
         section = data.get(table, {})
         if not isinstance(section, dict):
             raise HarnessError(f"{path}: [{table}] must be a table")
-        merged.update({k.replace("-", "_"): v for k, v in section.items()})
-    unknown = sorted(set(merged) - {toml for _, toml in SOURCES.values()})
+        found = {k.replace("-", "_"): v for k, v in section.items()}
+        _check_table(path, table, found)
+        merged.update(found)
+    return TomlSettings(merged, str(path))
+
+
+def _check_table(path: Path, table: str, found: Mapping[str, Any]) -> None:
+    """HarnessError for an unknown key, or a known one in the other table of scimcert.toml."""
+    unknown = sorted(set(found) - {toml for _, toml in SOURCES.values()})
     if unknown:
         raise HarnessError(f"{path}: unknown setting {unknown[0]!r}")
-    for name, (_, key) in SOURCES.items():
-        if key in merged and not _fits(KINDS.get(name, "text"), merged[key]):
-            raise HarnessError(f"{path}: {key} must be {_WANTED[KINDS.get(name, 'text')]}; "
-                               f"got {merged[key]!r}")
-    return merged
+    for key in found:
+        right = "target" if key in TARGET_KEYS else "run"
+        if right != table:
+            raise HarnessError(f"{path}: {key} is in [{table}] but belongs in [{right}]; move it there")
+
+
+def _check_toml(toml: Mapping[str, Any], names: Collection[str], file: str) -> None:
+    """HarnessError for a scimcert.toml value (of these settings) that is not of its setting's type."""
+    for name in names:
+        key = SOURCES[name][1]
+        kind = KINDS.get(name, "text")
+        if key in toml and not _fits(kind, toml[key]):
+            raise HarnessError(f"{file}: {key} must be {_WANTED[kind]}; got {toml[key]!r}")
 
 
 def _fits(kind: str, value: Any) -> bool:
@@ -185,23 +217,38 @@ def _check_env(env: Mapping[str, str], names: Collection[str]) -> None:
 def resolve(cli: Mapping[str, Any], env: Mapping[str, str] | None = None,
             toml: Mapping[str, Any] | None = None, only: Collection[str] | None = None) -> RunConfig:
     """Merge the three sources (first one that has a value wins) into a RunConfig. With only, just
-    those settings are read (a command's own: `replay` and `cleanup` take the target's); the
-    others keep their defaults, whatever the environment or the file says of them."""
+    those settings are read and checked (a command's own: `replay` and `cleanup` take the target's);
+    the others keep their defaults, whatever the environment or the file says of them. A value
+    from the environment or the file that is refused names where it came from."""
     env = os.environ if env is None else env
+    toml = TomlSettings() if toml is None else toml
+    file = toml.file if isinstance(toml, TomlSettings) else "scimcert.toml"
     names = SOURCES.keys() if only is None else only
     _check_env(env, names)
+    _check_toml(toml, names, file)
     sources = (cli, {name: env.get(var) for name, (var, _) in SOURCES.items()},
-               {name: (toml or {}).get(key) for name, (_, key) in SOURCES.items()})
+               {name: toml.get(key) for name, (_, key) in SOURCES.items()})
+    labels = (lambda name, value: None,  # an option's own check names it
+              lambda name, value: SOURCES[name][0] + ("" if name in SECRET_KEYS else f"={value}"),
+              lambda name, value: f"{SOURCES[name][1]} in {file}")
+    taken: dict[str, str | None] = {}
 
     def pick(name: str) -> Any:
         if name not in names:
             return None
         group = next((g for g in GROUPS if name in g), (name,))
-        source = next((s for s in sources if any(_given(s.get(n)) for n in group)), {})
-        value = source.get(name)
-        return value if _given(value) else None
+        index = next((i for i, s in enumerate(sources) if any(_given(s.get(n)) for n in group)), None)
+        value = sources[index].get(name) if index is not None else None
+        if not _given(value) or index is None:
+            return None
+        taken[name] = labels[index](name, value)
+        return value
 
-    return build(pick)
+    def where(picked: tuple[str, ...]) -> str | None:
+        found = [taken.get(name) for name in picked if name in taken]
+        return None if not found or None in found else " and ".join(str(f) for f in found)
+
+    return build(pick, where)
 
 
 def _given(value: Any) -> bool:
@@ -220,24 +267,36 @@ def origin(name: str, cli: Mapping[str, Any], env: Mapping[str, str], file: str 
     return var if _given(env.get(var)) else f"{key} in {file}"
 
 
-def build(pick: Callable[[str], Any]) -> RunConfig:
-    """Validate the picked raw values into a RunConfig."""
-    url = pick("url")
+def build(pick: Callable[[str], Any],
+          where: Callable[[tuple[str, ...]], str | None] = lambda _: None) -> RunConfig:
+    """Validate the picked raw values into a RunConfig. where(names) says where the picked values
+    of those settings came from (None: from options, whose messages already name them); a value
+    refused is reported with it, e.g. 'SCIMCERT_FAIL_ON=sometimes: ...'."""
+
+    def check(names: tuple[str, ...], convert: Callable[..., _T]) -> _T:
+        try:
+            return convert(*(pick(name) for name in names))
+        except HarnessError as exc:
+            label = where(names)
+            if label is None:
+                raise
+            raise HarnessError(f"{label}: {exc}") from exc.__cause__
+
     return RunConfig(
-        url=None if url in (None, "") else target_url(url),
-        auth=_auth(pick("token"), pick("basic"), pick("header")),
-        timeout=60.0 if pick("timeout") in (None, "") else seconds(pick("timeout")),
-        verify=_verify(pick("insecure"), pick("ca_bundle")),
-        extensions=_extensions(pick("extension"), pick("extension_file")),
-        fail_on=_level(pick("fail_on")),
+        url=check(("url",), lambda url: None if url in (None, "") else target_url(url)),
+        auth=check(("token", "basic", "header"), _auth),
+        timeout=check(("timeout",), lambda value: 60.0 if value in (None, "") else seconds(value)),
+        verify=check(("insecure", "ca_bundle"), _verify),
+        extensions=check(("extension", "extension_file"), _extensions),
+        fail_on=check(("fail_on",), _level),
         okta_gate=not _flag(pick("no_okta_gate")),
         read_only=_flag(pick("read_only")),
         cleanup=not _flag(pick("no_cleanup")),
-        run_id=_run_id(pick("run_id")),
+        run_id=check(("run_id",), _run_id),
         report_dir=Path(pick("report_dir")) if pick("report_dir") else None,
-        waivers=_existing(pick("waivers"), "waivers"),
-        baseline=_existing(pick("baseline"), "baseline"),
-        okta_flavour=_flavour(pick("okta_flavour")),
+        waivers=check(("waivers",), lambda value: _existing(value, "waivers")),
+        baseline=check(("baseline",), lambda value: _existing(value, "baseline")),
+        okta_flavour=check(("okta_flavour",), _flavour),
     )
 
 
@@ -332,7 +391,7 @@ def _level(value: Any) -> Level:
     try:
         return Level[str(value).upper()]
     except KeyError:
-        raise HarnessError(f"--fail-on must be must, should or may; got {value!r}") from None
+        raise HarnessError(f"the fail-on level must be must, should or may; got {value!r}") from None
 
 
 def _run_id(value: Any) -> str:

@@ -52,18 +52,19 @@ def stand_down(config: pytest.Config, report_dir: Path) -> None:
             config.pluginmanager.unregister(plugin)
 
 
-def preflight(client: ScimClient, option: str = "--") -> str | None:
+def preflight(client: ScimClient, option: str = "--", credentials: str | None = None) -> str | None:
     """One clear sentence when the target cannot be tested at all; None when it can.
 
-    option is how the command line in use spells its options: '--' (scimcert run), '--scim-' (pytest).
+    option is how the command line in use spells its options: '--' (scimcert run), '--scim-' (pytest);
+    credentials, where the credentials came from when known (e.g. 'SCIMCERT_TOKEN').
     """
     reply = client.get("/Users", params={"startIndex": 1, "count": 1}, step="preflight")
     where = client.redactor.url(client.base)
     if reply.status is None:
         return unreachable(where, reply.exchange.error or "no response", client.config, option)
     if reply.status in (401, 403):
-        return (f"{where} rejected the credentials (GET /Users -> {reply.status}); "
-                f"check {option}token, {option}basic or {option}header.")
+        given = credentials or f"{option}token, {option}basic or {option}header"
+        return f"{where} rejected the credentials (GET /Users -> {reply.status}); check {given}."
     return _wrong_base(client, reply, where)
 
 

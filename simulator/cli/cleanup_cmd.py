@@ -10,10 +10,10 @@ from typing import Any
 import click
 
 from simulator.cli.interrupts import Interrupted, Interrupts
-from simulator.cli.params import TARGET_SETTINGS, plural, settings, source, target_options
+from simulator.cli.params import TARGET_SETTINGS, credentials_source, plural, settings, source, target_options
 from suites.client import ScimClient
 from suites.config import HarnessError, target_url
-from suites.ledger import Ledger, LedgerError, cleanup
+from suites.ledger import ENDPOINTS, Ledger, LedgerError, cleanup
 
 STOPPING = "stopping: finishing the deletes in flight and writing the ledger; kill -9 abandons them"
 
@@ -32,7 +32,8 @@ def cleanup_cmd(ledger_file: str, allow_other_url: bool, **options: Any) -> None
     beside it (its changes are read either way). Each resource is read first and deleted only
     when its userName / displayName still starts with the run's prefix (scimcert-<runid>-);
     one that does not is skipped and listed, never deleted. Exit status: 0 nothing failed (skipped
-    ones included), 1 a read or delete failed, 2 not a ledger or a bad option, 130 stopped by
+    ones included), 1 a read or delete failed, 2 not a ledger, a bad option, or the target refused
+    the first read (401/403: no credentials, or the wrong ones), 130 stopped by
     Ctrl-C (143 by SIGTERM): the deletes in flight finish, the ledger is written and what is left
     is counted; run cleanup again to delete it.
     An option not given is read as `scimcert run` reads it: from its SCIMCERT_* variable
@@ -50,6 +51,7 @@ def cleanup_cmd(ledger_file: str, allow_other_url: bool, **options: Any) -> None
         client = ScimClient(replace(config, url=target_url(target)), lambda _: None)
     except HarnessError as exc:
         raise click.UsageError(str(exc)) from exc
+    _check_credentials(client, ledger, credentials_source(config, options))
     todo = len(ledger.pending())
     elsewhere = target.rstrip("/") != ledger.target.rstrip("/")
     interrupts = Interrupts(STOPPING)
@@ -72,6 +74,30 @@ def cleanup_cmd(ledger_file: str, allow_other_url: bool, **options: Any) -> None
                    f"'scimcert cleanup {path}' again deletes them.", err=True)
         sys.exit(stopped.exit_code)
     sys.exit(1 if result.failed else 0)
+
+
+class CannotClean(click.ClickException):
+    """The target turns the cleanup away before any delete: one sentence, exit status 2."""
+
+    exit_code = 2
+
+
+def _check_credentials(client: ScimClient, ledger: Ledger, given: str | None) -> None:
+    """Read the first resource to delete once: a 401/403 refuses the cleanup up front (given:
+    where the credentials came from), rather than failing every resource one by one."""
+    first = next((e for e in ledger.pending() if e["type"] in ENDPOINTS), None)
+    if first is None:
+        return
+    path = f"{ENDPOINTS[first['type']]}/{first['id']}"
+    status = client.get(path, step="preflight").status
+    if status not in (401, 403):
+        return
+    request = f"GET {path} -> {status}"
+    if given is None:
+        raise CannotClean(f"{client.base} refused a request without credentials ({request}); the ledger's "
+                          "target needs the run's credentials: give --token, --basic or --header (or "
+                          "SCIMCERT_TOKEN, SCIMCERT_BASIC or SCIMCERT_HEADER, or one in scimcert.toml).")
+    raise CannotClean(f"{client.base} rejected the credentials from {given} ({request}); check {given}.")
 
 
 def _ledger_path(given: Path) -> Path:

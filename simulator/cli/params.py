@@ -9,12 +9,21 @@ from typing import Any, TypeVar
 
 import click
 
-from suites.config import HarnessError, RunConfig, load_toml, origin, resolve, seconds, target_url
+from suites.config import (
+    TARGET_KEYS,
+    HarnessError,
+    RunConfig,
+    load_toml,
+    origin,
+    resolve,
+    seconds,
+    target_url,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 SETTINGS_FILE = "scimcert.toml"  # in the current folder
-# What `replay` and `cleanup` read of the settings: the target and how to reach it.
-TARGET_SETTINGS = ("url", "token", "basic", "header", "timeout", "insecure", "ca_bundle")
+# What `replay` and `cleanup` read of the settings: the target and how to reach it ([target]).
+TARGET_SETTINGS = TARGET_KEYS
 
 
 def _callback(check: Callable[[Any], Any]) -> Callable[[click.Context, click.Parameter, Any], Any]:
@@ -100,6 +109,13 @@ def settings(options: Mapping[str, Any], only: Collection[str] | None = None) ->
 def source(name: str, options: Mapping[str, Any]) -> str:
     """Where settings() took one from, for a message: '--url', 'SCIMCERT_URL' or 'url in scimcert.toml'."""
     return origin(name, options, os.environ, SETTINGS_FILE)
+
+
+def credentials_source(config: RunConfig, options: Mapping[str, Any]) -> str | None:
+    """Where settings() took the credentials from ('--token', 'SCIMCERT_BASIC', 'header in
+    scimcert.toml'); None when no source gave any."""
+    name = {"bearer": "token", "basic": "basic", "header": "header"}.get(config.auth.kind)
+    return None if name is None else source(name, options)
 
 
 def plural(n: int, noun: str) -> str:

@@ -18,7 +18,13 @@ from faker import Faker
 
 from simulator.cli import replay_ledger
 from simulator.cli.interrupts import Interrupted, Interrupts
-from simulator.cli.params import TARGET_SETTINGS, report_folder, settings, target_options
+from simulator.cli.params import (
+    TARGET_SETTINGS,
+    credentials_source,
+    report_folder,
+    settings,
+    target_options,
+)
 from simulator.cli.provider_cmd import load_extensions
 from simulator.cli.replay_output import CleanupProgress, Progress
 from simulator.cli.run_cmd import ISOLATED
@@ -105,13 +111,14 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
     out = _report_dir(report_dir)
     interrupts = Interrupts(STOPPING)
     embedded, ledger = config.url is None, None  # ledger: once the target answers
+    failed: list[str] = []  # what the flow's cleanup could not delete, for summary.json
     with interrupts.installed(), ExitStack() as stack:
         try:
             config = _target(stack, config, options, declared)
             auth, url = _okta_auth(config.auth), str(config.url)
             ledger = Ledger(None, secrets.token_hex(4), url)  # written at the end: see replay_ledger.write
             transport = Transport(timeout=config.timeout, verify=config.verify)
-            replay = _Replay(spec, url, auth, flavour, transport, no_cleanup, interrupts, ledger)
+            replay = _Replay(spec, url, auth, flavour, transport, no_cleanup, interrupts, ledger, failed)
             code = max(replay.once(variables) for variables in attributes)
             if out is not None:
                 code = max(code, _reports(spec.name, config, auth, ledger.run_id, flavour, out, extensions,
@@ -122,7 +129,7 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
         finally:  # whatever stopped the replay, what it left on the target is listed
             with interrupts.stopping():
                 if ledger is not None:
-                    replay_ledger.write(ledger, out, embedded, no_cleanup)
+                    replay_ledger.write(ledger, out, embedded, no_cleanup, failed)
     sys.exit(code)
 
 
@@ -166,7 +173,7 @@ def _target(stack: ExitStack, config: RunConfig, options: dict[str, Any],
                                "SCIMCERT_TOKEN, SCIMCERT_BASIC or SCIMCERT_HEADER, or one in scimcert.toml)")
     client = ScimClient(config, lambda _: None)
     with closing(client.session):
-        problem = preflight(client)
+        problem = preflight(client, credentials=credentials_source(config, options))
     if problem:
         raise CannotRun(problem)
     return config
@@ -195,6 +202,7 @@ class _Replay:
     no_cleanup: bool
     interrupts: Interrupts
     ledger: Ledger  # what each flow created, in the run's ledger format; its run id names them
+    failed: list[str]  # each resource the flow's cleanup failed to delete ("User <id>: DELETE -> 500")
 
     def once(self, variables: dict[str, Any] | None) -> int:
         rng = random.Random()
@@ -234,6 +242,7 @@ class _Replay:
         click.echo(f"cleanup: {len(done.deleted)} of {len(created)} created resources deleted")
         for line in done.skipped:
             click.echo(f"  cleanup skipped {line}", err=True)
+        self.failed.extend(done.failed)
         for line in done.failed:
             click.echo(f"  cleanup failed: {line}", err=True)
 

@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -26,16 +31,20 @@ def record(ledger: Ledger, created: list[tuple[str, str, str]], done: Cleanup | 
                                   if found == "skipped"])
 
 
-def write(ledger: Ledger, report_dir: Path | None, embedded: bool, no_cleanup: bool) -> None:
+def write(ledger: Ledger, report_dir: Path | None, embedded: bool, no_cleanup: bool,
+          failed: Sequence[str] = ()) -> None:
     """Write the replay's ledger, and say what it lists as left on the target and how to delete it.
 
     With --report-dir it is that folder's ledger.json, beside the ledger of the checks the replay
-    ran there (one run id: one file); without, a new reports/<timestamp>/ledger.json, only when
-    the replay left something. The embedded provider stops with the replay: nothing is left there.
+    ran there (one run id: one file), and the `cleanup` block of their summary.json counts what the
+    flow left too (failed: the flow's cleanup failures); without, a new
+    reports/<timestamp>/ledger.json, only when the replay left something. The embedded provider
+    stops with the replay: nothing is left there.
     """
     left = ledger.pending()
     kept = (f"--no-cleanup kept {plural(len(left), 'resource')} the flow created" if no_cleanup
             else f"the replay left {plural(len(left), 'resource')}")
+    discarded = len(left) if embedded else 0
     if embedded and left:
         ledger.mark_deleted_many([(e["type"], e["id"]) for e in left])
         click.echo(f"{kept} on the embedded reference provider, which stops with the replay: nothing is "
@@ -50,7 +59,10 @@ def write(ledger: Ledger, report_dir: Path | None, embedded: bool, no_cleanup: b
         for entry in left:
             click.echo(f"  {entry['type']} {entry['id']} {entry['name']}", err=True)
         return
-    _with_checks(ledger, path).flush()
+    merged = _with_checks(ledger, path)
+    merged.flush()
+    if report_dir is not None:
+        _count_in_summary(report_dir / "summary.json", merged, ledger, failed, discarded)
     if left:
         click.echo(f"{kept} on {ledger.target}, listed in {path}; 'scimcert cleanup {path}' (with the same "
                    "credentials) deletes them.")
@@ -65,3 +77,26 @@ def _with_checks(ledger: Ledger, path: Path) -> Ledger:
         found = None
     theirs = found.entries if found is not None and found.run_id == ledger.run_id else []
     return Ledger(path, ledger.run_id, ledger.target, [*ledger.entries, *theirs])
+
+
+def _count_in_summary(path: Path, merged: Ledger, flow: Ledger, failed: Sequence[str],
+                      discarded: int) -> None:
+    """Add what the flow left to the `cleanup` block of the summary.json the replay's checks wrote
+    beside the ledger (same run id), so the folder's summary and ledger agree."""
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # the checks wrote none (they could not start): nothing to agree with
+    if not isinstance(summary, dict) or summary.get("run_id") != flow.run_id:
+        return
+    before: dict[str, Any] = summary.get("cleanup") or {}
+    summary["cleanup"] = {
+        "left": len(merged.pending()),
+        "failed": [*before.get("failed", []), *failed],
+        "skipped": [*before.get("skipped", []), *(e["skipped"] for e in flow.entries if e.get("skipped"))],
+        "discarded": int(before.get("discarded", 0)) + discarded,
+    }
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".summary-")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(summary, fh, indent=2)
+    os.replace(tmp, path)  # atomic: never half a summary

@@ -105,7 +105,7 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
     Without a URL the embedded reference provider is started on 127.0.0.1 with a random token.
     Every option but --suite and --overwrite, when not given, is read from its SCIMCERT_* variable
     (SCIMCERT_URL, SCIMCERT_FAIL_ON, SCIMCERT_REPORT_DIR, …), else from ./scimcert.toml
-    ([target] url, token, …; [run] fail_on, timeout, report_dir, …), else takes its default.
+    ([target] url, token, timeout, …; [run] fail_on, report_dir, …), else takes its default.
     Arguments after -- go to pytest (e.g. -- -k filter -x); pytest plugins installed beside
     scimcert are not loaded unless named there (-- -p NAME). Exit status: 0 no failure at or
     above --fail-on and no failed Okta-critical check (see --no-okta-gate), 1 failures, 2 the run

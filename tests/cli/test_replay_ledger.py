@@ -66,6 +66,8 @@ def test_with_a_report_dir_the_kept_resources_join_the_checks_ledger(tmp_path: P
         checks = [e for e in ledger.entries if e["deleted"]]  # the checks cleaned up after themselves
         assert checks and all(e["name"].startswith(ledger.prefix) for e in ledger.entries)
         assert pending(out / "ledger.json") == users_on(url) != set()
+        summary = json.loads((out / "summary.json").read_text())  # the folder agrees with itself
+        assert summary["cleanup"] == {"left": 2, "failed": [], "skipped": [], "discarded": 0}
         assert not Path("reports").exists()
         again = CliRunner().invoke(main, ["replay", "connect", "--url", url, "--token", TOKEN,
                                           "--report-dir", str(out)])
@@ -106,3 +108,29 @@ def test_what_the_cleanup_could_not_delete_is_listed(tmp_path: Path) -> None:
     written = json.loads(path.read_text())
     assert written["run_id"] == "ab12" and pending(path) == {"u2"}
     assert [e.get("skipped") for e in written["resources"]] == [None, None, stranger]
+
+
+def test_the_checks_summary_in_the_report_dir_counts_what_the_flow_left(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    checks = {"run_id": "ab12", "cleanup": {"left": 1, "failed": ["Group g1: DELETE -> 500"], "skipped": [],
+                                            "discarded": 0}}
+    (out / "summary.json").write_text(json.dumps(checks))
+    theirs = Ledger(out / "ledger.json", "ab12", "https://scim.example.com/scim/v2")
+    theirs.add("Group", "g1", "scimcert-ab12-g")
+    theirs.flush()
+    ledger = Ledger(None, "ab12", "https://scim.example.com/scim/v2")
+    stranger = "User u3: userName is 'x', not scimcert-ab12-…; not deleted"
+    replay_ledger.record(ledger, [("User", "u2", "scimcert-ab12-b"), ("User", "u3", "x")],
+                         Cleanup((), (("User", "u2", "failed", "User u2: DELETE -> 500"),
+                                      ("User", "u3", "skipped", stranger))))
+    with CliRunner().isolation():
+        replay_ledger.write(ledger, out, embedded=False, no_cleanup=False, failed=["User u2: DELETE -> 500"])
+    assert pending(out / "ledger.json") == {"g1", "u2"}
+    assert json.loads((out / "summary.json").read_text())["cleanup"] == {
+        "left": 2, "failed": ["Group g1: DELETE -> 500", "User u2: DELETE -> 500"], "skipped": [stranger],
+        "discarded": 0}
+    (out / "summary.json").write_text(json.dumps({**checks, "run_id": "other"}))  # not this replay's
+    with CliRunner().isolation():
+        replay_ledger.write(ledger, out, embedded=False, no_cleanup=False)
+    assert json.loads((out / "summary.json").read_text())["cleanup"]["left"] == 1

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from simulator.cli import main
 from suites.catalogue import catalogue, check_ids
-from suites.config import SOURCES, Preset, RunConfig
+from suites.config import SOURCES, TARGET_KEYS, Preset, RunConfig
 from suites.levels import Level
 from tests.suites.support import TOKEN, Response, provider
 
@@ -75,9 +75,9 @@ def config_of(captured: dict[str, Any], *args: str, env: dict[str, str] | None =
 TOML = """[target]
 url = "{url}"
 token = "{token}"
+timeout = 30
 [run]
 fail_on = "should"
-timeout = 30
 report_dir = "from-toml"
 okta_flavour = "aiw"
 run_id = "toml-run"
@@ -131,7 +131,7 @@ def test_the_readme_example_file_targets_its_url(tmp_path: Path) -> None:
     """The user's view: the README's scimcert.toml alone points the run at its server."""
     with provider() as url:
         (tmp_path / "scimcert.toml").write_text(
-            f'[target]\nurl = "{url}"\ntoken = "{TOKEN}"\n[run]\nfail_on = "should"\ntimeout = 30\n')
+            f'[target]\nurl = "{url}"\ntoken = "{TOKEN}"\ntimeout = 30\n[run]\nfail_on = "should"\n')
         proc = subprocess.run([sys.executable, "-m", "simulator.cli", "run", "--suite", "discovery",
                                "--report-dir", "out"], capture_output=True, text=True, timeout=300,
                               check=False)
@@ -211,12 +211,17 @@ def test_bad_input_is_one_sentence_and_exit_2(args: list[str], message: str, tmp
     ("", {"SCIMCERT_NO_OKTA_GATE": "2"}, "SCIMCERT_NO_OKTA_GATE must be true or false"),
     ("", {"SCIMCERT_TIMEOUT": "true"}, "SCIMCERT_TIMEOUT must be a number of seconds, e.g. 30; got 'true'"),
     ("", {"SCIMCERT_RUN_ID": "café²"}, "run id must be up to 24 ASCII letters, digits and dashes"),
+    ("", {"SCIMCERT_FAIL_ON": "sometimes"}, "SCIMCERT_FAIL_ON=sometimes: the fail-on level must be must, "
+                                            "should or may"),
+    ("timeout = 0", {}, "timeout in scimcert.toml: timeout must be a positive number of seconds"),
 ])
 def test_a_setting_of_the_wrong_type_names_itself_and_its_source(toml: str, env: dict[str, str],
                                                                  message: str, requests_seen: Any) -> None:
     """Never a traceback, and never a mistyped flag read as false (a read-only run that writes)."""
     url, seen = requests_seen
-    Path("scimcert.toml").write_text(f'[target]\nurl = "{url}"\ntoken = "{TOKEN}"\n[run]\n{toml}\n')
+    target, other = (toml, "") if toml.partition(" ")[0] in TARGET_KEYS else ("", toml)
+    Path("scimcert.toml").write_text(f'[target]\nurl = "{url}"\ntoken = "{TOKEN}"\n{target}\n'
+                                     f'[run]\n{other}\n')
     result = run(env=env)
     assert result.exit_code == 2, result.output
     assert message in result.output

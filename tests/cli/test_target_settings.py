@@ -67,7 +67,7 @@ def test_replay_reads_the_target_from_scimcert_toml() -> None:
 
 
 def test_replay_reads_only_the_target_settings() -> None:
-    Path("scimcert.toml").write_text('[target]\ntoken = "t"\n[run]\ntimeout = -1\n')
+    Path("scimcert.toml").write_text('[target]\ntoken = "t"\ntimeout = -1\n')
     result = invoke("replay", "connect")
     assert result.exit_code == 2 and "timeout must be a positive number of seconds" in result.output
     Path("scimcert.toml").write_text('[run]\nfail_on = "nope"\nwaivers = "missing.toml"\n')
@@ -75,6 +75,38 @@ def test_replay_reads_only_the_target_settings() -> None:
     assert result.exit_code == 0, result.output  # run's own settings are no concern of replay's
     result = invoke("replay", "connect", env={"SCIMCERT_INSECURE": "maybe"})
     assert result.exit_code == 2 and "SCIMCERT_INSECURE must be true or false" in result.output
+
+
+RUN_ONLY_ENV = {"SCIMCERT_FAIL_ON": "bogus", "SCIMCERT_NO_CLEANUP": "maybe", "SCIMCERT_RUN_ID": "no spaces!",
+                "SCIMCERT_OKTA_FLAVOUR": "x", "SCIMCERT_BASELINE": "missing.json"}
+
+
+@pytest.mark.parametrize("toml", ['[run]\nfail_on = 5\nno_cleanup = "maybe"\nrun_id = 7\n', ""])
+def test_replay_and_cleanup_ignore_run_only_settings_of_any_type_or_value(
+        toml: str, make_provider: ProviderFactory, tmp_path: Path) -> None:
+    """Neither checked nor used, from the environment or the file: they are `scimcert run`'s."""
+    Path("scimcert.toml").write_text(toml)
+    env = {} if toml else RUN_ONLY_ENV
+    replayed = invoke("replay", "connect", env=env)
+    assert replayed.exit_code == 0, replayed.output
+    a = make_provider()
+    ledger = _ledger_of_one_user(a.base, a.create_user("scimcert-r1-ann@example.com"), tmp_path)
+    cleaned = invoke("cleanup", str(ledger), "--token", TOKEN, env=env)
+    assert cleaned.exit_code == 0 and "1 deleted" in cleaned.output, cleaned.output
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    ("[run]\nfail_on = \"should\"\nulr = \"x\"\n", "scimcert.toml: unknown setting 'ulr'"),
+    ("[run\n", "cannot read scimcert.toml"),
+    ("[target]\nfail_on = \"should\"\n", "scimcert.toml: fail_on is in [target] but belongs in [run]"),
+])
+def test_replay_and_cleanup_still_refuse_a_broken_settings_file(toml: str, message: str,
+                                                                tmp_path: Path) -> None:
+    Path("scimcert.toml").write_text(toml)
+    ledger = _ledger_of_one_user("http://127.0.0.1:9/scim/v2", {"id": "1", "userName": "scimcert-r1-a"},
+                                 tmp_path)
+    for result in (invoke("replay", "connect"), invoke("cleanup", str(ledger), "--token", TOKEN)):
+        assert result.exit_code == 2 and message in result.output, result.output
 
 
 def _ledger_of_one_user(scim_base: str, user: dict[str, object], tmp_path: Path) -> Path:
@@ -124,3 +156,43 @@ def test_replay_hands_its_settings_to_the_checks_of_report_dir(monkeypatch: pyte
     assert result.exit_code == 0, result.output
     assert "--scim-timeout=7.0" in seen and "--scim-insecure" in seen  # from scimcert.toml
     assert seen[seen.index("--scim-url") + 1] == url and any(a.startswith("--scim-run-id=") for a in seen)
+
+
+def test_cleanup_without_credentials_is_refused_up_front_by_a_target_that_needs_them(
+        make_provider: ProviderFactory, tmp_path: Path) -> None:
+    """It used to try every resource ('GET -> 401' each) and exit 1; one read decides now."""
+    a = make_provider()
+    user = a.create_user("scimcert-r1-ann@example.com")
+    ledger = _ledger_of_one_user(a.base, user, tmp_path)
+    bare = invoke("cleanup", str(ledger))
+    assert bare.exit_code == 2, bare.output
+    assert (f"{a.base} refused a request without credentials (GET /Users/{user['id']} -> 401); the ledger's "
+            "target needs the run's credentials: give --token, --basic or --header") in bare.output
+    wrong = invoke("cleanup", str(ledger), env={"SCIMCERT_TOKEN": "wrong"})
+    assert wrong.exit_code == 2, wrong.output
+    assert "rejected the credentials from SCIMCERT_TOKEN (GET /Users/" in wrong.output
+    settings_file(basic="u:p")
+    from_file = invoke("cleanup", str(ledger))
+    assert from_file.exit_code == 2 and "check basic in scimcert.toml." in from_file.output, from_file.output
+    assert "failed" not in bare.output + wrong.output + from_file.output
+    assert a.get(f"/Users/{user['id']}").status_code == 200 and Ledger.load(ledger).pending()
+
+
+def test_cleanup_without_credentials_works_on_a_target_that_needs_none(
+        make_provider: ProviderFactory, tmp_path: Path) -> None:
+    a = make_provider(token=None)
+    ledger = _ledger_of_one_user(a.base, a.create_user("scimcert-r1-ann@example.com"), tmp_path)
+    result = invoke("cleanup", str(ledger))
+    assert result.exit_code == 0 and "1 deleted" in result.output, result.output
+
+
+def test_replay_names_where_the_rejected_credentials_came_from() -> None:
+    with provider() as url:
+        from_env = invoke("replay", "connect", "--url", url, env={"SCIMCERT_TOKEN": "wrong"})
+        settings_file(url=url, header="X-Key: wrong")
+        from_file = invoke("replay", "connect")
+        from_option = invoke("replay", "connect", "--token", "wrong")
+    for result, given in ((from_env, "SCIMCERT_TOKEN"), (from_file, "header in scimcert.toml"),
+                          (from_option, "--token")):
+        assert result.exit_code == 2, result.output
+        assert f"rejected the credentials (GET /Users -> 401); check {given}." in result.output

@@ -62,8 +62,8 @@ def summary_of(report_dir: Path) -> dict:
 
 def test_config_precedence_cli_env_toml(tmp_path: Path) -> None:
     toml_file = tmp_path / "scimcert.toml"
-    toml_file.write_text('[target]\nurl = "https://toml.example/scim/v2"\ntoken = "from-toml"\n'
-                         '[run]\nfail_on = "should"\ntimeout = 5\n')
+    toml_file.write_text('[target]\nurl = "https://toml.example/scim/v2"\ntoken = "from-toml"\ntimeout = 5\n'
+                         '[run]\nfail_on = "should"\n')
     toml = load_toml(toml_file)
     env = {"SCIMCERT_URL": "https://env.example/scim/v2", "SCIMCERT_TIMEOUT": "7"}
     cfg = resolve({"url": "https://cli.example/scim/v2/"}, env, toml)
@@ -152,6 +152,42 @@ def test_toml_setting_outside_the_tables_is_refused(tmp_path: Path) -> None:
     bad.write_text('timeout = 5\n[target]\nurl = "http://127.0.0.1:1/scim/v2"\n')
     with pytest.raises(HarnessError, match="'timeout' is outside the \\[target\\] and \\[run\\] tables"):
         load_toml(bad)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[target]\nfail_on = "should"\n', "fail_on is in [target] but belongs in [run]; move it there"),
+    ('[run]\nurl = "https://x.example/scim/v2"\n', "url is in [run] but belongs in [target]; move it there"),
+    ("[run]\ntimeout = 30\n", "timeout is in [run] but belongs in [target]; move it there"),
+    ("[target]\nrun-id = \"r1\"\n", "run_id is in [target] but belongs in [run]; move it there"),
+])
+def test_toml_setting_in_the_wrong_table_is_refused(tmp_path: Path, text: str, message: str) -> None:
+    """It used to be applied wherever it stood, so a file could say one thing and README another."""
+    bad = tmp_path / "scimcert.toml"
+    bad.write_text(text)
+    with pytest.raises(HarnessError, match=re.escape(f"{bad}: {message}")):
+        load_toml(bad)
+
+
+@pytest.mark.parametrize(("env", "toml", "message"), [
+    ({"SCIMCERT_FAIL_ON": "sometimes"}, "", "SCIMCERT_FAIL_ON=sometimes: the fail-on level must be must"),
+    ({"SCIMCERT_TIMEOUT": "0"}, "", "SCIMCERT_TIMEOUT=0: timeout must be a positive number"),
+    ({}, "[target]\ntimeout = 0\n", "timeout in {file}: timeout must be a positive number"),
+    ({}, '[run]\nrun_id = "a b"\n', "run_id in {file}: run id must be up to 24 ASCII letters"),
+    ({"SCIMCERT_OKTA_FLAVOUR": "x"}, "", "SCIMCERT_OKTA_FLAVOUR=x: Okta flavour must be oin or aiw"),
+    ({}, '[run]\nokta_flavour = "x"\n', "okta_flavour in {file}: Okta flavour must be oin or aiw"),
+    ({"SCIMCERT_CA_BUNDLE": "/nonexist"}, "", "SCIMCERT_CA_BUNDLE=/nonexist: CA bundle /nonexist does not"),
+    ({}, '[target]\nurl = "ftp://x"\n', "url in {file}: target URL 'ftp://x' must start with http://"),
+    ({"SCIMCERT_BASIC": "s3cret-no-colon"}, "", "SCIMCERT_BASIC: --basic takes USER:PASSWORD"),
+    ({}, '[run]\nwaivers = "missing.toml"\n', "waivers in {file}: waivers file missing.toml does not exist"),
+])
+def test_a_refused_value_names_the_variable_or_file_it_came_from(tmp_path: Path, env: dict[str, str],
+                                                                 toml: str, message: str) -> None:
+    file = tmp_path / "settings.toml"
+    file.write_text(toml)
+    with pytest.raises(HarnessError) as raised:
+        resolve({}, env, load_toml(file))
+    assert str(raised.value).startswith(message.format(file=file)), raised.value
+    assert "s3cret" not in str(raised.value)  # a credential is never repeated
 
 
 @pytest.mark.parametrize("source", ["cli", "toml"])
