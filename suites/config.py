@@ -114,6 +114,7 @@ SOURCES: Mapping[str, tuple[str, str]] = {
 # The settings of scimcert.toml's [target] table (the target and how to reach it: all that `replay`
 # and `cleanup` read); every other setting goes in [run].
 TARGET_KEYS = ("url", "token", "basic", "header", "timeout", "insecure", "ca_bundle")
+EITHER_TABLE = ("timeout",)  # a property of the target and of the run: earlier READMEs put it in [run]
 SECRET_KEYS = ("token", "basic", "header")  # never repeated in a message
 # Settings that only make sense together: they come from one source, the first that has any of
 # them (a --token on the command line replaces the file's basic credentials, not clashes with them).
@@ -163,6 +164,9 @@ def load_toml(path: Path) -> TomlSettings:
             raise HarnessError(f"{path}: [{table}] must be a table")
         found = {k.replace("-", "_"): v for k, v in section.items()}
         _check_table(path, table, found)
+        twice = sorted(set(found) & set(merged))
+        if twice:
+            raise HarnessError(f"{path}: {twice[0]} is in both [target] and [run]; keep one")
         merged.update(found)
     return TomlSettings(merged, str(path))
 
@@ -174,7 +178,7 @@ def _check_table(path: Path, table: str, found: Mapping[str, Any]) -> None:
         raise HarnessError(f"{path}: unknown setting {unknown[0]!r}")
     for key in found:
         right = "target" if key in TARGET_KEYS else "run"
-        if right != table:
+        if right != table and key not in EITHER_TABLE:
             raise HarnessError(f"{path}: {key} is in [{table}] but belongs in [{right}]; move it there")
 
 

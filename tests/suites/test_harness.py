@@ -157,7 +157,7 @@ def test_toml_setting_outside_the_tables_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "message"), [
     ('[target]\nfail_on = "should"\n', "fail_on is in [target] but belongs in [run]; move it there"),
     ('[run]\nurl = "https://x.example/scim/v2"\n', "url is in [run] but belongs in [target]; move it there"),
-    ("[run]\ntimeout = 30\n", "timeout is in [run] but belongs in [target]; move it there"),
+    ("[target]\ntimeout = 30\n[run]\ntimeout = 5\n", "timeout is in both [target] and [run]; keep one"),
     ("[target]\nrun-id = \"r1\"\n", "run_id is in [target] but belongs in [run]; move it there"),
 ])
 def test_toml_setting_in_the_wrong_table_is_refused(tmp_path: Path, text: str, message: str) -> None:
@@ -166,6 +166,14 @@ def test_toml_setting_in_the_wrong_table_is_refused(tmp_path: Path, text: str, m
     bad.write_text(text)
     with pytest.raises(HarnessError, match=re.escape(f"{bad}: {message}")):
         load_toml(bad)
+
+
+@pytest.mark.parametrize("table", ["target", "run"])
+def test_timeout_may_stand_in_either_table(tmp_path: Path, table: str) -> None:
+    """README's example put it in [run] for a long time; it is a property of the target too."""
+    settings = tmp_path / "scimcert.toml"
+    settings.write_text(f"[{table}]\ntimeout = 7\n")
+    assert resolve({}, {}, load_toml(settings)).timeout == 7.0
 
 
 @pytest.mark.parametrize(("env", "toml", "message"), [
