@@ -18,7 +18,14 @@ import pytest
 from _pytest.config import builtin_plugins  # pytest's own plugins, which -p names without "_pytest."
 
 from simulator.cli.interrupts import Interrupts
-from simulator.cli.params import plural, remove_empty, report_folder, settings, target_options
+from simulator.cli.params import (
+    credentials_source,
+    plural,
+    remove_empty,
+    report_folder,
+    settings,
+    target_options,
+)
 from simulator.provider.child import ChildServer, start_in_child
 from simulator.provider.service import ProviderConfig
 from suites import reportdir
@@ -135,7 +142,7 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
                 elif not {"--collect-only", "--co"} & set(pytest_args):
                     if cfg.url.startswith("http://"):
                         click.echo("warning: the target URL is plain http://; Okta requires https.", err=True)
-                    _preflight(cfg, created)
+                    _preflight(cfg, created, credentials_source(cfg, options))
                 paths = [str(SUITES_DIR / s) for s in suites] if suites else [str(SUITES_DIR)]
                 code = pytest.main([*ISOLATED, *paths, *pytest_args], plugins=[Preset(cfg), checks])
         except KeyboardInterrupt as exc:  # before pytest started (the embedded provider's start)
@@ -207,11 +214,12 @@ def _embedded(stack: ExitStack, cfg: RunConfig) -> RunConfig:
     return replace(cfg, url=url, auth=Auth("bearer", token), verify=True, ephemeral=True)
 
 
-def _preflight(cfg: RunConfig, created: list[Path]) -> None:
-    """One request before pytest starts: an unusable target is one sentence and exit 2."""
+def _preflight(cfg: RunConfig, created: list[Path], credentials: str | None) -> None:
+    """One request before pytest starts: an unusable target is one sentence and exit 2 (naming
+    where rejected credentials came from: an option, a SCIMCERT_* variable or scimcert.toml)."""
     client = ScimClient(cfg, lambda _: None)
     try:
-        problem = preflight(client)
+        problem = preflight(client, credentials=credentials)
     except KeyboardInterrupt as exc:
         remove_empty(created)
         sys.exit(EXIT_SIGNAL.get(str(exc), 130))

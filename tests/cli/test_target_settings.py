@@ -186,13 +186,22 @@ def test_cleanup_without_credentials_works_on_a_target_that_needs_none(
     assert result.exit_code == 0 and "1 deleted" in result.output, result.output
 
 
-def test_replay_names_where_the_rejected_credentials_came_from() -> None:
+@pytest.mark.parametrize("command", [("replay", "connect"), ("run",)])
+def test_replay_and_run_name_where_the_rejected_credentials_came_from(command: tuple[str, ...]) -> None:
     with provider() as url:
-        from_env = invoke("replay", "connect", "--url", url, env={"SCIMCERT_TOKEN": "wrong"})
+        from_env = invoke(*command, "--url", url, env={"SCIMCERT_TOKEN": "wrong"})
         settings_file(url=url, header="X-Key: wrong")
-        from_file = invoke("replay", "connect")
-        from_option = invoke("replay", "connect", "--token", "wrong")
+        from_file = invoke(*command)
+        from_option = invoke(*command, "--token", "wrong")
     for result, given in ((from_env, "SCIMCERT_TOKEN"), (from_file, "header in scimcert.toml"),
                           (from_option, "--token")):
         assert result.exit_code == 2, result.output
         assert f"rejected the credentials (GET /Users -> 401); check {given}." in result.output
+
+
+def test_run_against_a_target_that_needs_credentials_says_none_were_given() -> None:
+    with provider() as url:
+        result = invoke("run", "--url", url)
+    assert result.exit_code == 2, result.output
+    assert (f"{url} needs credentials (GET /Users -> 401) and none were given; give --token, --basic or "
+            "--header.") in result.output
