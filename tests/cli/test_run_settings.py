@@ -14,19 +14,14 @@ from click.testing import CliRunner, Result
 
 from simulator.cli import main
 from suites.catalogue import catalogue, check_ids
-from suites.config import SOURCES, TARGET_KEYS, Preset, RunConfig
+from suites.config import TARGET_KEYS, Preset, RunConfig
 from suites.levels import Level
 from tests.suites.support import TOKEN, Response, provider
 
 UNREACHABLE = "http://127.0.0.1:9/scim/v2"
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No SCIMCERT_* of the machine, and a folder of our own (scimcert.toml, reports/)."""
-    for variable, _ in SOURCES.values():
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 @pytest.fixture

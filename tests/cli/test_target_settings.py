@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner, Result
 
 from simulator.cli import main
-from suites.config import SOURCES
 from suites.ledger import Ledger
 from tests.conftest import TOKEN, ProviderFactory
 from tests.suites.support import TOKEN as REPLAY_TOKEN
@@ -19,12 +18,7 @@ from tests.suites.support import provider
 UNREACHABLE = "http://127.0.0.1:9/scim/v2"
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No SCIMCERT_* of the machine, and a folder of our own (for scimcert.toml)."""
-    for variable, _ in SOURCES.values():
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
