@@ -59,6 +59,13 @@ class Ledger:
     def mark_deleted(self, kind: str, rid: str) -> None:
         self.mark_deleted_many([(kind, rid)])
 
+    def discard(self) -> int:
+        """The target was the embedded provider, which stopped and took everything with it: mark
+        every pending resource deleted, without a request; how many there were."""
+        gone = [(e["type"], e["id"]) for e in self.pending()]
+        self.mark_deleted_many(gone)
+        return len(gone)
+
     def deleted_by_run(self, kind: str, rid: str) -> None:
         """A check (or Okta flow) of the run deleted a resource: if the ledger lists it, it is done,
         so neither the cleanup nor a --no-cleanup count takes it for one still on the target."""

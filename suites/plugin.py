@@ -251,8 +251,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if session.shouldfail or session.shouldstop:  # -x / --maxfail: the checks after it never ran
         state.stopped = str(session.shouldfail or session.shouldstop)
     if ledger is not None and state.config.ephemeral:
-        state.discarded = len(ledger.pending())  # they stop with the embedded provider
-        ledger.mark_deleted_many([(e["type"], e["id"]) for e in ledger.pending()])
+        state.discarded = ledger.discard()  # they stop with the embedded provider
     elif ledger is not None and state.config.cleanup and state.config.url:
         result = cleanup(_client(state), ledger, verify=False)  # ids this run was just given
         state.cleanup_failed, state.cleanup_skipped = result.failed, result.skipped

@@ -63,11 +63,12 @@ def preflight(client: ScimClient, option: str = "--", credentials: str | None = 
     if reply.status is None:
         return unreachable(where, reply.exchange.error or "no response", client.config, option)
     if reply.status in (401, 403):
+        options = f"{option}token, {option}basic or {option}header"
         if client.config.auth.kind == "none":
-            return (f"{where} needs credentials (GET /Users -> {reply.status}) and none were given; give "
-                    f"{option}token, {option}basic or {option}header.")
-        given = credentials or f"{option}token, {option}basic or {option}header"
-        return f"{where} rejected the credentials (GET /Users -> {reply.status}); check {given}."
+            return (f"{where} needs credentials (GET /Users -> {reply.status}) and none were given; "
+                    f"give {options}.")
+        return (f"{where} rejected the credentials (GET /Users -> {reply.status}); "
+                f"check {credentials or options}.")
     return _wrong_base(client, reply, where)
 
 

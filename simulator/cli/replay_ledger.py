@@ -44,9 +44,8 @@ def write(ledger: Ledger, report_dir: Path | None, embedded: bool, no_cleanup: b
     left = ledger.pending()
     kept = (f"--no-cleanup kept {plural(len(left), 'resource')} the flow created" if no_cleanup
             else f"the replay left {plural(len(left), 'resource')}")
-    discarded = len(left) if embedded else 0
-    if embedded and left:
-        ledger.mark_deleted_many([(e["type"], e["id"]) for e in left])
+    discarded = ledger.discard() if embedded else 0
+    if discarded:
         click.echo(f"{kept} on the embedded reference provider, which stops with the replay: nothing is "
                    "left to delete.")
         left = []

@@ -275,8 +275,7 @@ def _left_behind(ledger_file: Path, embedded: bool, no_cleanup: bool) -> None:
     if embedded:
         # The embedded provider keeps everything in memory: what it held went with it. The run
         # marks that itself (RunConfig.ephemeral); this catches a run stopped before it could.
-        if left:
-            ledger.mark_deleted_many([(e["type"], e["id"]) for e in left])
+        if ledger.discard():
             ledger.flush()
         if no_cleanup:
             click.echo(f"--no-cleanup: what the run created ({plural(len(ledger.entries), 'resource')}) was "
