@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from suites.config import HarnessError
 from suites.ledger import Ledger
@@ -77,3 +81,15 @@ def new_default(root: Path, now: datetime | None = None) -> Path:
             continue
         return folder
     raise HarnessError(f"{root} has no free report folder for {stamp}; choose one with --report-dir.")
+
+
+def rewrite_summary(path: Path, summary: dict[str, Any]) -> None:
+    """Replace a run's summary.json whole: atomically, so a CI job reading it never sees half of one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".summary-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(summary, fh, indent=2)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

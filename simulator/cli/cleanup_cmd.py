@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -11,9 +12,10 @@ import click
 
 from simulator.cli.interrupts import Interrupted, Interrupts
 from simulator.cli.params import TARGET_SETTINGS, credentials_source, plural, settings, source, target_options
+from suites import reportdir
 from suites.client import ScimClient
 from suites.config import HarnessError, target_url
-from suites.ledger import ENDPOINTS, Ledger, LedgerError, cleanup
+from suites.ledger import ENDPOINTS, CleanupResult, Ledger, LedgerError, cleanup
 
 STOPPING = "stopping: finishing the deletes in flight and writing the ledger; kill -9 abandons them"
 
@@ -35,7 +37,9 @@ def cleanup_cmd(ledger_file: str, allow_other_url: bool, **options: Any) -> None
     ones included), 1 a read or delete failed, 2 not a ledger, a bad option, or the target refused
     the first read (401/403: no credentials, or the wrong ones), 130 stopped by
     Ctrl-C (143 by SIGTERM): the deletes in flight finish, the ledger is written and what is left
-    is counted; run cleanup again to delete it.
+    is counted; run cleanup again to delete it. It updates the ledger and the cleanup block of the
+    run's summary.json beside it (what is left, failed, skipped); report.html and junit.xml keep
+    the run's end state.
     An option not given is read as `scimcert run` reads it: from its SCIMCERT_* variable
     (SCIMCERT_URL, SCIMCERT_TOKEN, …), else from ./scimcert.toml ([target] url, token, …), the
     credentials from one source as a set.
@@ -58,6 +62,7 @@ def cleanup_cmd(ledger_file: str, allow_other_url: bool, **options: Any) -> None
     with interrupts.installed(), interrupts.stopping():
         result = cleanup(client, ledger, elsewhere=elsewhere, stop=lambda: interrupts.received is not None)
         ledger.flush()
+        unchanged = _update_summary(path, ledger, result)
     left = f", {result.left} left (stopped)" if result.left else ""
     click.echo(f"{todo} to delete at {client.base}: {result.deleted} deleted, {result.gone} already gone, "
                f"{len(result.skipped)} skipped (no longer the run's), {len(result.failed)} failed{left}")
@@ -68,6 +73,8 @@ def cleanup_cmd(ledger_file: str, allow_other_url: bool, **options: Any) -> None
         click.echo(f"  skipped: {line}", err=True)
     for line in result.failed:
         click.echo(f"  failed: {line}", err=True)
+    if unchanged:
+        click.echo(f"note: {unchanged}", err=True)
     if interrupts.received is not None:
         stopped = Interrupted(interrupts.received)
         click.echo(f"stopped by {stopped}: {plural(len(ledger.pending()), 'resource')} still to delete; "
@@ -98,6 +105,35 @@ def _check_credentials(client: ScimClient, ledger: Ledger, given: str | None) ->
                           "target needs the run's credentials: give --token, --basic or --header (or "
                           "SCIMCERT_TOKEN, SCIMCERT_BASIC or SCIMCERT_HEADER, or one in scimcert.toml).")
     raise CannotClean(f"{client.base} rejected the credentials from {given} ({request}); check {given}.")
+
+
+def _update_summary(path: Path, ledger: Ledger, result: CleanupResult) -> str | None:
+    """Bring the cleanup block of the run's summary.json beside the ledger up to date: what is left
+    now, this cleanup's failures, every resource skipped so far. Why not, when it is left as it was."""
+    summary_file = path.with_name("summary.json")
+    kept = f"left {summary_file} as it was"
+    try:
+        summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return f"no summary.json beside {path}: only the ledger was updated."
+    except OSError as exc:
+        return f"{kept}: cannot read it ({exc.strerror or exc})."
+    except ValueError:  # also UnicodeDecodeError
+        return f"{kept}: it is not JSON."
+    theirs = summary.get("run_id") if isinstance(summary, dict) else None
+    if theirs != ledger.run_id:
+        return (f"{kept}: it is run {theirs}'s, not run {ledger.run_id}'s (the ledger's)."
+                if isinstance(theirs, str) else f"{kept}: it is not a scimcert run's summary.")
+    block = summary.get("cleanup")
+    if not isinstance(block, dict):
+        return f"{kept}: it has no cleanup block."
+    block.update(left=len(ledger.pending()), failed=list(result.failed),
+                 skipped=[e["skipped"] for e in ledger.entries if e.get("skipped")])
+    try:
+        reportdir.rewrite_summary(summary_file, summary)
+    except OSError as exc:
+        return f"{kept}: cannot write it ({exc.strerror or exc})."
+    return None
 
 
 def _ledger_path(given: Path) -> Path:

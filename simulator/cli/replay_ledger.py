@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -95,7 +93,4 @@ def _count_in_summary(path: Path, merged: Ledger, flow: Ledger, failed: Sequence
         "skipped": [*before.get("skipped", []), *(e["skipped"] for e in flow.entries if e.get("skipped"))],
         "discarded": int(before.get("discarded", 0)) + discarded,
     }
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".summary-")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(summary, fh, indent=2)
-    os.replace(tmp, path)  # atomic: never half a summary
+    reportdir.rewrite_summary(path, summary)

@@ -147,3 +147,55 @@ def test_ctrl_c_finishes_the_deletes_in_flight_writes_the_ledger_and_exits_130(
     assert on_server and pending == on_server  # the ledger says exactly what is left
     assert f"{len(pending)} left (stopped)" in out
     assert f"stopped by SIGINT: {len(pending)} resources still to delete; 'scimcert cleanup {ledger}'" in out
+
+
+def test_the_cleanup_block_of_the_runs_summary_beside_the_ledger_is_brought_up_to_date(
+        make_provider: ProviderFactory, tmp_path: Path) -> None:
+    """A CI job reading summary.json after `scimcert cleanup` sees what is left now, not the run's end."""
+    a = make_provider()
+    alice = a.create_user("alice@example.com")  # a recorded id the server gave to somebody else
+    ours = a.create_user("scimcert-r1-ann@example.com")
+    ledger = write_ledger(tmp_path / "ledger.json", a.base, {**alice, "userName": "scimcert-r1-x"}, ours)
+    summary = {"target": a.base, "run_id": "r1", "gate_failed": False,
+               "cleanup": {"left": 2, "failed": [f"User {ours['id']}: DELETE -> 500"], "skipped": [],
+                           "discarded": 0}}
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    code, out = cleanup(str(ledger))
+    assert code == 0 and "1 deleted" in out and "note:" not in out, out
+    after = json.loads((tmp_path / "summary.json").read_text())
+    assert list(after) == list(summary) and list(after["cleanup"]) == list(summary["cleanup"])
+    assert after["cleanup"] == {"left": 0, "failed": [], "discarded": 0, "skipped": [
+        f"User {alice['id']}: userName is 'alice@example.com', not scimcert-r1-…; not deleted"]}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+    assert Ledger.load(ledger).pending() == []
+    usage = " ".join(CliRunner().invoke(main, ["cleanup", "--help"]).output.split())
+    assert ("It updates the ledger and the cleanup block of the run's summary.json beside it (what is "
+            "left, failed, skipped); report.html and junit.xml keep the run's end state.") in usage
+
+
+def test_a_summary_that_is_not_the_ledgers_runs_is_left_as_it_was_and_said_so(
+        make_provider: ProviderFactory, tmp_path: Path) -> None:
+    a = make_provider()
+    block = {"left": 1, "failed": [], "skipped": [], "discarded": 0}
+    for name, content, note in (
+            ("absent", None, "note: no summary.json beside {ledger}: only the ledger was updated."),
+            ("other", json.dumps({"run_id": "r2", "cleanup": block}),
+             "note: left {summary} as it was: it is run r2's, not run r1's (the ledger's)."),
+            ("garbage", "{not json", "note: left {summary} as it was: it is not JSON."),
+            ("no-block", json.dumps({"run_id": "r1"}),
+             "note: left {summary} as it was: it has no cleanup block."),
+            ("folder", "", "note: left {summary} as it was: cannot read it (Is a directory).")):
+        folder = tmp_path / name
+        folder.mkdir()
+        ours = a.create_user(f"scimcert-r1-{name}@example.com")
+        ledger = write_ledger(folder / "ledger.json", a.base, ours)
+        summary = folder / "summary.json"
+        if name == "folder":
+            summary.mkdir()
+        elif content is not None:
+            summary.write_text(content)
+        code, out = cleanup(str(folder))
+        assert code == 0 and "1 deleted" in out and "Traceback" not in out, out
+        assert note.format(ledger=ledger, summary=summary) in out
+        assert not exists(a, ours["id"]) and Ledger.load(ledger).pending() == []
+        assert content is None or summary.is_dir() or summary.read_text() == content

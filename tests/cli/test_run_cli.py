@@ -203,8 +203,15 @@ def test_no_cleanup_says_what_it_kept_and_the_dir_is_kept_for_its_cleanup(tmp_pa
                 f"'scimcert cleanup {report_dir / 'ledger.json'}'") in kept.stdout
         again = _scimcert(*args, "--overwrite", "--", "-k", "test_create_returns_201")
         assert again.returncode == 2 and "lists 1 resource a previous run left" in again.stderr
+        before = json.loads((report_dir / "summary.json").read_text())
+        html = (report_dir / "report.html").read_text()
+        assert before["cleanup"] == {"left": 1, "failed": [], "skipped": [], "discarded": 0}
         done = CliRunner().invoke(main, ["cleanup", str(report_dir / "ledger.json"), "--token", TOKEN])
-        assert "1 deleted" in done.output
+        assert "1 deleted" in done.output and "note:" not in done.output
+    after = json.loads((report_dir / "summary.json").read_text())
+    assert after == {**before, "cleanup": {"left": 0, "failed": [], "skipped": [], "discarded": 0}}
+    assert list(after) == list(before)  # the shape DESIGN.md fixes: values updated, no key added
+    assert (report_dir / "report.html").read_text() == html  # the run's end state, as the help says
 
 
 def test_a_run_on_the_embedded_provider_discards_instead_of_deleting(tmp_path: Path) -> None:
