@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType
 
@@ -41,8 +41,10 @@ class Interrupts:
     inside `stopping()` blocks, the command is cleaning up: a signal is ignored (the first kept in
     `received`) and prints the notice, so cleanup is never cut short (SIGKILL still ends the process)."""
 
-    def __init__(self, notice: str = "stopping: cleaning up; kill -9 abandons it") -> None:
+    def __init__(self, notice: str = "stopping: cleaning up; kill -9 abandons it",
+                 announce: Callable[[str], None] = say) -> None:
         self.notice = notice
+        self.announce = announce  # writes the notice from the signal handler (say, or one like it)
         self._depth = 0
         self._pending: int | None = None
         self._stopping = False
@@ -90,7 +92,7 @@ class Interrupts:
         __tracebackhide__ = True  # pytest names the interrupted line, not this handler
         self.received = self.received or signum
         if self._stopping:
-            say(self.notice)
+            self.announce(self.notice)
             return
         if self._depth and self._pending is None:
             self._pending = signum

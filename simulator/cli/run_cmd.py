@@ -26,6 +26,7 @@ from simulator.cli.params import (
     settings,
     target_options,
 )
+from simulator.cli.progress_line import ProgressLine
 from simulator.provider.child import ChildServer, start_in_child
 from simulator.provider.service import ProviderConfig
 from suites import reportdir
@@ -133,7 +134,8 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
     out, created = _report_dir(cfg.report_dir, overwrite)
     cfg = replace(cfg, report_dir=out)
     embedded = cfg.url is None
-    with Interrupts(STOPPING).installed() as interrupts:
+    progress = ProgressLine()  # the notice starts a line, also after pytest's progress dots
+    with Interrupts(STOPPING, progress.say).installed() as interrupts:
         checks = _Checks(interrupts)
         try:
             with ExitStack() as stack:
@@ -144,7 +146,7 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
                         click.echo("warning: the target URL is plain http://; Okta requires https.", err=True)
                     _preflight(cfg, created, credentials_source(cfg, options))
                 paths = [str(SUITES_DIR / s) for s in suites] if suites else [str(SUITES_DIR)]
-                code = pytest.main([*ISOLATED, *paths, *pytest_args], plugins=[Preset(cfg), checks])
+                code = pytest.main([*ISOLATED, *paths, *pytest_args], plugins=[Preset(cfg), checks, progress])
         except KeyboardInterrupt as exc:  # before pytest started (the embedded provider's start)
             remove_empty(created)
             sys.exit(EXIT_SIGNAL.get(str(exc), 130))

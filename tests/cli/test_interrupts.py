@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import signal
+from types import SimpleNamespace
 
 import pytest
 
 from simulator.cli.interrupts import Interrupted, Interrupts
+from simulator.cli.progress_line import ProgressLine
 
 
 def test_a_signal_inside_held_is_raised_when_the_block_ends() -> None:
@@ -63,3 +65,21 @@ def test_after_stop_a_signal_is_ignored_with_a_notice(capfd: pytest.CaptureFixtu
         os.kill(os.getpid(), signal.SIGTERM)
     assert interrupts.received == signal.SIGTERM
     assert capfd.readouterr().err == "stopping: cleaning up\n"
+
+
+def test_the_run_notice_breaks_an_open_progress_line_once_and_only_on_a_shared_stream(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """`scimcert run` prints its notice through ProgressLine: after pytest's dots on the stream
+    stderr shares it starts a new line; a second notice, or stderr of its own, needs no break."""
+    terminal = SimpleNamespace(currentfspath="suites/users/test_create.py",
+                               _tw=SimpleNamespace(width_of_current_line=31))
+    progress = ProgressLine()
+    progress.terminal, progress.shared = terminal, True
+    progress.say("stopping: a")
+    progress.say("stopping: b")
+    assert capfd.readouterr().err == "\nstopping: a\nstopping: b\n"
+    assert terminal.currentfspath is None  # pytest then adds no line break of its own
+    terminal.currentfspath, progress.shared = "suites/users/test_create.py", False
+    progress.say("stopping: c")
+    assert capfd.readouterr().err == "stopping: c\n"
+    assert terminal.currentfspath == "suites/users/test_create.py"  # stdout's line is still open

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,6 +18,7 @@ import requests
 from click.testing import CliRunner
 
 from simulator.cli import main
+from simulator.cli.run_cmd import STOPPING
 from suites.ledger import Ledger
 from tests.suites.support import TOKEN, provider
 
@@ -326,6 +329,29 @@ def test_a_second_signal_does_not_cut_the_stopping_run_short(tmp_path: Path, fir
     assert all(r["deleted"] for r in json.loads(ledger.read_text())["resources"])
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["interrupted"] is True and summary["interrupted_by"] == first.name
+
+
+def test_the_stopping_notice_starts_its_own_line_in_merged_output(tmp_path: Path) -> None:
+    """With stderr merged into stdout (2>&1, as CI logs are), the notice a second signal prints
+    while the run cleans up does not land glued after pytest's progress dots, and leaves pytest's
+    layout as it was: one blank line before its next section."""
+    with provider("slow=1") as url:  # every delete of the cleanup takes a second: time to send it
+        proc, _ = _users_run_past_its_first_create(url, tmp_path)
+        assert proc.stdout is not None
+        seen: list[str] = []
+        reader = threading.Thread(target=lambda: seen.extend(iter(lambda: proc.stdout.read(1), "")))
+        reader.start()
+        proc.send_signal(signal.SIGINT)  # mid-run: the check in flight is cut off, shown as E
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not re.search(r"test_create\.py \.*E", "".join(seen)):
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)  # lands in the cleanup: ignored, with the notice
+        proc.wait(timeout=120)
+        reader.join(timeout=60)
+    out = "".join(seen)
+    assert proc.returncode == 130, out
+    assert [line for line in out.splitlines() if "stopping:" in line] == [STOPPING], out
+    assert re.search(rf"\nsuites/users/test_create\.py \.*E\n{re.escape(STOPPING)}\n\n=", out), out
 
 
 def _users_left(url: str) -> int:
