@@ -230,22 +230,16 @@ def resolve(cli: Mapping[str, Any], env: Mapping[str, str] | None = None,
     names = SOURCES.keys() if only is None else only
     _check_env(env, names)
     _check_toml(toml, names, file)
-    sources = (cli, {name: env.get(var) for name, (var, _) in SOURCES.items()},
-               {name: toml.get(key) for name, (_, key) in SOURCES.items()})
-    labels = (lambda name, value: None,  # an option's own check names it
-              lambda name, value: SOURCES[name][0] + ("" if name in SECRET_KEYS else f"={value}"),
-              lambda name, value: f"{SOURCES[name][1]} in {file}")
+    sources = _sources(cli, env, toml)
     taken: dict[str, str | None] = {}
 
     def pick(name: str) -> Any:
-        if name not in names:
+        index = _taken_from(name, sources) if name in names else None
+        if index is None:
             return None
-        group = next((g for g in GROUPS if name in g), (name,))
-        index = next((i for i, s in enumerate(sources) if any(_given(s.get(n)) for n in group)), None)
-        value = sources[index].get(name) if index is not None else None
-        if not _given(value) or index is None:
-            return None
-        taken[name] = labels[index](name, value)
+        value = sources[index][name]
+        # an option's own check names it; the others are labelled, e.g. 'SCIMCERT_FAIL_ON=sometimes'
+        taken[name] = None if index == 0 else _label(name, index, file, value)
         return value
 
     def where(picked: tuple[str, ...]) -> str | None:
@@ -263,12 +257,35 @@ def _given(value: Any) -> bool:
     return not (isinstance(value, str | tuple | list) and not value)
 
 
-def origin(name: str, cli: Mapping[str, Any], env: Mapping[str, str], file: str = "scimcert.toml") -> str:
-    """Where resolve() took a setting from, for a message: '--url', 'SCIMCERT_URL' or 'url in FILE'."""
+def _sources(cli: Mapping[str, Any], env: Mapping[str, str],
+             toml: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+    """Options, SCIMCERT_* and scimcert.toml, in that order of precedence, each by setting name."""
+    return (cli, {name: env.get(var) for name, (var, _) in SOURCES.items()},
+            {name: toml.get(key) for name, (_, key) in SOURCES.items()})
+
+
+def _taken_from(name: str, sources: tuple[Mapping[str, Any], ...]) -> int | None:
+    """Which of the sources a setting is taken from: the first that gives any setting of its group
+    (GROUPS come from one source as a set), if it gives this one; None when it is not given."""
+    group = next((g for g in GROUPS if name in g), (name,))
+    index = next((i for i, s in enumerate(sources) if any(_given(s.get(n)) for n in group)), None)
+    return index if index is not None and _given(sources[index].get(name)) else None
+
+
+def _label(name: str, index: int, file: str, value: Any = None) -> str:
+    """Source index of a setting for a message: '--url', 'SCIMCERT_URL' or 'url in FILE'; given
+    its value, a variable shows it ('SCIMCERT_FAIL_ON=sometimes'), unless it is a secret."""
     var, key = SOURCES[name]
-    if _given(cli.get(name)):
-        return "--" + name.replace("_", "-")
-    return var if _given(env.get(var)) else f"{key} in {file}"
+    if index == 1 and value is not None and name not in SECRET_KEYS:
+        return f"{var}={value}"
+    return ("--" + name.replace("_", "-"), var, f"{key} in {file}")[index]
+
+
+def origin(name: str, cli: Mapping[str, Any], env: Mapping[str, str], file: str = "scimcert.toml") -> str:
+    """Where resolve() took a setting from, for a message: '--url', 'SCIMCERT_URL' or 'url in FILE'
+    (the file when neither an option nor the environment gives it: it is read last)."""
+    index = _taken_from(name, _sources(cli, env, {}))
+    return _label(name, 2 if index is None else index, file)
 
 
 def build(pick: Callable[[str], Any],

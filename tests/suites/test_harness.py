@@ -19,7 +19,7 @@ from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
 from suites.baseline import load_baseline
 from suites.client import Exchange, _describe
-from suites.config import Auth, HarnessError, RunConfig, load_toml, resolve
+from suites.config import Auth, HarnessError, RunConfig, load_toml, origin, resolve
 from suites.ledger import Ledger
 from suites.levels import Level
 from suites.report import unreachable
@@ -107,6 +107,17 @@ def test_credentials_tls_and_extensions_each_come_from_one_source(tmp_path: Path
     assert [e.id for e in cfg.extensions] == ["urn:a:b:User"]
     cfg = resolve({}, {"SCIMCERT_HEADER": "X-Key: k", "SCIMCERT_INSECURE": "1"}, toml)
     assert (cfg.auth.kind, cfg.verify) == ("header", False)
+
+
+def test_origin_names_the_source_resolve_takes_a_setting_from() -> None:
+    """The commands' messages name it: '--url', 'SCIMCERT_URL' or 'url in scimcert.toml'."""
+    env = {"SCIMCERT_URL": "https://env.example/scim/v2", "SCIMCERT_TOKEN": "t"}
+    assert origin("url", {"url": "https://cli.example/scim/v2"}, env) == "--url"
+    assert origin("url", {"url": None}, env) == "SCIMCERT_URL"
+    assert origin("url", {}, {}, "conf/scimcert.toml") == "url in conf/scimcert.toml"
+    assert origin("token", {"basic": None}, env) == "SCIMCERT_TOKEN"
+    assert origin("basic", {"basic": "u:p"}, env) == "--basic"  # the credentials come as a set
+    assert origin("ca_bundle", {"ca_bundle": "ca.pem", "insecure": False}, {}) == "--ca-bundle"
 
 
 def test_unreadable_input_files_are_clear_errors(tmp_path: Path) -> None:
