@@ -24,6 +24,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 SETTINGS_FILE = "scimcert.toml"  # in the current folder
 # What `replay` and `cleanup` read of the settings: the target and how to reach it ([target]).
 TARGET_SETTINGS = TARGET_KEYS
+# What `replay` reads: the target's, and the Okta flavour and extensions its flow and checks use.
+REPLAY_SETTINGS = (*TARGET_KEYS, "okta_flavour", "extension", "extension_file")
 
 
 def _callback(check: Callable[[Any], Any]) -> Callable[[click.Context, click.Parameter, Any], Any]:

@@ -19,7 +19,7 @@ from faker import Faker
 from simulator.cli import replay_ledger
 from simulator.cli.interrupts import Interrupted, Interrupts
 from simulator.cli.params import (
-    TARGET_SETTINGS,
+    REPLAY_SETTINGS,
     credentials_source,
     report_folder,
     settings,
@@ -65,15 +65,18 @@ STOPPING = "stopping: deleting what the flow created; kill -9 abandons it"
 @click.command("replay")
 @click.argument("flow")
 @target_options(url_help="Base URL of the SCIM server (default: start the embedded reference provider).")
-@click.option("--flavour", type=click.Choice(["oin", "aiw"]), default="oin", show_default=True,
-              help="Okta app flavour: OIN template (PATCH) or App Integration Wizard (GET + PUT).")
+@click.option("--flavour", type=click.Choice(["oin", "aiw"]),
+              help="Okta app flavour: OIN template (PATCH) or App Integration Wizard (GET + PUT) "
+              "[default: SCIMCERT_OKTA_FLAVOUR, else okta_flavour in scimcert.toml, else oin].")
 @click.option("--no-cleanup", is_flag=True,
               help="Keep the users and groups the flow created; they are listed in the ledger.json of "
               "--report-dir (else of a new reports/<timestamp>/), which 'scimcert cleanup' takes.")
 @click.option("--extension", "extensions", multiple=True, metavar="URN=ATTR[:TYPE],...",
               help="The custom extension under test (repeatable): custom-attributes maps and pushes each "
-              "of its attributes; the embedded provider declares it. Default for the embedded provider: "
-              f"'{EXAMPLE_EXTENSION}'.")
+              "of its attributes; the embedded provider declares it. Not given (nor --extension-file), "
+              "they come from SCIMCERT_EXTENSION / SCIMCERT_EXTENSION_FILE, else from extension / "
+              "extension_file in scimcert.toml; from none, custom-attributes against the embedded "
+              f"provider takes '{EXAMPLE_EXTENSION}'.")
 @click.option("--extension-file", "extension_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="The same as an RFC 7643 §7 schema file (repeatable).")
@@ -89,10 +92,14 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
     Ctrl-C (or SIGTERM) stops the flow and deletes what it created (unless --no-cleanup); one
     more during that cleanup is ignored with a notice (kill -9 does not wait). What it leaves on
     the target (--no-cleanup, or a delete that failed) is listed in the ledger.json of --report-dir,
-    else of a new reports/<timestamp>/, whose path it prints: 'scimcert cleanup' takes it.
-    A target option not given is read as `scimcert run` reads it: from its SCIMCERT_* variable
-    (SCIMCERT_URL, SCIMCERT_TOKEN, …), else from ./scimcert.toml ([target] url, token, …), the
-    credentials from one source as a set; without a URL the embedded provider is used.
+    else of a new reports/<timestamp>/, whose path it prints: 'scimcert cleanup' takes it. Each
+    resource is recorded there as it is created, so a replay killed with kill -9 leaves its
+    ledger.journal for 'scimcert cleanup'. With --report-dir the checks run first.
+    A target option, --flavour or --extension/--extension-file not given is read as `scimcert run`
+    reads it: from its SCIMCERT_* variable (SCIMCERT_URL, SCIMCERT_TOKEN, SCIMCERT_OKTA_FLAVOUR,
+    SCIMCERT_EXTENSION, …), else from ./scimcert.toml ([target] url, token, …; [run] okta_flavour,
+    extension, extension_file), the credentials and the extensions each from one source as a set;
+    without a URL the embedded provider is used.
     Exit status: 0 every step passed, 1 a step failed (named), 2 the replay could not run (bad
     option, target unreachable, credentials rejected), 130 stopped by Ctrl-C (143 by SIGTERM).
     """
@@ -100,37 +107,49 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
         spec = load_flow(flow)
     except FlowError as exc:
         raise click.UsageError(str(exc)) from exc
-    config = settings(options, only=TARGET_SETTINGS)
-    if config.url is None and not extensions and not extension_files and flow == "custom-attributes":
+    config = settings({**options, "okta_flavour": flavour, "extension": extensions,
+                       "extension_file": extension_files}, only=REPLAY_SETTINGS)
+    flavour, declared = config.okta_flavour, config.extensions
+    if config.url is None and not declared and flow == "custom-attributes":
         extensions = (EXAMPLE_EXTENSION,)
-    declared = load_extensions(extensions, extension_files)
+        declared = load_extensions(extensions, ())
     attributes = list(_custom_attributes(declared)) if flow == "custom-attributes" else [None]
     if not attributes:
         raise click.UsageError("custom-attributes needs a custom User extension with a simple attribute: "
                                "--extension 'URN=attr' (what your server defines)")
     out = _report_dir(report_dir)
     interrupts = Interrupts(STOPPING)
-    embedded, ledger = config.url is None, None  # ledger: once the target answers
+    embedded, run_id = config.url is None, secrets.token_hex(4)
+    ledger: Ledger | None = None  # once the target answers (and the checks have run)
+    made: list[Path] = []  # the folders made for the ledger
     failed: list[str] = []  # what the flow's cleanup could not delete, for summary.json
     with interrupts.installed(), ExitStack() as stack:
         try:
             config = _target(stack, config, options, declared)
             auth, url = _okta_auth(config.auth), str(config.url)
-            ledger = Ledger(None, secrets.token_hex(4), url)  # written at the end: see replay_ledger.write
+            code = 0
+            if out is not None:  # first: the flow then journals in the ledger the checks wrote
+                code = _reports(spec.name, config, auth, run_id, flavour, out, extensions, extension_files)
+            ledger, made = _open_ledger(out, embedded, run_id, url)
             transport = Transport(timeout=config.timeout, verify=config.verify)
             replay = _Replay(spec, url, auth, flavour, transport, no_cleanup, interrupts, ledger, failed)
-            code = max(replay.once(variables) for variables in attributes)
-            if out is not None:
-                code = max(code, _reports(spec.name, config, auth, ledger.run_id, flavour, out, extensions,
-                                          extension_files))
+            code = max(code, *(replay.once(variables) for variables in attributes))
         except Interrupted as exc:
             click.echo(f"{spec.name}: stopped by {signal.Signals(exc.signum).name}", err=True)
             code = exc.exit_code
         finally:  # whatever stopped the replay, what it left on the target is listed
             with interrupts.stopping():
                 if ledger is not None:
-                    replay_ledger.write(ledger, out, embedded, no_cleanup, failed)
+                    replay_ledger.write(ledger, out, embedded, no_cleanup, failed, made)
     sys.exit(code)
+
+
+def _open_ledger(out: Path | None, embedded: bool, run_id: str, url: str) -> tuple[Ledger, list[Path]]:
+    """replay_ledger.open_ledger(), its HarnessError (no report folder can be made) a usage error."""
+    try:
+        return replay_ledger.open_ledger(out, embedded, run_id, url)
+    except HarnessError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 def _report_dir(report_dir: str | None) -> Path | None:
@@ -214,7 +233,8 @@ class _Replay:
         try:
             run = FlowRun(self.spec, app, self.transport.send, prefix=prefix, rng=rng,
                           simulator=embedded_simulator(), variables=dict(variables or {}),
-                          hold=self.interrupts.held, on_step=progress.step, on_request=progress.request)
+                          hold=self.interrupts.held, on_step=progress.step, on_request=progress.request,
+                          on_created=self.ledger.add_once, on_deleted=self.ledger.deleted_by_run)
         except FlowError as exc:
             raise click.UsageError(str(exc)) from exc
         try:

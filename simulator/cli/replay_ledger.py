@@ -10,10 +10,9 @@ from typing import Any
 
 import click
 
-from simulator.cli.params import plural
+from simulator.cli.params import plural, remove_empty
 from simulator.okta.flowcleanup import Cleanup
 from suites import reportdir
-from suites.config import HarnessError
 from suites.ledger import Ledger, LedgerError
 
 REPORTS = Path("reports")  # where `scimcert run` puts its report folders by default
@@ -29,15 +28,51 @@ def record(ledger: Ledger, created: list[tuple[str, str, str]], done: Cleanup | 
                                   if found == "skipped"])
 
 
-def write(ledger: Ledger, report_dir: Path | None, embedded: bool, no_cleanup: bool,
-          failed: Sequence[str] = ()) -> None:
-    """Write the replay's ledger, and say what it lists as left on the target and how to delete it.
+def open_ledger(report_dir: Path | None, embedded: bool, run_id: str,
+                target: str) -> tuple[Ledger, list[Path]]:
+    """The replay's ledger, journaled as `scimcert run`'s is: each resource the flow creates is
+    recorded before the next request, so a replay killed with kill -9 leaves a ledger.journal that
+    `scimcert cleanup` reads (and that makes `scimcert run` refuse the folder, naming that command).
 
-    With --report-dir it is that folder's ledger.json, beside the ledger of the checks the replay
-    ran there (one run id: one file), and the `cleanup` block of their summary.json counts what the
-    flow left too (failed: the flow's cleanup failures); without, a new
-    reports/<timestamp>/ledger.json, only when the replay left something. The embedded provider
-    stops with the replay: nothing is left there.
+    With --report-dir it continues that folder's ledger.json, which the replay's checks (same run
+    id, run first) wrote; a previous run's ledger there (nothing left: the folder was checked) is
+    replaced. Else it is a new reports/<timestamp>/ledger.json (HarnessError when none can be
+    made), and the folders made for it are returned, for write() to remove when the replay left
+    nothing. The embedded provider stops with the replay: nothing outlives it to record.
+    """
+    if report_dir is None and embedded:
+        return Ledger(None, run_id, target), []
+    if report_dir is not None:
+        path = report_dir / "ledger.json"
+        try:
+            found = Ledger.load(path) if path.exists() else None
+        except LedgerError:
+            found = None
+        if found is not None and found.run_id == run_id:
+            return found, []
+        clear_ledger(path)
+        return Ledger(path, run_id, target), []
+    made = [] if REPORTS.exists() else [REPORTS]
+    folder = reportdir.new_default(REPORTS)
+    return Ledger(folder / "ledger.json", run_id, target), [folder, *made]
+
+
+def clear_ledger(path: Path) -> None:
+    """Delete a ledger.json and its journal."""
+    path.unlink(missing_ok=True)
+    path.with_suffix(".journal").unlink(missing_ok=True)
+
+
+def write(ledger: Ledger, report_dir: Path | None, embedded: bool, no_cleanup: bool,
+          failed: Sequence[str] = (), made: Sequence[Path] = ()) -> None:
+    """Write the replay's ledger whole (retiring its journal), and say what it lists as left on the
+    target and how to delete it.
+
+    With --report-dir it is that folder's ledger.json, shared with the checks the replay ran there
+    (one run id: one file), and the `cleanup` block of their summary.json counts what the flow
+    left too (failed: the flow's cleanup failures). Without, the new reports/<timestamp>/ (made:
+    the folders created for it) is removed again when the replay left nothing. The embedded
+    provider stops with the replay: nothing is left there.
     """
     left = ledger.pending()
     kept = (f"--no-cleanup kept {plural(len(left), 'resource')} the flow created" if no_cleanup
@@ -47,50 +82,38 @@ def write(ledger: Ledger, report_dir: Path | None, embedded: bool, no_cleanup: b
         click.echo(f"{kept} on the embedded reference provider, which stops with the replay: nothing is "
                    "left to delete.")
         left = []
-    if not ledger.entries or (report_dir is None and not left):
+    path = ledger.path
+    if path is None:
         return
-    try:
-        path = (report_dir if report_dir is not None else reportdir.new_default(REPORTS)) / "ledger.json"
-    except HarnessError as exc:  # e.g. reports/ is a file: the user still learns what is left
-        click.echo(f"{kept} on {ledger.target}, and no ledger could be written ({exc}):", err=True)
-        for entry in left:
-            click.echo(f"  {entry['type']} {entry['id']} {entry['name']}", err=True)
+    if report_dir is None and not left:
+        clear_ledger(path)
+        remove_empty(list(made))
         return
-    merged = _with_checks(ledger, path)
-    merged.flush()
+    if not ledger.entries and not path.exists():
+        return  # the flow created nothing, and the checks wrote no ledger
+    ledger.flush()
     if report_dir is not None:
-        _count_in_summary(report_dir / "summary.json", merged, ledger, failed, discarded)
+        _count_in_summary(report_dir / "summary.json", ledger, failed, discarded)
     if left:
         click.echo(f"{kept} on {ledger.target}, listed in {path}; 'scimcert cleanup {path}' (with the same "
                    "credentials) deletes them.")
 
 
-def _with_checks(ledger: Ledger, path: Path) -> Ledger:
-    """The ledger to write at path: the flow's entries, then those of the checks this replay ran
-    with --report-dir (same run id); a previous run's ledger there (nothing left) is replaced."""
-    try:
-        found = Ledger.load(path) if path.exists() else None
-    except LedgerError:
-        found = None
-    theirs = found.entries if found is not None and found.run_id == ledger.run_id else []
-    return Ledger(path, ledger.run_id, ledger.target, [*ledger.entries, *theirs])
-
-
-def _count_in_summary(path: Path, merged: Ledger, flow: Ledger, failed: Sequence[str],
-                      discarded: int) -> None:
+def _count_in_summary(path: Path, ledger: Ledger, failed: Sequence[str], discarded: int) -> None:
     """Add what the flow left to the `cleanup` block of the summary.json the replay's checks wrote
-    beside the ledger (same run id), so the folder's summary and ledger agree."""
+    beside the ledger (same run id), so the folder's summary and ledger agree: what is left and what
+    was skipped are the ledger's (the checks' entries and the flow's), failures and discards add up."""
     try:
         summary = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return  # the checks wrote none (they could not start): nothing to agree with
-    if not isinstance(summary, dict) or summary.get("run_id") != flow.run_id:
+    if not isinstance(summary, dict) or summary.get("run_id") != ledger.run_id:
         return
     before: dict[str, Any] = summary.get("cleanup") or {}
     summary["cleanup"] = {
-        "left": len(merged.pending()),
+        "left": len(ledger.pending()),
         "failed": [*before.get("failed", []), *failed],
-        "skipped": [*before.get("skipped", []), *(e["skipped"] for e in flow.entries if e.get("skipped"))],
+        "skipped": [e["skipped"] for e in ledger.entries if e.get("skipped")],
         "discarded": int(before.get("discarded", 0)) + discarded,
     }
     reportdir.rewrite_summary(path, summary)

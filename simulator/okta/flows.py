@@ -85,6 +85,10 @@ class FlowRun:
     hold: Hold = nullcontext  # an interrupt never separates a create from its record in `created`
     on_step: Callable[[StepResult], None] | None = None  # each step's result as it completes
     on_request: Callable[[str, int], None] | None = None  # (step id, requests so far): progress
+    # Each (User|Group, id, name) the flow creates, told inside the create's hold, before the next
+    # request (the CLI journals it in its ledger), and each (User|Group, id) of those it deletes.
+    on_created: Callable[[str, str, str], None] | None = None
+    on_deleted: Callable[[str, str], None] | None = None
     users: dict[str, OktaUser] = field(default_factory=dict)
     groups: dict[str, OktaGroup] = field(default_factory=dict)
     created: list[tuple[str, str, str]] = field(default_factory=list)
@@ -231,14 +235,19 @@ class FlowRun:
         """Note what a POST created, and forget what a DELETE of the flow removed: `created` is
         what the flow leaves on the target for its cleanup (or its ledger) to deal with."""
         if request.method == "DELETE" and response.ok:
-            gone = request.path
-            self.created[:] = [c for c in self.created if wire.resource_path(f"{c[0]}s", c[1]) != gone]
+            gone = [c for c in self.created if wire.resource_path(f"{c[0]}s", c[1]) == request.path]
+            self.created[:] = [c for c in self.created if c not in gone]
+            for resource in gone:
+                if self.on_deleted is not None:
+                    self.on_deleted(resource[0], resource[1])
             return
         body = response.json_object() or {}
         kind = CREATES.get(request.path)
         if request.method == "POST" and kind and response.ok and isinstance(body.get("id"), str):
             sent = request.body if isinstance(request.body, dict) else {}
             self.created.append((kind, body["id"], str(sent.get("userName") or sent.get("displayName"))))
+            if self.on_created is not None:
+                self.on_created(*self.created[-1])
 
     def _plan(self, action: Mapping[str, Any]) -> Plan:
         name, app = action["plan"], self.app

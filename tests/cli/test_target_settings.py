@@ -72,7 +72,8 @@ def test_replay_reads_only_the_target_settings() -> None:
 
 
 RUN_ONLY_ENV = {"SCIMCERT_FAIL_ON": "bogus", "SCIMCERT_NO_CLEANUP": "maybe", "SCIMCERT_RUN_ID": "no spaces!",
-                "SCIMCERT_OKTA_FLAVOUR": "x", "SCIMCERT_BASELINE": "missing.json"}
+                "SCIMCERT_BASELINE": "missing.json"}
+REPLAY_ENV = {"SCIMCERT_OKTA_FLAVOUR": "x", "SCIMCERT_EXTENSION": "nonsense"}  # replay's, not cleanup's
 
 
 @pytest.mark.parametrize("toml", ['[run]\nfail_on = 5\nno_cleanup = "maybe"\nrun_id = 7\n', ""])
@@ -85,7 +86,7 @@ def test_replay_and_cleanup_ignore_run_only_settings_of_any_type_or_value(
     assert replayed.exit_code == 0, replayed.output
     a = make_provider()
     ledger = _ledger_of_one_user(a.base, a.create_user("scimcert-r1-ann@example.com"), tmp_path)
-    cleaned = invoke("cleanup", str(ledger), "--token", TOKEN, env=env)
+    cleaned = invoke("cleanup", str(ledger), "--token", TOKEN, env={**env, **REPLAY_ENV} if env else env)
     assert cleaned.exit_code == 0 and "1 deleted" in cleaned.output, cleaned.output
 
 
@@ -101,6 +102,64 @@ def test_replay_and_cleanup_still_refuse_a_broken_settings_file(toml: str, messa
                                  tmp_path)
     for result in (invoke("replay", "connect"), invoke("cleanup", str(ledger), "--token", TOKEN)):
         assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_replay_reads_its_flavour_as_run_reads_okta_flavour() -> None:
+    """--flavour > SCIMCERT_OKTA_FLAVOUR > okta_flavour in scimcert.toml > oin; its click default no
+    longer hides the other two."""
+    assert "(oin) against" in invoke("replay", "connect").output
+    Path("scimcert.toml").write_text('[run]\nokta_flavour = "AIW"\n')
+    from_file = invoke("replay", "connect")
+    env_over_file = invoke("replay", "connect", env={"SCIMCERT_OKTA_FLAVOUR": "oin"})
+    option_over_env = invoke("replay", "connect", "--flavour", "aiw", env={"SCIMCERT_OKTA_FLAVOUR": "oin"})
+    for result, flavour in ((from_file, "aiw"), (env_over_file, "oin"), (option_over_env, "aiw")):
+        assert result.exit_code == 0, result.output
+        assert f"({flavour}) against" in result.output, result.output
+
+
+ACME = "urn:ietf:params:scim:schemas:extension:acme:2.0:User"
+
+
+def test_replay_reads_its_extensions_as_run_does(tmp_path: Path) -> None:
+    """--extension/--extension-file > SCIMCERT_EXTENSION(_FILE) > scimcert.toml, as one set; from none,
+    custom-attributes against the embedded provider takes the vendor example."""
+    schema = {"id": f"{ACME}", "name": "Acme", "attributes": [{"name": "badge", "type": "string"}]}
+    (tmp_path / "acme.json").write_text(json.dumps(schema))
+    Path("scimcert.toml").write_text(f'[run]\nextension = ["{ACME}=level:integer"]\n')
+    from_file = invoke("replay", "custom-attributes")
+    from_env = invoke("replay", "custom-attributes", env={"SCIMCERT_EXTENSION_FILE": "acme.json"})
+    from_option = invoke("replay", "custom-attributes", "--extension", f"{ACME}=cost",
+                         env={"SCIMCERT_EXTENSION_FILE": "acme.json"})
+    Path("scimcert.toml").unlink()
+    default = invoke("replay", "custom-attributes")
+    for result, attr in ((from_file, f"{ACME}:level"), (from_env, f"{ACME}:badge"),
+                         (from_option, f"{ACME}:cost"),
+                         (default, "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User:custAttr1")):
+        assert result.exit_code == 0, result.output
+        assert result.output.count("custom-attributes: all 11 steps passed") == 1, result.output
+        assert f"[{attr}]" in result.output, result.output
+
+
+@pytest.mark.parametrize(("toml", "env", "message"), [
+    ("", {"SCIMCERT_OKTA_FLAVOUR": "okta"}, "SCIMCERT_OKTA_FLAVOUR=okta: Okta flavour must be oin or aiw; "
+                                            "got 'okta'"),
+    ('okta_flavour = "okta"', {}, "okta_flavour in scimcert.toml: Okta flavour must be oin or aiw"),
+    ("okta_flavour = 5", {}, "scimcert.toml: okta_flavour must be a string in quotes"),
+    ("", {"SCIMCERT_EXTENSION": "nonsense"}, "SCIMCERT_EXTENSION=nonsense: extension 'nonsense': expected "
+                                             "URN=attr[:type]"),
+    ("", {"SCIMCERT_EXTENSION_FILE": "missing.json"}, "SCIMCERT_EXTENSION_FILE=missing.json: cannot read "
+                                                      "extension file missing.json"),
+    ('extension = "nonsense"', {}, "extension in scimcert.toml: extension 'nonsense': expected"),
+    ("extension = 5", {}, "scimcert.toml: extension must be a string or a list of strings"),
+    ('extension_file = ["a", 1]', {}, "scimcert.toml: extension_file must be a string or a list of strings"),
+])
+def test_replay_refuses_a_bad_flavour_or_extension_naming_its_source(toml: str, env: dict[str, str],
+                                                                     message: str) -> None:
+    Path("scimcert.toml").write_text(f"[run]\n{toml}\n")
+    result = invoke("replay", "custom-attributes", env=env)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "embedded reference provider" not in result.output and "Traceback" not in result.output
 
 
 def _ledger_of_one_user(scim_base: str, user: dict[str, object], tmp_path: Path) -> Path:
@@ -145,10 +204,12 @@ def test_replay_hands_its_settings_to_the_checks_of_report_dir(monkeypatch: pyte
 
     monkeypatch.setattr(pytest, "main", fake_main)
     with provider() as url:
-        settings_file(timeout=7, insecure=True)
+        Path("scimcert.toml").write_text('[target]\ntimeout = 7\ninsecure = true\n'
+                                         '[run]\nokta_flavour = "aiw"\n')
         result = invoke("replay", "connect", "--url", url, "--token", REPLAY_TOKEN, "--report-dir", "out")
     assert result.exit_code == 0, result.output
     assert "--scim-timeout=7.0" in seen and "--scim-insecure" in seen  # from scimcert.toml
+    assert seen[seen.index("--okta-flavour") + 1] == "aiw" and "(aiw) against" in result.output
     assert seen[seen.index("--scim-url") + 1] == url and any(a.startswith("--scim-run-id=") for a in seen)
 
 

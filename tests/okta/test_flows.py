@@ -117,6 +117,24 @@ def test_what_a_flow_deleted_itself_is_not_left_for_its_cleanup():
     assert [kind for kind, _, _ in result.created] == ["User", "User"]
 
 
+def test_a_flow_tells_each_create_and_delete_as_it_happens():
+    """scimcert replay journals each in its ledger before the next request (a kill -9 loses none)."""
+    seen: list[tuple[str, ...]] = []
+    with provider() as url:
+        app = AppInstance("0oa1", url, BearerAuth(TOKEN))
+        run = FlowRun(load_flow("group-push"), app, Transport().send, rng=random.Random(7),
+                      on_created=lambda *c: seen.append(("created", *c)),
+                      on_deleted=lambda *d: seen.append(("deleted", *d)))
+        run.on_step = lambda step: seen.append(("step", step.id))
+        result = run.run()
+    assert result.ok, [(s.id, s.failure) for s in result.steps if s.verdict != "pass"]
+    created = [e[1:] for e in seen if e[0] == "created"]
+    group = next(c for c in created if c[0] == "Group")
+    assert [c for c in created if c != group] == list(result.created)
+    assert seen[-1] == ("step", result.steps[-1].id) and ("deleted", *group[:2]) in seen
+    assert seen.index(("created", *result.created[0])) < seen.index(("step", result.steps[0].id))
+
+
 def test_spec_test_sends_okta_headers_and_quirks():
     sent: list[ScimRequest] = []
 
