@@ -45,7 +45,7 @@ from suites import reportdir
 from suites.catalogue import SUITES_DIR
 from suites.client import ScimClient
 from suites.config import Auth as RunAuth
-from suites.config import HarnessError, RunConfig
+from suites.config import HarnessError, Preset, RunConfig
 from suites.extensions.data import other_value, simple_attributes, value_for
 from suites.ledger import Ledger
 from suites.report import preflight
@@ -129,7 +129,7 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
             auth, url = _okta_auth(config.auth), str(config.url)
             code = 0
             if out is not None:  # first: the flow then journals in the ledger the checks wrote
-                code = _reports(spec.name, config, auth, run_id, flavour, out, extensions, extension_files)
+                code = _reports(spec.name, config, run_id, declared, out)
             ledger, made = _open_ledger(out, embedded, run_id, url)
             transport = Transport(timeout=config.timeout, verify=config.verify)
             replay = _Replay(spec, url, auth, flavour, transport, no_cleanup, interrupts, ledger, failed)
@@ -288,28 +288,15 @@ def _verdict(result: FlowResult) -> int:
     return EXIT_FAILED
 
 
-def _reports(flow: str, config: RunConfig, auth: Auth, run_id: str, flavour: str, out: Path,
-             extensions: tuple[str, ...], extension_files: tuple[str, ...]) -> int:
+def _reports(flow: str, config: RunConfig, run_id: str, declared: tuple[SchemaDef, ...], out: Path) -> int:
     """Run the Okta checks of this flow through pytest, which writes the run reports (and a ledger
-    under the flow's run id, which the flow's own entries then join)."""
+    under the flow's run id, which the flow's own entries then join). They get the replay's settings
+    whole, as `scimcert run` hands its own over: run-only settings in SCIMCERT_* or scimcert.toml
+    (fail_on, read_only, no_cleanup, waivers…) are not the replay's and do not reach them."""
     module = SUITES_DIR / "okta" / FLOW_CHECKS[flow]
-    name, value = auth.header()
-    args = [*ISOLATED, str(module), "-q", "--scim-url", str(config.url), "--scim-report-dir", str(out),
-            "--okta-flavour", flavour, f"--scim-run-id={run_id}", f"--scim-timeout={config.timeout}"]
-    if isinstance(config.verify, str):
-        args.append(f"--scim-ca-bundle={config.verify}")
-    elif not config.verify:
-        args.append("--scim-insecure")
-    args += [a for e in extensions for a in ("--scim-extension", e)]
-    args += [a for f in extension_files for a in ("--scim-extension-file", f)]
-    if isinstance(auth, BearerAuth):
-        args.append(f"--scim-token={auth.token}")  # '=': a token may start with '-'
-    elif isinstance(auth, BasicAuth):
-        args.append(f"--scim-basic={auth.username}:{auth.password}")
-    else:
-        args.append(f"--scim-header={name}: {value}")
+    checks = replace(config, run_id=run_id, report_dir=out, extensions=declared)
     watcher = _InterruptWatcher()
-    code = int(pytest.main(args, plugins=[watcher]))
+    code = int(pytest.main([*ISOLATED, str(module), "-q"], plugins=[Preset(checks), watcher]))
     if watcher.signum is not None:  # the checks cleaned up after themselves (their ledger)
         raise Interrupted(watcher.signum)
     if code in (0, 1):  # else pytest could not start and wrote no reports

@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+import requests
 from click.testing import CliRunner, Result
 
 from simulator.cli import main
+from suites.config import Preset, RunConfig
 from suites.ledger import Ledger
 from tests.conftest import TOKEN, ProviderFactory
 from tests.suites.support import TOKEN as REPLAY_TOKEN
@@ -196,10 +198,10 @@ def test_cleanup_reads_credentials_and_url_from_scimcert_toml(make_provider: Pro
 
 def test_replay_hands_its_settings_to_the_checks_of_report_dir(monkeypatch: pytest.MonkeyPatch,
                                                                  tmp_path: Path) -> None:
-    seen: list[str] = []
+    seen: list[RunConfig] = []
 
     def fake_main(args: list[str], plugins: list[object]) -> int:
-        seen.extend(args)
+        seen.extend(p.config for p in plugins if isinstance(p, Preset))
         return 0
 
     monkeypatch.setattr(pytest, "main", fake_main)
@@ -208,9 +210,25 @@ def test_replay_hands_its_settings_to_the_checks_of_report_dir(monkeypatch: pyte
                                          '[run]\nokta_flavour = "aiw"\n')
         result = invoke("replay", "connect", "--url", url, "--token", REPLAY_TOKEN, "--report-dir", "out")
     assert result.exit_code == 0, result.output
-    assert "--scim-timeout=7.0" in seen and "--scim-insecure" in seen  # from scimcert.toml
-    assert seen[seen.index("--okta-flavour") + 1] == "aiw" and "(aiw) against" in result.output
-    assert seen[seen.index("--scim-url") + 1] == url and any(a.startswith("--scim-run-id=") for a in seen)
+    [checks] = seen
+    assert checks.timeout == 7.0 and checks.verify is False  # from scimcert.toml
+    assert checks.okta_flavour == "aiw" and "(aiw) against" in result.output
+    assert checks.url == url and checks.auth.value == REPLAY_TOKEN and checks.report_dir == Path("out")
+
+
+def test_run_only_settings_do_not_reach_the_checks_of_a_replay() -> None:
+    """README: replay ignores `scimcert run`'s own settings. Its checks (--report-dir) used to read
+    them from SCIMCERT_* and scimcert.toml: SCIMCERT_NO_CLEANUP made them keep what they created."""
+    Path("scimcert.toml").write_text('[run]\nfail_on = "may"\nwaivers = "missing.toml"\n')
+    env = {"SCIMCERT_NO_CLEANUP": "true", "SCIMCERT_READ_ONLY": "true", "SCIMCERT_RUN_ID": "theirs"}
+    with provider() as url:
+        result = invoke("replay", "user-lifecycle", "--url", url, "--token", REPLAY_TOKEN,
+                        "--report-dir", "out", env=env)
+        left = requests.get(url + "/Users", headers={"Authorization": f"Bearer {REPLAY_TOKEN}"}, timeout=10)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(Path("out/summary.json").read_text())
+    assert summary["run_id"] != "theirs" and summary["totals"]["passed"] > 0  # not read-only: they ran
+    assert summary["cleanup"]["left"] == 0 and left.json()["totalResults"] == 0, result.output
 
 
 def test_cleanup_without_credentials_is_refused_up_front_by_a_target_that_needs_them(
