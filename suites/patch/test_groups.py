@@ -27,12 +27,14 @@ def test_add_member_without_type(target: Target, client: ScimClient, factory: Fa
 
     RFC 7644 §3.5.2.1: "If the target location specifies a multi-valued attribute, a new value
     is added to the attribute." RFC 7643 §4.2 does not require "type"; Okta never sends it.
+    The members before the add are the ones the server showed (GRP-CREATE-005 judges creation).
     """
     target.require("patch")
     first, second = users(factory, 2)
     path = f"/Groups/{typed_group(factory, [first['id']])['id']}"
+    before = member_ids(read_back(client, path))
     patch_ok(client, path, {"op": "add", "path": "members", "value": [_member(second)]})
-    expect_equal(member_ids(read_back(client, path)), sorted([first["id"], second["id"]]),
+    expect_equal(member_ids(read_back(client, path)), sorted([*before, second["id"]]),
                  "member ids after the add")
 
 
