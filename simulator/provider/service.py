@@ -33,6 +33,7 @@ class ProviderConfig:
     open_discovery: bool = False
     max_results: int = DEFAULT_MAX_RESULTS
     max_body_bytes: int = DEFAULT_MAX_BODY
+    enterprise: bool = True  # the enterprise User extension (RFC 7643 §4.3), which is optional
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,8 @@ class Provider:
     def __init__(self, config: ProviderConfig) -> None:
         self.config = config
         self.deviations = config.deviations
-        user_exts = (ENTERPRISE_USER, *(e for e in config.extensions if not ext_mod.targets_group(e)))
+        user_exts = ((ENTERPRISE_USER,) if config.enterprise else ()) + tuple(
+            e for e in config.extensions if not ext_mod.targets_group(e))
         group_exts = tuple(e for e in config.extensions if ext_mod.targets_group(e))
         self.types: dict[str, ResourceType] = {
             "User": ResourceType(

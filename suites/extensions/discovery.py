@@ -1,7 +1,9 @@
 """Which User extensions are under test: declared ones, else enterprise plus the advertised ones.
 
 Read once per session at collection (before any check runs) by the extension suite and by the
-Okta suite's custom-attribute checks.
+Okta suite's custom-attribute checks. The enterprise extension (RFC 7643 §4.3) is optional: when
+the target does not advertise it, the extension suite first learns whether it supports it
+anyway (suites/extensions/conftest.py) and skips its enterprise cases when it does not.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from suites.state import STATE_KEY
 from suites.target import Target
 
 _UNDER_TEST = pytest.StashKey[tuple[SchemaDef, ...]]()
+_ENTERPRISE_ADVERTISED = pytest.StashKey[bool]()
 
 
 def _string(name: str) -> AttributeDef:
@@ -40,25 +43,47 @@ def _ignore(_exchange: Exchange) -> None:
     """Collection-time discovery is not part of any check's record."""
 
 
-def discover(run: RunConfig) -> tuple[SchemaDef, ...]:
-    """The User extensions under test: declared ones, else enterprise plus the advertised ones."""
+def discover(run: RunConfig) -> tuple[tuple[SchemaDef, ...], bool]:
+    """The User extensions under test (declared ones, else enterprise plus the advertised ones) and
+    whether the enterprise extension needs no proof of support: declared extensions are tested as
+    declared, the embedded provider has it, and a target may advertise it."""
     declared = tuple(e for e in run.extensions if not targets_group(e))
     if declared or run.url is None:
-        return declared or (ENTERPRISE,)
+        return declared or (ENTERPRISE,), True
+    target = Target(ScimClient(run, _ignore))
     try:
-        found = Target(ScimClient(run, _ignore)).resource_schema("User")
+        found, mentioned = target.resource_schema("User"), _mentions_enterprise(target)
     except HarnessError:
-        found = None
+        found, mentioned = None, False
     advertised = found.extensions if found is not None else ()
-    enterprise = next((e for e in advertised if e.id.casefold() == urns.ENTERPRISE_USER.casefold()),
-                      ENTERPRISE)
-    return (enterprise, *(e for e in advertised if e is not enterprise))
+    enterprise = next((e for e in advertised if is_enterprise(e.id)), ENTERPRISE)
+    return (enterprise, *(e for e in advertised if e is not enterprise)), mentioned
+
+
+def _mentions_enterprise(target: Target) -> bool:
+    """Whether /Schemas or the User resource type's schemaExtensions names the enterprise extension
+    (either claims support: RFC 7644 §4, "/Schemas ... SHALL return all supported schemas")."""
+    rtype = target.resource_type("User") or {}
+    listed = [e.get("schema") for e in rtype.get("schemaExtensions") or [] if isinstance(e, dict)]
+    return any(is_enterprise(str(urn)) for urn in [*listed, *(d.get("id") for d in target.schema_docs())])
 
 
 def under_test(config: pytest.Config) -> tuple[SchemaDef, ...]:
     if _UNDER_TEST not in config.stash:
-        config.stash[_UNDER_TEST] = discover(config.stash[STATE_KEY].config)
+        config.stash[_UNDER_TEST], config.stash[_ENTERPRISE_ADVERTISED] = discover(
+            config.stash[STATE_KEY].config)
     return config.stash[_UNDER_TEST]
+
+
+def enterprise_advertised(config: pytest.Config) -> bool:
+    """Whether the enterprise extension is tested without first learning that the target supports
+    it (declared extensions, the embedded provider, or /Schemas or the User resource type names it)."""
+    under_test(config)
+    return config.stash[_ENTERPRISE_ADVERTISED]
+
+
+def is_enterprise(urn: str | None) -> bool:
+    return urn is not None and urn.casefold() == urns.ENTERPRISE_USER.casefold()
 
 
 def short(urn: str) -> str:

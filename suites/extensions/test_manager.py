@@ -17,6 +17,7 @@ from suites.target import Target
 EXT = urns.ENTERPRISE_USER
 MANAGER = f"{EXT}:manager"
 CAUGHT = ["drops-extension"]
+pytestmark = pytest.mark.usefixtures("enterprise_supported")  # where the target has the extension
 
 
 def _pair(factory: Factory, target: Target, extensions: dict[str, SchemaDef],

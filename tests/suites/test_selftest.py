@@ -11,11 +11,12 @@ from simulator.provider.app import create_app
 from simulator.provider.deviations import REGISTRY
 from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
+from simulator.scim.extensions import parse_extension_spec
 from simulator.scim.schema import AttributeDef, SchemaDef
 from suites.baseline import by_id
 from suites.catalogue import by_deviation, catalogue
 from tests.suites.scripted import all_scripted
-from tests.suites.support import SKIP_IN_MATRIX, TOKEN, failing, provider, run_suites
+from tests.suites.support import IVANTI_SPEC, SKIP_IN_MATRIX, TOKEN, failing, provider, run_suites
 
 CATALOGUE = catalogue()
 BY_DEVIATION = by_deviation()
@@ -50,6 +51,22 @@ def test_checks_skipped_by_default_pass_where_they_apply() -> None:
         summary = run_suites(server.url + "/scim/v2", ["extensions"], "-k",
                              "required_extension or canonical_values")
     assert by_id(summary["checks"]) == dict.fromkeys(SKIPPED_BY_DEFAULT, "passed")
+
+
+def test_a_provider_without_the_optional_enterprise_extension_fails_no_check() -> None:
+    """RFC 7643 §4.3 is optional: its cases are skipped, saying why, where the target neither
+    advertises it nor keeps its data; they used to fail 25 checks of a correct server."""
+    cfg = ProviderConfig(token=TOKEN, enterprise=False,
+                         extensions=(parse_extension_spec(IVANTI_SPEC),))
+    with start_in_thread(create_app(cfg)) as server:
+        summary = run_suites(server.url + "/scim/v2")
+    assert failing(summary) == set() and summary["exit_code"] == 0
+    cases = {(c["id"], k["case"]): k for c in summary["checks"] for k in c.get("cases", [])}
+    assert cases[("EXT-DISC-003", "ivanti")]["outcome"] == "passed"
+    skipped = cases[("EXT-DISC-003", "enterprise")]
+    assert skipped["outcome"] == "skipped"
+    assert "refused a user with enterprise data (HTTP 400)" in skipped["message"]
+    assert by_id(summary["checks"])["EXT-MGR-001"] == "skipped"
 
 
 def _failing_in(deviation: str, suite: str) -> tuple[set[str], int]:
