@@ -29,7 +29,7 @@ class Auth:
     """How the client authenticates: bearer token, basic credentials, or one literal header."""
 
     kind: str = "none"  # bearer | basic | header | none
-    value: str = ""
+    value: str = field(default="", repr=False)  # a credential: never in a traceback or log
 
     def headers(self) -> dict[str, str]:
         if self.kind == "bearer":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Generator, Iterator
+from collections.abc import Callable, Collection, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +11,12 @@ from faker import Faker
 
 from suites import interrupted, report, reportdir
 from suites.catalogue import catalogue
-from suites.client import ScimClient
+from suites.client import Redactor, ScimClient
 from suites.config import HarnessError, Preset, RunConfig, load_toml, resolve
 from suites.factory import Factory
 from suites.ledger import Ledger, cleanup
 from suites.levels import Level
+from suites.scrub import scrub_report
 from suites.state import STATE_KEY, CheckInfo, CheckResult, ExtensionCell, RunState
 from suites.target import Target
 from suites.waivers import Waivers
@@ -210,6 +211,7 @@ def _client(state: RunState, ledger: Ledger | None = None) -> ScimClient:
 
 
 _SETTLED = pytest.StashKey[bool]()
+_REDACT = pytest.StashKey[Callable[[str], str] | None]()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -234,13 +236,26 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     rep: pytest.TestReport = yield
+    redact = _redactor(item.config)
+    if redact is not None:  # before the terminal, junit.xml and report.html print any of it
+        scrub_report(rep, redact)
     if rep.when == "call" or not rep.passed:
         item.stash[_SETTLED] = True  # the check's outcome is known; an interrupt after this keeps it
     state = state_of(item.config)
     result = state.results.get(item.nodeid)
     if result is not None:
         report.update_result(result, rep, call, state)
+        if redact is not None:
+            result.message = redact(result.message)
     return rep
+
+
+def _redactor(config: pytest.Config) -> Callable[[str], str] | None:
+    """What takes the run's credentials out of a text; None when it has none."""
+    if _REDACT not in config.stash:
+        secrets = state_of(config).config.auth.secrets()
+        config.stash[_REDACT] = Redactor(secrets).text if secrets else None
+    return config.stash[_REDACT]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Final
 from urllib.parse import quote, urlsplit
@@ -41,7 +41,7 @@ PAGE_SIZE: Final = 100  # §3: import page size is fixed at 100
 class BearerAuth:
     """'SCIM 2.0 Test App (OAuth Bearer Token)': `Authorization: Bearer <token>` (§1.2 [D])."""
 
-    token: str
+    token: str = field(repr=False)  # a credential: never in a traceback or log
     kind = "bearer"
 
     def header(self) -> tuple[str, str]:
@@ -56,7 +56,7 @@ class BasicAuth:
     """'SCIM 2.0 Test App (Basic Auth)': `Authorization: Basic base64(user:password)` (§1.2 [I])."""
 
     username: str
-    password: str
+    password: str = field(repr=False)
     kind = "basic"
 
     def header(self) -> tuple[str, str]:
@@ -75,7 +75,7 @@ class HeaderAuth:
     so `template` is a setting; the default sends exactly what the admin typed.
     """
 
-    token: str
+    token: str = field(repr=False)
     name: str = "Authorization"
     template: str = "{token}"
     kind = "header"
@@ -161,6 +161,13 @@ class ScimRequest:
     headers: tuple[tuple[str, str], ...] = ()
     body: Any = None  # a JSON value; None means no body
     secret_header: str = "Authorization"
+
+    def __repr__(self) -> str:
+        """Without the credential header's value: a repr ends up in tracebacks and logs."""
+        secret = self.secret_header.casefold()
+        headers = tuple((k, "[REDACTED]" if k.casefold() == secret else v) for k, v in self.headers)
+        return (f"ScimRequest(step={self.step!r}, method={self.method!r}, url={self.url!r}, "
+                f"headers={headers!r}, body={self.body!r})")
 
     @property
     def url(self) -> str:

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,13 @@ import requests
 from click.testing import CliRunner
 
 from simulator.cli import main
+from simulator.okta.wire import BasicAuth, BearerAuth, HeaderAuth, ScimRequest
 from simulator.provider.app import create_app
+from simulator.provider.deviations import Deviations
 from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
 from suites.baseline import load_baseline
+from suites.catalogue import SUITES_DIR
 from suites.client import Exchange, _describe
 from suites.config import Auth, HarnessError, RunConfig, load_toml, origin, resolve
 from suites.ledger import Ledger
@@ -231,6 +235,61 @@ def test_token_never_reaches_any_report(tmp_path: Path) -> None:
     headers = {h["name"]: h["value"] for h in har["log"]["entries"][0]["request"]["headers"]}
     assert headers["Authorization"] == "[REDACTED]"
     assert har["log"]["version"] == "1.2"
+
+
+def test_token_never_reaches_the_report_of_a_failure(tmp_path: Path) -> None:
+    """A failed check's traceback prints the arguments of its frames (and with -l their locals):
+    the run's config, the client, Okta's requests. They used to carry the token into the console,
+    junit.xml and report.html (never summary.json, the HAR or the ledger)."""
+    secret = "S3cretTok-of-a-failing-run-0123456789"
+    cfg = ProviderConfig(token=secret,
+                         deviations=Deviations.parse(["content-type-json", "patch-requires-path"]))
+    with start_in_thread(create_app(cfg)) as server:
+        out = tmp_path / "reports"
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", str(SUITES_DIR / "errors"),
+             str(SUITES_DIR / "okta" / "test_users.py"), "-p", "no:randomly", "-l", "--tb=long",
+             "--scim-url", server.url + "/scim/v2", "--scim-token", secret, "--scim-report-dir", str(out)],
+            capture_output=True, text=True, timeout=600, check=False)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["totals"]["failed"] >= 2, proc.stdout[-2000:]
+    assert "Auth(kind='bearer')" in proc.stdout  # the frames' arguments are shown, without the token
+    assert secret not in proc.stdout + proc.stderr
+    for file in out.iterdir():
+        assert secret not in file.read_text(errors="replace"), file.name
+
+
+LEAKY = '''
+import pytest
+
+
+@pytest.mark.check("T-LEAK-001", level="MUST", refs=["RFC7644 §3.12"], readonly=True)
+def test_leaks(scim_config):
+    """A check whose failure text and captured output carry the token."""
+    token = scim_config.auth.value
+    print("sending", token)
+    assert token == "", f"got {token}"
+'''
+
+
+def test_whatever_carries_the_token_is_scrubbed_from_a_failure(pytester: pytest.Pytester,
+                                                               tmp_path: Path) -> None:
+    """The reprs are the first defence; the plugin also scrubs every report it makes."""
+    with provider() as url:
+        result = run_fake(pytester, url, "-l", "--scim-report-dir", str(tmp_path), source=LEAKY)
+    assert result.ret == 1
+    output = result.stdout.str() + result.stderr.str()
+    assert "got [REDACTED]" in output and "sending [REDACTED]" in output and TOKEN not in output
+    for file in tmp_path.iterdir():
+        assert TOKEN not in file.read_text(errors="replace"), file.name
+
+
+def test_credentials_are_left_out_of_reprs() -> None:
+    secret = "SECRET-42"
+    shown = [Auth("bearer", secret), RunConfig(auth=Auth("basic", f"ann:{secret}")), BearerAuth(secret),
+             BasicAuth("ann", secret), HeaderAuth(secret),
+             ScimRequest("s", "GET", "https://x", "/Users", headers=(("Authorization", f"Bearer {secret}"),))]
+    assert not [r for r in map(repr, shown) if secret in r]
 
 
 def _exchange(headers: tuple[tuple[str, str], ...], credentials: bool = True) -> Exchange:
