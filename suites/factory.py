@@ -11,9 +11,11 @@ from typing import Any
 from faker import Faker
 
 from simulator.scim import urns
+from simulator.scim.schema import AttributeDef, SchemaDef
 from suites.client import Reply, ScimClient
 from suites.config import RunConfig
 from suites.expect import describe, fail
+from suites.extensions.data import key_of, lists_urn, simple_attributes, value_for
 from suites.ledger import Ledger
 
 
@@ -25,6 +27,7 @@ class Factory:
     ledger: Ledger
     config: RunConfig
     faker: Faker = field(default_factory=Faker)
+    required: tuple[SchemaDef, ...] = ()  # User extensions the target requires (RFC 7643 §6)
     _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
@@ -38,6 +41,35 @@ class Factory:
         return f"{self.config.prefix}{self.faker.job()} {next(self._serial)}"
 
     def user_body(self, **overrides: Any) -> dict[str, Any]:
+        """plain_user_body() with data for each required extension the overrides do not give."""
+        return self.with_required(self.plain_user_body(**overrides))
+
+    def with_required(self, body: dict[str, Any]) -> dict[str, Any]:
+        """body plus data, listed in "schemas", for each extension the target requires that it
+        lacks: RFC 7643 §6, "If true, a resource of this type MUST include this schema extension"."""
+        for ext in self.required:
+            if key_of(body, ext.id) is not None:
+                continue  # the caller's own data for it, listed in "schemas" as the caller chose
+            body[ext.id] = required_data(ext, self.faker)
+            schemas = body.get("schemas")
+            if isinstance(schemas, list) and not lists_urn(body, ext.id):
+                body["schemas"] = [*schemas, ext.id]
+        return body
+
+    def replacing(self, user: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+        """A PUT body that replaces user: body plus user's data of each extension the target
+        requires. RFC 7644 §3.5.1 replaces every attribute, and RFC 7643 §6 requires it."""
+        for ext in self.required:
+            key = key_of(user, ext.id)
+            if key is not None and key_of(body, ext.id) is None:
+                body[key] = user[key]
+        return self.with_required(body)
+
+    def requires(self, urn: str) -> bool:
+        """Whether the target's User resource type marks urn required (RFC 7643 §6)."""
+        return any(ext.id.casefold() == urn.casefold() for ext in self.required)
+
+    def plain_user_body(self, **overrides: Any) -> dict[str, Any]:
         """Okta's create body (okta-scim.md §4.2a) with realistic values; overrides win."""
         given, family = self.faker.first_name(), self.faker.last_name()
         name = overrides.get("userName") or self.user_name()
@@ -95,3 +127,17 @@ class Factory:
         if reply.status not in (200, 201) or not isinstance(reply.body.get("id"), str):
             fail(f"(precondition) POST /{kind}s creates the {kind.lower()}", describe(reply), reply)
         return reply.body
+
+
+def required_data(ext: SchemaDef, faker: Faker) -> dict[str, Any]:
+    """Values for the simple attributes of a required extension and for its required attributes."""
+    needed = (a for a in ext.attributes if a.required and a.mutability != "readOnly")
+    wanted = [*simple_attributes(ext), *needed]
+    return {a.name: _value(a, faker) for a in dict.fromkeys(wanted)}
+
+
+def _value(attr: AttributeDef, faker: Faker) -> Any:
+    """A value of attr's type: complex ones get their writable simple sub-attributes."""
+    one = ({s.name: value_for(s, faker) for s in attr.sub_attributes if s.mutability != "readOnly"}
+           if attr.is_complex else value_for(attr, faker))
+    return [one] if attr.multi_valued else one

@@ -83,6 +83,19 @@ class Target:
             found = self.schema(str(ext.get("schema", ""))) if isinstance(ext, dict) else None
             if found is not None:
                 exts.append(found)
-        required = frozenset(str(e.get("schema")) for e in (rtype or {}).get("schemaExtensions") or []
-                             if isinstance(e, dict) and e.get("required") is True)
-        return ResourceSchema(core, tuple(exts), required)
+        return ResourceSchema(core, tuple(exts), frozenset(_required(rtype)))
+
+    def required_extensions(self, kind: str) -> tuple[SchemaDef, ...]:
+        """The extensions kind's resource type marks required (RFC 7643 §6), as /Schemas defines
+        them (else as declared with --extension); one defined nowhere is left out."""
+        found = (self.schema(urn) or self._declared(urn) for urn in _required(self.resource_type(kind)))
+        return tuple(d for d in found if d is not None)
+
+    def _declared(self, urn: str) -> SchemaDef | None:
+        return next((d for d in self.extensions if d.id.casefold() == urn.casefold()), None)
+
+
+def _required(rtype: dict[str, Any] | None) -> list[str]:
+    """The URNs of the schemaExtensions a resource type marks "required": true."""
+    entries = (rtype or {}).get("schemaExtensions") or []
+    return [str(e.get("schema")) for e in entries if isinstance(e, dict) and e.get("required") is True]

@@ -10,9 +10,9 @@ from typing import Any, Final
 from simulator.okta.model import AppInstance, AppUser, OktaUser
 
 # Covers what the test app's defaults and scimcert's flows use (okta-admin-api.md §11 [I]):
-# 'literals', user.attr, +, ==, !=, &&, ||, ( ), and cond ? a : b.
+# 'literals', numbers, user.attr, +, ==, !=, &&, ||, ( ), and cond ? a : b.
 _TOKEN: Final = re.compile(
-    r"""\s*(?:(?P<str>'[^']*'|"[^"]*")|(?P<op>==|!=|&&|\|\||[+?:()])"""
+    r"""\s*(?:(?P<str>'[^']*'|"[^"]*")|(?P<num>-?\d+(?:\.\d+)?)|(?P<op>==|!=|&&|\|\||[+?:()])"""
     r"""|(?P<name>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*))"""
 )
 _WORDS: Final[Mapping[str, Any]] = {"null": None, "true": True, "false": False}
@@ -91,6 +91,8 @@ class _Parser:
             return inner
         if kind == "str":
             return ("lit", value[1:-1])
+        if kind == "num":
+            return ("lit", float(value) if "." in value else int(value))
         if kind == "name" and value in _WORDS:
             return ("lit", _WORDS[value])
         if kind == "name" and value.startswith("user.") and value.count(".") == 1:

@@ -42,7 +42,7 @@ def test_put_with_stale_if_match_is_refused(factory: Factory, client: ScimClient
     """
     target.require("etag")
     v = versioned_user(factory, client)
-    body = replacement(v.user, displayName=factory.faker.name())
+    body = replacement(factory, v.user, displayName=factory.faker.name())
     expect_status(client.put(v.path, body, headers={"If-Match": v.stale}), 412)
     after, _, reply = read(client, v.path)
     expect_equal(after.get("displayName"), v.user.get("displayName"), "displayName (unchanged)", reply)
@@ -99,7 +99,8 @@ def test_put_with_current_if_match_succeeds(factory: Factory, client: ScimClient
     target.require("etag")
     v = versioned_user(factory, client)
     new_name = factory.faker.name()
-    reply = client.put(v.path, replacement(v.user, displayName=new_name), headers={"If-Match": v.etag})
+    body = replacement(factory, v.user, displayName=new_name)
+    reply = client.put(v.path, body, headers={"If-Match": v.etag})
     expect_status(reply, 200)
     after, _, got = read(client, v.path)
     expect_equal(after.get("displayName"), new_name, "displayName (replaced)", got)
@@ -120,7 +121,7 @@ def test_version_changes_after_a_modification(factory: Factory, client: ScimClie
     target.require("etag")
     path = f"/Users/{factory.user()['id']}"
     before, first, _ = read(client, path)
-    expect_status(client.put(path, replacement(before, displayName=factory.faker.name())), 200)
+    expect_status(client.put(path, replacement(factory, before, displayName=factory.faker.name())), 200)
     _, second, reply = read(client, path)
     expect(second != first, f"an ETag other than {first} after the PUT", f"ETag {second}", reply)
     expect_status(client.get(path, headers={"If-None-Match": first}), 200)

@@ -34,9 +34,10 @@ def read(client: ScimClient, path: str) -> tuple[dict[str, Any], str, Reply]:
     return body, expect_header(reply, "ETag"), reply
 
 
-def replacement(user: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    """A PUT body: the client-owned attributes of user (no id, meta or groups), changed."""
-    return {**{k: user[k] for k in REPLACEABLE if k in user}, **changes}
+def replacement(factory: Factory, user: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A PUT body: the client-owned attributes of user (no id, meta or groups), changed, with its
+    data of the extensions the target requires."""
+    return factory.replacing(user, {**{k: user[k] for k in REPLACEABLE if k in user}, **changes})
 
 
 def versioned_user(factory: Factory, client: ScimClient) -> Versioned:
@@ -45,7 +46,7 @@ def versioned_user(factory: Factory, client: ScimClient) -> Versioned:
     created = factory.user()
     path = f"/Users/{created['id']}"
     _, first, _ = read(client, path)
-    expect_status(client.put(path, replacement(created, displayName=factory.faker.name())), 200)
+    expect_status(client.put(path, replacement(factory, created, displayName=factory.faker.name())), 200)
     user, current, reply = read(client, path)
     expect(current != first, "(precondition) a new ETag after the user was replaced",
            f"ETag {current} both before and after the PUT", reply)

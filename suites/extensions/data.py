@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from faker import Faker
@@ -13,7 +13,9 @@ from simulator.scim import urns
 from simulator.scim.schema import AttributeDef, SchemaDef
 from suites.client import Reply, ScimClient
 from suites.expect import describe, expect, expect_status, fail
-from suites.factory import Factory
+
+if TYPE_CHECKING:
+    from suites.factory import Factory
 
 WRITABLE_TYPES = frozenset({"string", "integer", "boolean", "decimal", "dateTime", "reference"})
 
@@ -156,6 +158,14 @@ def expect_rejected(reply: Reply, scim_type: str | None, what: str) -> None:
     if scim_type is not None:
         expect(reply.body.get("scimType") == scim_type, f'{what}: 400 with scimType "{scim_type}"',
                describe(reply), reply)
+
+
+def skip_if_required(factory: Factory, urn: str, why: str) -> None:
+    """Skip a check that cannot apply where the target requires urn: RFC 7643 §6, "If true, a
+    resource of this type MUST include this schema extension"; why says what that rules out."""
+    if factory.requires(urn):
+        pytest.skip(f"the User resource type marks {urn} required (RFC 7643 §6: \"a resource of this "
+                    f"type MUST include this schema extension\"), so {why}")
 
 
 def first_simple(ext: SchemaDef) -> AttributeDef:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from faker import Faker
 
 from simulator.scim import urns
 from suites.client import ScimClient
@@ -12,14 +13,18 @@ from suites.extensions.discovery import short, under_test
 from suites.factory import Factory
 from suites.ledger import Ledger
 from suites.okta.support import OktaSender
+from suites.target import Target
 
 CROWD = 101  # one more than Okta's page size and group push batch (okta-scim.md §3, §8.3)
 
 
 @pytest.fixture
-def okta(client: ScimClient, ledger: Ledger, scim_config: RunConfig) -> OktaSender:
-    """A fresh sender for one check: Okta's requests through the recording client."""
-    return OktaSender(client, ledger)
+def okta(client: ScimClient, ledger: Ledger, scim_config: RunConfig, target: Target) -> OktaSender:
+    """A fresh sender for one check: Okta's requests through the recording client (with what the
+    app needs to send the extensions the target requires: suites/okta/required.py)."""
+    faker = Faker(use_weighting=False)
+    faker.seed_instance(scim_config.run_id)
+    return OktaSender(client, ledger, target.required_extensions("User"), faker)
 
 
 @pytest.fixture(scope="session")

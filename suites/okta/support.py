@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from faker import Faker
 
 from simulator.okta import engine
 from simulator.okta.embedded import embedded_simulator
@@ -16,16 +17,27 @@ from simulator.okta.flows import FlowRun, StepResult
 from simulator.okta.model import AppInstance, Flavour, new_id
 from simulator.okta.plan import Outcome, Plan
 from simulator.okta.wire import Auth, BasicAuth, BearerAuth, HeaderAuth, ScimRequest, ScimResponse
+from simulator.scim.schema import SchemaDef
 from suites.client import Reply, ScimClient
 from suites.config import RunConfig
 from suites.expect import fail
 from suites.ledger import Ledger
+from suites.okta.required import (
+    Mapped,
+    SetupBody,
+    mapping_simulator,
+    refused_note,
+    required_mappings,
+    setup_with_required,
+    with_mappings,
+)
 
 KINDS = {"/Users": "User", "/Groups": "Group"}
 
 
-def okta_app(config: RunConfig) -> AppInstance:
-    """The Okta app instance pointed at the target, with the run's credentials and flavour."""
+def okta_app(config: RunConfig, mapped: Mapped = ()) -> AppInstance:
+    """The Okta app instance pointed at the target, with the run's credentials and flavour (and
+    the mapped attributes an extension the target requires needs: suites/okta/required.py)."""
     auth: Auth
     if config.auth.kind == "basic":
         user, _, password = config.auth.value.partition(":")
@@ -35,8 +47,8 @@ def okta_app(config: RunConfig) -> AppInstance:
         auth = HeaderAuth(value.strip(), name.strip())
     else:
         auth = BearerAuth(config.auth.value)
-    return AppInstance(new_id("0oa", random.Random()), config.url or "", auth,
-                       flavour=Flavour(config.okta_flavour))
+    return with_mappings(AppInstance(new_id("0oa", random.Random()), config.url or "", auth,
+                                     flavour=Flavour(config.okta_flavour)), mapped)
 
 
 @dataclass
@@ -45,10 +57,19 @@ class OktaSender:
 
     client: ScimClient
     ledger: Ledger
+    required: tuple[SchemaDef, ...] = ()  # User extensions the target requires (RFC 7643 §6)
+    faker: Faker = field(default_factory=Faker)
     sent: list[ScimRequest] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
+    amend: SetupBody | None = None  # what the flow's setup steps add to their requests
+
+    def mappings(self) -> Mapped:
+        """App attributes and mappings that make Okta send the required extensions' data."""
+        return required_mappings(self.required, self.faker)
 
     def __call__(self, request: ScimRequest) -> ScimResponse:
+        if self.amend is not None:
+            request = self.amend(request)
         target = request.path + (f"?{request.query}" if request.query else "")
         reply = self.client.request(request.method, target, data=request.body_bytes(),
                                     headers=dict(request.headers), auth=False, step=request.step)
@@ -80,19 +101,24 @@ def flow_step(flow: str, step_id: str, sender: OktaSender, config: RunConfig,
     simulator whose SCIM requests go through the recording client like every other request.
     """
     __tracebackhide__ = True
+    steps, mapped = load_flow(flow), sender.mappings()
+    sender.amend = setup_with_required(sender.required, sender.faker,
+                                       frozenset(s.id for s in steps.steps if s.setup))
     try:
-        run = FlowRun(load_flow(flow), okta_app(config), sender, prefix=config.prefix,
-                      simulator=embedded_simulator(), variables=dict(variables or {}))
+        run = FlowRun(steps, okta_app(config, mapped), sender, prefix=config.prefix,
+                      simulator=mapping_simulator(embedded_simulator(), mapped),
+                      variables=dict(variables or {}))
     except FlowError as exc:  # e.g. a Header Auth name the simulator's app cannot be given
         pytest.skip(f"{flow} cannot run against this target: {exc}")
     result = run.run(only=step_id)
     *needed, own = result.steps
+    note = refused_note(sender.required, sender.sent[-1] if sender.sent else None)
     for prior in needed:
         if prior.verdict != "pass":
-            fail(f"(precondition) {flow} step {prior.id} ({prior.title}): {prior.expected}",
+            fail(f"(precondition) {flow} step {prior.id} ({prior.title}): {prior.expected}{note}",
                  str(prior.received), sender.last)
     if own.verdict != "pass":
-        fail(str(own.expected), str(own.received), sender.last)
+        fail(f"{own.expected}{note}", str(own.received), sender.last)
     return own
 
 

@@ -17,9 +17,10 @@ REPLACEABLE = ("schemas", "userName", "name", "emails", "displayName", "locale",
                "active")
 
 
-def replacement(user: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    """A PUT body: the client-owned attributes of user (no id, meta or groups), changed."""
-    return {**{k: user[k] for k in REPLACEABLE if k in user}, **changes}
+def replacement(factory: Factory, user: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A PUT body: the client-owned attributes of user (no id, meta or groups), changed, with its
+    data of the extensions the target requires."""
+    return factory.replacing(user, {**{k: user[k] for k in REPLACEABLE if k in user}, **changes})
 
 
 @pytest.mark.check("PROJ-WRITE-001", level="MUST", refs=["RFC7644 §3.9", "RFC7644 §3.3"],
@@ -48,7 +49,7 @@ def test_put_response_honours_excluded_attributes(factory: Factory, client: Scim
     those attributes listed in "excludedAttributes" is returned."
     """
     user = factory.user()
-    body_in = replacement(user, displayName=factory.faker.name())
+    body_in = replacement(factory, user, displayName=factory.faker.name())
     reply = client.put(f"/Users/{user['id']}", body_in, params={"excludedAttributes": "emails,name"})
     body = projected(reply)
     expect_absent(body, ("emails", "name"), reply, always_returned(target, "User"))

@@ -360,6 +360,7 @@ def test_expressions():
     assert evaluate('user.firstName + " " + user.lastName', profile) == "A B"
     assert evaluate('user.firstName + " " + user.middleName', profile) is None
     assert evaluate("'lit'", {}) == "lit"
+    assert evaluate("42", {}) == 42 and evaluate("-1.5", {}) == -1.5  # typed custom attributes
     assert evaluate("user.x == null || user.x == 'y'", {"x": "y"}) is True
 
 

@@ -1,4 +1,5 @@
-"""The factory's many-users setup: order kept, every create in the ledger, a refusal fails clearly."""
+"""The factory's many-users setup: order kept, every create in the ledger, a refusal fails clearly;
+and its bodies carry every extension the target requires (RFC 7643 §6), and only then."""
 
 from __future__ import annotations
 
@@ -7,20 +8,25 @@ from typing import Any
 import pytest
 from faker import Faker
 
+from simulator.scim import urns
+from simulator.scim.extensions import parse_extension_spec
+from simulator.scim.schema import AttributeDef, SchemaDef
 from suites.client import ScimClient
 from suites.config import Auth, RunConfig
 from suites.expect import ConformanceFailure
 from suites.factory import Factory
 from suites.ledger import Ledger
-from tests.suites.support import TOKEN, provider
+from tests.suites.support import IVANTI_SPEC, TOKEN, provider
+
+IVANTI = parse_extension_spec(IVANTI_SPEC)
 
 
-def _factory(url: str) -> tuple[Factory, Ledger, list[Any]]:
+def _factory(url: str, required: tuple[SchemaDef, ...] = ()) -> tuple[Factory, Ledger, list[Any]]:
     config = RunConfig(url=url, auth=Auth("bearer", TOKEN), run_id="f1")
     ledger = Ledger(None, config.run_id, config.url or "")
     recorded: list[Any] = []
     client = ScimClient(config, recorded.append, ledger.add_once)
-    return Factory(client, ledger, config, Faker(use_weighting=False)), ledger, recorded
+    return Factory(client, ledger, config, Faker(use_weighting=False), required), ledger, recorded
 
 
 def test_users_in_flight_keep_order_and_reach_the_ledger() -> None:
@@ -45,3 +51,43 @@ def test_a_refused_create_fails_as_a_precondition_and_the_others_stay_in_the_led
         on_server = factory.client.get("/Users", params={"count": 100}).body["Resources"]
     assert {e["id"] for e in ledger.entries} == {u["id"] for u in on_server}
     assert 3 <= len(ledger.entries) <= 5
+
+
+def test_bodies_carry_each_required_extension_typed_and_listed() -> None:
+    factory, _, _ = _factory("http://127.0.0.1:9/scim/v2", (IVANTI,))
+    body = factory.user_body()
+    assert body["schemas"] == [urns.CORE_USER, IVANTI.id]
+    data = body[IVANTI.id]
+    assert isinstance(data["custAttr1"], str) and isinstance(data["vip"], bool)
+    assert isinstance(data["level"], int) and not isinstance(data["level"], bool)
+
+
+def test_a_callers_own_data_for_the_required_extension_is_sent_as_given() -> None:
+    factory, _, _ = _factory("http://127.0.0.1:9/scim/v2", (IVANTI,))
+    body = factory.user_body(schemas=[urns.CORE_USER], **{IVANTI.id.upper(): {"custAttr1": "x"}})
+    assert body["schemas"] == [urns.CORE_USER] and IVANTI.id not in body
+
+
+def test_without_required_extensions_the_bodies_are_as_before() -> None:
+    plain, _, _ = _factory("http://127.0.0.1:9/scim/v2")
+    required, _, _ = _factory("http://127.0.0.1:9/scim/v2", (IVANTI,))
+    first, second = plain.user_body(), required.user_body()
+    assert first == {k: v for k, v in second.items() if k != IVANTI.id} | {"schemas": [urns.CORE_USER]}
+
+
+def test_a_replacing_put_keeps_the_users_required_data() -> None:
+    factory, _, _ = _factory("http://127.0.0.1:9/scim/v2", (IVANTI,))
+    user = {"id": "1", "schemas": [urns.CORE_USER, IVANTI.id], IVANTI.id: {"custAttr1": "kept"}}
+    assert factory.replacing(user, {"schemas": user["schemas"]})[IVANTI.id] == {"custAttr1": "kept"}
+
+
+def test_required_complex_and_multi_valued_attributes_get_values() -> None:
+    sub = (AttributeDef("value"), AttributeDef("display", mutability="readOnly"))
+    ext = SchemaDef("urn:example:params:scim:schemas:extension:acme:2.0:User", "Acme", "", (
+        AttributeDef("badge", type="complex", required=True, sub_attributes=sub),
+        AttributeDef("tags", multi_valued=True, required=True),
+        AttributeDef("serial", mutability="readOnly", required=True)))
+    factory, _, _ = _factory("http://127.0.0.1:9/scim/v2", (ext,))
+    data = factory.user_body()[ext.id]
+    assert set(data) == {"badge", "tags"} and set(data["badge"]) == {"value"}
+    assert isinstance(data["tags"], list) and len(data["tags"]) == 1

@@ -1,9 +1,9 @@
 """Scripted bad responses for the extension checks that no provider deviation reproduces.
 
-One rewrite breaks five checks at once: an Ivanti schema whose attributes lack "multiValued" and
+One rewrite breaks four checks at once: an Ivanti schema whose attributes lack "multiValued" and
 declare canonicalValues the server ignores, an Ivanti extension /ResourceTypes calls required
-although the server does not enforce it, every user said to carry the Ivanti schema, and PATCH
-errors turned into 200s.
+although the server does not enforce it, and PATCH errors turned into 200s. Another says every
+user carries the Ivanti schema (apart: where Ivanti is required, every user does).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from tests.suites.scripted import scripted
 from tests.suites.support import Response, failing, provider, run_suites
 
 IVANTI = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User"
-CHECKS = {"EXT-DISC-002", "EXT-TYPE-002", "EXT-TYPE-003", "EXT-REQ-001", "EXT-CREATE-003"}
+CHECKS = {"EXT-DISC-002", "EXT-TYPE-002", "EXT-TYPE-003", "EXT-REQ-001"}
 TESTS = ("test_extension_schema_is_well_formed or test_patch_wrong_type or test_canonical_values"
-         " or test_required_extension or test_schemas_omits_extension")
+         " or test_required_extension")
 
 
 def _bad_ivanti(doc: dict[str, Any]) -> None:
@@ -40,8 +40,6 @@ def misbehave(resp: Response) -> None:
                 ext["required"] = ext["required"] or ext["schema"] == IVANTI
     elif resp.method == "PATCH" and resp.status == 400:
         resp.status, body = 200, {}
-    elif resp.method == "GET" and "/Users/" in resp.path and resp.status == 200:
-        body["schemas"] = [*body.get("schemas", []), IVANTI]
     else:
         return
     resp.set_json(body)
@@ -52,6 +50,21 @@ def test_scripted_extension_misbehaviour_fails_its_checks() -> None:
     with provider(rewrite=misbehave) as url:
         summary = run_suites(url, ["extensions"], "-k", TESTS)
     assert failing(summary) == CHECKS
+
+
+def lists_ivanti_everywhere(resp: Response) -> None:
+    """Every user read back lists the Ivanti schema, with or without Ivanti data."""
+    body = resp.json if resp.status == 200 and resp.body.strip() else None
+    if resp.method == "GET" and "/Users/" in resp.path and isinstance(body, dict):
+        body["schemas"] = [*body.get("schemas", []), IVANTI]
+        resp.set_json(body)
+
+
+@scripted("EXT-CREATE-003")
+def test_schemas_listing_an_absent_extension_fails_its_check() -> None:
+    with provider(rewrite=lists_ivanti_everywhere) as url:
+        summary = run_suites(url, ["extensions"], "-k", "test_schemas_omits_extension")
+    assert failing(summary) == {"EXT-CREATE-003"}
 
 
 UNKNOWN_CHECKS = {"EXT-UNKNOWN-001", "EXT-UNKNOWN-002", "EXT-UNKNOWN-003"}

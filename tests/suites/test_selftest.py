@@ -25,6 +25,16 @@ IVANTI = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User"
 # Checks the default self-test provider cannot exercise (it declares no required extension and
 # no canonicalValues); test_checks_skipped_by_default_pass_where_they_apply runs them.
 SKIPPED_BY_DEFAULT = {"EXT-REQ-001", "EXT-TYPE-003"}
+ACME = "urn:ietf:params:scim:schemas:extension:acme:2.0:User"
+# Okta's SPEC test POSTs fixed bodies with the core schema only (okta-scim.md §11.1): a server that
+# requires an extension refuses step 6, as it refuses Okta's own test; 7 to 9 need step 6.
+OKTA_FIXED_BODIES = {"OKTA-SPEC-006", "OKTA-SPEC-007", "OKTA-SPEC-008", "OKTA-SPEC-009"}
+# Checks that need a user without a required extension's data, by case: skipped, saying why.
+NEED_A_USER_WITHOUT = {
+    *((check, ext) for check in ("EXT-CREATE-003", "EXT-PUT-002", "EXT-PATCH-006")
+      for ext in ("ivanti", "acme")),
+    ("EXT-PATCH-003", "acme.costCode"),  # its only attribute; Ivanti keeps two others
+}
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +61,32 @@ def test_checks_skipped_by_default_pass_where_they_apply() -> None:
         summary = run_suites(server.url + "/scim/v2", ["extensions"], "-k",
                              "required_extension or canonical_values")
     assert by_id(summary["checks"]) == dict.fromkeys(SKIPPED_BY_DEFAULT, "passed")
+
+
+def test_a_provider_that_requires_extensions_fails_only_okta_s_fixed_bodies() -> None:
+    """RFC 7643 §6: "If true, a resource of this type MUST include this schema extension". Such a
+    server refused every user the harness created (133 failed checks, 43 errors); now its users
+    carry the data, the checks that need a user without it say why they are skipped, and only
+    Okta's fixed SPEC-test body fails, saying why (it fails Okta's own test the same way)."""
+    cfg = ProviderConfig(token=TOKEN, extensions=(parse_extension_spec(IVANTI_SPEC),
+                                                  parse_extension_spec(f"{ACME}=costCode")),
+                         required_extensions=frozenset({IVANTI, ACME}))
+    with start_in_thread(create_app(cfg)) as server:
+        summary = run_suites(server.url + "/scim/v2", (), "--scim-no-okta-gate")
+    bad = {c["id"]: c["message"] for c in summary["checks"] if c["outcome"] in ("failed", "error")}
+    assert set(bad) == OKTA_FIXED_BODIES, bad
+    assert all(f"carries no {IVANTI}, {ACME} data, which the target's User resource type requires "
+               "(RFC 7643 §6)" in message for message in bad.values())
+    assert summary["verdicts"] == {"rfc": "pass", "okta": "fail"} and summary["exit_code"] == 0
+    cases = {(c["id"], k["case"]): k for c in summary["checks"] for k in c.get("cases", [])}
+    skipped = {case for case, k in cases.items() if k["outcome"] == "skipped"
+               and "required (RFC 7643 §6: \"a resource of this type MUST include this schema extension"
+               in k["message"]}
+    assert skipped == NEED_A_USER_WITHOUT
+    assert cases[("EXT-PATCH-001", "acme.costCode")]["outcome"] == "passed"  # adds over another value
+    assert {cases[("EXT-REQ-001", e)]["outcome"] for e in ("ivanti", "acme")} == {"passed"}
+    assert {c["outcome"] for c in summary["checks"] if c["id"].startswith(("OKTA-USER", "OKTA-CRUD"))} == {
+        "passed"}
 
 
 def test_a_provider_without_the_optional_enterprise_extension_fails_no_check() -> None:
