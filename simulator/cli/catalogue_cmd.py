@@ -56,9 +56,10 @@ def diff_cmd(old: str, new: str, **options: Any) -> None:
     """Compare two runs' summary.json: regressions, fixes, still failing, new failing.
 
     A waived check counts as failing (its waiver only keeps it from gating). Exit status, as for
-    'scimcert run --baseline OLD' giving NEW: 1 when a regression fails the gate — a failed check
-    (not waived) at or above --fail-on, or Okta-critical unless --no-okta-gate; 0 otherwise
-    (regressions below the gate and waived ones are listed, with why they do not gate); 2 when
+    'scimcert run --baseline OLD' giving NEW: 1 when a regression fails the gate — a check failed
+    (not waived) at or above --fail-on or in error, or an Okta-critical one unless --no-okta-gate;
+    0 otherwise (regressions below the gate and waived ones are listed, with why they do not
+    gate); 2 when
     either file is not a complete run's summary.json. --fail-on and --no-okta-gate, when not
     given, are read from SCIMCERT_FAIL_ON / SCIMCERT_NO_OKTA_GATE, then ./scimcert.toml ([run]).
     """

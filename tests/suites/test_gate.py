@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from simulator.cli import main
 from suites.config import SOURCES, HarnessError
-from suites.gate_view import baseline_line
+from suites.gate_view import baseline_line, regression_notes
+from suites.levels import Level
 from suites.waivers import Waivers
 from tests.suites.support import provider
 from tests.suites.test_harness import CHECKS, run_fake, summary_of
@@ -32,6 +33,14 @@ def precondition():
 def test_needs_a_precondition(precondition, client):
     """A check that cannot reach its verdict: its setup fails."""
 '''
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No SCIMCERT_* of the machine, and a folder of our own (scimcert.toml)."""
+    for variable, _ in SOURCES.values():
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.chdir(tmp_path)
 
 
 def diff(old: Path, new: Path, *args: str, env: dict[str, str] | None = None) -> Any:
@@ -79,11 +88,7 @@ def test_diff_counts_a_waived_check_as_failing_and_says_why_it_does_not_gate(tmp
     assert should.output.endswith("gate (fail-on SHOULD + Okta readiness): FAIL on D\n")
 
 
-def test_diff_reads_its_gate_from_the_environment_and_scimcert_toml(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    for variable, _ in SOURCES.values():
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.chdir(tmp_path)
+def test_diff_reads_its_gate_from_the_environment_and_scimcert_toml(tmp_path: Path) -> None:
     old = _summary(tmp_path / "old.json", ("D", "passed", "SHOULD", True))
     new = _summary(tmp_path / "new.json", ("D", "failed", "SHOULD", True))
     assert diff(old, new).exit_code == 1  # Okta-critical: it gates whatever its level
@@ -95,6 +100,19 @@ def test_diff_reads_its_gate_from_the_environment_and_scimcert_toml(tmp_path: Pa
     assert bad.exit_code == 2 and "SCIMCERT_FAIL_ON=sometimes" in bad.output
 
 
+def test_each_regression_that_does_not_gate_says_why() -> None:
+    checks = [{"id": i, "outcome": o, "level": lv, "basis": b, "okta": ok} for i, o, lv, b, ok in (
+        ("W", "waived", "MUST", "rfc", True), ("S", "failed", "SHOULD", "rfc", True),
+        ("O", "failed", "MUST", "okta", True), ("N", "failed", "MAY", "okta", False),
+        ("M", "failed", "MUST", "rfc", False))]
+    ids = [c["id"] for c in checks]
+    assert regression_notes(checks, ids, Level.MUST, okta_gate=True) == {
+        "W": "waived, not gating", "N": "not Okta-critical, not gating"}
+    assert regression_notes(checks, ids, Level.MUST, okta_gate=False) == {
+        "W": "waived, not gating", "S": "below fail-on MUST, --no-okta-gate, not gating",
+        "O": "--no-okta-gate, not gating", "N": "not Okta-critical, not gating"}
+
+
 def test_the_baseline_line_names_its_counts_in_good_english() -> None:
     line = baseline_line({"regressions": ["A", "B"], "fixes": ["C"], "still_failing": [],
                           "new_failing": ["D"]})
@@ -102,12 +120,14 @@ def test_the_baseline_line_names_its_counts_in_good_english() -> None:
                     "not run or absent from the baseline; they do not fail the run)")
 
 
-@pytest.mark.parametrize(("source", "gate", "expected"), [
-    (SHOULD_FAILS, (), 0), (SHOULD_FAILS, ("fail-on", "should"), 1),
-    (OKTA_SHOULD_FAILS, (), 1), (OKTA_SHOULD_FAILS, ("no-okta-gate",), 0),
+@pytest.mark.parametrize(("source", "gate", "expected", "note"), [
+    (SHOULD_FAILS, (), 0, "  (below fail-on MUST, not gating)"),
+    (SHOULD_FAILS, ("fail-on", "should"), 1, ""),
+    (OKTA_SHOULD_FAILS, (), 1, ""),
+    (OKTA_SHOULD_FAILS, ("no-okta-gate",), 0, "  (below fail-on MUST, --no-okta-gate, not gating)"),
 ], ids=["should", "should-fail-on-should", "okta", "okta-no-okta-gate"])
 def test_run_with_a_baseline_and_diff_agree(pytester: pytest.Pytester, tmp_path: Path, source: str,
-                                            gate: tuple[str, ...], expected: int) -> None:
+                                            gate: tuple[str, ...], expected: int, note: str) -> None:
     """The same pair, the same gate: the same exit status (a SHOULD regression, an Okta-critical one)."""
     with provider() as url:
         run_fake(pytester, url, "--scim-report-dir", str(tmp_path / "old"))
@@ -119,11 +139,11 @@ def test_run_with_a_baseline_and_diff_agree(pytester: pytest.Pytester, tmp_path:
     assert (run.ret, compared.exit_code) == (expected, expected), compared.output
     assert summary_of(tmp_path / "new")["baseline"]["regressions"] == ["T-SHOULD-001"]
     okta = "okta" if source == OKTA_SHOULD_FAILS else "    "
-    note = "" if expected else f"  (below fail-on {gate[1].upper() if gate[1:] else 'MUST'}, not gating)"
     run.stdout.fnmatch_lines(["baseline: 1 regression, 0 fixes, 0 still failing, 0 new failing (*",
                               "regressions (id, level, okta):",
                               f"  T-SHOULD-001  SHOULD  {okta}  An unknown id answers 404 *{note}"])
     assert f"  T-SHOULD-001  SHOULD  {okta}  An unknown id" in compared.output
+    assert compared.output.splitlines()[1].endswith(note or "tests).")  # the title ends the line
 
 
 def test_a_waiver_covers_a_check_in_error(pytester: pytest.Pytester, tmp_path: Path) -> None:
