@@ -34,7 +34,8 @@ OPTIONS = (  # (flag, dest, help); every one also reads SCIMCERT_<NAME> and scim
     ("--scim-report-dir", "report_dir", "Write report.html, junit.xml, summary.json, HAR, ledger here "
      "(replacing a previous run's, unless its ledger lists resources left on its target)."),
     ("--scim-waivers", "waivers", "TOML file of [[waiver]] id/reason/expires."),
-    ("--scim-baseline", "baseline", "A previous summary.json: fail only on regressions."),
+    ("--scim-baseline", "baseline", "A previous summary.json: fail only on regressions (at or above "
+     "--scim-fail-on, or Okta-critical unless --scim-no-okta-gate)."),
     ("--okta-flavour", "okta_flavour", "Okta app flavour for the Okta suite: oin (default) or aiw."),
 )
 FLAGS = (

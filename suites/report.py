@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,14 +14,18 @@ from _pytest.junitxml import xml_key  # where junitxml keeps its writer, to stan
 
 from simulator import __version__
 from suites import interrupted
-from suites.baseline import RANK, by_id, compare
+from suites.baseline import RANK, by_id, compare, gating, okta_failures, rfc_failures
 from suites.client import Exchange, Reply, ScimClient
 from suites.config import Auth, RunConfig
 from suites.expect import ConformanceFailure
+from suites.gate_view import baseline_line, check_lines, gate_html, gate_name, regression_lines, totals_line
 from suites.ledger import Ledger
 from suites.levels import Level
 from suites.matrix import extension_matrix, matrix_html
 from suites.state import CheckResult, RunState
+from suites.waivers import Waiver
+
+WAIVED = "scimcert_waived"  # the attribute that marks a waived check's pytest report: the reason
 
 
 def route_standard_reports(config: pytest.Config, report_dir: Path) -> None:
@@ -117,21 +121,29 @@ def update_result(result: CheckResult, rep: pytest.TestReport, call: pytest.Call
     """Fold one phase's report into the check's result, applying waivers."""
     if rep.when == "call" or rep.outcome != "passed":
         result.duration_s += rep.duration
-    if rep.failed:
+    failed = rep.failed
+    if failed:
         result.outcome = "failed" if rep.when == "call" else "error"
         result.message = _message(call)
-        waiver = state.waivers.get(result.info.id)
-        if waiver is not None and waiver.active(date.today()) and rep.when == "call":
-            result.outcome = "waived"
-            result.message = f"waived: {waiver.reason}\n{result.message}"
-            rep.outcome = "skipped"
-            rep.longrepr = ("", 0, f"waived: {waiver.reason}")
-            rep.wasxfail = f"waived: {waiver.reason}"
+        _waive(result, rep, state.waivers.get(result.info.id))
     elif rep.skipped and result.outcome == "passed":
         result.outcome = "skipped"
         result.message = str(rep.longrepr[2]) if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
-    if rep.when == "call" or (rep.failed and rep.when == "setup"):
-        _attach(rep, result, state.config.auth)
+    if rep.when == "call" or (failed and rep.when == "setup"):
+        _attach(rep, result, state.config.auth, with_curl=failed)
+
+
+def _waive(result: CheckResult, rep: pytest.TestReport, waiver: Waiver | None) -> None:
+    """A failure, or an error (the check could not reach its verdict: a precondition failed), that
+    an active waiver accepts is waived: it does not fail the run. pytest counts it as an expected
+    failure; its report keeps the failure's text (report.html shows it under the reason)."""
+    if waiver is None or not waiver.active(date.today()):
+        return
+    result.outcome = "waived"
+    result.message = f"waived: {waiver.reason}\n{result.message}"
+    rep.outcome = "skipped"
+    rep.wasxfail = f"waived: {waiver.reason}"
+    setattr(rep, WAIVED, waiver.reason)
 
 
 def _message(call: pytest.CallInfo[None]) -> str:
@@ -143,14 +155,14 @@ def _message(call: pytest.CallInfo[None]) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _attach(rep: pytest.TestReport, result: CheckResult, auth: Auth) -> None:
+def _attach(rep: pytest.TestReport, result: CheckResult, auth: Auth, with_curl: bool) -> None:
     extras = list(getattr(rep, "extras", []))
     try:
         from pytest_html import extras as html_extras  # noqa: PLC0415 - optional at run time
     except ImportError:
         return
     if result.exchanges:
-        extras.append(html_extras.html(exchanges_html(result.exchanges, rep.failed, auth)))
+        extras.append(html_extras.html(exchanges_html(result.exchanges, with_curl, auth)))
     rep.extras = extras  # type: ignore[attr-defined]  # pytest-html reads this attribute
 
 
@@ -181,15 +193,26 @@ def _pretty(body: str | None) -> str:
 
 
 class HtmlHooks:
-    """pytest-html columns (id, level, refs, okta) and the run header."""
+    """pytest-html columns (id, level, refs, okta), waived rows, and the run header."""
 
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
         cells.insert(1, "<th>Id</th><th>Level</th><th>Refs</th><th>Okta</th>")
 
     def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
         props = dict(report.user_properties)
-        cells.insert(1, "".join(f"<td>{html.escape(str(props.get(k, '')))}</td>"
-                                for k in ("check_id", "level", "refs", "okta")))
+        # pytest-html files a waived check under XFailed, which its filters and sorting need as
+        # the result column's text: the reason goes under the id.
+        waived = getattr(report, WAIVED, None)
+        note = ("" if waived is None else
+                f'<br><small class="scimcert-waived">{html.escape(f"waived: {waived}")}</small>')
+        values = {k: html.escape(str(props.get(k, ""))) for k in ("check_id", "level", "refs", "okta")}
+        values["check_id"] += note
+        cells.insert(1, "".join(f"<td>{v}</td>" for v in values.values()))
+
+    def pytest_html_results_table_html(self, report: pytest.TestReport, data: list[str]) -> None:
+        """A waived check's log opens with the waiver's reason, then the failure as pytest saw it."""
+        if hasattr(report, WAIVED):
+            data.insert(0, html.escape(f"waived: {getattr(report, WAIVED)}") + "\n")
 
     def pytest_html_results_summary(self, prefix: list[str], summary: list[str],
                                     postfix: list[str], session: pytest.Session) -> None:
@@ -201,10 +224,12 @@ class HtmlHooks:
         prefix.append(
             f"<p>Target: {html.escape(str(data['target']))} &middot; run {html.escape(state.config.run_id)}"
             f" &middot; RFC conformance: <b>{verdicts['rfc']}</b> &middot; Okta readiness: "
-            f"<b>{verdicts['okta']}</b> &middot; totals: {html.escape(json.dumps(data['totals']))}</p>")
+            f"<b>{verdicts['okta']}</b></p>")
         stopped = interrupted.line(data)
         if stopped:
             prefix.append(f'<p class="scimcert-interrupted"><b>{html.escape(stopped)}</b></p>')
+        baseline = state.config.baseline
+        prefix.append(gate_html(data, state.waivers, str(baseline) if baseline else None))
         prefix.append(matrix_html(data.get("extensions") or []))
 
 
@@ -216,16 +241,11 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
     totals = dict.fromkeys(("passed", "failed", "skipped", "errors", "waived"), 0)
     for c in checks:
         totals["errors" if c["outcome"] == "error" else c["outcome"]] += 1
-    bad = [c for c in checks if c["outcome"] in ("failed", "error")]
     threshold = state.config.fail_on
-    # The okta suite's levels are Okta's, not the RFC's (levels.basis_of): its checks decide
-    # Okta readiness only; an error there (a check that could not run) counts against Okta.
-    rfc = [c for c in bad if c["basis"] == "rfc"
-           and (c["outcome"] == "error" or Level[c["level"]].fails_run(threshold))]
-    okta = [c for c in bad if c["okta"] or (c["basis"] == "okta" and c["outcome"] == "error")]
+    rfc, okta = rfc_failures(checks, threshold), okta_failures(checks)
     ran = [c for c in checks if c["outcome"] != "skipped"]
     okta_gate = state.config.okta_gate  # Okta readiness gates too, whatever the RFC level
-    gating = rfc + [c for c in okta if c not in rfc] if okta_gate else rfc
+    gate = gating(checks, threshold, okta_gate)
     summary: dict[str, Any] = {
         "target": state.config.url,
         "started": state.started,
@@ -248,8 +268,8 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
     if state.baseline is not None:
         diff = compare(state.baseline, checks)
         summary["baseline"] = diff
-        gating = [c for c in gating if c["id"] in diff["regressions"]]
-    summary["gate_failed"] = bool(gating)
+        gate = [i for i in gate if i in diff["regressions"]]  # a waived regression is not gating
+    summary["gate_failed"] = bool(gate)
     interrupted.mark(summary, state)
     if ledger is not None:
         summary["cleanup"] = {"left": len(ledger.pending()), "failed": list(state.cleanup_failed),
@@ -257,7 +277,7 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
     return summary
 
 
-def _verdict(failing: list[dict[str, Any]], ran: list[dict[str, Any]]) -> str:
+def _verdict(failing: Sequence[Mapping[str, Any]], ran: list[dict[str, Any]]) -> str:
     """"fail", "pass", or "not run" when no check of the verdict ran (e.g. --suite okta for RFC
     conformance): a PASS with nothing behind it would read as a certificate."""
     return "fail" if failing else "pass" if ran else "not run"
@@ -347,14 +367,11 @@ def _header(headers: tuple[tuple[str, str], ...], name: str) -> str:
 
 
 def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
-    t = summary["totals"]
     v = summary["verdicts"]
     tr.write_sep("=", "scimcert")
-    gate = f"fail-on {summary['fail_on']}" + (" + Okta readiness" if summary["okta_gate"] else "")
-    tr.write_line(f"target {summary['target']}  run {state.config.run_id}  {gate}")
-    errors = f"{t['errors']} error" + ("" if t["errors"] == 1 else "s")
-    tr.write_line(f"{len(summary['checks'])} checks: {t['passed']} passed, {t['failed']} failed, "
-                  f"{t['skipped']} skipped, {errors}, {t['waived']} waived")
+    fail_on, okta_gate = Level[summary["fail_on"]], bool(summary["okta_gate"])
+    tr.write_line(f"target {summary['target']}  run {state.config.run_id}  {gate_name(fail_on, okta_gate)}")
+    tr.write_line(totals_line(summary))
     tr.write_line(f"RFC conformance: {v['rfc'].upper()}    Okta readiness: {v['okta'].upper()}")
     stopped = interrupted.line(summary)
     if stopped:
@@ -362,10 +379,9 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
     _print_failed(tr, summary["checks"], {r.info.id: r.interrupted_by for r in state.results.values()
                                           if r.interrupted_by})
     if "baseline" in summary:
-        b = summary["baseline"]
-        tr.write_line(f"baseline: {len(b['regressions'])} regressions, {len(b['fixes'])} fixes, "
-                      f"{len(b['still_failing'])} still failing, {len(b['new_failing'])} new failing "
-                      "(skipped, not run or new in the baseline; they do not fail the run)")
+        tr.write_line(baseline_line(summary["baseline"]))
+        for text in regression_lines(summary, fail_on, okta_gate):
+            tr.write_line(text)
     w = summary["waivers"]
     for key in ("expired", "stale"):
         if w[key]:
@@ -385,16 +401,7 @@ def _print_failed(tr: Any, checks: list[dict[str, Any]], cut_off: dict[str, str]
     if not bad:
         return
     tr.write_line("failed checks (id, level, okta):")
-    width = max(len(c["id"]) for c in bad)
-    levels = {c["id"]: c["level"] + (" (Okta)" if c.get("basis") == "okta" else "") for c in bad}
-    level_width = max(len(v) for v in levels.values())
-    for c in bad:
-        tr.write_line(f"  {c['id']:{width}}  {levels[c['id']]:{level_width}}  "
-                      f"{'okta' if c['okta'] else '    '}  {c['title']}{_error_note(c, cut_off)}")
-
-
-def _error_note(check: dict[str, Any], cut_off: dict[str, str]) -> str:
-    if check["outcome"] != "error":
-        return ""
-    by = cut_off.get(check["id"])
-    return f"  (interrupted by {by})" if by else "  (error in setup or teardown)"
+    notes = {c["id"]: f"interrupted by {cut_off[c['id']]}" if c["id"] in cut_off
+             else "error in setup or teardown" for c in bad if c["outcome"] == "error"}
+    for text in check_lines(bad, notes):
+        tr.write_line(text)

@@ -57,7 +57,19 @@ class Waivers:
         raw = data.get("waiver", [])
         if not isinstance(raw, list):
             raise HarnessError(f"{path}: waivers are [[waiver]] tables")
-        return cls(tuple(_waiver(entry, path, n) for n, entry in enumerate(raw, 1)), path)
+        items = tuple(_waiver(entry, path, n) for n, entry in enumerate(raw, 1))
+        _refuse_twice(items, path)
+        return cls(items, path)
+
+
+def _refuse_twice(items: tuple[Waiver, ...], path: Path) -> None:
+    """HarnessError for a check id waived twice: one waiver would silently replace the other."""
+    seen: dict[str, int] = {}
+    for n, waiver in enumerate(items, 1):
+        first = seen.setdefault(waiver.id, n)
+        if first != n:
+            raise HarnessError(f"{path}: waivers #{first} and #{n} both waive {waiver.id}; "
+                               "keep one [[waiver]] per check id")
 
 
 def _waiver(entry: object, path: Path, n: int) -> Waiver:

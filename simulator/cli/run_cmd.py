@@ -94,7 +94,8 @@ class _CouldNotStart(click.ClickException):
 @click.option("--waivers", type=click.Path(exists=True, dir_okay=False),
               help="TOML file of [[waiver]] id/reason/expires: known failures that do not fail the run.")
 @click.option("--baseline", type=click.Path(exists=True, dir_okay=False),
-              help="A previous run's summary.json: fail only on regressions.")
+              help="A previous run's summary.json: fail only on regressions (those at or above --fail-on, "
+              "or Okta-critical unless --no-okta-gate; a waived one is listed, not gating).")
 @click.option("--report-dir", type=click.Path(file_okay=False),
               help="Where the reports go [default: a new reports/<timestamp>/]. A folder holding a previous "
               "run's reports is refused unless --overwrite, and always while its ledger lists resources "

@@ -175,6 +175,8 @@ def bad_inputs() -> list[tuple[list[str], str]]:
         ([*target, "--run-id", "café²"], "run id must be up to 24 ASCII letters, digits and dashes"),
         ([*target, "--waivers", "timed.toml"], "waiver #1 (T-1): expires is a day, without a time; "
                                                "write expires = 2027-03-31"),
+        ([*target, "--waivers", "twice.toml"], "twice.toml: waivers #1 and #2 both waive USR-CREATE-001; "
+                                               "keep one [[waiver]] per check id"),
     ]
 
 
@@ -184,6 +186,7 @@ def test_bad_input_is_one_sentence_and_exit_2(args: list[str], message: str, tmp
     (tmp_path / "latin1.toml").write_bytes("[[waiver]]\nid = \"X\"\nreason = \"caf\xe9\"\n".encode("latin-1"))
     (tmp_path / "timed.toml").write_text('[[waiver]]\nid = "T-1"\nreason = "r"\n'
                                          'expires = 2027-03-31T10:00:00\n')
+    (tmp_path / "twice.toml").write_text('[[waiver]]\nid = "USR-CREATE-001"\nreason = "a"\n' * 2)
     result = run(*args)
     assert result.exit_code == 2, result.output
     assert message in result.output

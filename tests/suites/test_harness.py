@@ -400,7 +400,9 @@ def _waivers(*ids: str, table: str = "waiver") -> str:
     (_waivers("USR-CREATE-002", "USR-CREAT-002"),
      "'USR-CREAT-002' names no check (did you mean USR-CREATE-002?)"),
     (_waivers("T-WRITE-001", table="waivers"), "unexpected 'waivers'; each waiver is a [[waiver]] table"),
-], ids=["unknown", "lower-case", "catalogue-typo", "misspelled-table"])
+    (_waivers("T-WRITE-001", "T-MUST-001", "T-WRITE-001"), "waivers.toml: waivers #1 and #3 both waive "
+                                                           "T-WRITE-001; keep one [[waiver]] per check id"),
+], ids=["unknown", "lower-case", "catalogue-typo", "misspelled-table", "twice"])
 def test_a_waiver_that_could_never_apply_stops_the_run(pytester: pytest.Pytester, tmp_path: Path,
                                                         text: str, message: str) -> None:
     """Ids of this run's checks and of the whole catalogue (USR-CREATE-002) are known; others are not."""
@@ -462,7 +464,8 @@ def test_a_parametrised_check_is_one_summary_entry(pytester: pytest.Pytester, tm
     waived = summary_of(tmp_path / "waived")
     assert waived["checks"][-1]["outcome"] == "waived" and waived["totals"]["waived"] == 1
     assert waived["waivers"] == {"applied": ["T-PARAM-001"], "expired": [], "stale": []}
-    assert waived["baseline"]["still_failing"] == [] and waived["baseline"]["regressions"] == []
+    # failed before, waived now: a waived check failed, its waiver only keeps it from gating
+    assert waived["baseline"]["still_failing"] == ["T-PARAM-001"] and waived["baseline"]["regressions"] == []
 
 
 def test_read_only_runs_only_readonly_checks(pytester: pytest.Pytester, tmp_path: Path) -> None:
@@ -584,15 +587,19 @@ def test_a_report_dir_whose_ledger_lists_resources_left_is_refused(pytester: pyt
 
 
 def test_baseline_comparison_places_every_failing_check() -> None:
-    """A check failing now is a regression, still failing or new failing, whatever it was before."""
+    """A check failing now is a regression, still failing or new failing, whatever it was before;
+    a waived check counts as failing, before and now."""
     from suites.baseline import compare  # noqa: PLC0415
 
-    before = {"A": "passed", "B": "failed", "C": "skipped", "D": "waived", "E": "waived", "F": "error"}
+    before = {"A": "passed", "B": "failed", "C": "skipped", "D": "waived", "E": "waived", "F": "error",
+              "H": "passed", "I": "waived", "J": "failed", "K": "skipped"}
     now = [{"id": i, "outcome": o} for i, o in
            (("A", "failed"), ("B", "failed"), ("C", "failed"), ("D", "failed"), ("E", "passed"),
-            ("F", "passed"), ("G", "error"))]
-    assert compare(before, now) == {"regressions": ["A"], "fixes": ["E", "F"], "still_failing": ["B", "D"],
-                                    "new_failing": ["C", "G"]}
+            ("F", "passed"), ("G", "error"), ("H", "waived"), ("I", "waived"), ("J", "waived"),
+            ("K", "waived"), ("L", "waived"))]
+    assert compare(before, now) == {"regressions": ["A", "H"], "fixes": ["E", "F"],
+                                    "still_failing": ["B", "D", "I", "J"],
+                                    "new_failing": ["C", "G", "K", "L"]}
 
 
 def test_a_verdict_with_no_check_behind_it_is_not_run(pytester: pytest.Pytester, tmp_path: Path) -> None:
