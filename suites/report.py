@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from _pytest.junitxml import xml_key  # where junitxml keeps its writer, to stand it down
@@ -322,7 +323,7 @@ def _har_entry(check_id: str, ex: Exchange) -> dict[str, Any]:
     request: dict[str, Any] = {
         "method": ex.method, "url": ex.url, "httpVersion": "HTTP/1.1", "cookies": [],
         "headers": [{"name": k, "value": v} for k, v in ex.request_headers],
-        "queryString": [], "headersSize": -1, "bodySize": len(ex.request_body or ""),
+        "queryString": _query_string(ex.url), "headersSize": -1, "bodySize": len(ex.request_body or ""),
     }
     if ex.request_body is not None:
         request["postData"] = {"mimeType": _header(ex.request_headers, "content-type"),
@@ -340,6 +341,11 @@ def _har_entry(check_id: str, ex: Exchange) -> dict[str, Any]:
         "cache": {}, "timings": {"send": 0, "wait": ex.elapsed_ms, "receive": 0},
         "comment": f"{check_id}{' / ' + ex.step if ex.step else ''}",
     }
+
+
+def _query_string(url: str) -> list[dict[str, str]]:
+    """HAR 1.2 queryString: the parameters of the (already redacted) URL, decoded, in order."""
+    return [{"name": k, "value": v} for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True)]
 
 
 def _header(headers: tuple[tuple[str, str], ...], name: str) -> str:
