@@ -79,6 +79,7 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         run = preset.config if preset else _resolve_options(config)
         state = RunState.open(run)
+        state.exchanges.extend(("session", ex) for ex in (preset.preflight if preset else ()))
         if run.report_dir is not None:  # a previous run's files are replaced, never mixed with ours
             reportdir.check(run.report_dir, replace=True)  # (once checks are to run: _start_reports)
     except HarnessError as exc:

@@ -1,9 +1,16 @@
-"""What the report files hold: the HAR's entries and query strings."""
+"""What the report files hold: the HAR's entries (every request the run sent) and query strings."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
 from suites.client import Exchange, Redactor
 from suites.report import har
+from tests.suites.support import TOKEN, provider, run_suites
 
 
 def _exchange(url: str) -> Exchange:
@@ -26,3 +33,38 @@ def test_har_query_string_keeps_secrets_redacted() -> None:
     request = har([("session", _exchange(url))])["log"]["entries"][0]["request"]
     assert request["queryString"] == [{"name": "access_token", "value": "[REDACTED]"},
                                       {"name": "count", "value": "1"}]
+
+
+def _har_requests(report_dir: Path) -> list[tuple[str, str, str]]:
+    """(method, last path segment and query, comment) of each HAR entry, in order."""
+    entries = json.loads((report_dir / "exchanges.har").read_text())["log"]["entries"]
+    return [(e["request"]["method"], _tail(e["request"]["url"]), e["comment"]) for e in entries]
+
+
+def _tail(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path.rsplit("/", 1)[-1] + (f"?{parts.query}" if parts.query else "")
+
+
+PREFLIGHT = ("GET", "Users?startIndex=1&count=1", "session / preflight")
+DISCOVERY = [("GET", "ResourceTypes", "session / discovery"), ("GET", "Schemas", "session / discovery")]
+
+
+def test_har_holds_the_preflight_and_discovery_of_scimcert_run(tmp_path: Path) -> None:
+    """README: exchanges.har holds every request the run sent, also those before the first check."""
+    with provider() as url:
+        proc = subprocess.run([sys.executable, "-m", "simulator.cli", "run", "--url", url, "--token", TOKEN,
+                               "--suite", "extensions", "--report-dir", str(tmp_path), "--", "-k",
+                               "test_extension_listed_in_schemas"],
+                              capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    sent = _har_requests(tmp_path)
+    assert sent[:3] == [PREFLIGHT, *DISCOVERY]
+    assert any(comment.startswith("EXT-DISC-001") for _, _, comment in sent[3:])
+
+
+def test_har_holds_the_preflight_and_discovery_of_plain_pytest(tmp_path: Path) -> None:
+    with provider() as url:
+        run_suites(url, ["extensions"], "-k", "test_extension_listed_in_schemas", report_dir=tmp_path)
+    sent = _har_requests(tmp_path)
+    assert sorted(sent[:3]) == sorted([PREFLIGHT, *DISCOVERY])  # discovery at collection, then preflight
