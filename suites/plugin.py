@@ -237,6 +237,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     rep: pytest.TestReport = yield
     if rep.when == "call" or not rep.passed:
         item.stash[_SETTLED] = True  # the check's outcome is known; an interrupt after this keeps it
+    report.plain_failure_line(rep, call)
+    report.name_junit_case(item.config, rep)  # before junitxml records this report's testcase
     state = state_of(item.config)
     result = state.results.get(item.nodeid)
     if result is not None:

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from _pytest.junitxml import xml_key  # where junitxml keeps its writer, to stand it down
+from _pytest.junitxml import mangle_test_address, xml_key  # junitxml's writer and its test names
 
 from simulator import __version__
 from suites import interrupted
@@ -133,6 +133,24 @@ def update_result(result: CheckResult, rep: pytest.TestReport, call: pytest.Call
         result.message = str(rep.longrepr[2]) if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
     if rep.when == "call" or (rep.failed and rep.when == "setup"):
         _attach(rep, result, state.config.auth)
+
+
+def plain_failure_line(rep: pytest.TestReport, call: pytest.CallInfo[None]) -> None:
+    """A check's failure line (junit.xml's message, pytest's short summary) is its own evidence,
+    request line first, not 'suites.expect.ConformanceFailure: ' and then the evidence."""
+    crash = getattr(rep.longrepr, "reprcrash", None)
+    if call.excinfo is not None and isinstance(call.excinfo.value, ConformanceFailure) and crash is not None:
+        crash.message = str(call.excinfo.value)
+
+
+def name_junit_case(config: pytest.Config, rep: pytest.TestReport) -> None:
+    """junit.xml names a check's testcase '<check id> <test name>': CI test views list cases by
+    name, and few show the <properties> that also carry the id."""
+    xml = config.stash.get(xml_key, None)
+    check_id = dict(rep.user_properties).get("check_id")
+    if xml is not None and check_id:
+        name = mangle_test_address(rep.nodeid)[-1]  # the name junitxml gives it
+        xml.node_reporter(rep).add_attribute("name", f"{check_id} {name}")
 
 
 def _message(call: pytest.CallInfo[None]) -> str:

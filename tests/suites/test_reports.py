@@ -1,4 +1,5 @@
-"""What the report files hold: the HAR's entries (every request the run sent) and query strings."""
+"""What the report files hold: the HAR's entries (every request the run sent) and query strings,
+junit.xml's testcase names and failure messages."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+import pytest
 
 from suites.client import Exchange, Redactor
 from suites.report import har
@@ -68,3 +72,51 @@ def test_har_holds_the_preflight_and_discovery_of_plain_pytest(tmp_path: Path) -
         run_suites(url, ["extensions"], "-k", "test_extension_listed_in_schemas", report_dir=tmp_path)
     sent = _har_requests(tmp_path)
     assert sorted(sent[:3]) == sorted([PREFLIGHT, *DISCOVERY])  # discovery at collection, then preflight
+
+
+CHECKS = '''
+import pytest
+from suites.expect import expect_status
+
+
+@pytest.mark.check("T-PASS-001", level="MUST", refs=["RFC7644 §3.4.2"], readonly=True)
+def test_list_users(client):
+    """GET /Users answers 200."""
+    expect_status(client.get("/Users"), 200)
+
+
+@pytest.mark.check("T-FAIL-001", level="SHOULD", refs=["RFC7644 §3.12"], readonly=True)
+@pytest.mark.parametrize("path", ["/Users/nope"])
+def test_unknown_is_418(client, path):
+    """An unknown id answers 418 (it fails: a SHOULD, so the run still passes)."""
+    expect_status(client.get(path), 418)
+
+
+def test_plain():
+    assert True
+'''
+
+
+def test_junit_names_cases_by_check_id_and_failures_by_their_evidence(pytester: pytest.Pytester,
+                                                                      tmp_path: Path) -> None:
+    """CI test views list junit testcases by name and show the failure's message attribute."""
+    pytester.makepyfile(test_fake_checks=CHECKS)
+    with provider() as url:
+        result = pytester.runpytest_subprocess("-p", "suites.plugin", "--scim-url", url, "--scim-token",
+                                               TOKEN, "--scim-report-dir", str(tmp_path), "-ra")
+    assert result.ret == 0, result.stdout.str()
+    cases = {c.get("name"): c for c in ElementTree.parse(tmp_path / "junit.xml").iter("testcase")}
+    assert set(cases) == {"T-PASS-001 test_list_users", "T-FAIL-001 test_unknown_is_418[/Users/nope]",
+                          "test_plain"}
+    assert all(c.get("classname", "").endswith("test_fake_checks") for c in cases.values())  # as before
+    failure = cases["T-FAIL-001 test_unknown_is_418[/Users/nope]"].find("failure")
+    assert failure is not None
+    evidence = "GET /scim/v2/Users/nope -> 404\nExpected: HTTP 418"
+    assert failure.get("message", "").startswith(evidence)
+    assert "ConformanceFailure" in (failure.text or "")  # the traceback below it is pytest's, whole
+    # pytest's short summary too (cut to the terminal's width)
+    result.stdout.fnmatch_lines(["FAILED test_fake_checks.py::test_unknown_is_418?/Users/nope? - GET /scim*"])
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert next(c for c in summary["checks"] if c["id"] == "T-FAIL-001")["message"].startswith(
+        "[/Users/nope] " + evidence)
+    assert "T-FAIL-001" in (tmp_path / "report.html").read_text()
