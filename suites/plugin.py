@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from suites import interrupted, report, reportdir
 from suites.catalogue import catalogue
 from suites.client import ScimClient
 from suites.config import HarnessError, Preset, RunConfig, load_toml, resolve
+from suites.extensions.discovery import untested_group_extensions
 from suites.factory import Factory
 from suites.ledger import Ledger, cleanup
 from suites.levels import Level
@@ -44,7 +46,8 @@ FLAGS = (
      "Gate on RFC levels only: a failed okta=True check below --scim-fail-on does not fail the run."),
 )
 LISTS = (
-    ("--scim-extension", "extension", "Extension under test, URN=attr[:type],... (repeatable)."),
+    ("--scim-extension", "extension", "Extension under test, URN=attr[:type],... (repeatable). The "
+     "suites test User extensions: a Group one (URN ending in :Group) is not tested, as the run says."),
     ("--scim-extension-file", "extension_file", "Extension from an RFC 7643 §7 file (repeatable)."),
 )
 
@@ -85,6 +88,9 @@ def pytest_configure(config: pytest.Config) -> None:
     except HarnessError as exc:
         raise pytest.UsageError(f"scimcert: {exc}") from exc
     config.stash[STATE_KEY] = state
+    note = None if preset else untested_group_extensions(run)  # `scimcert run` said it already
+    if note:
+        sys.stderr.write(f"{note}\n")
     config.pluginmanager.register(interrupted.Hook(state), "scimcert-interrupt")
     config.pluginmanager.register(_Verdict(), "scimcert-verdict")
     if run.report_dir is not None:

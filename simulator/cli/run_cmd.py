@@ -33,6 +33,7 @@ from suites import reportdir
 from suites.catalogue import SUITES_DIR, check_ids, suite_names
 from suites.client import Exchange, ScimClient
 from suites.config import Auth, HarnessError, Preset, RunConfig
+from suites.extensions.discovery import untested_group_extensions
 from suites.ledger import Ledger
 from suites.report import preflight
 from suites.state import RunState
@@ -80,7 +81,8 @@ class _CouldNotStart(click.ClickException):
               help="Run only this suite (repeatable); see 'scimcert checks'.")
 @click.option("--extension", "extension", multiple=True, metavar="URN=ATTR[:TYPE],...",
               help="Custom extension under test (repeatable); also declared on the embedded provider "
-              "(SCIMCERT_EXTENSION takes several, separated by ';').")
+              "(SCIMCERT_EXTENSION takes several, separated by ';'). The suites test User extensions: a "
+              "Group one (URN ending in :Group) is not tested, as the run says before the checks.")
 @click.option("--extension-file", "extension_file", multiple=True,
               type=click.Path(exists=True, dir_okay=False), help="Extension from an RFC 7643 §7 file.")
 @click.option("--fail-on", type=click.Choice(["must", "should", "may"], case_sensitive=False),
@@ -133,6 +135,9 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
                                "scimcert.toml); without one the embedded reference provider is tested")
     out, created = _report_dir(cfg.report_dir, overwrite)
     cfg = replace(cfg, report_dir=out)
+    note = untested_group_extensions(cfg)
+    if note:
+        click.echo(note, err=True)
     embedded = cfg.url is None
     sent: tuple[Exchange, ...] = ()  # the preflight's request, recorded in the run's HAR
     progress = ProgressLine()  # the notice starts a line, also after pytest's progress dots

@@ -59,6 +59,16 @@ def discover(run: RunConfig, record: Recorder) -> tuple[tuple[SchemaDef, ...], b
     return (enterprise, *(e for e in advertised if e is not enterprise)), mentioned
 
 
+def untested_group_extensions(run: RunConfig) -> str | None:
+    """The note a run gives up front when it declares Group extensions, which no check tests."""
+    groups = [e.id for e in run.extensions if targets_group(e)]
+    if not groups:
+        return None
+    which = (f"{groups[0]} extends Groups (its URN ends in :Group) and is" if len(groups) == 1
+             else f"{', '.join(groups)} extend Groups (their URNs end in :Group) and are")
+    return f"note: {which} not tested: the extension suite tests User extensions only."
+
+
 def _mentions_enterprise(target: Target) -> bool:
     """Whether /Schemas or the User resource type's schemaExtensions names the enterprise extension
     (either claims support: RFC 7644 §4, "/Schemas ... SHALL return all supported schemas")."""
