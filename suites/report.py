@@ -206,7 +206,7 @@ class HtmlHooks:
         cells.insert(1, "<th>Id</th><th>Level</th><th>Refs</th><th>Okta</th>")
 
     def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
-        props = dict(report.user_properties)
+        props = dict(getattr(report, "user_properties", ()))  # a CollectReport (collection error) has none
         cells.insert(1, "".join(f"<td>{html.escape(str(props.get(k, '')))}</td>"
                                 for k in ("check_id", "level", "refs", "okta")))
 

@@ -120,3 +120,15 @@ def test_junit_names_cases_by_check_id_and_failures_by_their_evidence(pytester: 
     assert next(c for c in summary["checks"] if c["id"] == "T-FAIL-001")["message"].startswith(
         "[/Users/nope] " + evidence)
     assert "T-FAIL-001" in (tmp_path / "report.html").read_text()
+
+
+def test_a_collection_error_is_reported_not_an_internal_error(pytester: pytest.Pytester,
+                                                              tmp_path: Path) -> None:
+    """report.html's row hook met a collection report (no user_properties) and crashed pytest."""
+    pytester.makepyfile(test_fake_checks=CHECKS, test_broken="import no_such_module_here\n")
+    with provider() as url:
+        result = pytester.runpytest_subprocess("-p", "suites.plugin", "--scim-url", url, "--scim-token",
+                                               TOKEN, "--scim-report-dir", str(tmp_path))
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*No module named 'no_such_module_here'*"])
