@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from simulator.cli import main
 from suites.catalogue import SUITES_DIR
 from tests.suites.support import TOKEN, provider
 
@@ -38,3 +42,15 @@ def test_plain_pytest_says_up_front_that_a_group_extension_is_not_tested(tmp_pat
                     "--scim-report-dir", str(tmp_path / "out"), *QUICK[1:], cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stderr.count(NOTE) == 1, proc.stderr
+
+
+@pytest.mark.parametrize("command", [["run"], ["provider", "--port", "0"], ["replay", "connect"]])
+@pytest.mark.parametrize(("attrs", "which"), [("costCode,,level", 2), ("costCode,", 2), (":integer", 1)])
+def test_an_empty_attribute_name_is_refused(isolated_settings: None, command: list[str], attrs: str,
+                                            which: int) -> None:
+    """One parser serves run, provider and replay: `URN=a,,b` named no second attribute."""
+    result = CliRunner().invoke(main, [*command, "--extension", f"{ACME_USER}={attrs}"])
+    assert result.exit_code == 2, result.output
+    assert f"extension {ACME_USER}: attribute {which} of {attrs!r} has no name; separate attribute names " \
+           "with single commas" in result.output
+    assert "Traceback" not in result.output
