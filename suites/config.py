@@ -12,12 +12,15 @@ import tomllib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from simulator.scim.extensions import load_extension_file, parse_extension_spec
 from simulator.scim.schema import SchemaDef, SchemaDefinitionError
 from suites.levels import Level
+
+if TYPE_CHECKING:
+    from suites.client import Exchange
 
 
 class HarnessError(Exception):
@@ -88,6 +91,7 @@ class Preset:
     (preflight included), which the plugin then uses instead of reading its options."""
 
     config: RunConfig
+    preflight: tuple[Exchange, ...] = ()  # what that preflight sent: the HAR starts with it
 
 
 # option name -> (environment variable, toml key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Collection, Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from suites import interrupted, report, reportdir
 from suites.catalogue import catalogue
 from suites.client import Redactor, ScimClient
 from suites.config import HarnessError, Preset, RunConfig, load_toml, resolve
+from suites.extensions.discovery import untested_group_extensions
 from suites.factory import Factory
 from suites.ledger import Ledger, cleanup
 from suites.levels import Level
@@ -46,7 +48,8 @@ FLAGS = (
      "Gate on RFC levels only: a failed okta=True check below --scim-fail-on does not fail the run."),
 )
 LISTS = (
-    ("--scim-extension", "extension", "Extension under test, URN=attr[:type],... (repeatable)."),
+    ("--scim-extension", "extension", "Extension under test, URN=attr[:type],... (repeatable). The "
+     "suites test User extensions: a Group one (URN ending in :Group) is not tested, as the run says."),
     ("--scim-extension-file", "extension_file", "Extension from an RFC 7643 §7 file (repeatable)."),
 )
 
@@ -81,11 +84,15 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         run = preset.config if preset else _resolve_options(config)
         state = RunState.open(run)
+        state.exchanges.extend(("session", ex) for ex in (preset.preflight if preset else ()))
         if run.report_dir is not None:  # a previous run's files are replaced, never mixed with ours
             reportdir.check(run.report_dir, replace=True)  # (once checks are to run: _start_reports)
     except HarnessError as exc:
         raise pytest.UsageError(f"scimcert: {exc}") from exc
     config.stash[STATE_KEY] = state
+    note = None if preset else untested_group_extensions(run)  # `scimcert run` said it already
+    if note:
+        sys.stderr.write(f"{note}\n")
     config.pluginmanager.register(interrupted.Hook(state), "scimcert-interrupt")
     config.pluginmanager.register(_Verdict(), "scimcert-verdict")
     if run.report_dir is not None:
@@ -242,6 +249,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         scrub_report(rep, redact)
     if rep.when == "call" or not rep.passed:
         item.stash[_SETTLED] = True  # the check's outcome is known; an interrupt after this keeps it
+    report.plain_failure_line(rep, call)
+    report.name_junit_case(item.config, rep)  # before junitxml records this report's testcase
     state = state_of(item.config)
     result = state.results.get(item.nodeid)
     if result is not None:

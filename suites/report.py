@@ -8,9 +8,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from _pytest.junitxml import xml_key  # where junitxml keeps its writer, to stand it down
+from _pytest.junitxml import mangle_test_address, xml_key  # junitxml's writer and its test names
 
 from simulator import __version__
 from suites import interrupted
@@ -146,6 +147,24 @@ def _waive(result: CheckResult, rep: pytest.TestReport, waiver: Waiver | None) -
     setattr(rep, WAIVED, waiver.reason)
 
 
+def plain_failure_line(rep: pytest.TestReport, call: pytest.CallInfo[None]) -> None:
+    """A check's failure line (junit.xml's message, pytest's short summary) is its own evidence,
+    request line first, not 'suites.expect.ConformanceFailure: ' and then the evidence."""
+    crash = getattr(rep.longrepr, "reprcrash", None)
+    if call.excinfo is not None and isinstance(call.excinfo.value, ConformanceFailure) and crash is not None:
+        crash.message = str(call.excinfo.value)
+
+
+def name_junit_case(config: pytest.Config, rep: pytest.TestReport) -> None:
+    """junit.xml names a check's testcase '<check id> <test name>': CI test views list cases by
+    name, and few show the <properties> that also carry the id."""
+    xml = config.stash.get(xml_key, None)
+    check_id = dict(rep.user_properties).get("check_id")
+    if xml is not None and check_id:
+        name = mangle_test_address(rep.nodeid)[-1]  # the name junitxml gives it
+        xml.node_reporter(rep).add_attribute("name", f"{check_id} {name}")
+
+
 def _message(call: pytest.CallInfo[None]) -> str:
     exc = call.excinfo.value if call.excinfo else None
     if exc is None:
@@ -199,7 +218,7 @@ class HtmlHooks:
         cells.insert(1, "<th>Id</th><th>Level</th><th>Refs</th><th>Okta</th>")
 
     def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
-        props = dict(report.user_properties)
+        props = dict(getattr(report, "user_properties", ()))  # a CollectReport (collection error) has none
         # pytest-html files a waived check under XFailed, which its filters and sorting need as
         # the result column's text: the reason goes under the id.
         waived = getattr(report, WAIVED, None)
@@ -342,7 +361,7 @@ def _har_entry(check_id: str, ex: Exchange) -> dict[str, Any]:
     request: dict[str, Any] = {
         "method": ex.method, "url": ex.url, "httpVersion": "HTTP/1.1", "cookies": [],
         "headers": [{"name": k, "value": v} for k, v in ex.request_headers],
-        "queryString": [], "headersSize": -1, "bodySize": len(ex.request_body or ""),
+        "queryString": _query_string(ex.url), "headersSize": -1, "bodySize": len(ex.request_body or ""),
     }
     if ex.request_body is not None:
         request["postData"] = {"mimeType": _header(ex.request_headers, "content-type"),
@@ -360,6 +379,11 @@ def _har_entry(check_id: str, ex: Exchange) -> dict[str, Any]:
         "cache": {}, "timings": {"send": 0, "wait": ex.elapsed_ms, "receive": 0},
         "comment": f"{check_id}{' / ' + ex.step if ex.step else ''}",
     }
+
+
+def _query_string(url: str) -> list[dict[str, str]]:
+    """HAR 1.2 queryString: the parameters of the (already redacted) URL, decoded, in order."""
+    return [{"name": k, "value": v} for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True)]
 
 
 def _header(headers: tuple[tuple[str, str], ...], name: str) -> str:

@@ -31,8 +31,9 @@ from simulator.provider.child import ChildServer, start_in_child
 from simulator.provider.service import ProviderConfig
 from suites import reportdir
 from suites.catalogue import SUITES_DIR, check_ids, suite_names
-from suites.client import ScimClient
+from suites.client import Exchange, ScimClient
 from suites.config import Auth, HarnessError, Preset, RunConfig
+from suites.extensions.discovery import untested_group_extensions
 from suites.ledger import Ledger
 from suites.report import preflight
 from suites.state import RunState
@@ -80,7 +81,8 @@ class _CouldNotStart(click.ClickException):
               help="Run only this suite (repeatable); see 'scimcert checks'.")
 @click.option("--extension", "extension", multiple=True, metavar="URN=ATTR[:TYPE],...",
               help="Custom extension under test (repeatable); also declared on the embedded provider "
-              "(SCIMCERT_EXTENSION takes several, separated by ';').")
+              "(SCIMCERT_EXTENSION takes several, separated by ';'). The suites test User extensions: a "
+              "Group one (URN ending in :Group) is not tested, as the run says before the checks.")
 @click.option("--extension-file", "extension_file", multiple=True,
               type=click.Path(exists=True, dir_okay=False), help="Extension from an RFC 7643 §7 file.")
 @click.option("--fail-on", type=click.Choice(["must", "should", "may"], case_sensitive=False),
@@ -134,7 +136,11 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
                                "scimcert.toml); without one the embedded reference provider is tested")
     out, created = _report_dir(cfg.report_dir, overwrite)
     cfg = replace(cfg, report_dir=out)
+    note = untested_group_extensions(cfg)
+    if note:
+        click.echo(note, err=True)
     embedded = cfg.url is None
+    sent: tuple[Exchange, ...] = ()  # the preflight's request, recorded in the run's HAR
     progress = ProgressLine()  # the notice starts a line, also after pytest's progress dots
     with Interrupts(STOPPING, progress.say).installed() as interrupts:
         checks = _Checks(interrupts)
@@ -145,9 +151,10 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
                 elif not {"--collect-only", "--co"} & set(pytest_args):
                     if cfg.url.startswith("http://"):
                         click.echo("warning: the target URL is plain http://; Okta requires https.", err=True)
-                    _preflight(cfg, created, credentials_source(cfg, options))
+                    sent = _preflight(cfg, created, credentials_source(cfg, options))
                 paths = [str(SUITES_DIR / s) for s in suites] if suites else [str(SUITES_DIR)]
-                code = pytest.main([*ISOLATED, *paths, *pytest_args], plugins=[Preset(cfg), checks, progress])
+                code = pytest.main([*ISOLATED, *paths, *pytest_args],
+                                   plugins=[Preset(cfg, sent), checks, progress])
         except KeyboardInterrupt as exc:  # before pytest started (the embedded provider's start)
             remove_empty(created)
             sys.exit(EXIT_SIGNAL.get(str(exc), 130))
@@ -217,10 +224,12 @@ def _embedded(stack: ExitStack, cfg: RunConfig) -> RunConfig:
     return replace(cfg, url=url, auth=Auth("bearer", token), verify=True, ephemeral=True)
 
 
-def _preflight(cfg: RunConfig, created: list[Path], credentials: str | None) -> None:
+def _preflight(cfg: RunConfig, created: list[Path], credentials: str | None) -> tuple[Exchange, ...]:
     """One request before pytest starts: an unusable target is one sentence and exit 2 (naming
-    where rejected credentials came from: an option, a SCIMCERT_* variable or scimcert.toml)."""
-    client = ScimClient(cfg, lambda _: None)
+    where rejected credentials came from: an option, a SCIMCERT_* variable or scimcert.toml).
+    Returns what it sent, for the run's HAR."""
+    sent: list[Exchange] = []
+    client = ScimClient(cfg, sent.append)
     try:
         problem = preflight(client, credentials=credentials)
     except KeyboardInterrupt as exc:
@@ -231,6 +240,7 @@ def _preflight(cfg: RunConfig, created: list[Path], credentials: str | None) -> 
     if problem:
         remove_empty(created)
         raise _CouldNotStart(problem)
+    return tuple(sent)
 
 
 def _report_dir(report_dir: Path | None, overwrite: bool) -> tuple[Path, list[Path]]:

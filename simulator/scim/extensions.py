@@ -26,9 +26,15 @@ def parse_extension_spec(spec: str) -> SchemaDef:
             "'urn:ietf:params:scim:schemas:extension:acme:2.0:User=costCode,level:integer'"
         )
     _check_custom(urn)
-    attrs = [a.strip() for a in attrs_text.split(",") if a.strip()]
-    if not attrs:
+    attrs = [a.strip() for a in attrs_text.split(",")]
+    if attrs == [""]:
         raise SchemaDefinitionError(f"extension {urn}: name at least one attribute after '='")
+    unnamed = next((n for n, a in enumerate(attrs, 1) if not a.partition(":")[0].strip()), None)
+    if unnamed is not None:
+        raise SchemaDefinitionError(
+            f"extension {urn}: attribute {unnamed} of {attrs_text.strip()!r} has no name; separate "
+            "attribute names with single commas, such as 'costCode,level:integer'"
+        )
     defs = tuple(_attribute(urn, a) for a in attrs)
     return SchemaDef.from_json(
         SchemaDef(

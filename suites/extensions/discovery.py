@@ -8,12 +8,14 @@ anyway (suites/extensions/conftest.py) and skips its enterprise cases when it do
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from simulator.scim import urns
 from simulator.scim.extensions import targets_group
 from simulator.scim.schema import AttributeDef, SchemaDef
-from suites.client import Exchange, ScimClient
+from suites.client import Recorder, ScimClient
 from suites.config import HarnessError, RunConfig
 from suites.state import STATE_KEY
 from suites.target import Target
@@ -39,18 +41,15 @@ ENTERPRISE = SchemaDef(  # RFC 7643 §4.3, used when the target does not describ
 )
 
 
-def _ignore(_exchange: Exchange) -> None:
-    """Collection-time discovery is not part of any check's record."""
-
-
-def discover(run: RunConfig) -> tuple[tuple[SchemaDef, ...], bool]:
+def discover(run: RunConfig, record: Recorder) -> tuple[tuple[SchemaDef, ...], bool]:
     """The User extensions under test (declared ones, else enterprise plus the advertised ones) and
     whether the enterprise extension needs no proof of support: declared extensions are tested as
-    declared, the embedded provider has it, and a target may advertise it."""
+    declared, the embedded provider has it, and a target may advertise it. record takes what the
+    discovery sent (the run's HAR holds it; no check's record does)."""
     declared = tuple(e for e in run.extensions if not targets_group(e))
     if declared or run.url is None:
         return declared or (ENTERPRISE,), True
-    target = Target(ScimClient(run, _ignore))
+    target = Target(ScimClient(run, record))
     try:
         found, mentioned = target.resource_schema("User"), _mentions_enterprise(target)
     except HarnessError:
@@ -58,6 +57,16 @@ def discover(run: RunConfig) -> tuple[tuple[SchemaDef, ...], bool]:
     advertised = found.extensions if found is not None else ()
     enterprise = next((e for e in advertised if is_enterprise(e.id)), ENTERPRISE)
     return (enterprise, *(e for e in advertised if e is not enterprise)), mentioned
+
+
+def untested_group_extensions(run: RunConfig) -> str | None:
+    """The note a run gives up front when it declares Group extensions, which no check tests."""
+    groups = [e.id for e in run.extensions if targets_group(e)]
+    if not groups:
+        return None
+    which = (f"{groups[0]} extends Groups (its URN ends in :Group) and is" if len(groups) == 1
+             else f"{', '.join(groups)} extend Groups (their URNs end in :Group) and are")
+    return f"note: {which} not tested: the extension suite tests User extensions only."
 
 
 def _mentions_enterprise(target: Target) -> bool:
@@ -70,8 +79,9 @@ def _mentions_enterprise(target: Target) -> bool:
 
 def under_test(config: pytest.Config) -> tuple[SchemaDef, ...]:
     if _UNDER_TEST not in config.stash:
+        state = config.stash[STATE_KEY]
         config.stash[_UNDER_TEST], config.stash[_ENTERPRISE_ADVERTISED] = discover(
-            config.stash[STATE_KEY].config)
+            state.config, lambda exchange: state.record(replace(exchange, step="discovery")))
     return config.stash[_UNDER_TEST]
 
 

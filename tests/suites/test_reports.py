@@ -1,0 +1,134 @@
+"""What the report files hold: the HAR's entries (every request the run sent) and query strings,
+junit.xml's testcase names and failure messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+import pytest
+
+from suites.client import Exchange, Redactor
+from suites.report import har
+from tests.suites.support import TOKEN, provider, run_suites
+
+
+def _exchange(url: str) -> Exchange:
+    return Exchange("GET", url, (("Accept", "application/scim+json"),), None, 200, (), "{}", 1.0,
+                    "2026-01-01T00:00:00Z")
+
+
+def test_har_query_string_lists_the_url_parameters() -> None:
+    """HAR 1.2: "queryString [array] - List of query parameter objects", decoded, in URL order."""
+    url = "https://scim.example/scim/v2/Users?filter=userName%20eq%20%22ann%22&startIndex=1&count="
+    entries = har([("USR-LIST-001", _exchange(url)), ("USR-GET-001", _exchange(url.partition("?")[0]))])
+    request = entries["log"]["entries"][0]["request"]
+    assert request["queryString"] == [{"name": "filter", "value": 'userName eq "ann"'},
+                                      {"name": "startIndex", "value": "1"}, {"name": "count", "value": ""}]
+    assert entries["log"]["entries"][1]["request"]["queryString"] == []
+
+
+def test_har_query_string_keeps_secrets_redacted() -> None:
+    url = Redactor(["tok-123456"]).url("https://scim.example/scim/v2/Users?access_token=tok-123456&count=1")
+    request = har([("session", _exchange(url))])["log"]["entries"][0]["request"]
+    assert request["queryString"] == [{"name": "access_token", "value": "[REDACTED]"},
+                                      {"name": "count", "value": "1"}]
+
+
+def _har_requests(report_dir: Path) -> list[tuple[str, str, str]]:
+    """(method, last path segment and query, comment) of each HAR entry, in order."""
+    entries = json.loads((report_dir / "exchanges.har").read_text())["log"]["entries"]
+    return [(e["request"]["method"], _tail(e["request"]["url"]), e["comment"]) for e in entries]
+
+
+def _tail(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path.rsplit("/", 1)[-1] + (f"?{parts.query}" if parts.query else "")
+
+
+PREFLIGHT = ("GET", "Users?startIndex=1&count=1", "session / preflight")
+DISCOVERY = [("GET", "ResourceTypes", "session / discovery"), ("GET", "Schemas", "session / discovery")]
+
+
+def test_har_holds_the_preflight_and_discovery_of_scimcert_run(tmp_path: Path) -> None:
+    """README: exchanges.har holds every request the run sent, also those before the first check."""
+    with provider() as url:
+        proc = subprocess.run([sys.executable, "-m", "simulator.cli", "run", "--url", url, "--token", TOKEN,
+                               "--suite", "extensions", "--report-dir", str(tmp_path), "--", "-k",
+                               "test_extension_listed_in_schemas"],
+                              capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    sent = _har_requests(tmp_path)
+    assert sent[:3] == [PREFLIGHT, *DISCOVERY]
+    assert any(comment.startswith("EXT-DISC-001") for _, _, comment in sent[3:])
+
+
+def test_har_holds_the_preflight_and_discovery_of_plain_pytest(tmp_path: Path) -> None:
+    with provider() as url:
+        run_suites(url, ["extensions"], "-k", "test_extension_listed_in_schemas", report_dir=tmp_path)
+    sent = _har_requests(tmp_path)
+    assert sorted(sent[:3]) == sorted([PREFLIGHT, *DISCOVERY])  # discovery at collection, then preflight
+
+
+CHECKS = '''
+import pytest
+from suites.expect import expect_status
+
+
+@pytest.mark.check("T-PASS-001", level="MUST", refs=["RFC7644 §3.4.2"], readonly=True)
+def test_list_users(client):
+    """GET /Users answers 200."""
+    expect_status(client.get("/Users"), 200)
+
+
+@pytest.mark.check("T-FAIL-001", level="SHOULD", refs=["RFC7644 §3.12"], readonly=True)
+@pytest.mark.parametrize("path", ["/Users/nope"])
+def test_unknown_is_418(client, path):
+    """An unknown id answers 418 (it fails: a SHOULD, so the run still passes)."""
+    expect_status(client.get(path), 418)
+
+
+def test_plain():
+    assert True
+'''
+
+
+def test_junit_names_cases_by_check_id_and_failures_by_their_evidence(pytester: pytest.Pytester,
+                                                                      tmp_path: Path) -> None:
+    """CI test views list junit testcases by name and show the failure's message attribute."""
+    pytester.makepyfile(test_fake_checks=CHECKS)
+    with provider() as url:
+        result = pytester.runpytest_subprocess("-p", "suites.plugin", "--scim-url", url, "--scim-token",
+                                               TOKEN, "--scim-report-dir", str(tmp_path), "-ra")
+    assert result.ret == 0, result.stdout.str()
+    cases = {c.get("name"): c for c in ElementTree.parse(tmp_path / "junit.xml").iter("testcase")}
+    assert set(cases) == {"T-PASS-001 test_list_users", "T-FAIL-001 test_unknown_is_418[/Users/nope]",
+                          "test_plain"}
+    assert all(c.get("classname", "").endswith("test_fake_checks") for c in cases.values())  # as before
+    failure = cases["T-FAIL-001 test_unknown_is_418[/Users/nope]"].find("failure")
+    assert failure is not None
+    evidence = "GET /scim/v2/Users/nope -> 404\nExpected: HTTP 418"
+    assert failure.get("message", "").startswith(evidence)
+    assert "ConformanceFailure" in (failure.text or "")  # the traceback below it is pytest's, whole
+    # pytest's short summary too (cut to the terminal's width)
+    result.stdout.fnmatch_lines(["FAILED test_fake_checks.py::test_unknown_is_418?/Users/nope? - GET /scim*"])
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert next(c for c in summary["checks"] if c["id"] == "T-FAIL-001")["message"].startswith(
+        "[/Users/nope] " + evidence)
+    assert "T-FAIL-001" in (tmp_path / "report.html").read_text()
+
+
+def test_a_collection_error_is_reported_not_an_internal_error(pytester: pytest.Pytester,
+                                                              tmp_path: Path) -> None:
+    """report.html's row hook met a collection report (no user_properties) and crashed pytest."""
+    pytester.makepyfile(test_fake_checks=CHECKS, test_broken="import no_such_module_here\n")
+    with provider() as url:
+        result = pytester.runpytest_subprocess("-p", "suites.plugin", "--scim-url", url, "--scim-token",
+                                               TOKEN, "--scim-report-dir", str(tmp_path))
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*No module named 'no_such_module_here'*"])
