@@ -244,9 +244,6 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     rep: pytest.TestReport = yield
-    redact = _redactor(item.config)
-    if redact is not None:  # before the terminal, junit.xml and report.html print any of it
-        scrub_report(rep, redact)
     if rep.when == "call" or not rep.passed:
         item.stash[_SETTLED] = True  # the check's outcome is known; an interrupt after this keeps it
     report.plain_failure_line(rep, call)
@@ -255,7 +252,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     result = state.results.get(item.nodeid)
     if result is not None:
         report.update_result(result, rep, call, state)
-        if redact is not None:
+    redact = _redactor(item.config)
+    if redact is not None:  # last: before the terminal, junit.xml and report.html print any of it
+        scrub_report(rep, redact)
+        if result is not None:
             result.message = redact(result.message)
     return rep
 

@@ -261,6 +261,7 @@ def test_token_never_reaches_the_report_of_a_failure(tmp_path: Path) -> None:
 
 LEAKY = '''
 import pytest
+from suites.expect import fail
 
 
 @pytest.mark.check("T-LEAK-001", level="MUST", refs=["RFC7644 §3.12"], readonly=True)
@@ -269,6 +270,12 @@ def test_leaks(scim_config):
     token = scim_config.auth.value
     print("sending", token)
     assert token == "", f"got {token}"
+
+
+@pytest.mark.check("T-LEAK-002", level="MUST", refs=["RFC7644 §3.12"], readonly=True)
+def test_leaks_evidence(scim_config):
+    """A check whose evidence (junit.xml's failure message) carries the token."""
+    fail("no token", f"echoed {scim_config.auth.value}")
 '''
 
 
@@ -280,6 +287,8 @@ def test_whatever_carries_the_token_is_scrubbed_from_a_failure(pytester: pytest.
     assert result.ret == 1
     output = result.stdout.str() + result.stderr.str()
     assert "got [REDACTED]" in output and "sending [REDACTED]" in output and TOKEN not in output
+    junit = (tmp_path / "junit.xml").read_text()
+    assert 'message="Expected: no token&#10;Received: echoed [REDACTED]"' in junit
     for file in tmp_path.iterdir():
         assert TOKEN not in file.read_text(errors="replace"), file.name
 
