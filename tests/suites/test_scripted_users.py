@@ -7,7 +7,7 @@ asserts exactly which checks fail.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from tests.suites.scripted import scripted
 from tests.suites.support import Response, failing, provider, run_suites
@@ -103,3 +103,16 @@ def test_put_answered_204_fails_only_the_should_that_asks_for_200() -> None:
         summary = run_suites(url, ["users", "groups", "etag", "projection", "extensions"],
                              "--scim-no-okta-gate")
     assert (failing(summary), summary["exit_code"]) == ({"USR-REPLACE-001"}, 0)
+
+
+def _relative_location(resp: Response) -> None:
+    """201s carry Location as a relative reference (RFC 7231 §7.1.2 allows it)."""
+    location = resp.headers.get("Location")
+    if resp.status == 201 and location:
+        resp.headers["Location"] = urlsplit(location).path
+
+
+def test_a_relative_location_header_fails_nothing() -> None:
+    with provider(rewrite=_relative_location) as url:
+        summary = run_suites(url, ["users"], "-k", "create")
+    assert (failing(summary), summary["exit_code"]) == (set(), 0)
