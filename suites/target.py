@@ -42,6 +42,16 @@ class Target:
         if not self.supports(feature):
             pytest.skip(f"{feature}.supported is not true in /ServiceProviderConfig")
 
+    def require_resource(self, kind: str) -> None:
+        """Skip the calling check when /ResourceTypes lists resource types, but not kind.
+
+        RFC 7644 §4: /ResourceTypes is "used to discover the types of resources available on a
+        SCIM service provider"; a server may offer Users only. An empty or unreadable listing
+        skips nothing (the discovery checks report it).
+        """
+        if self.resource_types() and self.resource_type(kind) is None:
+            pytest.skip(f"/ResourceTypes lists no {kind} resource type")
+
     @property
     def max_results(self) -> int | None:
         value = (self.spc.get("filter") or {}).get("maxResults")

@@ -116,6 +116,7 @@ def test_group_display_name_eq_finds_the_group(target: Target, factory: Factory,
     group is the decoy.
     """
     target.require("filter")
+    target.require_resource("Group")
     group, _decoy = factory.group(), factory.group()
     text = f"displayName eq {string(group['displayName'])}"
     reply = search(client, "Groups", text, startIndex=1, count=100)
@@ -155,6 +156,7 @@ def test_group_lookup_miss_is_an_empty_list(target: Target, client: ScimClient,
     too (okta-scim.md §10), so this is not an Okta-critical check.
     """
     target.require("filter")
+    target.require_resource("Group")
     name = f"{new_scope(scim_config)}Nobody's Group"
     reply = search(client, "Groups", f"displayName eq {string(name)}", startIndex=1, count=100)
     body = expect_object(expect_status(reply, 200))
