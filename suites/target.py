@@ -52,6 +52,18 @@ class Target:
         if self.resource_types() and self.resource_type(kind) is None:
             pytest.skip(f"/ResourceTypes lists no {kind} resource type")
 
+    def require_attributes(self, kind: str, *paths: str) -> None:
+        """Skip the calling check when the target's declared kind schema lacks one of paths.
+
+        A server keeps only the attributes it defines (RFC 7644 §3.3: it "is free to alter and/or
+        ignore POSTed content"), so a check built on an optional attribute such as title runs
+        where /Schemas declares it. An unreadable User schema skips nothing.
+        """
+        rs = self.resource_schema(kind)
+        missing = [p for p in paths if rs is not None and rs.resolve(None, *p.split(".", 1)) is None]
+        if missing:
+            pytest.skip(f"the target's {kind} schema in /Schemas defines no {', '.join(missing)}")
+
     @property
     def max_results(self) -> int | None:
         value = (self.spc.get("filter") or {}).get("maxResults")

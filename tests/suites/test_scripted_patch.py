@@ -136,3 +136,29 @@ def test_allowed_behaviours_fail_nothing_at_or_above_the_gate(case: str) -> None
     with server as url:
         summary = run_suites(url, suites, "--scim-fail-on", fail_on, "--scim-no-okta-gate")
     assert (failing(summary), summary["exit_code"]) == (expected, 0)
+
+
+UNDEFINED = ("title", "nickName", "userType")  # optional RFC 7643 §4.1.1 attributes
+
+
+def _without_optional_attributes(resp: Response) -> None:
+    """A server whose User schema leaves out title, nickName and userType, and keeps none of them."""
+    body = resp.json if resp.status == 200 and resp.body.strip() else None
+    if not isinstance(body, dict):
+        return
+    if resp.path.endswith("/Schemas"):
+        for schema in body.get("Resources", []):
+            if schema.get("id") == urns.CORE_USER:
+                schema["attributes"] = [a for a in schema["attributes"] if a["name"] not in UNDEFINED]
+    for user in [body, *(r for r in body.get("Resources", []) if isinstance(r, dict))]:
+        for name in UNDEFINED:
+            user.pop(name, None)
+    resp.set_json(body)
+
+
+def test_checks_on_attributes_the_target_does_not_define_skip() -> None:
+    """A server keeps only the attributes it defines (RFC 7644 §3.3: "free to ... ignore POSTed
+    content"): no check fails for an optional attribute missing from its /Schemas."""
+    with provider(rewrite=_without_optional_attributes) as url:
+        summary = run_suites(url, ["patch", "filter", "sort"], "-k", "not failed_request_changes_nothing")
+    assert (failing(summary), summary["exit_code"]) == (set(), 0)
