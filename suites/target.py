@@ -42,6 +42,28 @@ class Target:
         if not self.supports(feature):
             pytest.skip(f"{feature}.supported is not true in /ServiceProviderConfig")
 
+    def require_resource(self, kind: str) -> None:
+        """Skip the calling check when /ResourceTypes lists resource types, but not kind.
+
+        RFC 7644 §4: /ResourceTypes is "used to discover the types of resources available on a
+        SCIM service provider"; a server may offer Users only. An empty or unreadable listing
+        skips nothing (the discovery checks report it).
+        """
+        if self.resource_types() and self.resource_type(kind) is None:
+            pytest.skip(f"/ResourceTypes lists no {kind} resource type")
+
+    def require_attributes(self, kind: str, *paths: str) -> None:
+        """Skip the calling check when the target's declared kind schema lacks one of paths.
+
+        A server keeps only the attributes it defines (RFC 7644 §3.3: it "is free to alter and/or
+        ignore POSTed content"), so a check built on an optional attribute such as title runs
+        where /Schemas declares it. An unreadable User schema skips nothing.
+        """
+        rs = self.resource_schema(kind)
+        missing = [p for p in paths if rs is not None and rs.resolve(None, *p.split(".", 1)) is None]
+        if missing:
+            pytest.skip(f"the target's {kind} schema in /Schemas defines no {', '.join(missing)}")
+
     @property
     def max_results(self) -> int | None:
         value = (self.spc.get("filter") or {}).get("maxResults")

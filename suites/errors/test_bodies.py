@@ -20,13 +20,16 @@ OKTA_MISSING_IDS = ("010101001010101011001010101011", "00919288221112222")  # SP
 @pytest.mark.check("ERR-BODY-001", level="MUST", refs=["RFC7644 §3.12"], readonly=True,
                    caught_by=["error-status-int", "error-body-not-scim"])
 def test_not_found_body_is_scim_error(client: ScimClient) -> None:
-    """A 404 for an unknown user id carries a valid SCIM Error body.
+    """The error answering an unknown user id carries a valid SCIM Error body.
 
     RFC 7644 §3.12: "In addition to returning an HTTP response code, implementers MUST return the
     errors in the body of the response in a JSON format"; "status  The HTTP status code ...
-    expressed as a JSON string. REQUIRED."
+    expressed as a JSON string. REQUIRED." That the code is 404 is Table 8's SHOULD, judged by
+    USR-GET-002 and ERR-OKTA-001; here any error status will do.
     """
-    reply = expect_status(unknown_user(client), 404)
+    reply = unknown_user(client)
+    if reply.status is None or reply.status < 400:
+        fail("an error status for an unknown user id", describe(reply), reply)
     expect_schema(expect_object(reply), "error", reply)
 
 

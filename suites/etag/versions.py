@@ -46,7 +46,8 @@ def versioned_user(factory: Factory, client: ScimClient) -> Versioned:
     created = factory.user()
     path = f"/Users/{created['id']}"
     _, first, _ = read(client, path)
-    expect_status(client.put(path, replacement(factory, created, displayName=factory.faker.name())), 200)
+    expect_status(client.put(path, replacement(factory, created, displayName=factory.faker.name())),
+                  200, 204)
     user, current, reply = read(client, path)
     expect(current != first, "(precondition) a new ETag after the user was replaced",
            f"ETag {current} both before and after the PUT", reply)

@@ -152,11 +152,15 @@ def patch(client: ScimClient, user: dict[str, Any], *ops: dict[str, Any]) -> Rep
 
 
 def expect_rejected(reply: Reply, scim_type: str | None, what: str) -> None:
-    """A 400 SCIM error (with scim_type when given); a 5xx or a 2xx fails."""
+    """A 400; a scimType it carries must be scim_type (RFC 7644 §3.12: scimType is OPTIONAL).
+
+    A 5xx or a 2xx fails.
+    """
     __tracebackhide__ = True
     expect_status(reply, 400)
-    if scim_type is not None:
-        expect(reply.body.get("scimType") == scim_type, f'{what}: 400 with scimType "{scim_type}"',
+    given = reply.body.get("scimType")
+    if scim_type is not None and given is not None:
+        expect(given == scim_type, f'{what}: 400 with scimType "{scim_type}" (or none)',
                describe(reply), reply)
 
 

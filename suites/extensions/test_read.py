@@ -91,7 +91,8 @@ def test_filter_on_urn_qualified_attribute(factory: Factory, client: ScimClient,
 
     RFC 7644 §3.10: attributes "are uniquely identified by prefixing the attribute name with its
     schema URN"; clients "SHOULD fully qualify extended attributes"; §3.4.2.2 filters use that
-    notation (e.g. urn:...:User:custAttr1 eq "x").
+    notation (e.g. urn:...:User:custAttr1 eq "x"). A provider may decline a filter on an
+    attribute it does not filter on (400, §3.12 invalidFilter): the check is then skipped.
     """
     target.require("filter")
     attr, value, user = _made(factory, extensions, urn, attribute, made)
@@ -99,6 +100,8 @@ def test_filter_on_urn_qualified_attribute(factory: Factory, client: ScimClient,
     for wanted, compare in ((value, [user["id"]]), (other_value(attr, factory.faker, value), [])):
         text = f"{urn}:{attr.name} eq {literal(wanted)} and {mine}"
         reply = client.get("/Users", params={"filter": text})
+        if reply.status == 400:
+            pytest.skip(f"the target declines filters on {urn}:{attr.name} (400)")
         expect_status(reply, 200)
         got = ids_of(reply.body.get("Resources") or [])
         expect(got == compare, f"filter {text!r} finds {compare or 'nobody'}", got, reply)

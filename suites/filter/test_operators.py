@@ -71,12 +71,13 @@ def test_ew(trio: Trio, client: ScimClient) -> None:
 
 
 @pytest.mark.check("FLT-OP-005", level="MUST", refs=REFS, caught_by=[*LISTING])
-def test_pr(trio: Trio, client: ScimClient) -> None:
+def test_pr(trio: Trio, client: ScimClient, target: Target) -> None:
     """`pr` matches the users that have a value and no others.
 
     RFC 7644 §3.4.2.2 Table 3: "pr  present (has value)  If the attribute has a non-empty value,
     or if it contains a non-empty node for complex attributes, there is a match."
     """
+    target.require_attributes("User", "title")
     reply = search(client, "Users", scoped(trio, "title pr"))
     expect_exactly(reply, trio.only("a", "b"), decline_ok=True)
 

@@ -20,12 +20,13 @@ def eq(trio: Trio, key: str, attr: str = "userName") -> str:
 
 
 @pytest.mark.check("FLT-LOGIC-001", level="MUST", refs=REFS, caught_by=[*LISTING])
-def test_and(trio: Trio, client: ScimClient) -> None:
+def test_and(trio: Trio, client: ScimClient, target: Target) -> None:
     """`and` matches only resources that satisfy both expressions.
 
     RFC 7644 §3.4.2.2 Table 4: "and  Logical "and"  The filter is only a match if both
     expressions evaluate to true."
     """
+    target.require_attributes("User", "title")
     reply = search(client, "Users", f'title eq {string(trio.title)} and userName ew "@example.com"')
     expect_exactly(reply, trio.only("a"), decline_ok=True)
 

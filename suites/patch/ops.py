@@ -25,9 +25,18 @@ def patch_ok(client: ScimClient, path: str, *operations: dict[str, Any], **kw: A
 
 
 def read_back(client: ScimClient, path: str) -> dict[str, Any]:
-    """GET the resource after a PATCH: the state the server actually kept."""
+    """GET the resource after a PATCH: the state the server actually kept.
+
+    A group read without members is read again asking for them: a server may declare members
+    "returned": "request" (RFC 7643 §7), and then only shows them when asked.
+    """
     __tracebackhide__ = True
-    return expect_object(expect_status(client.get(path), 200))
+    body = expect_object(expect_status(client.get(path), 200))
+    if path.startswith("/Groups/") and not body.get("members"):
+        again = client.get(path, params={"attributes": "members"})
+        if again.status == 200 and isinstance(again.json, dict) and again.json.get("members"):
+            body = {**body, "members": again.json["members"]}
+    return body
 
 
 def precondition(reply: Reply, what: str, *codes: int) -> Reply:

@@ -11,6 +11,12 @@ from suites.patch.ops import member_ids, patch_ok, read_back, typed_group, users
 from suites.target import Target
 
 
+@pytest.fixture(autouse=True)
+def _groups_offered(target: Target) -> None:
+    """The group PATCH checks run only where /ResourceTypes offers Groups."""
+    target.require_resource("Group")
+
+
 def _member(user: dict[str, object]) -> dict[str, object]:
     """A member as Okta sends it: value and display, no type and no $ref."""
     return {"value": user["id"], "display": user["userName"]}

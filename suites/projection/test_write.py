@@ -51,6 +51,8 @@ def test_put_response_honours_excluded_attributes(factory: Factory, client: Scim
     user = factory.user()
     body_in = replacement(factory, user, displayName=factory.faker.name())
     reply = client.put(f"/Users/{user['id']}", body_in, params={"excludedAttributes": "emails,name"})
+    if reply.status == 204:  # RFC 7644 §3.5.1's "returns a 200 OK" carries no RFC 2119 keyword
+        pytest.skip("PUT answered 204 No Content: no representation to project")
     body = projected(reply)
     expect_absent(body, ("emails", "name"), reply, always_returned(target, "User"))
     expect_present(body, ("id", "userName", "displayName"), reply)

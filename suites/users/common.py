@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from simulator.scim import urns
 from suites.client import Reply, ScimClient
+from suites.expect import expect_status
 
 # Okta's SPEC test step 4 asks for this id; no server generates it.
 MISSING_ID = "010101001010101011001010101011"
@@ -38,6 +39,18 @@ def scim_type(reply: Reply) -> Any:
 def active_patch(active: bool) -> dict[str, Any]:
     """Okta's (de)activation PATCH: no path, lower-case op, a value object (okta-scim.md §6.1)."""
     return {"schemas": [urns.PATCH_OP], "Operations": [{"op": "replace", "value": {"active": active}}]}
+
+
+def replaced(client: ScimClient, path: str, reply: Reply) -> Reply:
+    """The user after a successful PUT: the 200's body, or a GET after a 204.
+
+    RFC 7644 §3.5.1 says a successful PUT "returns a 200 OK response code and the entire
+    resource" without an RFC 2119 keyword; USR-REPLACE-001 rates that (SHOULD), the other PUT
+    checks judge what was stored.
+    """
+    __tracebackhide__ = True
+    expect_status(reply, 200, 204)
+    return reply if reply.status == 200 else expect_status(client.get(path), 200)
 
 
 def find_by_username(client: ScimClient, user_name: str) -> Reply:

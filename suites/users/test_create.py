@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import pytest
 
 from simulator.scim import urns
@@ -50,12 +52,17 @@ def test_create_location_header_is_meta_location(factory: Factory) -> None:
 
     RFC 7644 §3.3: "The URI of the created resource SHALL include, in the HTTP "Location"
     header and the HTTP body, a JSON representation [RFC7159] with the attribute
-    "meta.location"."
+    "meta.location"." Both are compared resolved against the request URL: RFC 7231 §7.1.2 lets
+    Location be a relative reference.
     """
     reply = factory.post_user(factory.user_body())
     body = expect_object(expect_status(reply, 200, 201))
     location = expect_header(reply, "Location")
-    expect_equal(location, meta_of(body).get("location"), "meta.location", reply)
+    meta_location = meta_of(body).get("location")
+    base = reply.exchange.url
+    expect_equal(urljoin(base, location),
+                 urljoin(base, meta_location) if isinstance(meta_location, str) else meta_location,
+                 "meta.location (resolved against the request URL)", reply)
 
 
 @pytest.mark.check("USR-CREATE-003", level="MUST", refs=["RFC7644 §3.3", "RFC7643 §3.1", "RFC7643 §4.1"],

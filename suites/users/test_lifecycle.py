@@ -13,7 +13,7 @@ from suites.client import ScimClient
 from suites.expect import expect, expect_equal, expect_status
 from suites.factory import Factory
 from suites.target import Target
-from suites.users.common import active_patch, created_id, find_by_username, listed, user_path
+from suites.users.common import active_patch, created_id, find_by_username, listed, replaced, user_path
 
 
 @pytest.mark.check("USR-LIFE-001", level="SHOULD", refs=["RFC7644 §3.5.1", "RFC7643 §4.1.1"], okta=True,
@@ -26,7 +26,7 @@ def test_put_active_false_keeps_the_user(factory: Factory, client: ScimClient) -
     """
     body = factory.user_body()
     path = user_path(created_id(factory.user(**body)))
-    reply = expect_status(client.put(path, {**body, "active": False}), 200)
+    reply = replaced(client, path, client.put(path, {**body, "active": False}))
     expect_equal(reply.body.get("active"), False, "active", reply)
     again = expect_status(client.get(path), 200)
     expect_equal(again.body.get("active"), False, "active", again)
@@ -60,7 +60,7 @@ def test_inactive_user_is_found_by_username(factory: Factory, client: ScimClient
     target.require("filter")
     body = factory.user_body()
     rid = created_id(factory.user(**body))
-    expect_status(client.put(user_path(rid), {**body, "active": False}), 200)
+    expect_status(client.put(user_path(rid), {**body, "active": False}), 200, 204)
     reply = expect_status(find_by_username(client, body["userName"]), 200)
     found = [r for r in listed(reply) if r.get("id") == rid]
     expect(len(found) == 1, f"the deactivated user {rid} in the results", listed(reply), reply)

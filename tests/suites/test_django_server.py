@@ -98,9 +98,6 @@ KNOWN_DEVIATIONS: dict[str, str] = {
             "EXT-READ-001", "EXT-READ-002", "EXT-PROJ-001", "EXT-PUT-001", "EXT-PUT-002"),
     "EXT-DISC-003": "publishes the enterprise schema in /Schemas while its User resource type lists no "
                     "schemaExtensions (RFC 7643 §6: an extension's schema and required are REQUIRED)",
-    **_each("silently accepts (and drops) unknown extension URNs and attributes instead of a 400 "
-            "(RFC 7644 §3.12 invalidValue; the check asks SHOULD)",
-            "EXT-UNKNOWN-001", "EXT-UNKNOWN-002", "EXT-UNKNOWN-003"),
     # filters (/ServiceProviderConfig overridden to say filter.supported, as its docs intend)
     **_each("a filter term on an attribute its filter map lacks (title, emails, meta.lastModified, an "
             "URN-qualified or upper-case name) is silently left out of the query, so results are wrong "

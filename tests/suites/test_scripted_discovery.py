@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote_plus
 
 from simulator.scim import urns
 from tests.suites.scripted import scripted
@@ -56,15 +57,16 @@ def _break_by_id(resp: Response) -> None:
 
 
 def _break_behaviour(resp: Response) -> None:
-    """PATCH of users fails, /Bulk answers 404, and GET of a user omits the required userName."""
+    """PATCH of users fails, /Bulk answers as if it ran though bulk.supported is false, and GET of a
+    user omits the required userName."""
     user_item = "/Users/" in resp.path
     if resp.method == "PATCH" and user_item and resp.status == 200:
         resp.status = 400
         resp.set_json({"schemas": [urns.ERROR], "status": "400", "scimType": "invalidValue",
                        "detail": "scripted refusal"})
     elif resp.method == "POST" and resp.path.endswith("/Bulk"):
-        resp.status = 404
-        resp.set_json({"schemas": [urns.ERROR], "status": "404", "detail": "scripted: no /Bulk"})
+        resp.status = 200
+        resp.set_json({"schemas": [urns.BULK_RESPONSE], "Operations": []})
     elif resp.method == "GET" and user_item and resp.status == 200:
         resp.set_json({k: v for k, v in resp.json.items() if k != "userName"})
 
@@ -88,3 +90,29 @@ def test_features_that_do_not_work_fail_the_feature_checks() -> None:
     with provider(rewrite=_break_behaviour) as url:
         summary = run_suites(url, ["discovery"])
     assert failing(summary) == BEHAVIOUR_CHECKS
+
+
+def _without_bulk_endpoint(resp: Response) -> None:
+    """A server without bulk and without a /Bulk route: 404, as for any endpoint it lacks."""
+    if resp.method == "POST" and resp.path.endswith("/Bulk"):
+        resp.status = 404
+        resp.set_json({"schemas": [urns.ERROR], "status": "404", "detail": "Not found."})
+
+
+def _declines_sw_without_scim_type(resp: Response) -> None:
+    """A server that refuses `sw` with a bare 400 (scimType is OPTIONAL, RFC 7644 §3.12)."""
+    if resp.method == "GET" and resp.path.endswith("/Users") and " sw " in unquote_plus(resp.query):
+        resp.status = 400
+        resp.set_json({"schemas": [urns.ERROR], "status": "400", "detail": "sw is not supported."})
+
+
+def test_no_bulk_endpoint_and_a_bare_filter_decline_are_no_failures() -> None:
+    """Both are allowed by RFC 7644 §3.12: a run against them fails nothing."""
+    def rewrite(resp: Response) -> None:
+        _without_bulk_endpoint(resp)
+        _declines_sw_without_scim_type(resp)
+
+    with provider(rewrite=rewrite) as url:
+        summary = run_suites(url, ["discovery"], "-k", "bulk or sort")
+    assert {c["id"]: c["outcome"] for c in summary["checks"]} == {
+        "DISC-BULK-001": "passed", "DISC-SORT-001": "skipped"}

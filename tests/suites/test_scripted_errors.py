@@ -27,3 +27,17 @@ def test_bad_error_details_fail_the_error_checks() -> None:
     with provider(rewrite=_break_errors) as url:
         summary = run_suites(url, ["errors"])
     assert failing(summary) == BROKEN
+
+
+def _unknown_id_is_400(resp: Response) -> None:
+    """An unknown user id answered 400 with a valid Error body: Table 8's 404 is only a SHOULD."""
+    if resp.method == "GET" and "/Users/" in resp.path and resp.status == 404:
+        resp.status = 400
+        resp.set_json({"schemas": [urns.ERROR], "status": "400", "detail": "No such user id."})
+
+
+def test_an_unknown_id_answered_400_fails_only_the_404_checks() -> None:
+    """ERR-BODY-001 (MUST) judges the body; the status is the SHOULD of ERR-OKTA-001/ERR-MEDIA-002."""
+    with provider(rewrite=_unknown_id_is_400) as url:
+        summary = run_suites(url, ["errors"])
+    assert failing(summary) == {"ERR-OKTA-001", "ERR-MEDIA-002"}

@@ -8,12 +8,25 @@ user carries the Ivanti schema (apart: where Ivanti is required, every user does
 
 from __future__ import annotations
 
+import io
+import json
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
+from urllib.parse import parse_qs
 
+import pytest
+
+from simulator.provider.app import create_app
+from simulator.provider.server import start_in_thread
+from simulator.provider.service import ProviderConfig
+from simulator.scim import urns
+from simulator.scim.extensions import parse_extension_spec
 from tests.suites.scripted import scripted
-from tests.suites.support import Response, failing, provider, run_suites
+from tests.suites.support import IVANTI_SPEC, TOKEN, Response, failing, provider, run_suites
 
 IVANTI = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User"
+UNKNOWN = "urn:ietf:params:scim:schemas:extension:scimcert-unknown:2.0:User"  # EXT-UNKNOWN-*'s
 CHECKS = {"EXT-DISC-002", "EXT-TYPE-002", "EXT-TYPE-003", "EXT-REQ-001"}
 TESTS = ("test_extension_schema_is_well_formed or test_patch_wrong_type or test_canonical_values"
          " or test_required_extension")
@@ -82,3 +95,63 @@ def test_unknown_extensions_answered_with_500_fail_their_checks() -> None:
     with provider(rewrite=crash_on_unknown) as url:
         summary = run_suites(url, ["extensions"], "-k", "unknown")
     assert failing(summary) == UNKNOWN_CHECKS
+
+
+def _untyped_errors(resp: Response) -> None:
+    """400s without a scimType: RFC 7644 §3.12 makes it OPTIONAL."""
+    if resp.status == 400 and isinstance(resp.json, dict):
+        resp.set_json({k: v for k, v in resp.json.items() if k != "scimType"})
+
+
+def _declines_extension_filters(resp: Response) -> None:
+    """Filters on URN-qualified extension attributes declined with 400 invalidFilter."""
+    if resp.method == "GET" and ":extension:" in " ".join(parse_qs(resp.query).get("filter", [])):
+        resp.status = 400
+        resp.set_json({"schemas": [urns.ERROR], "status": "400", "scimType": "invalidFilter",
+                       "detail": "Extension attributes cannot be filtered on."})
+
+
+class _IgnoresUnknown:
+    """WSGI middleware: POST bodies lose the unknown extension and the undefined attribute before
+    the provider sees them, as on a server that ignores what it does not know."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ["REQUEST_METHOD"] == "POST":
+            raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            body = json.loads(raw) if raw.strip() else None
+            if isinstance(body, dict):
+                body.pop(UNKNOWN, None)
+                body["schemas"] = [s for s in body.get("schemas", []) if s != UNKNOWN]
+                for value in body.values():
+                    if isinstance(value, dict):
+                        value.pop("scimcertNoSuchAttribute", None)
+                raw = json.dumps(body).encode()
+            environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(raw), str(len(raw))
+        return self.app(environ, start_response)
+
+
+@contextmanager
+def _ignoring_provider() -> Iterator[str]:
+    app = create_app(ProviderConfig(token=TOKEN, extensions=(parse_extension_spec(IVANTI_SPEC),)))
+    app.wsgi_app = _IgnoresUnknown(app.wsgi_app)  # type: ignore[method-assign]
+    with start_in_thread(app) as server:
+        yield server.url + "/scim/v2"
+
+
+ALLOWED: dict[str, Callable[[], AbstractContextManager[str]]] = {
+    "untyped-errors": lambda: provider(rewrite=_untyped_errors),
+    "extension-filters-declined": lambda: provider(rewrite=_declines_extension_filters),
+    "unknown-ignored": _ignoring_provider,
+}
+
+
+@pytest.mark.parametrize("case", sorted(ALLOWED))
+def test_behaviours_the_rfc_allows_fail_no_extension_check(case: str) -> None:
+    """Untyped 400s, a declined extension filter, and unknown extension data ignored (RFC 7644
+    §3.3: "free to alter and/or ignore POSTed content") fail nothing."""
+    with ALLOWED[case]() as url:
+        summary = run_suites(url, ["extensions"])
+    assert (failing(summary), summary["exit_code"]) == (set(), 0)

@@ -53,3 +53,23 @@ def test_bad_reads_and_delete_fail_their_checks() -> None:
     with provider(rewrite=_break_reads) as url:
         summary = run_suites(url, ["groups"])
     assert failing(summary) == {"GRP-READ-001", "GRP-READ-003", "GRP-DELETE-001", "GRP-MEMBERSHIP-001"}
+
+
+def _users_only(resp: Response) -> None:
+    """A server that offers Users only: no Group resource type or schema, and /Groups is 404."""
+    body = resp.json if resp.method == "GET" and resp.status == 200 and resp.body.strip() else None
+    if "/Groups" in resp.path:
+        resp.status = 404
+        resp.set_json({"schemas": [urns.ERROR], "status": "404", "detail": "Not found."})
+    elif isinstance(body, dict) and resp.path.endswith(("/ResourceTypes", "/Schemas")):
+        body["Resources"] = [r for r in body.get("Resources", [])
+                             if r.get("name") != "Group" and r.get("id") != urns.CORE_GROUP]
+        body["totalResults"] = body["itemsPerPage"] = len(body["Resources"])
+        resp.set_json(body)
+
+
+def test_a_users_only_server_fails_no_group_check() -> None:
+    """RFC 7644 §4: /ResourceTypes says which resources a server offers; Groups may be absent."""
+    with provider(rewrite=_users_only) as url:
+        summary = run_suites(url, ["groups", "patch", "projection", "filter"])
+    assert (failing(summary), summary["exit_code"]) == (set(), 0)

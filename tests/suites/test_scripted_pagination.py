@@ -55,3 +55,12 @@ def test_page_sized_total_results_fail_the_total_and_walk_checks() -> None:
     with provider(rewrite=page_sized_totals) as url:
         summary = run_suites(url, ["pagination"], "-k", "total_results_counts or walk")
     assert failing(summary) == {"PAGE-COUNTS-003", "PAGE-WALK-001"}
+
+
+def test_an_unstable_order_without_sort_by_fails_no_should() -> None:
+    """RFC 7644 §3.4.2.4 lets repeated pages differ ("clients MUST be prepared to handle
+    inconsistent results"): the walk fails at MAY (and for Okta), no RFC gate up to SHOULD."""
+    with provider("unstable-paging") as url:
+        summary = run_suites(url, ["pagination"], *NOT_MAX, "--scim-fail-on", "should",
+                             "--scim-no-okta-gate")
+    assert (failing(summary), summary["exit_code"]) == ({"PAGE-WALK-001"}, 0)

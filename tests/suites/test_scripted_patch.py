@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import unquote_plus
 
 import pytest
 
+from simulator.scim import urns
 from suites.catalogue import catalogue
 from tests.suites.scripted import scripted
 from tests.suites.support import Response, Rewrite, failing, provider, run_suites
@@ -92,3 +94,71 @@ def test_scripted_bad_patch_server(case: str) -> None:
     with provider(rewrite=make()) as url:
         summary = run_suites(url, ["patch"])
     assert failing(summary) == set(expected)
+
+
+def _members_on_request(resp: Response) -> None:
+    """Group members declared "returned": "request" (RFC 7643 §7): shown only when asked for."""
+    body = resp.json if resp.status == 200 and resp.body.strip() else None
+    if not isinstance(body, dict):
+        return
+    if resp.method == "GET" and resp.path.endswith("/Schemas"):
+        for schema in body.get("Resources", []):
+            for attr in schema.get("attributes", []) if schema.get("id") == urns.CORE_GROUP else []:
+                if attr["name"] == "members":
+                    attr["returned"] = "request"
+    elif re.search(r"/Groups/[^/]+$", resp.path) and "members" not in unquote_plus(resp.query):
+        body.pop("members", None)
+    else:
+        return
+    resp.set_json(body)
+
+
+def _unknown_id_is_400(resp: Response) -> None:
+    """PATCH of an unknown id answered 400: Table 8's 404 is a SHOULD."""
+    if resp.method == "PATCH" and resp.status == 404:
+        resp.status = 400
+        resp.set_json({"schemas": [urns.ERROR], "status": "400", "detail": "No such user id."})
+
+
+# Behaviours RFC 7644 allows, or rates below MUST: the checks they fail, and the gate they pass.
+ALLOWED: dict[str, tuple[Rewrite | str, list[str], set[str], str]] = {
+    "members-on-request": (_members_on_request, ["patch", "groups"], set(), "may"),
+    "op-case-exact": ("patch-op-case-sensitive", ["patch"],
+                      {"PATCH-USR-OPCASE-001", "PATCH-USR-ENTRA-001"}, "should"),
+    "unknown-id-400": (_unknown_id_is_400, ["patch"], {"PATCH-ERR-404-001"}, "must"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ALLOWED))
+def test_allowed_behaviours_fail_nothing_at_or_above_the_gate(case: str) -> None:
+    behaviour, suites, expected, fail_on = ALLOWED[case]
+    server = provider(behaviour) if isinstance(behaviour, str) else provider(rewrite=behaviour)
+    with server as url:
+        summary = run_suites(url, suites, "--scim-fail-on", fail_on, "--scim-no-okta-gate")
+    assert (failing(summary), summary["exit_code"]) == (expected, 0)
+
+
+UNDEFINED = ("title", "nickName", "userType")  # optional RFC 7643 §4.1.1 attributes
+
+
+def _without_optional_attributes(resp: Response) -> None:
+    """A server whose User schema leaves out title, nickName and userType, and keeps none of them."""
+    body = resp.json if resp.status == 200 and resp.body.strip() else None
+    if not isinstance(body, dict):
+        return
+    if resp.path.endswith("/Schemas"):
+        for schema in body.get("Resources", []):
+            if schema.get("id") == urns.CORE_USER:
+                schema["attributes"] = [a for a in schema["attributes"] if a["name"] not in UNDEFINED]
+    for user in [body, *(r for r in body.get("Resources", []) if isinstance(r, dict))]:
+        for name in UNDEFINED:
+            user.pop(name, None)
+    resp.set_json(body)
+
+
+def test_checks_on_attributes_the_target_does_not_define_skip() -> None:
+    """A server keeps only the attributes it defines (RFC 7644 §3.3: "free to ... ignore POSTed
+    content"): no check fails for an optional attribute missing from its /Schemas."""
+    with provider(rewrite=_without_optional_attributes) as url:
+        summary = run_suites(url, ["patch", "filter", "sort"], "-k", "not failed_request_changes_nothing")
+    assert (failing(summary), summary["exit_code"]) == (set(), 0)

@@ -7,7 +7,7 @@ asserts exactly which checks fail.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from tests.suites.scripted import scripted
 from tests.suites.support import Response, failing, provider, run_suites
@@ -88,3 +88,31 @@ def test_replace_and_delete_checks_fail_on_soft_delete_server() -> None:
         summary = run_suites(url, ["users"])
     assert failing(summary) == {"USR-REPLACE-001", "USR-REPLACE-005", "USR-DELETE-001", "USR-DELETE-002",
                                 "USR-DELETE-003", "USR-DELETE-004"}
+
+
+def _put_answers_204(resp: Response) -> None:
+    """Every successful PUT answers 204 No Content (RFC 7644 §3.5.1's 200 is said without a keyword)."""
+    if resp.method == "PUT" and resp.status == 200:
+        resp.status, resp.body = 204, b""
+        resp.headers.pop("Content-Type", None)
+
+
+def test_put_answered_204_fails_only_the_should_that_asks_for_200() -> None:
+    """The stored values are what the MUST checks judge; USR-REPLACE-001 (SHOULD, okta) wants the 200."""
+    with provider(rewrite=_put_answers_204) as url:
+        summary = run_suites(url, ["users", "groups", "etag", "projection", "extensions"],
+                             "--scim-no-okta-gate")
+    assert (failing(summary), summary["exit_code"]) == ({"USR-REPLACE-001"}, 0)
+
+
+def _relative_location(resp: Response) -> None:
+    """201s carry Location as a relative reference (RFC 7231 §7.1.2 allows it)."""
+    location = resp.headers.get("Location")
+    if resp.status == 201 and location:
+        resp.headers["Location"] = urlsplit(location).path
+
+
+def test_a_relative_location_header_fails_nothing() -> None:
+    with provider(rewrite=_relative_location) as url:
+        summary = run_suites(url, ["users"], "-k", "create")
+    assert (failing(summary), summary["exit_code"]) == (set(), 0)
