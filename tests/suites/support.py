@@ -7,15 +7,19 @@ every deviation, the checks that fail against a provider with only that deviatio
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
+
+import requests
 
 from simulator.provider.app import create_app
 from simulator.provider.deviations import REGISTRY, Deviations
@@ -29,6 +33,43 @@ IVANTI_SPEC = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User=custAttr1,
 # Operating conditions, not bugs (Deviation.condition): no check may fail on them, and
 # test_selftest.test_conditions_do_not_fail_a_run proves a run against them passes.
 SKIP_IN_MATRIX = {name for name, dev in REGISTRY.items() if dev.condition}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def served(command: Sequence[str], url: str, what: str, cwd: Path | None = None) -> Iterator[str]:
+    """A SCIM server nobody here wrote, started as command and stopped after; yields url once its
+    /ServiceProviderConfig answers (any status). what names it when it does not start in 30 s."""
+    # never a pipe for its output: an unread pipe fills up and the server blocks on logging
+    proc = subprocess.Popen(list(command), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(url + "/ServiceProviderConfig", timeout=1)
+                break
+            except requests.ConnectionError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{what} did not start (exit {proc.poll()}): run "
+                                       f"{' '.join(command)}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def expect_only_known(summary: dict[str, Any], known: dict[str, str]) -> None:
+    """A real server fails exactly its known deviations; the message names the others."""
+    assert summary["totals"]["passed"] > 100
+    assert sorted(failing(summary)) == sorted(known), {
+        c["id"]: c["message"][:400] for c in summary["checks"]
+        if c["outcome"] in ("failed", "error") and c["id"] not in known}
 
 
 @dataclass
