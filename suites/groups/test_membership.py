@@ -55,6 +55,10 @@ def test_user_groups_lists_the_group(factory: Factory, client: ScimClient, targe
     groups = [g for g in attribute(reply.body, "groups") or [] if isinstance(g, dict)]
     entry = next((g for g in groups if attribute(g, "value") == gid), None)
     if entry is None:
+        group = read_members(client, target, gid)
+        if group.status == 200 and uid not in member_values(group.body):  # not a member at all
+            fail("(precondition) the group created with the user lists it as a member "
+                 "(GRP-CREATE-005 judges that)", describe(group), group)
         fail(f"groups containing value {gid}", f"groups: {groups}", reply)
     ref = attribute(entry, "$ref")
     expect(ref is None or _points_at(ref, "Groups", gid), f"$ref ending in /Groups/{gid}", entry, reply)
