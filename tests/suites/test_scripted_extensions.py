@@ -80,6 +80,24 @@ def test_schemas_listing_an_absent_extension_fails_its_check() -> None:
     assert failing(summary) == {"EXT-CREATE-003"}
 
 
+def omits_extension_urns(resp: Response) -> None:
+    """Users keep their extension data, but "schemas" names only the core schema."""
+    body = resp.json if resp.status in (200, 201) and resp.body.strip() else None
+    if "/Users" in resp.path and isinstance(body, dict) and "userName" in body:
+        body["schemas"] = [urns.CORE_USER]
+        resp.set_json(body)
+
+
+@scripted("EXT-CREATE-002")
+def test_schemas_without_a_present_extension_fails_its_check() -> None:
+    """The precondition (the data is kept) holds here, so the check judges "schemas" itself."""
+    with provider(rewrite=omits_extension_urns) as url:
+        summary = run_suites(url, ["extensions"], "-k", "test_schemas_lists_extension_when_present")
+    assert failing(summary) == {"EXT-CREATE-002"}
+    (check,) = summary["checks"]
+    assert "(precondition)" not in check["message"] and '"schemas" contains' in check["message"]
+
+
 UNKNOWN_CHECKS = {"EXT-UNKNOWN-001", "EXT-UNKNOWN-002", "EXT-UNKNOWN-003"}
 
 
