@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.suites.support import free_port
+
 yaml = pytest.importorskip("yaml")  # PyYAML (a dependency of the okta SDK among the dev extras)
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "ci-gate.yml"
@@ -40,11 +42,6 @@ def _start_step(port: int) -> str:
             .replace("seq 60", "seq 2").replace("127.0.0.1:8080", f"127.0.0.1:{port}"))
 
 
-def _free_port() -> int:
-    with HTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler) as probe:
-        return probe.server_address[1]
-
-
 def _bash(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     # GitHub Actions runs `run:` with `bash --noprofile --norc -eo pipefail {0}`
     return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=cwd,
@@ -52,7 +49,7 @@ def _bash(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_start_step_fails_when_the_server_never_answers(tmp_path: Path) -> None:
-    proc = _bash(_start_step(_free_port()), tmp_path)
+    proc = _bash(_start_step(free_port()), tmp_path)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "::error::the SCIM server did not answer" in proc.stdout
     assert "server: listening elsewhere" in proc.stdout  # its log, to see why
