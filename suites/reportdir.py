@@ -83,6 +83,24 @@ def new_default(root: Path, now: datetime | None = None) -> Path:
     raise HarnessError(f"{root} has no free report folder for {stamp}; choose one with --report-dir.")
 
 
+def run_summary(path: Path, run_id: str) -> tuple[dict[str, Any] | None, str]:
+    """The summary.json at path when it is run run_id's; else None and why not ("absent", or a
+    phrase such as "it is not JSON")."""
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, "absent"
+    except OSError as exc:
+        return None, f"cannot read it ({exc.strerror or exc})"
+    except ValueError:  # also UnicodeDecodeError
+        return None, "it is not JSON"
+    theirs = summary.get("run_id") if isinstance(summary, dict) else None
+    if theirs != run_id:
+        return None, (f"it is run {theirs}'s, not run {run_id}'s (the ledger's)" if isinstance(theirs, str)
+                      else "it is not a scimcert run's summary")
+    return summary, ""
+
+
 def rewrite_summary(path: Path, summary: dict[str, Any]) -> None:
     """Replace a run's summary.json whole: atomically, so a CI job reading it never sees half of one."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".summary-")

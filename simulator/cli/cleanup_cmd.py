@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -112,18 +111,10 @@ def _update_summary(path: Path, ledger: Ledger, result: CleanupResult) -> str | 
     now, this cleanup's failures, every resource skipped so far. Why not, when it is left as it was."""
     summary_file = path.with_name("summary.json")
     kept = f"left {summary_file} as it was"
-    try:
-        summary = json.loads(summary_file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return f"no summary.json beside {path}: only the ledger was updated."
-    except OSError as exc:
-        return f"{kept}: cannot read it ({exc.strerror or exc})."
-    except ValueError:  # also UnicodeDecodeError
-        return f"{kept}: it is not JSON."
-    theirs = summary.get("run_id") if isinstance(summary, dict) else None
-    if theirs != ledger.run_id:
-        return (f"{kept}: it is run {theirs}'s, not run {ledger.run_id}'s (the ledger's)."
-                if isinstance(theirs, str) else f"{kept}: it is not a scimcert run's summary.")
+    summary, why = reportdir.run_summary(summary_file, ledger.run_id)
+    if summary is None:
+        return (f"no summary.json beside {path}: only the ledger was updated." if why == "absent"
+                else f"{kept}: {why}.")
     block = summary.get("cleanup")
     if not isinstance(block, dict):
         return f"{kept}: it has no cleanup block."

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -103,12 +102,9 @@ def _count_in_summary(path: Path, ledger: Ledger, failed: Sequence[str], discard
     """Add what the flow left to the `cleanup` block of the summary.json the replay's checks wrote
     beside the ledger (same run id), so the folder's summary and ledger agree: what is left and what
     was skipped are the ledger's (the checks' entries and the flow's), failures and discards add up."""
-    try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    summary, _ = reportdir.run_summary(path, ledger.run_id)
+    if summary is None:
         return  # the checks wrote none (they could not start): nothing to agree with
-    if not isinstance(summary, dict) or summary.get("run_id") != ledger.run_id:
-        return
     before: dict[str, Any] = summary.get("cleanup") or {}
     summary["cleanup"] = {
         "left": len(ledger.pending()),
