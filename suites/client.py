@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
@@ -112,6 +112,15 @@ class Redactor:
         if any(k.lower() in SECRET_PARAMS for k, _ in pairs):
             query = urlencode([(k, REDACTED if k.lower() in SECRET_PARAMS else v) for k, v in pairs])
         return self.text(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+
+    def exchange(self, sent: Exchange) -> Exchange:
+        """An exchange as it is recorded: credentials out of its URL, headers and bodies, which are
+        capped (the one redaction of every recorded exchange, the run's and a replayed flow's)."""
+        return replace(
+            sent, url=self.url(sent.url), request_headers=self.headers(dict(sent.request_headers)),
+            request_body=_cap(self.text(sent.request_body)) if sent.request_body is not None else None,
+            response_headers=self.headers(dict(sent.response_headers)),
+            response_body=_cap(self.text(sent.response_body)) if sent.response_body is not None else None)
 
 
 class Reply:
@@ -249,22 +258,21 @@ class ScimClient:
 
     def _record(self, prepared: requests.PreparedRequest, response: requests.Response | None,
                 elapsed: float, started: str, error: str | None, step: str | None) -> Exchange:
-        r = self.redactor
         body = prepared.body.decode("utf-8", "replace") if isinstance(prepared.body, bytes) else prepared.body
-        exchange = Exchange(
+        exchange = self.redactor.exchange(Exchange(
             method=prepared.method or "GET",
-            url=r.url(prepared.url or ""),
-            request_headers=r.headers(prepared.headers),
-            request_body=_cap(r.text(body)) if body is not None else None,
+            url=prepared.url or "",
+            request_headers=tuple(prepared.headers.items()),
+            request_body=body,
             status=response.status_code if response is not None else None,
-            response_headers=r.headers(response.headers) if response is not None else (),
-            response_body=_cap(r.text(response.text)) if response is not None else None,
+            response_headers=tuple(response.headers.items()) if response is not None else (),
+            response_body=response.text if response is not None else None,
             elapsed_ms=round(elapsed, 2),
             started=started,
             error=error,
             step=step,
             credentials=self._carries_credentials(prepared.headers),
-        )
+        ))
         self.recorder(exchange)
         return exchange
 

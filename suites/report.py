@@ -357,6 +357,22 @@ def har(exchanges: list[tuple[str, Exchange]]) -> dict[str, Any]:
                     "entries": [_har_entry(check_id, ex) for check_id, ex in exchanges]}}
 
 
+def extend_har(path: Path, exchanges: list[tuple[str, Exchange]], fresh: bool) -> None:
+    """Add exchanges after the entries of the HAR at path (e.g. a replayed flow's requests after its
+    checks'); fresh, or when that file holds no HAR: a new HAR of them alone."""
+    document = har([])
+    if not fresh:
+        try:
+            found = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            found = None
+        log = found.get("log") if isinstance(found, dict) else None
+        if isinstance(log, dict) and isinstance(log.get("entries"), list):
+            document = found
+    document["log"]["entries"].extend(_har_entry(check_id, ex) for check_id, ex in exchanges)
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
 def _har_entry(check_id: str, ex: Exchange) -> dict[str, Any]:
     request: dict[str, Any] = {
         "method": ex.method, "url": ex.url, "httpVersion": "HTTP/1.1", "cookies": [],

@@ -26,6 +26,7 @@ from simulator.cli.params import (
     target_options,
 )
 from simulator.cli.provider_cmd import load_extensions
+from simulator.cli.replay_har import FlowRecorder
 from simulator.cli.replay_output import CleanupProgress, Progress
 from simulator.cli.run_cmd import ISOLATED
 from simulator.okta.embedded import embedded_simulator
@@ -81,7 +82,8 @@ STOPPING = "stopping: deleting what the flow created; kill -9 abandons it"
               type=click.Path(exists=True, dir_okay=False),
               help="The same as an RFC 7643 §7 schema file (repeatable).")
 @click.option("--report-dir", type=click.Path(file_okay=False),
-              help="Also run the flow's Okta checks and write the `scimcert run` reports here.")
+              help="Also run the flow's Okta checks and write the `scimcert run` reports here; their "
+              "exchanges.har also holds every request the flow sent, after the checks'.")
 def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str, ...],
                extension_files: tuple[str, ...], report_dir: str | None, **options: Any) -> None:
     """Replay one Okta flow and print each step as it completes: id, request line, status, verdict.
@@ -123,6 +125,7 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
     ledger: Ledger | None = None  # once the target answers (and the checks have run)
     made: list[Path] = []  # the folders made for the ledger
     failed: list[str] = []  # what the flow's cleanup could not delete, for summary.json
+    recorder: FlowRecorder | None = None  # with --report-dir: the flow's requests, for exchanges.har
     with interrupts.installed(), ExitStack() as stack:
         try:
             config = _target(stack, config, options, declared)
@@ -130,8 +133,11 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
             code = 0
             if out is not None:  # first: the flow then journals in the ledger the checks wrote
                 code = _reports(spec.name, config, run_id, declared, out)
+                recorder = FlowRecorder(spec.name, config.auth)
             ledger, made = _open_ledger(out, embedded, run_id, url)
-            transport = Transport(timeout=config.timeout, verify=config.verify)
+            # Not redacted by the transport: the recorder redacts as the run's HAR does.
+            transport = Transport(timeout=config.timeout, verify=config.verify, redact=False,
+                                  on_exchange=recorder)
             replay = _Replay(spec, url, auth, flavour, transport, no_cleanup, interrupts, ledger, failed)
             code = max(code, *(replay.once(variables) for variables in attributes))
         except Interrupted as exc:
@@ -141,6 +147,8 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
             with interrupts.stopping():
                 if ledger is not None:
                     replay_ledger.write(ledger, out, embedded, no_cleanup, failed, made)
+                if recorder is not None and out is not None:
+                    recorder.write(out, run_id)
     sys.exit(code)
 
 

@@ -8,18 +8,20 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 from click.testing import CliRunner
 
-from simulator.cli import main
+from simulator.cli import main, replay_cmd
 from simulator.cli.replay_output import CleanupProgress, Progress
 from simulator.okta.wire import ScimRequest, ScimResponse
 from simulator.provider.app import create_app
 from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
-from tests.suites.support import TOKEN, provider
+from tests.suites.support import TOKEN, Response, provider
 
 
 def test_replay_spec_test_against_the_embedded_provider() -> None:
@@ -65,6 +67,58 @@ def test_replay_report_dir_writes_run_reports(tmp_path) -> None:
     assert {c["id"] for c in summary["checks"]} == {"OKTA-CONNECT-001", "OKTA-CONNECT-002"}
     assert (tmp_path / "exchanges.har").exists()
     assert TOKEN not in (tmp_path / "exchanges.har").read_text()
+
+
+def _har_sent(folder: Path) -> list[tuple[str, str, str]]:
+    """(method, path?query, comment) of each entry of folder's exchanges.har, in order."""
+    entries = json.loads((folder / "exchanges.har").read_text())["log"]["entries"]
+    return [(e["request"]["method"], _target(e["request"]["url"]), e["comment"]) for e in entries]
+
+
+def _target(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _no_file_holds(folder: Path, secret: str) -> None:
+    for path in folder.iterdir():
+        assert secret not in path.read_text(errors="replace"), path.name
+
+
+def test_replay_report_dir_har_holds_every_request_of_the_flow(tmp_path: Path) -> None:
+    """exchanges.har holds what the replay sent: its checks' requests, then the flow's and its
+    cleanup's, in order (all the target received but the replay's own preflight), redacted."""
+    received: list[tuple[str, str]] = []
+
+    def log(response: Response) -> None:
+        received.append((response.method, response.path + (f"?{response.query}" if response.query else "")))
+
+    with provider(rewrite=log) as url:
+        result = CliRunner().invoke(main, ["replay", "user-lifecycle", "--url", url, "--token", TOKEN,
+                                           "--report-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    sent = _har_sent(tmp_path)
+    flow = [(m, t, c) for m, t, c in sent if c.startswith("replay user-lifecycle / ")]
+    assert len(flow) >= 14 and flow == sent[-len(flow):]
+    assert [(m, t) for m, t, _ in flow] == received[-len(flow):]  # in the order sent
+    checks = [(m, t) for m, t, _ in sent[:-len(flow)]]  # their cleanup deletes in parallel
+    assert sorted(checks) == sorted(received[1:-len(flow)])  # [0]: the replay's own preflight
+    assert [m for m, _, c in flow if c.endswith(" / cleanup")] == ["GET", "DELETE", "GET", "DELETE"]
+    _no_file_holds(tmp_path, TOKEN)
+
+
+def test_replay_report_dir_har_holds_the_flow_against_the_embedded_provider(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = "embedded-token-that-must-not-leak"
+    monkeypatch.setattr(replay_cmd.secrets, "token_urlsafe", lambda nbytes=None: token)
+    result = CliRunner().invoke(main, ["replay", "group-push", "--report-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    printed = re.findall(r"(GET|POST|PUT|PATCH|DELETE) (/scim/v2/\S+) -> \d+$", result.output, re.MULTILINE)
+    flow = [(m, t) for m, t, c in _har_sent(tmp_path) if c.startswith("replay group-push / ")]
+    assert len(printed) >= 17 and flow[:len(printed)] == printed
+    assert [m for m, _ in flow[len(printed):]] == ["GET", "DELETE", "GET", "DELETE"]  # the cleanup
+    assert json.loads((tmp_path / "exchanges.har").read_text())["log"]["version"] == "1.2"
+    _no_file_holds(tmp_path, token)
 
 
 def test_replay_crud_test_drives_the_simulator() -> None:

@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 import pytest
 
 from suites.client import Exchange, Redactor
-from suites.report import har
+from suites.report import extend_har, har
 from tests.suites.support import TOKEN, provider, run_suites
 
 
@@ -37,6 +37,20 @@ def test_har_query_string_keeps_secrets_redacted() -> None:
     request = har([("session", _exchange(url))])["log"]["entries"][0]["request"]
     assert request["queryString"] == [{"name": "access_token", "value": "[REDACTED]"},
                                       {"name": "count", "value": "1"}]
+
+
+def test_extend_har_adds_entries_after_the_files_own(tmp_path: Path) -> None:
+    path = tmp_path / "exchanges.har"
+    path.write_text(json.dumps(har([("USR-GET-001", _exchange("https://scim.example/scim/v2/Users/1"))])))
+    extend_har(path, [("replay connect", _exchange("https://scim.example/scim/v2/Users"))], fresh=False)
+    entries = json.loads(path.read_text())["log"]["entries"]
+    assert [e["comment"] for e in entries] == ["USR-GET-001", "replay connect"]
+    extend_har(path, [("replay connect", _exchange("https://scim.example/scim/v2/Groups"))], fresh=True)
+    fresh = json.loads(path.read_text())["log"]
+    assert fresh["version"] == "1.2" and [e["comment"] for e in fresh["entries"]] == ["replay connect"]
+    path.write_text("not a HAR")  # e.g. cut short: the entries still land, in a new HAR
+    extend_har(path, [("replay connect", _exchange("https://scim.example/scim/v2/Users"))], fresh=False)
+    assert len(json.loads(path.read_text())["log"]["entries"]) == 1
 
 
 def _har_requests(report_dir: Path) -> list[tuple[str, str, str]]:
