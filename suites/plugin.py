@@ -14,7 +14,7 @@ from suites import interrupted, report, reportdir
 from suites.catalogue import catalogue
 from suites.client import Redactor, ScimClient
 from suites.config import HarnessError, Preset, RunConfig, load_toml, resolve
-from suites.extensions.discovery import untested_group_extensions
+from suites.extensions.discovery import discovered, untested_group_extensions
 from suites.factory import Factory
 from suites.ledger import Ledger, cleanup
 from suites.levels import Level
@@ -329,9 +329,12 @@ def client(pytestconfig: pytest.Config, ledger: Ledger) -> ScimClient:
 
 
 @pytest.fixture(scope="session")
-def target(client: ScimClient, scim_config: RunConfig) -> Target:
-    """The target's discovery documents, fetched once."""
-    return Target(client, scim_config.extensions)
+def target(pytestconfig: pytest.Config, client: ScimClient, scim_config: RunConfig) -> Target:
+    """The target's discovery documents, fetched once: those the extension discovery fetched at
+    collection are not fetched again."""
+    found = Target(client, scim_config.extensions)
+    found.seed(discovered(pytestconfig))
+    return found
 
 
 @pytest.fixture(scope="session")

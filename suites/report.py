@@ -131,7 +131,17 @@ def update_result(result: CheckResult, rep: pytest.TestReport, call: pytest.Call
         result.outcome = "skipped"
         result.message = str(rep.longrepr[2]) if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
     if rep.when == "call" or (failed and rep.when == "setup"):
-        _attach(rep, result, state.config.auth, with_curl=failed)
+        _attach(rep, _evidence(result, call), state.config.auth, with_curl=failed)
+
+
+def _evidence(result: CheckResult, call: pytest.CallInfo[None]) -> list[Exchange]:
+    """The check's exchanges, led by the one its failure judged when that one was sent before the
+    check (a discovery document, fetched once per run): a failure always shows its response."""
+    exc = call.excinfo.value if call.excinfo else None
+    judged = exc.reply.exchange if isinstance(exc, ConformanceFailure) and exc.reply is not None else None
+    if judged is None or judged in result.exchanges:
+        return result.exchanges
+    return [judged, *result.exchanges]
 
 
 def _waive(result: CheckResult, rep: pytest.TestReport, waiver: Waiver | None) -> None:
@@ -174,14 +184,14 @@ def _message(call: pytest.CallInfo[None]) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _attach(rep: pytest.TestReport, result: CheckResult, auth: Auth, with_curl: bool) -> None:
+def _attach(rep: pytest.TestReport, exchanges: list[Exchange], auth: Auth, with_curl: bool) -> None:
     extras = list(getattr(rep, "extras", []))
     try:
         from pytest_html import extras as html_extras  # noqa: PLC0415 - optional at run time
     except ImportError:
         return
-    if result.exchanges:
-        extras.append(html_extras.html(exchanges_html(result.exchanges, with_curl, auth)))
+    if exchanges:
+        extras.append(html_extras.html(exchanges_html(exchanges, with_curl, auth)))
     rep.extras = extras  # type: ignore[attr-defined]  # pytest-html reads this attribute
 
 

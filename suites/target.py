@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -27,6 +29,15 @@ class Target:
         if path not in self._cache:
             self._cache[path] = self.client.get(path)
         return self._cache[path]
+
+    @property
+    def fetched(self) -> Mapping[str, Reply]:
+        """The discovery documents fetched so far, by path."""
+        return MappingProxyType(self._cache)
+
+    def seed(self, fetched: Mapping[str, Reply]) -> None:
+        """Documents this run fetched before (the extension discovery at collection): not again."""
+        self._cache.update(fetched)
 
     @property
     def spc(self) -> dict[str, Any]:

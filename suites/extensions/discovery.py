@@ -8,6 +8,7 @@ anyway (suites/extensions/conftest.py) and skips its enterprise cases when it do
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 import pytest
@@ -15,13 +16,14 @@ import pytest
 from simulator.scim import urns
 from simulator.scim.extensions import targets_group
 from simulator.scim.schema import AttributeDef, SchemaDef
-from suites.client import Recorder, ScimClient
+from suites.client import Recorder, Reply, ScimClient
 from suites.config import HarnessError, RunConfig
 from suites.state import STATE_KEY
 from suites.target import Target
 
 _UNDER_TEST = pytest.StashKey[tuple[SchemaDef, ...]]()
 _ENTERPRISE_ADVERTISED = pytest.StashKey[bool]()
+_FETCHED = pytest.StashKey[Mapping[str, Reply]]()
 
 
 def _string(name: str) -> AttributeDef:
@@ -41,14 +43,15 @@ ENTERPRISE = SchemaDef(  # RFC 7643 §4.3, used when the target does not describ
 )
 
 
-def discover(run: RunConfig, record: Recorder) -> tuple[tuple[SchemaDef, ...], bool]:
-    """The User extensions under test (declared ones, else enterprise plus the advertised ones) and
-    whether the enterprise extension needs no proof of support: declared extensions are tested as
-    declared, the embedded provider has it, and a target may advertise it. record takes what the
-    discovery sent (the run's HAR holds it; no check's record does)."""
+def discover(run: RunConfig, record: Recorder) -> tuple[tuple[SchemaDef, ...], bool, Mapping[str, Reply]]:
+    """The User extensions under test (declared ones, else enterprise plus the advertised ones),
+    whether the enterprise extension needs no proof of support (declared extensions are tested as
+    declared, the embedded provider has it, and a target may advertise it), and the discovery
+    documents read for that, by path: the session's Target takes them, so the run fetches each
+    once. record takes what the discovery sent (the run's HAR holds it; no check's record does)."""
     declared = tuple(e for e in run.extensions if not targets_group(e))
     if declared or run.url is None:
-        return declared or (ENTERPRISE,), True
+        return declared or (ENTERPRISE,), True, {}
     target = Target(ScimClient(run, record))
     try:
         found, mentioned = target.resource_schema("User"), _mentions_enterprise(target)
@@ -56,7 +59,7 @@ def discover(run: RunConfig, record: Recorder) -> tuple[tuple[SchemaDef, ...], b
         found, mentioned = None, False
     advertised = found.extensions if found is not None else ()
     enterprise = next((e for e in advertised if is_enterprise(e.id)), ENTERPRISE)
-    return (enterprise, *(e for e in advertised if e is not enterprise)), mentioned
+    return (enterprise, *(e for e in advertised if e is not enterprise)), mentioned, target.fetched
 
 
 def untested_group_extensions(run: RunConfig) -> str | None:
@@ -80,9 +83,14 @@ def _mentions_enterprise(target: Target) -> bool:
 def under_test(config: pytest.Config) -> tuple[SchemaDef, ...]:
     if _UNDER_TEST not in config.stash:
         state = config.stash[STATE_KEY]
-        config.stash[_UNDER_TEST], config.stash[_ENTERPRISE_ADVERTISED] = discover(
+        config.stash[_UNDER_TEST], config.stash[_ENTERPRISE_ADVERTISED], config.stash[_FETCHED] = discover(
             state.config, lambda exchange: state.record(replace(exchange, step="discovery")))
     return config.stash[_UNDER_TEST]
+
+
+def discovered(config: pytest.Config) -> Mapping[str, Reply]:
+    """The discovery documents the extension discovery fetched (none when it did not run)."""
+    return config.stash.get(_FETCHED, {})
 
 
 def enterprise_advertised(config: pytest.Config) -> bool:

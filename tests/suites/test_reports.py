@@ -3,9 +3,12 @@ junit.xml's testcase names and failure messages."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -14,7 +17,7 @@ import pytest
 
 from suites.client import Exchange, Redactor
 from suites.report import extend_har, har
-from tests.suites.support import TOKEN, provider, run_suites
+from tests.suites.support import TOKEN, Response, provider, run_suites
 
 
 def _exchange(url: str) -> Exchange:
@@ -76,9 +79,9 @@ def test_har_holds_the_preflight_and_discovery_of_scimcert_run(tmp_path: Path) -
                                "test_extension_listed_in_schemas"],
                               capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    sent = _har_requests(tmp_path)
-    assert sent[:3] == [PREFLIGHT, *DISCOVERY]
-    assert any(comment.startswith("EXT-DISC-001") for _, _, comment in sent[3:])
+    assert _har_requests(tmp_path) == [PREFLIGHT, *DISCOVERY]  # EXT-DISC-001 judges the discovery's /Schemas
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert [(c["id"], c["outcome"]) for c in summary["checks"]] == [("EXT-DISC-001", "passed")]
 
 
 def test_har_holds_the_preflight_and_discovery_of_plain_pytest(tmp_path: Path) -> None:
@@ -86,6 +89,70 @@ def test_har_holds_the_preflight_and_discovery_of_plain_pytest(tmp_path: Path) -
         run_suites(url, ["extensions"], "-k", "test_extension_listed_in_schemas", report_dir=tmp_path)
     sent = _har_requests(tmp_path)
     assert sorted(sent[:3]) == sorted([PREFLIGHT, *DISCOVERY])  # discovery at collection, then preflight
+
+
+# What a failing /Schemas makes fail: the same checks as when each fetched it again (measured before).
+SCHEMAS_FAILED = {"DISC-SCHEMA-001", "DISC-SCHEMA-002", "DISC-SCHEMA-003", "DISC-EXT-001"}
+SCHEMAS_FAILED_WRITING = {"DISC-EXT-002", "DISC-USER-001", "DISC-USER-002", "EXT-DISC-001"}
+
+
+def _schemas_answer(schemas: str | None) -> Callable[[Response], None]:
+    """A rewrite that makes GET /Schemas answer 500, 404 or an HTML page (None: as it is)."""
+    def rewrite(resp: Response) -> None:
+        if schemas is None or resp.method != "GET" or not resp.path.endswith("/Schemas"):
+            return
+        if schemas == "html":
+            resp.body, resp.headers["Content-Type"] = b"<html>maintenance</html>", "text/html"
+        else:
+            resp.status = int(schemas)
+            resp.set_json({"detail": "scripted"})
+    return rewrite
+
+
+@pytest.mark.parametrize(("schemas", "extra"), [(None, ()), (None, ("--read-only",)), ("500", ()),
+                                                ("404", ("--read-only",)), ("html", ())],
+                         ids=["compliant", "read-only", "schemas-500", "schemas-404-read-only",
+                              "schemas-html"])
+def test_a_run_fetches_each_discovery_listing_once(tmp_path: Path, schemas: str | None,
+                                                   extra: tuple[str, ...]) -> None:
+    """The extension discovery at collection reads /ResourceTypes and /Schemas; the checks judge
+    those responses, not a second fetch of each (also when /Schemas fails, and in read-only runs)."""
+    received: list[tuple[str, str]] = []
+    rewrite = _schemas_answer(schemas)
+
+    def counted(resp: Response) -> None:
+        received.append((resp.method, _tail(resp.path)))
+        rewrite(resp)
+
+    with provider(rewrite=counted) as url:
+        proc = subprocess.run([sys.executable, "-m", "simulator.cli", "run", "--url", url, "--token", TOKEN,
+                               "--suite", "discovery", "--suite", "extensions", "--report-dir", str(tmp_path),
+                               *extra], capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == (0 if schemas is None else 1), proc.stdout[-3000:] + proc.stderr[-3000:]
+    sent = _har_requests(tmp_path)
+    for document in ("ResourceTypes", "Schemas"):
+        assert received.count(("GET", document)) == 1, document
+        assert [c for m, t, c in sent if (m, t) == ("GET", document)] == ["session / discovery"]
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    failed = {c["id"] for c in summary["checks"] if c["outcome"] in ("failed", "error")}
+    assert failed == (set() if schemas is None else
+                      SCHEMAS_FAILED | (set() if extra else SCHEMAS_FAILED_WRITING))
+
+
+def test_a_failure_shows_the_discovery_response_it_judged(tmp_path: Path) -> None:
+    """report.html shows each failed check the response it judged, though the run fetched it before
+    the check (once, for the extension discovery)."""
+    with provider(rewrite=_schemas_answer("500")) as url:
+        summary = run_suites(url, ["discovery", "extensions"], "--scim-read-only", report_dir=tmp_path)
+    assert {c["id"] for c in summary["checks"] if c["outcome"] == "failed"} == SCHEMAS_FAILED
+    page = (tmp_path / "report.html").read_text()
+    blob = re.search(r'data-jsonblob="([^"]*)"', page).group(1)  # type: ignore[union-attr]
+    tests = json.loads(html.unescape(blob))["tests"]
+    rows = [runs[0] for runs in tests.values() if runs[0]["result"] == "Failed"]
+    assert len(rows) == len(SCHEMAS_FAILED)
+    for row in rows:
+        extras = html.unescape("".join(e["content"] for e in row["extras"]))
+        assert "GET /scim/v2/Schemas -> 500" in extras and "curl -i -X GET" in extras, row["testId"]
 
 
 CHECKS = '''
