@@ -16,21 +16,14 @@ from simulator.okta.flowdata import FlowError, load_flow
 from simulator.okta.flows import FlowRun, StepResult
 from simulator.okta.model import AppInstance, Flavour, new_id
 from simulator.okta.plan import Outcome, Plan
+from simulator.okta.profile_editor import Mapped, mapping_simulator, with_mappings
 from simulator.okta.wire import Auth, BasicAuth, BearerAuth, HeaderAuth, ScimRequest, ScimResponse
 from simulator.scim.schema import SchemaDef
 from suites.client import Reply, ScimClient
 from suites.config import RunConfig
 from suites.expect import fail
 from suites.ledger import Ledger
-from suites.okta.required import (
-    Mapped,
-    SetupBody,
-    mapping_simulator,
-    refused_note,
-    required_mappings,
-    setup_with_required,
-    with_mappings,
-)
+from suites.okta.required import SetupBody, refused_note, required_mappings, setup_with_required
 
 KINDS = {"/Users": "User", "/Groups": "Group"}
 
