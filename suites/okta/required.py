@@ -1,16 +1,18 @@
-"""Okta against a target whose User resource type requires an extension (RFC 7643 §6).
+"""Okta against a target whose resource types require an extension (RFC 7643 §6).
 
-Okta sends only the attributes its app profile maps (okta-scim.md §9), so the admin of such a
-target adds Profile Editor attributes with the extension URN as external namespace and maps a
-value into them (simulator/okta/profile_editor.py); the Okta suite's app does the same, and Okta's
-requests then carry the data. Okta's SPEC test sends fixed bodies that no mapping changes (§11.1):
-there the target refuses Okta's create, and the check's failure says why.
+Okta sends only the attributes its app profile maps (okta-scim.md §9), so the admin of a target
+whose User resource type requires an extension adds Profile Editor attributes with the extension
+URN as external namespace and maps a value into them (simulator/okta/profile_editor.py); the Okta
+suite's app does the same, and Okta's requests then carry the data. Okta's SPEC test sends fixed
+bodies that no mapping changes (§11.1), and Okta's group push sends a group's displayName and
+members only (§8.1): there the target refuses Okta's request, and the check's failure says why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from faker import Faker
 
@@ -48,14 +50,26 @@ def setup_with_required(required: tuple[SchemaDef, ...], faker: Faker, setup: fr
     return amend
 
 
-def refused_note(required: tuple[SchemaDef, ...], request: ScimRequest | None) -> str:
-    """Why Okta's create failed, when its body lacks an extension the target requires."""
+def refused_note(required: tuple[SchemaDef, ...], request: ScimRequest | None,
+                 required_groups: tuple[SchemaDef, ...] = ()) -> str:
+    """Why Okta's request failed, when its body lacks an extension the target requires: a user
+    create (required: the User resource type's), or a group push's create or PUT (required_groups)."""
     body = request.body if request is not None else None
-    if request is None or (request.method, request.path) != ("POST", "/Users") or not isinstance(body, dict):
+    if request is None or not isinstance(body, dict):
         return ""
+    if (request.method, request.path) == ("POST", "/Users"):
+        return _note(required, body, "User", "Okta sends its fixed SPEC test bodies as they are and "
+                     "otherwise only mapped attributes (okta-scim.md §9, §11.1)")
+    if request.method in ("POST", "PUT") and request.path.startswith("/Groups"):
+        return _note(required_groups, body, "Group", "Okta pushes a group's displayName and members "
+                     "only, and no Okta mapping adds Group extension data (okta-scim.md §8.1, §9)")
+    return ""
+
+
+def _note(required: tuple[SchemaDef, ...], body: dict[str, Any], kind: str, okta_sends: str) -> str:
     missing = [e.id for e in required if key_of(body, e.id) is None]
     if not missing:
         return ""
-    return (f" (Okta's body carries no {', '.join(missing)} data, which the target's User resource type "
-            "requires (RFC 7643 §6); Okta sends its fixed SPEC test bodies as they are and otherwise "
-            "only mapped attributes (okta-scim.md §9, §11.1), so Okta fails here too)")
+    whose = "Okta's body" if kind == "User" else "Okta's group push body"
+    return (f" ({whose} carries no {', '.join(missing)} data, which the target's {kind} resource type "
+            f"requires (RFC 7643 §6); {okta_sends}, so Okta fails here too)")
