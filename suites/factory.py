@@ -28,6 +28,7 @@ class Factory:
     config: RunConfig
     faker: Faker = field(default_factory=Faker)
     required: tuple[SchemaDef, ...] = ()  # User extensions the target requires (RFC 7643 §6)
+    required_groups: tuple[SchemaDef, ...] = ()  # Group extensions the target requires
     _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
@@ -44,30 +45,32 @@ class Factory:
         """plain_user_body() with data for each required extension the overrides do not give."""
         return self.with_required(self.plain_user_body(**overrides))
 
-    def with_required(self, body: dict[str, Any]) -> dict[str, Any]:
-        """body plus data, listed in "schemas", for each extension the target requires that it
-        lacks: RFC 7643 §6, "If true, a resource of this type MUST include this schema extension"."""
-        for ext in self.required:
+    def with_required(self, body: dict[str, Any], kind: str = "User") -> dict[str, Any]:
+        """body plus data, listed in "schemas", for each extension kind's resource type requires that
+        it lacks: RFC 7643 §6, "If true, a resource of this type MUST include this schema extension"."""
+        for ext in self._required(kind):
             if key_of(body, ext.id) is not None:
                 continue  # the caller's own data for it, listed in "schemas" as the caller chose
             body[ext.id] = required_data(ext, self.faker)
-            schemas = body.get("schemas")
-            if isinstance(schemas, list) and not lists_urn(body, ext.id):
-                body["schemas"] = [*schemas, ext.id]
+            _list_urn(body, ext.id)
         return body
 
-    def replacing(self, user: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
-        """A PUT body that replaces user: body plus user's data of each extension the target
-        requires. RFC 7644 §3.5.1 replaces every attribute, and RFC 7643 §6 requires it."""
-        for ext in self.required:
-            key = key_of(user, ext.id)
+    def replacing(self, resource: dict[str, Any], body: dict[str, Any], kind: str = "User") -> dict[str, Any]:
+        """A PUT body that replaces resource (a kind): body plus resource's data of each extension
+        the target requires. RFC 7644 §3.5.1 replaces every attribute, and RFC 7643 §6 requires it."""
+        for ext in self._required(kind):
+            key = key_of(resource, ext.id)
             if key is not None and key_of(body, ext.id) is None:
-                body[key] = user[key]
-        return self.with_required(body)
+                body[key] = resource[key]
+                _list_urn(body, ext.id)
+        return self.with_required(body, kind)
 
-    def requires(self, urn: str) -> bool:
-        """Whether the target's User resource type marks urn required (RFC 7643 §6)."""
-        return any(ext.id.casefold() == urn.casefold() for ext in self.required)
+    def requires(self, urn: str, kind: str = "User") -> bool:
+        """Whether the target's kind resource type marks urn required (RFC 7643 §6)."""
+        return any(ext.id.casefold() == urn.casefold() for ext in self._required(kind))
+
+    def _required(self, kind: str) -> tuple[SchemaDef, ...]:
+        return self.required_groups if kind == "Group" else self.required
 
     def plain_user_body(self, **overrides: Any) -> dict[str, Any]:
         """Okta's create body (okta-scim.md §4.2a) with realistic values; overrides win."""
@@ -87,10 +90,12 @@ class Factory:
         return body
 
     def group_body(self, members: list[str] | tuple[str, ...] = (), **overrides: Any) -> dict[str, Any]:
+        """Okta's push body (okta-scim.md §8.1), with data for each Group extension the target
+        requires that the overrides do not give; overrides win."""
         body: dict[str, Any] = {"schemas": [urns.CORE_GROUP], "displayName": self.group_name(),
                                 "members": [{"value": m} for m in members]}
         body.update(overrides)
-        return body
+        return self.with_required(body, "Group")
 
     def post_user(self, body: dict[str, Any], **kw: Any) -> Reply:
         """POST /Users; the client puts whatever is created into the ledger before returning."""
@@ -127,6 +132,13 @@ class Factory:
         if reply.status not in (200, 201) or not isinstance(reply.body.get("id"), str):
             fail(f"(precondition) POST /{kind}s creates the {kind.lower()}", describe(reply), reply)
         return reply.body
+
+
+def _list_urn(body: dict[str, Any], urn: str) -> None:
+    """List urn in body's "schemas" (RFC 7643 §3: the schemas of the attributes present)."""
+    schemas = body.get("schemas")
+    if isinstance(schemas, list) and not lists_urn(body, urn):
+        body["schemas"] = [*schemas, urn]
 
 
 def required_data(ext: SchemaDef, faker: Faker) -> dict[str, Any]:

@@ -353,7 +353,8 @@ def factory(client: ScimClient, ledger: Ledger, scim_config: RunConfig, target: 
         pytest.skip("read-only run: this check creates resources")
     # Uniform picks from Faker's name lists: as realistic, and 8x cheaper than weighted ones.
     return Factory(client, ledger, scim_config, Faker(use_weighting=False),
-                   required=target.required_extensions("User"))
+                   required=target.required_extensions("User"),
+                   required_groups=target.required_extensions("Group"))
 
 
 @pytest.fixture(scope="session")

@@ -81,18 +81,14 @@ class Target:
         return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
     def resource_types(self) -> list[dict[str, Any]]:
-        body = self.fetch("/ResourceTypes").json
-        items = body.get("Resources") if isinstance(body, dict) else body
-        return [r for r in items or [] if isinstance(r, dict)]
+        return _listed(self.fetch("/ResourceTypes").json)
 
     def resource_type(self, name: str) -> dict[str, Any] | None:
         return next((r for r in self.resource_types() if r.get("name") == name or r.get("id") == name),
                     None)
 
     def schema_docs(self) -> list[dict[str, Any]]:
-        body = self.fetch("/Schemas").json
-        items = body.get("Resources") if isinstance(body, dict) else body
-        return [s for s in items or [] if isinstance(s, dict)]
+        return _listed(self.fetch("/Schemas").json)
 
     def schema(self, urn: str) -> SchemaDef | None:
         """The target's own definition of a schema, parsed; None when absent or malformed."""
@@ -128,7 +124,15 @@ class Target:
         return next((d for d in self.extensions if d.id.casefold() == urn.casefold()), None)
 
 
+def _listed(body: Any) -> list[dict[str, Any]]:
+    """The objects of a ListResponse's Resources (or of a bare array); none from anything else."""
+    items = body.get("Resources") if isinstance(body, dict) else body
+    return [r for r in items if isinstance(r, dict)] if isinstance(items, list) else []
+
+
 def _required(rtype: dict[str, Any] | None) -> list[str]:
     """The URNs of the schemaExtensions a resource type marks "required": true."""
-    entries = (rtype or {}).get("schemaExtensions") or []
+    entries = (rtype or {}).get("schemaExtensions")
+    if not isinstance(entries, list):
+        return []
     return [str(e.get("schema")) for e in entries if isinstance(e, dict) and e.get("required") is True]

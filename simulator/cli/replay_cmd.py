@@ -28,12 +28,14 @@ from simulator.cli.params import (
 from simulator.cli.provider_cmd import load_extensions
 from simulator.cli.replay_har import FlowRecorder
 from simulator.cli.replay_output import CleanupProgress, Progress
+from simulator.cli.replay_required import Required, StepRequests, read_required
 from simulator.cli.run_cmd import ISOLATED
 from simulator.okta.embedded import embedded_simulator
 from simulator.okta.flowcleanup import cleanup
 from simulator.okta.flowdata import Flow, FlowError, load_flow
-from simulator.okta.flows import FlowResult, FlowRun
+from simulator.okta.flows import FlowResult, FlowRun, StepResult
 from simulator.okta.model import AppInstance, Flavour, new_id
+from simulator.okta.profile_editor import mapping_simulator, with_mappings
 from simulator.okta.transport import Transport
 from simulator.okta.wire import Auth, BasicAuth, BearerAuth, HeaderAuth
 from simulator.provider.app import create_app
@@ -91,6 +93,9 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
     Flows: connect, spec-test, crud-test, user-lifecycle, group-push, import, custom-attributes.
     crud-test and custom-attributes are driven through an in-process simulator's admin API, as
     Okta's own CRUD test drives an org; the SCIM requests it sends are printed under each step.
+    Where the target's User resource type requires an extension (RFC 7643 §6, read from
+    /ResourceTypes and /Schemas), the app maps a value into each of its attributes, as that
+    target's Okta admin must (one line names them); a step failed for lacking one says so.
     Ctrl-C (or SIGTERM) stops the flow and deletes what it created (unless --no-cleanup); one
     more during that cleanup is ignored with a notice (kill -9 does not wait). What it leaves on
     the target (--no-cleanup, or a delete that failed) is listed in the ledger.json of --report-dir,
@@ -135,10 +140,12 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
                 code = _reports(spec.name, config, run_id, declared, out)
                 recorder = FlowRecorder(spec.name, config.auth)
             ledger, made = _open_ledger(out, embedded, run_id, url)
+            required = Required() if embedded else read_required(config, declared, run_id)
             # Not redacted by the transport: the recorder redacts as the run's HAR does.
             transport = Transport(timeout=config.timeout, verify=config.verify, redact=False,
                                   on_exchange=recorder)
-            replay = _Replay(spec, url, auth, flavour, transport, no_cleanup, interrupts, ledger, failed)
+            replay = _Replay(spec, url, auth, flavour, transport, no_cleanup, interrupts, ledger, failed,
+                             required)
             code = max(code, *(replay.once(variables) for variables in attributes))
         except Interrupted as exc:
             click.echo(f"{spec.name}: stopped by {signal.Signals(exc.signum).name}", err=True)
@@ -230,19 +237,27 @@ class _Replay:
     interrupts: Interrupts
     ledger: Ledger  # what each flow created, in the run's ledger format; its run id names them
     failed: list[str]  # each resource the flow's cleanup failed to delete ("User <id>: DELETE -> 500")
+    required: Required  # what the target requires, and what the app maps for it
 
     def once(self, variables: dict[str, Any] | None) -> int:
         rng = random.Random()
         app = AppInstance(new_id("0oa", rng), self.url, self.auth, flavour=Flavour(self.flavour))
+        app = with_mappings(app, self.required.mapped)
         prefix = self.ledger.prefix
         shown = f" [{variables['ext_urn']}:{variables['ext_attr']}]" if variables else ""
         click.echo(f"{self.spec.name}: {self.spec.title} ({self.flavour}){shown} against {self.url}")
-        progress = Progress()
+        progress, send = Progress(), StepRequests(self.transport.send, self.spec, self.required)
+
+        def on_step(step: StepResult) -> None:
+            progress.step(step)
+            send.step(step)
+
         try:
-            run = FlowRun(self.spec, app, self.transport.send, prefix=prefix, rng=rng,
-                          simulator=embedded_simulator(), variables=dict(variables or {}),
-                          hold=self.interrupts.held, on_step=progress.step, on_request=progress.request,
-                          on_created=self.ledger.add_once, on_deleted=self.ledger.deleted_by_run)
+            run = FlowRun(self.spec, app, send, prefix=prefix, rng=rng,
+                          simulator=mapping_simulator(embedded_simulator(), self.required.mapped),
+                          variables=dict(variables or {}), hold=self.interrupts.held, on_step=on_step,
+                          on_request=progress.request, on_created=self.ledger.add_once,
+                          on_deleted=self.ledger.deleted_by_run)
         except FlowError as exc:
             raise click.UsageError(str(exc)) from exc
         try:
@@ -252,7 +267,7 @@ class _Replay:
             self._cleanup(app, run.created, prefix)
             raise
         self._cleanup(app, run.created, prefix)
-        code = _verdict(result)
+        code = _verdict(result, send.notes)
         if self.interrupts.received is not None:  # a signal during the cleanup: stop after it
             raise Interrupted(self.interrupts.received)
         return code
@@ -287,12 +302,14 @@ def _custom_attributes(declared: tuple[SchemaDef, ...]) -> Iterator[dict[str, An
                    "ext_value": first, "ext_value2": other_value(attr, faker, first)}
 
 
-def _verdict(result: FlowResult) -> int:
+def _verdict(result: FlowResult, notes: dict[str, str]) -> int:
+    """The flow's last line; a failed step's note says why, e.g. an extension the target requires."""
     failed = result.first_failure
     if failed is None:
         click.echo(f"{result.flow}: all {len(result.steps)} steps passed")
         return 0
-    click.echo(f"{result.flow}: FAILED at step {failed.id} ({failed.title})", err=True)
+    click.echo(f"{result.flow}: FAILED at step {failed.id} ({failed.title}){notes.get(failed.id, '')}",
+               err=True)
     return EXIT_FAILED
 
 

@@ -15,10 +15,12 @@ from suites.groups.helpers import attribute, group_path, member_values, read_mem
 from suites.target import Target
 
 
-def okta_put_body(group: dict[str, Any], users: list[dict[str, Any]]) -> dict[str, Any]:
-    """The body of Okta's AIW group push: id echoed, members as {value, display}, no type."""
-    return {"schemas": [urns.CORE_GROUP], "id": group["id"], "displayName": group["displayName"],
-            "members": [{"value": u["id"], "display": u["userName"]} for u in users]}
+def okta_put_body(factory: Factory, group: dict[str, Any], users: list[dict[str, Any]]) -> dict[str, Any]:
+    """The body of Okta's AIW group push: id echoed, members as {value, display}, no type (with the
+    group's data of the extensions the target requires: RFC 7643 §6)."""
+    return factory.replacing(group, {
+        "schemas": [urns.CORE_GROUP], "id": group["id"], "displayName": group["displayName"],
+        "members": [{"value": u["id"], "display": u["userName"]} for u in users]}, "Group")
 
 
 @pytest.mark.check("GRP-REPLACE-001", level="MUST", refs=["RFC7644 §3.5.1"], okta=True,
@@ -32,7 +34,7 @@ def test_put_replaces_the_member_list(factory: Factory, client: ScimClient, targ
     """
     old, new = factory.user(), factory.user()
     group = factory.group([old["id"]])
-    reply = client.put(group_path(group["id"]), okta_put_body(group, [new]))
+    reply = client.put(group_path(group["id"]), okta_put_body(factory, group, [new]))
     expect_status(reply, 200, 204)
     stored = expect_status(read_members(client, target, group["id"]), 200)
     expect_equal(member_values(stored.body), [new["id"]], "the members' values after PUT", stored)
@@ -49,7 +51,7 @@ def test_put_with_empty_members_empties_the_group(factory: Factory, client: Scim
     all values." Okta's AIW apps PUT an emptied group with "members": [].
     """
     group = factory.group([factory.user()["id"]])
-    reply = client.put(group_path(group["id"]), okta_put_body(group, []))
+    reply = client.put(group_path(group["id"]), okta_put_body(factory, group, []))
     expect_status(reply, 200, 204)
     stored = expect_status(read_members(client, target, group["id"]), 200)
     expect_equal(member_values(stored.body), [], "the members' values after PUT", stored)
@@ -68,6 +70,7 @@ def test_put_clears_omitted_attributes(factory: Factory, client: ScimClient) -> 
     """
     group = factory.group([factory.user()["id"]], externalId=str(uuid.uuid4()))
     body = {"schemas": [urns.CORE_GROUP], "displayName": group["displayName"]}
+    body = factory.replacing(group, body, "Group")
     expect_status(client.put(group_path(group["id"]), body), 200, 204)
     reply = expect_status(client.get(group_path(group["id"])), 200)
     kept = {k: attribute(reply.body, k) for k in ("members", "externalId") if not unassigned(reply.body, k)}

@@ -21,10 +21,12 @@ CROWD = 101  # one more than Okta's page size and group push batch (okta-scim.md
 @pytest.fixture
 def okta(client: ScimClient, ledger: Ledger, scim_config: RunConfig, target: Target) -> OktaSender:
     """A fresh sender for one check: Okta's requests through the recording client (with what the
-    app needs to send the extensions the target requires: suites/okta/required.py)."""
+    app needs to send the extensions the target requires, and why Okta fails where no mapping
+    can: suites/okta/required.py)."""
     faker = Faker(use_weighting=False)
     faker.seed_instance(scim_config.run_id)
-    return OktaSender(client, ledger, target.required_extensions("User"), faker)
+    return OktaSender(client, ledger, target.required_extensions("User"), faker,
+                      required_groups=target.required_extensions("Group"))
 
 
 @pytest.fixture(scope="session")

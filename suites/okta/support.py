@@ -16,21 +16,14 @@ from simulator.okta.flowdata import FlowError, load_flow
 from simulator.okta.flows import FlowRun, StepResult
 from simulator.okta.model import AppInstance, Flavour, new_id
 from simulator.okta.plan import Outcome, Plan
+from simulator.okta.profile_editor import Mapped, mapping_simulator, with_mappings
 from simulator.okta.wire import Auth, BasicAuth, BearerAuth, HeaderAuth, ScimRequest, ScimResponse
 from simulator.scim.schema import SchemaDef
 from suites.client import Reply, ScimClient
 from suites.config import RunConfig
 from suites.expect import fail
 from suites.ledger import Ledger
-from suites.okta.required import (
-    Mapped,
-    SetupBody,
-    mapping_simulator,
-    refused_note,
-    required_mappings,
-    setup_with_required,
-    with_mappings,
-)
+from suites.okta.required import SetupBody, refused_note, required_mappings, setup_with_required
 
 KINDS = {"/Users": "User", "/Groups": "Group"}
 
@@ -59,6 +52,7 @@ class OktaSender:
     ledger: Ledger
     required: tuple[SchemaDef, ...] = ()  # User extensions the target requires (RFC 7643 §6)
     faker: Faker = field(default_factory=Faker)
+    required_groups: tuple[SchemaDef, ...] = ()  # Group extensions it requires: no mapping adds them
     sent: list[ScimRequest] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
     amend: SetupBody | None = None  # what the flow's setup steps add to their requests
@@ -89,6 +83,10 @@ class OktaSender:
     def last(self) -> Reply | None:
         return self.replies[-1] if self.replies else None
 
+    def refused_note(self) -> str:
+        """Why the last request failed, when it lacks an extension the target requires."""
+        return refused_note(self.required, self.sent[-1] if self.sent else None, self.required_groups)
+
     def drive(self, plan: Plan) -> Outcome:
         return engine.drive(plan, self)
 
@@ -112,7 +110,7 @@ def flow_step(flow: str, step_id: str, sender: OktaSender, config: RunConfig,
         pytest.skip(f"{flow} cannot run against this target: {exc}")
     result = run.run(only=step_id)
     *needed, own = result.steps
-    note = refused_note(sender.required, sender.sent[-1] if sender.sent else None)
+    note = sender.refused_note()
     for prior in needed:
         if prior.verdict != "pass":
             fail(f"(precondition) {flow} step {prior.id} ({prior.title}): {prior.expected}{note}",
@@ -126,4 +124,5 @@ def expect_outcome(outcome: Outcome, sender: OktaSender) -> None:
     """The engine's plan ended the way Okta needs: no task error."""
     __tracebackhide__ = True
     if not outcome.ok:
-        fail(f"Okta's {outcome.action} to succeed", f"{outcome.failed_step}: {outcome.error}", sender.last)
+        fail(f"Okta's {outcome.action} to succeed{sender.refused_note()}",
+             f"{outcome.failed_step}: {outcome.error}", sender.last)

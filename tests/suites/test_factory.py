@@ -19,6 +19,8 @@ from suites.ledger import Ledger
 from tests.suites.support import IVANTI_SPEC, TOKEN, provider
 
 IVANTI = parse_extension_spec(IVANTI_SPEC)
+ACME_GROUP = parse_extension_spec(
+    "urn:example:params:scim:schemas:extension:acme:2.0:Group=costCenter,size:integer")
 
 
 def _factory(url: str, required: tuple[SchemaDef, ...] = ()) -> tuple[Factory, Ledger, list[Any]]:
@@ -91,3 +93,26 @@ def test_required_complex_and_multi_valued_attributes_get_values() -> None:
     data = factory.user_body()[ext.id]
     assert set(data) == {"badge", "tags"} and set(data["badge"]) == {"value"}
     assert isinstance(data["tags"], list) and len(data["tags"]) == 1
+
+
+def _group_factory() -> Factory:
+    config = RunConfig(url="http://127.0.0.1:9/scim/v2", auth=Auth("bearer", TOKEN), run_id="f1")
+    return Factory(ScimClient(config, lambda _: None), Ledger(None, "f1", ""), config,
+                   required_groups=(ACME_GROUP,))
+
+
+def test_group_bodies_carry_each_required_group_extension_and_user_bodies_do_not() -> None:
+    factory = _group_factory()
+    group = factory.group_body(["u1"])
+    assert group["schemas"] == [urns.CORE_GROUP, ACME_GROUP.id] and group["members"] == [{"value": "u1"}]
+    data = group[ACME_GROUP.id]
+    assert isinstance(data["costCenter"], str) and isinstance(data["size"], int)
+    assert ACME_GROUP.id not in factory.user_body() and factory.requires(ACME_GROUP.id, "Group")
+    assert not factory.requires(ACME_GROUP.id)
+
+
+def test_a_replacing_group_put_keeps_the_groups_required_data() -> None:
+    factory = _group_factory()
+    group = {"id": "g", "schemas": [urns.CORE_GROUP, ACME_GROUP.id], ACME_GROUP.id: {"costCenter": "kept"}}
+    body = factory.replacing(group, {"schemas": [urns.CORE_GROUP], "displayName": "g"}, "Group")
+    assert body[ACME_GROUP.id] == {"costCenter": "kept"} and body["schemas"] == group["schemas"]

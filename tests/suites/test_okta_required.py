@@ -64,3 +64,15 @@ def test_a_refused_okta_body_says_which_required_extension_it_lacks() -> None:
     assert refused_note((), request) == ""
     group = ScimRequest("push", "POST", "http://h", "/Groups", body={"displayName": "g"})
     assert refused_note((IVANTI,), group) == ""
+
+
+def test_a_refused_group_push_says_which_required_group_extension_it_lacks() -> None:
+    group_ext = parse_extension_spec("urn:example:params:scim:schemas:extension:acme:2.0:Group=costCenter")
+    push = ScimRequest("push.create", "POST", "http://h", "/Groups",
+                       body={"schemas": [urns.CORE_GROUP], "displayName": "g", "members": []})
+    note = refused_note((IVANTI,), push, (group_ext,))
+    assert f"group push body carries no {group_ext.id} data, which the target's Group resource type " \
+           "requires (RFC 7643 §6)" in note and "no Okta mapping adds Group extension data" in note
+    put = ScimRequest("push.put", "PUT", "http://h", "/Groups/g1", body={"displayName": "g", "members": []})
+    assert refused_note((), put, (group_ext,)) == note
+    assert refused_note((IVANTI,), push) == ""

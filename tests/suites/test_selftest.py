@@ -29,6 +29,10 @@ ACME = "urn:ietf:params:scim:schemas:extension:acme:2.0:User"
 # Okta's SPEC test POSTs fixed bodies with the core schema only (okta-scim.md §11.1): a server that
 # requires an extension refuses step 6, as it refuses Okta's own test; 7 to 9 need step 6.
 OKTA_FIXED_BODIES = {"OKTA-SPEC-006", "OKTA-SPEC-007", "OKTA-SPEC-008", "OKTA-SPEC-009"}
+ACME_GROUP = "urn:example:params:scim:schemas:extension:acme:2.0:Group"
+# Okta's group push sends displayName and members only (okta-scim.md §8.1) and no Okta mapping adds
+# Group extension data: a server whose Group resource type requires an extension refuses every push.
+OKTA_GROUP_PUSH = {f"OKTA-GROUP-00{n}" for n in range(1, 8)}
 # Checks that need a user without a required extension's data, by case: skipped, saying why.
 NEED_A_USER_WITHOUT = {
     *((check, ext) for check in ("EXT-CREATE-003", "EXT-PUT-002", "EXT-PATCH-006")
@@ -104,6 +108,25 @@ def test_a_provider_that_requires_extensions_fails_only_okta_s_fixed_bodies() ->
     assert {cases[("EXT-REQ-001", e)]["outcome"] for e in ("ivanti", "acme")} == {"passed"}
     assert {c["outcome"] for c in summary["checks"] if c["id"].startswith(("OKTA-USER", "OKTA-CRUD"))} == {
         "passed"}
+
+
+def test_a_provider_that_requires_a_group_extension_fails_only_okta_s_group_push() -> None:
+    """RFC 7643 §6 for Groups: such a server refused every group the harness created (34 failed
+    checks); now every group it creates or replaces carries the data, and only the Okta checks that
+    push groups fail, saying why (Okta's own push fails the same way)."""
+    cfg = ProviderConfig(token=TOKEN, extensions=(parse_extension_spec(IVANTI_SPEC),
+                                                  parse_extension_spec(f"{ACME_GROUP}=costCenter,size:integer")),
+                         required_extensions=frozenset({ACME_GROUP}))
+    with start_in_thread(create_app(cfg)) as server:
+        summary = run_suites(server.url + "/scim/v2", (), "--scim-no-okta-gate")
+    bad = {c["id"]: c["message"] for c in summary["checks"] if c["outcome"] in ("failed", "error")}
+    assert set(bad) == OKTA_GROUP_PUSH, bad
+    assert all(f"Okta's group push body carries no {ACME_GROUP} data, which the target's Group resource "
+               "type requires (RFC 7643 §6); Okta pushes a group's displayName and members only, and no "
+               "Okta mapping adds Group extension data" in message for message in bad.values())
+    assert summary["verdicts"] == {"rfc": "pass", "okta": "fail"} and summary["exit_code"] == 0
+    outcomes = by_id(summary["checks"])
+    assert {outcomes[c] for c in outcomes if c.startswith(("GRP-", "PATCH-GRP-"))} == {"passed"}
 
 
 def test_a_provider_without_the_optional_enterprise_extension_fails_no_check() -> None:
