@@ -140,7 +140,8 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
                 code = _reports(spec.name, config, run_id, declared, out)
                 recorder = FlowRecorder(spec.name, config.auth)
             ledger, made = _open_ledger(out, embedded, run_id, url)
-            required = Required() if embedded else read_required(config, declared, run_id)
+            required = (Required() if embedded else
+                        read_required(config, declared, run_id, recorder.record if recorder else None))
             # Not redacted by the transport: the recorder redacts as the run's HAR does.
             transport = Transport(timeout=config.timeout, verify=config.verify, redact=False,
                                   on_exchange=recorder)

@@ -3,6 +3,7 @@ as `scimcert run` records its own."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -35,6 +36,11 @@ class FlowRecorder:
             elapsed_ms=round(sent.elapsed_ms, 2), started=started.isoformat(timespec="milliseconds"),
             error=response.error, step=request.step,
             credentials=bool(self.own) and all(headers.get(k) == v for k, v in self.own.items())))))
+
+    def record(self, sent: Exchange) -> None:
+        """A ScimClient's recorder: a request the replay sent around the flow (its read of what the
+        target requires), recorded (and redacted) by the client already."""
+        self.exchanges.append((self.label, replace(sent, step=sent.step or "discovery")))
 
     def write(self, folder: Path, run_id: str) -> None:
         """Add the flow's requests to folder's exchanges.har, after those of the checks the replay

@@ -21,7 +21,7 @@ from simulator.okta.plan import Send
 from simulator.okta.profile_editor import Mapped, describe
 from simulator.okta.wire import ScimRequest, ScimResponse
 from simulator.scim.schema import SchemaDef
-from suites.client import ScimClient
+from suites.client import Recorder, ScimClient
 from suites.config import RunConfig
 from suites.okta.required import refused_note, required_mappings, setup_with_required
 from suites.target import Target
@@ -45,11 +45,12 @@ class Required:
                 "and Okta sends only mapped attributes)")
 
 
-def read_required(config: RunConfig, declared: tuple[SchemaDef, ...], seed: str) -> Required:
+def read_required(config: RunConfig, declared: tuple[SchemaDef, ...], seed: str,
+                  record: Recorder | None = None) -> Required:
     """The target's required extensions, from one /ResourceTypes and one /Schemas read (as
     `scimcert run` reads them; an extension /Schemas does not define is taken as declared), and
-    the app's mappings for them, named in one line."""
-    client = ScimClient(config, lambda _: None)
+    the app's mappings for them, named in one line. record takes the two requests (for the HAR)."""
+    client = ScimClient(config, record or (lambda _: None))
     with closing(client.session):
         target = Target(client, declared)
         users, groups = target.required_extensions("User"), target.required_extensions("Group")
