@@ -71,18 +71,21 @@ def compare(baseline: Mapping[str, str], checks: Iterable[Mapping[str, Any]]) ->
     }
 
 
-def rfc_failures(checks: Iterable[Mapping[str, Any]], threshold: Level) -> list[Mapping[str, Any]]:
-    """Failed RFC checks at or above threshold, and RFC checks in error (at any level)."""
-    return [c for c in checks if c["outcome"] in BAD and c.get("basis", "rfc") == "rfc"
+def rfc_failures(checks: Iterable[Mapping[str, Any]], threshold: Level,
+                 failing: tuple[str, ...] = BAD) -> list[Mapping[str, Any]]:
+    """Failed RFC checks at or above threshold, and RFC checks in error (at any level). failing:
+    the outcomes that count (FAILING for a verdict, where a waived check did not pass)."""
+    return [c for c in checks if c["outcome"] in failing and c.get("basis", "rfc") == "rfc"
             and (c["outcome"] == "error" or _level(c).fails_run(threshold))]
 
 
-def okta_failures(checks: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def okta_failures(checks: Iterable[Mapping[str, Any]],
+                  failing: tuple[str, ...] = BAD) -> list[Mapping[str, Any]]:
     """Failed Okta-critical checks, and the okta suite's checks in error: Okta readiness fails.
 
     The okta suite's levels are Okta's, not the RFC's (levels.basis_of): its checks decide Okta
     readiness only; an error there (a check that could not run) counts against Okta."""
-    return [c for c in checks if c["outcome"] in BAD
+    return [c for c in checks if c["outcome"] in failing
             and (c.get("okta") or (c.get("basis") == "okta" and c["outcome"] == "error"))]
 
 

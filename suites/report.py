@@ -15,7 +15,7 @@ from _pytest.junitxml import mangle_test_address, xml_key  # junitxml's writer a
 
 from simulator import __version__
 from suites import interrupted
-from suites.baseline import RANK, by_id, compare, gating, okta_failures, rfc_failures
+from suites.baseline import FAILING, RANK, by_id, compare, gating, okta_failures, rfc_failures
 from suites.client import Exchange, Reply, ScimClient
 from suites.config import Auth, RunConfig
 from suites.expect import ConformanceFailure
@@ -249,11 +249,9 @@ class HtmlHooks:
 
         state = state_of(session.config)
         data = state.summary or build_summary(state, None)
-        verdicts = data["verdicts"]
         prefix.append(
             f"<p>Target: {html.escape(str(data['target']))} &middot; run {html.escape(state.config.run_id)}"
-            f" &middot; RFC conformance: <b>{verdicts['rfc']}</b> &middot; Okta readiness: "
-            f"<b>{verdicts['okta']}</b></p>")
+            f"</p><p><b>{html.escape(verdicts_line(data, ' · '))}</b></p>")
         stopped = interrupted.line(data)
         if stopped:
             prefix.append(f'<p class="scimcert-interrupted"><b>{html.escape(stopped)}</b></p>')
@@ -271,7 +269,8 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
     for c in checks:
         totals["errors" if c["outcome"] == "error" else c["outcome"]] += 1
     threshold = state.config.fail_on
-    rfc, okta = rfc_failures(checks, threshold), okta_failures(checks)
+    # A waived check did not pass: the verdicts say so; its waiver only keeps it from the gate.
+    rfc, okta = rfc_failures(checks, threshold, FAILING), okta_failures(checks, FAILING)
     ran = [c for c in checks if c["outcome"] != "skipped"]
     okta_gate = state.config.okta_gate  # Okta readiness gates too, whatever the RFC level
     gate = gating(checks, threshold, okta_gate)
@@ -310,6 +309,29 @@ def _verdict(failing: Sequence[Mapping[str, Any]], ran: list[dict[str, Any]]) ->
     """"fail", "pass", or "not run" when no check of the verdict ran (e.g. --suite okta for RFC
     conformance): a PASS with nothing behind it would read as a certificate."""
     return "fail" if failing else "pass" if ran else "not run"
+
+
+def verdicts_line(summary: Mapping[str, Any], sep: str = "    ") -> str:
+    """`RFC conformance: PASS (184 of 190 checks ran)    Okta readiness: FAIL (1 waived)`: each
+    verdict with what stands behind it — how many of the run's checks for it ran (a --read-only
+    or --suite run backs its PASS with fewer), and how many of its failures are waived."""
+    checks, verdicts = summary["checks"], summary["verdicts"]
+    threshold = Level.__members__.get(str(summary.get("fail_on")), Level.MUST)
+    parts = []
+    for key, name, failing, mine in (
+            ("rfc", "RFC conformance", rfc_failures(checks, threshold, FAILING),
+             [c for c in checks if c.get("basis", "rfc") == "rfc"]),
+            ("okta", "Okta readiness", okta_failures(checks, FAILING),
+             [c for c in checks if c.get("okta") or c.get("basis") == "okta"])):
+        ran = sum(c["outcome"] != "skipped" for c in mine)
+        waived = sum(c["outcome"] == "waived" for c in failing)
+        notes = [f"{waived} waived"] if waived else []
+        if ran:
+            notes.append(f"{ran} of {len(mine)} checks ran")
+        text = f"{name}: {str(verdicts[key]).upper()}"
+        judged = verdicts[key] in ("pass", "fail")  # not "not run", "interrupted", "incomplete"
+        parts.append(f"{text} ({'; '.join(notes)})" if notes and judged else text)
+    return sep.join(parts)
 
 
 def summary_checks(results: Iterable[CheckResult]) -> list[dict[str, Any]]:
@@ -417,12 +439,11 @@ def _header(headers: tuple[tuple[str, str], ...], name: str) -> str:
 
 
 def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
-    v = summary["verdicts"]
     tr.write_sep("=", "scimcert")
     fail_on, okta_gate = Level[summary["fail_on"]], bool(summary["okta_gate"])
     tr.write_line(f"target {summary['target']}  run {state.config.run_id}  {gate_name(fail_on, okta_gate)}")
     tr.write_line(totals_line(summary))
-    tr.write_line(f"RFC conformance: {v['rfc'].upper()}    Okta readiness: {v['okta'].upper()}")
+    tr.write_line(verdicts_line(summary))
     stopped = interrupted.line(summary)
     if stopped:
         tr.write_line(stopped, red=True, bold=True)

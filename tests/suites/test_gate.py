@@ -160,6 +160,11 @@ def test_a_waiver_covers_a_check_in_error(pytester: pytest.Pytester, tmp_path: P
     assert entry["message"].startswith("waived: ticket 9: no precondition here\nRuntimeError: the "
                                        "precondition failed")
     assert data["waivers"] == {"applied": ["T-ERR-001"], "expired": [], "stale": []}
+    # The check did not pass: its verdict says so, and how many failures are waived; the waiver
+    # only keeps it from failing the run (exit 0 above).
+    assert data["verdicts"] == {"rfc": "fail", "okta": "pass"} and not data["gate_failed"]
+    result.stdout.fnmatch_lines(["RFC conformance: FAIL (1 waived; 4 of 4 checks ran)    "
+                                 "Okta readiness: PASS (1 of 1 checks ran)"])
 
 
 def test_report_html_tells_the_gate(pytester: pytest.Pytester, tmp_path: Path) -> None:
@@ -181,6 +186,8 @@ def test_report_html_tells_the_gate(pytester: pytest.Pytester, tmp_path: Path) -
     header = page[page.index('<div class="scimcert-gate">'):]
     header = header[:header.index("</div>")]
     assert "3 checks: 2 passed, 0 failed, 0 skipped, 0 errors, 1 waived" in header
+    assert "<b>RFC conformance: FAIL (1 waived; 3 of 3 checks ran) · Okta readiness: FAIL (1 waived; " \
+           "1 of 1 checks ran)</b>" in page  # T-WRITE-001 is waived, not passed
     assert "&quot;passed&quot;" not in page  # the totals once were raw JSON
     assert "applied (failing, accepted): <b>T-WRITE-001</b> &mdash; ticket 42: creates answer 200" in header
     assert "expired (no longer applied): <b>T-SHOULD-001</b> &mdash; gone (expires 2001-01-01)" in header
