@@ -47,11 +47,12 @@ def extensions(pytestconfig: pytest.Config) -> dict[str, SchemaDef]:
 
 
 @pytest.fixture(scope="session")
-def enterprise_support(pytestconfig: pytest.Config, scim_config: RunConfig, factory: Factory,
+def enterprise_support(request: pytest.FixtureRequest, pytestconfig: pytest.Config, scim_config: RunConfig,
                        client: ScimClient) -> str | None:
     """Why the target's enterprise extension is not tested (None: it is): the extension is
     optional (RFC 7643 §4.3), and a target that neither advertises nor keeps it lacks it. Okta
-    sends enterprise attributes only where the admin maps them."""
+    sends enterprise attributes only where the admin maps them. The factory (which a --read-only
+    run refuses, skipping its user) is asked for only when a user must decide."""
     if enterprise_advertised(pytestconfig):
         return None
     unlisted = (f"neither /Schemas nor the User resource type names {urns.ENTERPRISE_USER} (RFC 7643 "
@@ -59,6 +60,7 @@ def enterprise_support(pytestconfig: pytest.Config, scim_config: RunConfig, fact
     if scim_config.read_only:
         return f"{unlisted}, and --read-only sends no write to learn whether it is supported anyway"
     sent = secrets.token_hex(4)
+    factory: Factory = request.getfixturevalue("factory")
     reply = factory.post_user(factory.user_body(schemas=[urns.CORE_USER, urns.ENTERPRISE_USER],
                                                 **{urns.ENTERPRISE_USER: {"employeeNumber": sent}}))
     if reply.status not in (200, 201) or not isinstance(reply.body, dict) or "id" not in reply.body:

@@ -145,6 +145,18 @@ def test_a_provider_without_the_optional_enterprise_extension_fails_no_check() -
     assert by_id(summary["checks"])["EXT-MGR-001"] == "skipped"
 
 
+def test_a_read_only_run_keeps_the_enterprise_cases_of_checks_that_send_no_write() -> None:
+    """--read-only skips only checks that write: where the target advertises the enterprise
+    extension, the read-only discovery checks run its case (no user has to decide its support).
+    They were skipped as "creates resources" because the probe's fixture asked for the factory."""
+    with provider() as url:
+        summary = run_suites(url, ["extensions"], "--scim-read-only")
+    cases = {(c["id"], k["case"]): k for c in summary["checks"] for k in c.get("cases", [])}
+    disc = {key: case["outcome"] for key, case in cases.items()
+            if key[0].startswith("EXT-DISC-") and key[1] == "enterprise"}
+    assert disc and set(disc.values()) == {"passed"}, disc
+
+
 def _failing_in(deviation: str, suite: str) -> tuple[set[str], int]:
     # Each suite against its own fresh provider, as check authors measured caught_by: checks
     # such as Okta's connection test depend on what else the target holds.
