@@ -204,7 +204,8 @@ def _target(stack: ExitStack, config: RunConfig, options: dict[str, Any],
         click.echo(f"embedded reference provider at {server.url}/scim/v2")
         return replace(config, url=server.url + "/scim/v2", auth=RunAuth("bearer", token), verify=True)
     if config.auth.kind == "none":
-        raise click.UsageError("the target URL needs credentials: give --token, --basic or --header (or "
+        raise click.UsageError("replay sends what Okta sends, and Okta's SCIM apps always authenticate "
+                               "(bearer token, basic or a header): give --token, --basic or --header (or "
                                "SCIMCERT_TOKEN, SCIMCERT_BASIC or SCIMCERT_HEADER, or one in scimcert.toml)")
     client = ScimClient(config, lambda _: None)
     with closing(client.session):
