@@ -10,7 +10,15 @@ from typing import Any
 import click
 
 from simulator.cli.interrupts import Interrupted, Interrupts
-from simulator.cli.params import TARGET_SETTINGS, credentials_source, plural, settings, source, target_options
+from simulator.cli.params import (
+    TARGET_SETTINGS,
+    CannotStart,
+    credentials_source,
+    plural,
+    settings,
+    source,
+    target_options,
+)
 from suites import reportdir
 from suites.client import ScimClient
 from suites.config import HarnessError, target_url
@@ -82,11 +90,6 @@ def cleanup_cmd(ledger_file: str, allow_other_url: bool, **options: Any) -> None
     sys.exit(1 if result.failed else 0)
 
 
-class CannotClean(click.ClickException):
-    """The target turns the cleanup away before any delete: one sentence, exit status 2."""
-
-    exit_code = 2
-
 
 def _check_credentials(client: ScimClient, ledger: Ledger, given: str | None) -> None:
     """Read the first resource to delete once: a 401/403 refuses the cleanup up front (given:
@@ -100,10 +103,10 @@ def _check_credentials(client: ScimClient, ledger: Ledger, given: str | None) ->
         return
     request = f"GET {path} -> {status}"
     if given is None:
-        raise CannotClean(f"{client.base} refused a request without credentials ({request}); the ledger's "
+        raise CannotStart(f"{client.base} refused a request without credentials ({request}); the ledger's "
                           "target needs the run's credentials: give --token, --basic or --header (or "
                           "SCIMCERT_TOKEN, SCIMCERT_BASIC or SCIMCERT_HEADER, or one in scimcert.toml).")
-    raise CannotClean(f"{client.base} rejected the credentials from {given} ({request}); check {given}.")
+    raise CannotStart(f"{client.base} rejected the credentials from {given} ({request}); check {given}.")
 
 
 def _update_summary(path: Path, ledger: Ledger, result: CleanupResult) -> str | None:

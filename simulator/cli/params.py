@@ -20,6 +20,13 @@ from suites.config import (
     target_url,
 )
 
+
+class CannotStart(click.ClickException):
+    """A command cannot do its work at all (target unreachable or refusing the credentials, a
+    port it cannot listen on): one sentence, exit status 2 (1 means the work found failures)."""
+
+    exit_code = 2
+
 F = TypeVar("F", bound=Callable[..., Any])
 SETTINGS_FILE = "scimcert.toml"  # in the current folder
 # What `replay` and `cleanup` read of the settings: the target and how to reach it ([target]).

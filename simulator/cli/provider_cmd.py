@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from simulator.cli.params import CannotStart
 from simulator.provider.app import create_app
 from simulator.provider.deviations import REGISTRY, Deviations, UnknownDeviation
 from simulator.provider.server import build_server
@@ -123,8 +124,9 @@ def provider_cmd(
     try:
         server = build_server(create_app(config), host, port, quiet=False)
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
-    _announce(server.server_port, host, config)
+        raise CannotStart(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another "
+                          "--host/--port (--port 0 picks a free one).") from exc
+    _announce(server.port, host, config)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -20,6 +20,7 @@ from simulator.cli import replay_ledger
 from simulator.cli.interrupts import Interrupted, Interrupts
 from simulator.cli.params import (
     REPLAY_SETTINGS,
+    CannotStart,
     credentials_source,
     report_folder,
     settings,
@@ -181,11 +182,6 @@ def _report_dir(report_dir: str | None) -> Path | None:
     return Path(report_dir)
 
 
-class CannotRun(click.ClickException):
-    """The replay cannot start: one sentence, exit status 2."""
-
-    exit_code = EXIT_HARNESS
-
 
 def _target(stack: ExitStack, config: RunConfig, options: dict[str, Any],
             declared: tuple[SchemaDef, ...]) -> RunConfig:
@@ -211,7 +207,7 @@ def _target(stack: ExitStack, config: RunConfig, options: dict[str, Any],
     with closing(client.session):
         problem = preflight(client, credentials=credentials_source(config, options))
     if problem:
-        raise CannotRun(problem)
+        raise CannotStart(problem)
     return config
 
 

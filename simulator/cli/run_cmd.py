@@ -19,6 +19,7 @@ from _pytest.config import builtin_plugins  # pytest's own plugins, which -p nam
 
 from simulator.cli.interrupts import Interrupts
 from simulator.cli.params import (
+    CannotStart,
     credentials_source,
     plural,
     remove_empty,
@@ -67,11 +68,6 @@ class _RunCommand(click.Command):
                                    "and arguments for pytest go after --", ctx)
         return rest
 
-
-class _CouldNotStart(click.ClickException):
-    """The target cannot be tested at all (unreachable, credentials rejected, no SCIM there)."""
-
-    exit_code = EXIT_HARNESS
 
 
 @click.command("run", cls=_RunCommand)
@@ -239,7 +235,7 @@ def _preflight(cfg: RunConfig, created: list[Path], credentials: str | None) -> 
         client.session.close()
     if problem:
         remove_empty(created)
-        raise _CouldNotStart(problem)
+        raise CannotStart(problem)
     return tuple(sent)
 
 

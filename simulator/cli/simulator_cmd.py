@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from simulator.cli.params import CannotStart
 from simulator.okta.api import SimulatorConfig, create_app
 from simulator.okta.store import OrgFileError, OrgStore
 from simulator.provider.server import build_server
@@ -66,8 +67,9 @@ def simulator_cmd(host: str, port: int, db: str | None, admin_token: str | None)
     try:
         server = build_server(create_app(SimulatorConfig(token, path)), host, port, quiet=False)
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
-    origin = f"http://{host}:{server.server_port}"
+        raise CannotStart(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another "
+                          "--host/--port (--port 0 picks a free one).") from exc
+    origin = f"http://{host}:{server.port}"
     click.echo(f"Okta simulator admin API at {origin}/api/v1")
     click.echo(f"Console: {origin}/console/")
     click.echo(f"Org database: {path}")

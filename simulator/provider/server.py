@@ -11,7 +11,13 @@ from types import TracebackType
 from typing import Any
 
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import (
+    BaseWSGIServer,
+    WSGIRequestHandler,
+    get_sockaddr,
+    make_server,
+    select_address_family,
+)
 
 
 class _Handler(WSGIRequestHandler):
@@ -100,7 +106,7 @@ class RunningServer:
 
     @property
     def port(self) -> int:
-        return int(self.server.server_port)
+        return int(self.server.port)
 
     @property
     def url(self) -> str:
@@ -126,11 +132,24 @@ class RunningServer:
 
 
 def build_server(app: Flask, host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> BaseWSGIServer:
-    """A threaded HTTP/1.1 server bound to host:port (0 picks a free port)."""
-    handler = _QuietHandler if quiet else _Handler
-    server = make_server(host, port, app, threaded=True, request_handler=handler)
-    _connections(server)  # created before any handler thread can race to create it
-    return server
+    """A threaded HTTP/1.1 server bound to host:port (0 picks a free port). A host or port it
+    cannot listen on raises OSError: werkzeug, binding itself, prints why and exits the process."""
+    with _listening(host, port) as listener:
+        return build_server_on(host, listener.fileno(), app, quiet)
+
+
+def _listening(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port and listening, as werkzeug's own server would bind it."""
+    family = select_address_family(host, port)
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # http.server's choice too
+        listener.bind(get_sockaddr(host, port, family))
+        listener.listen(128)
+    except OSError:
+        listener.close()
+        raise
+    return listener
 
 
 def build_server_on(host: str, fd: int, app: Flask, quiet: bool = True) -> BaseWSGIServer:
@@ -148,7 +167,7 @@ def start_in_thread(app: Flask, host: str = "127.0.0.1", port: int = 0) -> Runni
     thread = threading.Thread(
         target=server.serve_forever,
         kwargs={"poll_interval": 0.05},
-        name=f"wsgi-{server.server_port}",
+        name=f"wsgi-{server.port}",
         daemon=True,
     )
     thread.start()

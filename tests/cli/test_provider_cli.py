@@ -90,14 +90,19 @@ def test_the_builtin_enterprise_extension_can_be_required() -> None:
         proc.communicate(timeout=10)
 
 
-def test_port_in_use_is_a_clear_error() -> None:
+@pytest.mark.parametrize("command", [["provider"], ["simulator", "--db", "{tmp}/org.db"]])
+def test_port_in_use_is_one_sentence_and_exit_2(command: list[str], tmp_path: Path) -> None:
+    """A server that cannot start says why in one sentence, exit 2 (werkzeug, binding itself,
+    printed two lines and exited 1)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
-        result = CliRunner().invoke(main, ["provider", "--port", str(port)])
-    assert result.exit_code == 1 and f"Port {port} is in use" in result.output
-    assert "Traceback" not in result.output
+        args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+        result = CliRunner().invoke(main, [*args, "--port", str(port)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; "
+                                     "choose another --host/--port (--port 0 picks a free one).")
 
 
 def test_provider_serves_until_interrupted(tmp_path: Path) -> None:
