@@ -44,9 +44,12 @@ def _shared() -> tuple[FlaskClient, str]:
 class EmbeddedSimulator:
     """Calls the admin API of an in-process simulator with `Authorization: SSWS <token>`."""
 
-    def __init__(self, send: Send, clock: Clock | None = None) -> None:
+    def __init__(self, send: Send, clock: Clock | None = None, *, exact_links: bool = True) -> None:
+        """`exact_links`: it hosts scimcert's flows, which link no lookup hit of another name
+        (model.AppInstance); False sends what Okta would."""
         self._client, self._token = _shared()
-        svc = OrgService(OrgStore(":memory:"), Transport(forward=send, clock=clock))
+        transport = Transport(forward=send, clock=clock)
+        svc = OrgService(OrgStore(":memory:"), transport, exact_links=exact_links)
         self._org = Org(svc, AppActions(svc), GroupActions(svc))
 
     def __call__(self, method: str, target: str, body: Any = None) -> ScimResponse:

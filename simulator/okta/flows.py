@@ -98,6 +98,8 @@ class FlowRun:
     current_step: str = field(default="", init=False)  # the step whose requests are in flight
 
     def __post_init__(self) -> None:
+        if self.prefix:  # a scimcert run: it never writes to a lookup hit it did not look up
+            self.app = replace(self.app, exact_links=True)
         self.variables.update(prefix=self.prefix, auth=self.app.auth.header()[1])
         if self.flow.uses_admin:
             self.variables.update(scim_url=self.app.base_url, connection=_connection(self.app),

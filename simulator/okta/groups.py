@@ -9,7 +9,7 @@ from simulator.okta import errors, payloads, wire
 from simulator.okta.errors import GroupTask
 from simulator.okta.model import AppInstance, Flavour, OktaGroup
 from simulator.okta.payloads import Member
-from simulator.okta.plan import Outcome, Plan, created_id, read_lookup, request, skipped
+from simulator.okta.plan import Outcome, Plan, created_id, foreign_hit, read_lookup, request, skipped
 from simulator.okta.wire import ScimRequest, ScimResponse
 
 GroupFail = Callable[[GroupTask, str, ScimResponse], Outcome]
@@ -78,7 +78,8 @@ def push_group(
     """Push Groups (§8.1): lookup by displayName, POST with members [], then add the members.
 
     OIN adds members by PATCH in batches; AIW does GET + PUT with the full list. On a lookup
-    hit Okta links the existing group and keeps its members (§8.2).
+    hit Okta links the existing group and keeps its members (§8.2); with `app.exact_links` a hit
+    of another displayName is not linked: the outcome fails, nothing more is sent.
     """
     action = "push_group"
     if not app.actions.push_groups:
@@ -91,6 +92,9 @@ def push_group(
         verdict, found = read_lookup(response, "displayName", group.name)
         if verdict == "error":
             return fail(GroupTask.LOOKUP, "group.push.lookup", response)
+        refused = _refused(app, found, group.name)
+        if refused is not None:
+            return Outcome(action, ok=False, error=refused, failed_step="group.push.lookup")
         scim_id = str(found["id"]) if found else None
     linked = scim_id is not None
     if scim_id is None:
@@ -101,6 +105,13 @@ def push_group(
             return _create_failed(action, group.name, response, fail)
     failed = yield from _add_members(app, scim_id, group.name, wanted, linked, fail)
     return failed or Outcome(action, ok=True, scim_id=scim_id, linked=linked)
+
+
+def _refused(app: AppInstance, found: dict[str, Any] | None, name: str) -> str | None:
+    """Why a lookup hit is not linked: another displayName, where the app links exact hits only."""
+    if found is None or not app.exact_links:
+        return None
+    return foreign_hit(found, "displayName", name, "add its members to — that group")
 
 
 def _add_members(

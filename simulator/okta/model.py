@@ -203,6 +203,10 @@ class AppInstance:
     mappings: Mapping[str, AttributeMapping] = field(default_factory=lambda: DEFAULT_MAPPINGS)
     username_expression: str = "user.login"  # Sign On tab: "Application username format"
     quirks: Quirks = field(default_factory=Quirks)
+    # Not Okta's: scimcert's runs link a lookup hit only when its userName/displayName is the one
+    # looked up, where Okta links any first hit (§4.2b, §8.2) — a target that ignores the filter
+    # would have them overwrite a resource they did not create. Not stored: OrgService sets it.
+    exact_links: bool = False
 
     def attribute(self, name: str) -> AppAttribute | None:
         return next((a for a in self.attributes if a.name == name), None)

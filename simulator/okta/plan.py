@@ -110,6 +110,20 @@ def read_lookup(response: ScimResponse, attribute: str, value: str) -> Lookup:
     return "hit", (exact or found)[0]
 
 
+def foreign_hit(found: Mapping[str, Any], attribute: str, value: str, change: str) -> str | None:
+    """Why a lookup hit is not linked when the app links exact hits only (AppInstance.exact_links):
+    its userName/displayName is not the looked-up one (compared case-insensitively: caseExact false,
+    RFC 7643 §8.7.1), so the target ignored or mis-applied the filter. Okta links it anyway (§4.2b,
+    §8.2); `change` says what it would then do to it."""
+    got = found.get(attribute)
+    if str(got if got is not None else "").casefold() == value.casefold():
+        return None
+    shown = f'{attribute} "{got}"' if got is not None else f"a resource without {attribute}"
+    return (f'the lookup `filter={attribute} eq "{value}"` returned {shown} (id {found.get("id")}): the '
+            f"server ignored or mis-applied the filter; Okta would link — and then {change}; scimcert "
+            "did not write to it")
+
+
 def created_id(response: ScimResponse) -> str | None:
     """The non-empty `id` of a 2xx create response (§4.2a: an empty body is a failure)."""
     body = response.json_object()

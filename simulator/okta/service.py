@@ -100,10 +100,12 @@ def event_type(step: str) -> str:
 class OrgService:
     """The org's admin actions; `transport` is injectable (fake sessions, a fake clock)."""
 
-    def __init__(self, store: OrgStore, transport: Transport | None = None, seed: int | None = None) -> None:
+    def __init__(self, store: OrgStore, transport: Transport | None = None, seed: int | None = None,
+                 *, exact_links: bool = False) -> None:
         self.store = store
         self.transport = transport or Transport()
         self.rng = random.Random(seed) if seed is not None else random.SystemRandom()
+        self.exact_links = exact_links  # every app links exact lookup hits only (AppInstance.exact_links)
 
     # ---- System Log ----------------------------------------------------------------------------
 
@@ -158,6 +160,8 @@ class OrgService:
         found = self.store.app(app_id)
         if found is None:
             raise not_found(app_id, "AppInstance")
+        if self.exact_links:
+            return replace(found, instance=replace(found.instance, exact_links=True))
         return found
 
     def provisioning(self, app: AppRec) -> bool:

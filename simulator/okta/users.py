@@ -10,7 +10,7 @@ from simulator.okta import errors, payloads, wire
 from simulator.okta.errors import UserTask
 from simulator.okta.mapping import app_profile, pushed_on_update, user_name
 from simulator.okta.model import AppInstance, AppUser, Flavour, OktaUser, placeholder_password
-from simulator.okta.plan import Outcome, Plan, created_id, read_lookup, request, skipped
+from simulator.okta.plan import Outcome, Plan, created_id, foreign_hit, read_lookup, request, skipped
 from simulator.okta.wire import ScimRequest, ScimResponse
 
 _RNG = random.SystemRandom()
@@ -79,6 +79,9 @@ def assign_user(
 ) -> Plan:
     """Assignment (§4): lookup by userName; miss → POST (§4.2a), hit → GET + PUT link (§4.2b).
 
+    With `app.exact_links` a hit of another userName is not linked: the outcome fails, nothing more
+    is sent.
+
     `password` is what Sync Password pushes; otherwise a random 8-character placeholder.
     """
     action = "assign_user"
@@ -93,6 +96,9 @@ def assign_user(
         return fail("assign.lookup", response)
     profile = app_profile(app, user, app_user)
     if found is not None:
+        refused = foreign_hit(found, "userName", login, "overwrite — that user") if app.exact_links else None
+        if refused is not None:
+            return Outcome(action, ok=False, error=refused, failed_step="assign.lookup")
         return (yield from _link(app, str(found["id"]), profile, fail))
     secret = password or placeholder_password(rng or _RNG)
     body = payloads.create_user_body(app, profile, external_id=user.id, password=secret)

@@ -30,7 +30,8 @@ KINDS = {"/Users": "User", "/Groups": "Group"}
 
 def okta_app(config: RunConfig, mapped: Mapped = ()) -> AppInstance:
     """The Okta app instance pointed at the target, with the run's credentials and flavour (and
-    the mapped attributes an extension the target requires needs: suites/okta/required.py)."""
+    the mapped attributes an extension the target requires needs: suites/okta/required.py); it
+    links no lookup hit of another name, which Okta would link and overwrite (model.AppInstance)."""
     auth: Auth
     if config.auth.kind == "basic":
         user, _, password = config.auth.value.partition(":")
@@ -41,7 +42,7 @@ def okta_app(config: RunConfig, mapped: Mapped = ()) -> AppInstance:
     else:
         auth = BearerAuth(config.auth.value)
     return with_mappings(AppInstance(new_id("0oa", random.Random()), config.url or "", auth,
-                                     flavour=Flavour(config.okta_flavour)), mapped)
+                                     flavour=Flavour(config.okta_flavour), exact_links=True), mapped)
 
 
 @dataclass

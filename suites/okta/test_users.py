@@ -26,7 +26,8 @@ def test_assign_looks_up_then_creates(okta: OktaSender, scim_config: RunConfig) 
 
 @pytest.mark.check("OKTA-USER-002", level="MUST", refs=["RFC7644 §3.5.1", "Okta §4.2b"], okta=True,
                    caught_by=[
-                       "empty-result-not-listresponse", "put-rejects-readonly-echo", "startindex-zero-based"
+                       "empty-result-not-listresponse", "filter-ignored", "put-rejects-readonly-echo",
+                       "startindex-zero-based"
                    ])
 def test_assign_links_existing_user_with_put_echo(okta: OktaSender, scim_config: RunConfig) -> None:
     """Assign an existing user: the lookup finds it and Okta's PUT echoing the GET body is accepted.

@@ -62,6 +62,38 @@ def test_assign_lookup_hit_links_with_get_and_put():
     assert outcome.ok and outcome.linked and outcome.scim_id == "s-7"
 
 
+def test_okta_links_the_first_hit_even_of_another_user_name():
+    """What Okta does against a target that ignores the filter (§4.2b): it links the first Resource."""
+    ceo = scim_user("s-1", "ceo@corp.example")
+    outcome, sent = assign(responses=[listing(ceo), ok(ceo), ok(ceo)])
+    assert steps(sent) == ["assign.lookup", "assign.link.get", "assign.link.put"]
+    assert outcome.ok and outcome.linked and outcome.scim_id == "s-1"
+
+
+def test_exact_links_refuse_a_hit_of_another_user_name_and_send_nothing_more():
+    ceo = scim_user("s-1", "ceo@corp.example")
+    outcome, sent = assign(app(exact_links=True), [listing(ceo, scim_user("s-2", "x@corp.example"))])
+    assert steps(sent) == ["assign.lookup"]
+    assert not outcome.ok and outcome.failed_step == "assign.lookup" and outcome.scim_id is None
+    assert outcome.error == (
+        f'the lookup `filter=userName eq "{LOGIN}"` returned userName "ceo@corp.example" (id s-1): the '
+        "server ignored or mis-applied the filter; Okta would link — and then overwrite — that user; "
+        "scimcert did not write to it"
+    )
+    nameless = {k: v for k, v in ceo.items() if k != "userName"}
+    outcome, sent = assign(app(exact_links=True), [listing(nameless)])
+    assert steps(sent) == ["assign.lookup"]
+    assert "returned a resource without userName (id s-1)" in outcome.error
+
+
+def test_exact_links_link_the_looked_up_user_name_in_any_case():
+    """userName is caseExact false (RFC 7643 §8.7.1): the same user, so it is linked."""
+    found = scim_user("s-7", LOGIN.upper())
+    outcome, sent = assign(app(exact_links=True), [listing(found), ok(found), ok(found)])
+    assert steps(sent) == ["assign.lookup", "assign.link.get", "assign.link.put"]
+    assert outcome.ok and outcome.linked and outcome.scim_id == "s-7"
+
+
 def test_assign_409_is_a_failed_task_with_okta_text():
     outcome, _ = assign(responses=[listing(), error(409, "User already exists")])
     assert not outcome.ok and outcome.failed_step == "assign.create"
@@ -222,6 +254,23 @@ def test_push_group_lookup_hit_links_without_post():
     )
     assert steps(sent) == ["group.push.lookup", "group.push.add-members.1"]
     assert sent[1].path == "/Groups/g-5" and outcome.linked
+
+
+@pytest.mark.parametrize("flavour", ["oin", "aiw"])
+def test_exact_links_refuse_a_group_of_another_display_name(flavour):
+    board = scim_group("g-9", "Board")
+    plan = engine.push_group(app(flavour, exact_links=True), GROUP, members(2))
+    outcome, sent = run(plan, [listing(board)])
+    assert steps(sent) == ["group.push.lookup"]
+    assert not outcome.ok and outcome.failed_step == "group.push.lookup"
+    assert outcome.error == (
+        'the lookup `filter=displayName eq "Engineering"` returned displayName "Board" (id g-9): the server '
+        "ignored or mis-applied the filter; Okta would link — and then add its members to — that group; "
+        "scimcert did not write to it"
+    )
+    mine = scim_group("g-5", "ENGINEERING")
+    outcome, sent = run(engine.push_group(app(exact_links=True), GROUP, members(1)), [listing(mine), ok({})])
+    assert steps(sent) == ["group.push.lookup", "group.push.add-members.1"] and outcome.linked
 
 
 def test_push_empty_group_oin_sends_no_patch_and_409_fails():
