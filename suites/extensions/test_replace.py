@@ -71,7 +71,8 @@ def test_put_without_extension_clears_it(factory: Factory, client: ScimClient,
     skip_if_required(factory, urn, "a PUT without it cannot clear it: the server refuses that PUT")
     user = user_with(factory, urn, simple_values(factory.faker, extensions[urn]))
     if not ext_data(user, urn):
-        fail(f"(precondition) the created user carries {urn} data", describe_keys(user))
+        fail(f"(precondition) the created user carries {urn} data", describe_keys(user),
+             factory.creation(user))
     body = {k: v for k, v in _echo(user).items() if k.casefold() != urn.casefold()}
     body["schemas"] = [urns.CORE_USER]
     reply = client.put(f"/Users/{user['id']}", body)
