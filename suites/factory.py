@@ -30,6 +30,7 @@ class Factory:
     required: tuple[SchemaDef, ...] = ()  # User extensions the target requires (RFC 7643 §6)
     required_groups: tuple[SchemaDef, ...] = ()  # Group extensions the target requires
     _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _creations: dict[str, Reply] = field(default_factory=dict)  # created id -> the reply that created it
 
     def __post_init__(self) -> None:
         self.faker.seed_instance(self.config.run_id)
@@ -126,11 +127,16 @@ class Factory:
         reply = self.post_group(self.group_body(members, **overrides))
         return self._created(reply, "Group")
 
-    @staticmethod
-    def _created(reply: Reply, kind: str) -> dict[str, Any]:
+    def creation(self, resource: dict[str, Any]) -> Reply | None:
+        """The reply that created resource (one this factory made): what a failure that judges
+        the created resource names as its evidence."""
+        return self._creations.get(str(resource.get("id")))
+
+    def _created(self, reply: Reply, kind: str) -> dict[str, Any]:
         __tracebackhide__ = True
         if reply.status not in (200, 201) or not isinstance(reply.body.get("id"), str):
             fail(f"(precondition) POST /{kind}s creates the {kind.lower()}", describe(reply), reply)
+        self._creations[reply.body["id"]] = reply
         return reply.body
 
 

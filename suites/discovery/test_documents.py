@@ -56,7 +56,8 @@ def test_resource_types_listing_is_valid(target: Target) -> None:
     RFC 7644 §4 is the normative text.)
     """
     resources = _listed(target, "/ResourceTypes", "resource-type")
-    expect(bool(resources), "at least one resource type in Resources", "an empty listing")
+    expect(bool(resources), "at least one resource type in Resources", "an empty listing",
+           target.fetch("/ResourceTypes"))
 
 
 @pytest.mark.check("DISC-SCHEMA-001", level="MUST", refs=["RFC7644 §4", "RFC7643 §7"], readonly=True)
@@ -68,7 +69,7 @@ def test_schemas_listing_is_valid(target: Target) -> None:
     mutability, returned and uniqueness keywords.
     """
     resources = _listed(target, "/Schemas", "schema")
-    expect(bool(resources), "at least one schema in Resources", "an empty listing")
+    expect(bool(resources), "at least one schema in Resources", "an empty listing", target.fetch("/Schemas"))
 
 
 @pytest.mark.check("DISC-SCHEMA-002", level="MUST", refs=["RFC7643 §2.1", "RFC7643 §7"], readonly=True)

@@ -101,6 +101,29 @@ def ext_data(doc: dict[str, Any], urn: str) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else None
 
 
+def holds_data(doc: dict[str, Any], urn: str) -> bool:
+    """Whether doc has data under the extension URN key: absent, null, {} and an object of only
+    null or empty values hold none (RFC 7643 §2.5: "Unassigned attributes, the null value, or
+    empty array (in the case of a multi-valued attribute) SHALL be considered to be equivalent in
+    "state"")."""
+    key = key_of(doc, urn)
+    return key is not None and _assigned(doc[key])
+
+
+def _assigned(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_assigned(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_assigned(v) for v in value)
+    return value is not None
+
+
+def ext_entry(doc: dict[str, Any], urn: str) -> dict[str, Any]:
+    """What doc holds under the extension URN key, as received ({} when it has no such key)."""
+    key = key_of(doc, urn)
+    return {key: doc[key]} if key is not None else {}
+
+
 def ext_value(doc: dict[str, Any], urn: str, name: str) -> Any:
     """The value of urn:name in a resource, or None."""
     data = ext_data(doc, urn) or {}

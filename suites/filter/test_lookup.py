@@ -57,7 +57,8 @@ def test_username_eq_ignores_case(looked_up: dict[str, Any], client: ScimClient)
 
 @pytest.mark.check("FLT-EQ-003", level="MUST", refs=["RFC7644 §3.4.2.2", "RFC7643 §3.1"],
                    caught_by=[*LISTING, "filter-miss-404", "empty-result-not-listresponse"])
-def test_external_id_eq_is_case_exact(looked_up: dict[str, Any], client: ScimClient) -> None:
+def test_external_id_eq_is_case_exact(looked_up: dict[str, Any], client: ScimClient,
+                                      factory: Factory) -> None:
     """`externalId eq` finds the user, and the same value in swapped case does not.
 
     RFC 7643 §3.1: externalId "has "caseExact" as "true""; RFC 7644 §3.4.2.2: case sensitivity
@@ -67,7 +68,7 @@ def test_external_id_eq_is_case_exact(looked_up: dict[str, Any], client: ScimCli
     user = looked_up
     external_id = str(user.get("externalId") or "")
     expect(external_id.swapcase() != external_id, "(precondition) the user keeps its mixed-case externalId",
-           user.get("externalId"))
+           user.get("externalId"), factory.creation(user))
     expect_exactly(search(client, "Users", f"externalId eq {string(external_id)}"),
                    {user["id"]: user["userName"]}, decline_ok=True)
     expect_exactly(search(client, "Users", f"externalId eq {string(external_id.swapcase())}"), {})

@@ -127,7 +127,7 @@ def test_eq_and_ne_on_boolean(target: Target, factory: Factory, client: ScimClie
     active = factory.user(userName=f"{scope}on-{factory.faker.user_name()}@example.com")
     inactive = factory.user(userName=f"{scope}off-{factory.faker.user_name()}@example.com", active=False)
     expect(inactive.get("active") is False, "(precondition) POST with active false creates an inactive user",
-           inactive.get("active"))
+           inactive.get("active"), factory.creation(inactive))
     within = f" and userName sw {string(scope)}"
     expect_exactly(search(client, "Users", "active eq false" + within),
                    {inactive["id"]: inactive["userName"]}, decline_ok=True)
@@ -156,7 +156,7 @@ def test_gt_and_lt_on_datetime(target: Target, factory: Factory, client: ScimCli
         users.append(make("third"))
     low, high = (_stamp(users[0]), _stamp(users[-1]))
     expect(_later(users[-1], users[0]), "(precondition) users whose meta.lastModified increase",
-           [(u.get("meta") or {}).get("lastModified") for u in users])
+           [(u.get("meta") or {}).get("lastModified") for u in users], factory.creation(users[-1]))
     within = f" and userName sw {string(scope)}"
     expect_exactly(search(client, "Users", f"meta.lastModified gt {string(low)}" + within),
                    {u["id"]: u["userName"] for u in users if _later(u, users[0])}, decline_ok=True)

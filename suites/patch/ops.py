@@ -24,19 +24,21 @@ def patch_ok(client: ScimClient, path: str, *operations: dict[str, Any], **kw: A
     return expect_status(client.patch(path, patch_body(*operations), **kw), *PATCH_OK)
 
 
-def read_back(client: ScimClient, path: str) -> dict[str, Any]:
-    """GET the resource after a PATCH: the state the server actually kept.
+def read_back(client: ScimClient, path: str) -> tuple[Reply, dict[str, Any]]:
+    """GET the resource after a PATCH: the state the server actually kept, and the reply that
+    showed it (the evidence of a failure that judges it).
 
     A group read without members is read again asking for them: a server may declare members
     "returned": "request" (RFC 7643 §7), and then only shows them when asked.
     """
     __tracebackhide__ = True
-    body = expect_object(expect_status(client.get(path), 200))
+    reply = expect_status(client.get(path), 200)
+    body = expect_object(reply)
     if path.startswith("/Groups/") and not body.get("members"):
         again = client.get(path, params={"attributes": "members"})
         if again.status == 200 and isinstance(again.json, dict) and again.json.get("members"):
-            body = {**body, "members": again.json["members"]}
-    return body
+            return again, {**body, "members": again.json["members"]}
+    return reply, body
 
 
 def precondition(reply: Reply, what: str, *codes: int) -> Reply:
@@ -67,10 +69,12 @@ def member_ids(group: dict[str, Any]) -> list[str]:
     return sorted(str(m.get("value")) for m in members if isinstance(m, dict))
 
 
-def email_values(user: dict[str, Any]) -> dict[str, str]:
-    """type -> value of a user's emails."""
-    emails = user.get("emails") or []
-    return {str(e.get("type")): str(e.get("value")) for e in emails if isinstance(e, dict)}
+def email_pairs(user: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """(type, value) of each of a user's emails, sorted; an untyped one has type None."""
+    emails = user.get("emails")
+    found = [(e.get("type"), e.get("value")) for e in emails if isinstance(e, dict)] if isinstance(
+        emails, list) else []
+    return sorted(found, key=repr)
 
 
 def expect_error(reply: Reply, status: int, scim_types: tuple[str, ...], *, required: bool) -> None:

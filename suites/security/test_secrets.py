@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from simulator.scim import urns
-from suites.client import ScimClient
+from suites.client import Exchange, Reply, ScimClient
 from suites.expect import describe, expect_status, fail
 from suites.factory import Factory
 from suites.security.probes import expect_no_password, literal, password_members, strong_password
@@ -62,13 +62,14 @@ def test_password_never_returned_on_change(factory: Factory, client: ScimClient,
         expect_no_password(reply, *passwords)
 
 
-def _offences(exchanges: list[tuple[str, Any]]) -> list[str]:
-    found: list[str] = []
+def _offences(exchanges: list[tuple[str, Any]]) -> list[tuple[Exchange, str]]:
+    """Each password in a response of the run, with the exchange that returned it."""
+    found: list[tuple[Exchange, str]] = []
     for check_id, exchange in exchanges:
         text = exchange.response_body or ""
         if "password" not in text.casefold():
             continue
-        found += [f"{check_id}: {exchange.request_line}: password at {where}"
+        found += [(exchange, f"{check_id}: {exchange.request_line}: password at {where}")
                   for where in password_members(text)]
     return found
 
@@ -88,4 +89,6 @@ def test_no_response_of_the_run_returns_a_password(factory: Factory, client: Sci
     found = _offences(run_exchanges)
     if found:
         more = f"\n(+{len(found) - 5} more)" if len(found) > 5 else ""
-        fail("no password attribute in any response of the run", "\n".join(found[:5]) + more)
+        lines = "\n".join(line for _, line in found[:5]) + more
+        # the evidence leads with the first response that carries one
+        fail("no password attribute in any response of the run", lines, Reply(found[0][0], None))

@@ -25,6 +25,7 @@ from suites.users.common import (
     PASSWORD,
     created_id,
     echo_problems,
+    kept_problems,
     leaked_password,
     meta_of,
     parse_time,
@@ -98,11 +99,12 @@ def test_create_response_matches_the_targets_own_user_schema(factory: Factory, t
 
 @pytest.mark.check("USR-CREATE-005", level="SHOULD", refs=["RFC7644 §3.3"], okta=True)
 def test_create_response_echoes_the_values_sent(factory: Factory) -> None:
-    """The created user carries the userName, name, emails, active and externalId sent.
+    """The created user carries the userName, name and active sent (what Okta reads back).
 
     RFC 7644 §3.3: "The response body SHOULD contain the service provider's representation of
     the newly created resource" ("the server is free to alter and/or ignore POSTed content").
-    Okta's SPEC test step 6 asserts userName, name and active equal to what it sent.
+    Okta's SPEC test step 6 asserts userName, name and active equal to what it sent; the other
+    values sent are USR-CREATE-014's.
     """
     body = factory.user_body()
     reply = factory.post_user(body)
@@ -241,3 +243,20 @@ def test_create_accepts_application_json_okta_spec_step6(factory: Factory) -> No
            got.get("schemas"), reply)
     problems = echo_problems(body, got)
     expect(not problems, "the created user to carry the values that were sent", "; ".join(problems), reply)
+
+
+@pytest.mark.check("USR-CREATE-014", level="MAY", refs=["RFC7644 §3.3"])
+def test_create_response_keeps_the_other_values_sent(factory: Factory) -> None:
+    """The created user carries the emails (value, type, primary) and externalId sent.
+
+    RFC 7644 §3.3: "Since the server is free to alter and/or ignore POSTed content, returning the
+    full representation can be useful to the client" — keeping these values is the server's
+    choice, hence MAY. Not okta: Okta's SPEC test asserts only userName, name and active of the
+    created user (USR-CREATE-005), and Okta reads no email type or externalId back.
+    """
+    body = factory.user_body()
+    reply = factory.post_user(body)
+    got = expect_object(expect_status(reply, 200, 201))
+    problems = kept_problems(body, got)
+    expect(not problems, "the created user to keep the emails and externalId sent", "; ".join(problems),
+           reply)

@@ -127,9 +127,9 @@ KNOWN_DEVIATIONS: dict[str, str] = {
                        "it (RFC 7643 §3.1: a non-empty externalId; §2.5: only null or absent is "
                        "unassigned; the check asks MAY)",
     # users
-    **_each("the created user's emails lose \"type\" (it keeps one address), though /Schemas publishes "
-            "emails.type readWrite (RFC 7644 §3.3: SHOULD return the created resource)",
-            "USR-CREATE-005", "USR-CREATE-013"),
+    "USR-CREATE-014": "the created user's emails lose \"type\" (it keeps one address), though /Schemas "
+                      "publishes emails.type readWrite (RFC 7644 §3.3: the server 'is free to alter and/or "
+                      "ignore POSTed content', so keeping it is a MAY; Okta reads no email type back)",
     **_each("a duplicate userName gets 409 without scimType \"uniqueness\", where RFC 7644 §3.3 says "
             "the server 'MUST return HTTP status code 409 (Conflict) with a \"scimType\" error code "
             "of \"uniqueness\"'",

@@ -3,18 +3,20 @@ junit.xml's testcase names and failure messages."""
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
 
+from suites.catalogue import SUITES_DIR
 from suites.client import Exchange, Redactor
 from suites.report import extend_har, har
 from tests.suites.support import TOKEN, Response, provider, run_suites
@@ -201,6 +203,48 @@ def test_junit_names_cases_by_check_id_and_failures_by_their_evidence(pytester: 
     assert next(c for c in summary["checks"] if c["id"] == "T-FAIL-001")["message"].startswith(
         "[/Users/nope] " + evidence)
     assert "T-FAIL-001" in (tmp_path / "report.html").read_text()
+
+
+# Deviations that together fail well over a hundred checks, in every suite.
+MANY_FAILURES = ("member-readd-duplicates", "drops-extension", "extension-path-rejected", "put-keeps-omitted",
+                 "patch-requires-path", "filter-ignored", "sort-ignored", "meta-missing", "error-status-int",
+                 "count-ignored", "password-returned", "no-etag")
+REQUEST_LINE = re.compile(r"(GET|POST|PUT|PATCH|DELETE) /\S* -> ")
+
+
+def test_every_failure_with_evidence_opens_with_its_request_line(tmp_path: Path) -> None:
+    """README: a junit failure's message is "request line, `Expected:`, `Received:`". Checks that
+    judged a read-back, a created user (a precondition), a discovery listing or the run's other
+    responses raised their failure without the reply, and the message opened with `Expected:`."""
+    with provider(*MANY_FAILURES) as url:
+        run_suites(url, (), report_dir=tmp_path)
+    messages = {case.get("name", ""): bad.get("message", "")
+                for case in ElementTree.parse(tmp_path / "junit.xml").iter("testcase")
+                for bad in (*case.iter("failure"), *case.iter("error"))}
+    evidence = {name: message for name, message in messages.items() if "Expected: " in message}
+    assert len(evidence) > 150
+    assert {name: m.splitlines()[0] for name, m in evidence.items() if not REQUEST_LINE.match(m)} == {}
+    judged = {"PATCH-GRP-ADD-003", "EXT-MGR-003", "EXT-PUT-002", "FLT-DATE-001", "SEC-SECRET-003"}
+    assert judged <= {name.split()[0] for name in evidence}
+
+
+def _assertions_without_a_reply(tree: ast.Module) -> Iterator[str]:
+    """Calls of the expect helpers in a module that name no reply (it is their last parameter)."""
+    arity = {"fail": 3, "expect": 4, "expect_equal": 4, "expect_schema": 3, "expect_valid": 4}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in arity
+                and len(node.args) < arity[node.func.id] and all(k.arg != "reply" for k in node.keywords)
+                and not any(isinstance(a, ast.Starred) for a in node.args)):
+            yield f"line {node.lineno}: {ast.unparse(node)[:100]}"
+
+
+def test_every_assertion_of_a_check_names_the_reply_it_judged() -> None:
+    """A failure's message opens with the request line of the reply it is given; without one it
+    opens with `Expected:` (run-time replies that are None are the run above's to catch)."""
+    found = {str(file.relative_to(SUITES_DIR)): lines for file in sorted(SUITES_DIR.rglob("*.py"))
+             if file.name != "expect.py"
+             and (lines := list(_assertions_without_a_reply(ast.parse(file.read_text(encoding="utf-8")))))}
+    assert found == {}
 
 
 def test_a_collection_error_is_reported_not_an_internal_error(pytester: pytest.Pytester,

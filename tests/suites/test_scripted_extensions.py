@@ -98,6 +98,38 @@ def test_schemas_without_a_present_extension_fails_its_check() -> None:
     assert "(precondition)" not in check["message"] and '"schemas" contains' in check["message"]
 
 
+ACME = "urn:example:params:scim:schemas:extension:acme:2.0:User"
+# What a user read back without an extension's data shows of it: RFC 7643 §2.5 makes unassigned,
+# null and empty equivalent in state.
+CLEARED_FORMS: dict[str, Any] = {urns.ENTERPRISE_USER: None, ACME: {},
+                                 IVANTI: {"custAttr1": None, "level": None, "vip": None}}
+
+
+def keeps_cleared_extensions_listed(resp: Response) -> None:
+    """A user read back keeps every extension listed in "schemas", its key null, {} or null
+    attributes when the data is gone (as servers that serialise every extension do)."""
+    body = resp.json if resp.method == "GET" and resp.status == 200 and "/Users/" in resp.path else None
+    if not isinstance(body, dict) or "userName" not in body:
+        return
+    for urn, form in CLEARED_FORMS.items():
+        if urn not in body:
+            body[urn] = form
+            body["schemas"] = [*body.get("schemas", []), urn]
+    resp.set_json(body)
+
+
+def test_cleared_extension_left_as_null_or_empty_passes_the_clearing_checks() -> None:
+    """EXT-PUT-002 and EXT-PATCH-006 judge the data: a URN key left null, {} or with null
+    attributes is cleared (they used to fail; "schemas" is EXT-CREATE-003's)."""
+    extensions = (IVANTI_SPEC, f"{ACME}=costCode")
+    with provider(extensions=extensions, rewrite=keeps_cleared_extensions_listed) as url:
+        summary = run_suites(url, ["extensions"], "-k",
+                             "test_put_without_extension_clears_it or test_patch_remove_whole_extension")
+    cases = {(c["id"], k["case"]): k["outcome"] for c in summary["checks"] for k in c["cases"]}
+    assert cases == {(check, ext): "passed" for check in ("EXT-PUT-002", "EXT-PATCH-006")
+                     for ext in ("enterprise", "ivanti", "acme")}
+
+
 UNKNOWN_CHECKS = {"EXT-UNKNOWN-001", "EXT-UNKNOWN-002", "EXT-UNKNOWN-003"}
 
 

@@ -6,6 +6,7 @@ runs against it and exactly the listed checks must fail.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import unquote_plus
@@ -162,3 +163,23 @@ def test_checks_on_attributes_the_target_does_not_define_skip() -> None:
     with provider(rewrite=_without_optional_attributes) as url:
         summary = run_suites(url, ["patch", "filter", "sort"], "-k", "not failed_request_changes_nothing")
     assert (failing(summary), summary["exit_code"]) == (set(), 0)
+
+
+def _untyped_emails(resp: Response) -> None:
+    """Users read back with emails that lost "type"."""
+    body = resp.json if resp.method == "GET" and resp.status == 200 and resp.body.strip() else None
+    if isinstance(body, dict) and isinstance(body.get("emails"), list):
+        untyped = [{k: v for k, v in e.items() if k != "type"} for e in body["emails"]]
+        resp.set_json({**body, "emails": untyped})
+
+
+def test_the_emails_evidence_shows_what_was_received() -> None:
+    """PATCH-USR-ADD-001 showed a type -> value map as Received: untyped emails collapsed into one
+    entry ("None"), so the evidence lost an address the server returned."""
+    with provider(rewrite=_untyped_emails) as url:
+        summary = run_suites(url, ["patch"], "-k", "test_add_to_multi_valued_appends")
+    (check,) = summary["checks"]
+    assert check["outcome"] == "failed"
+    received = next(line for line in check["message"].splitlines() if line.startswith("Received: "))
+    emails = json.loads(received.removeprefix("Received: "))
+    assert len(emails) == 2 and all("type" not in e for e in emails), received
