@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 import requests
 
 from simulator.scim import urns
+from simulator.scim.ownership import lookup_hits, lookup_query, prefixed_name
 from suites.config import Auth, HarnessError, RunConfig
 
 REDACTED = "[REDACTED]"
@@ -149,6 +150,7 @@ class Reply:
 Recorder = Callable[[Exchange], None]
 CreatedHook = Callable[[str, str, str], None]  # (kind, id, name)
 DeletedHook = Callable[[str, str], None]  # (kind, id)
+UnconfirmedHook = Callable[[str, str], None]  # (kind, name)
 CREATE_PATH = re.compile(r"/(Users|Groups)/?$")
 RESOURCE_PATH = re.compile(r"/(Users|Groups)/([^/]+)$")
 HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -182,6 +184,8 @@ class ScimClient:
     recorder: Recorder
     on_created: CreatedHook | None = None
     on_deleted: DeletedHook | None = None  # a DELETE of /Users/{id} or /Groups/{id} answered 2xx
+    # a create that got no response, whose run-prefixed name a lookup did not find (_find_lost)
+    on_unconfirmed: UnconfirmedHook | None = None
     session: requests.Session = field(default_factory=requests.Session)
     sleep: Callable[[float], None] = time.sleep
 
@@ -219,7 +223,7 @@ class ScimClient:
             return reply
         with deferred_interrupt():
             reply = self._send_retrying(method, url, data, params, all_headers, step)
-            self._report_created(creates.group(1)[:-1], reply)
+            self._report_created(creates.group(1)[:-1], reply, url, data)
         return reply
 
     def _send_retrying(self, method: str, url: str, data: str | bytes | None,
@@ -233,12 +237,34 @@ class ScimClient:
             self.sleep(wait)
         return reply
 
-    def _report_created(self, kind: str, reply: Reply) -> None:
+    def _report_created(self, kind: str, reply: Reply, url: str, sent: str | bytes | None) -> None:
+        if reply.status is None:
+            self._find_lost(kind, url, sent)
+            return
         rid = reply.body.get("id")
         if self.on_created is None or reply.status not in (200, 201) or not isinstance(rid, str) or not rid:
             return
         name = reply.body.get("userName") or reply.body.get("displayName") or ""
         self.on_created(kind, rid, str(name))
+
+    def _find_lost(self, kind: str, url: str, sent: str | bytes | None) -> None:
+        """A create that got no response (timed out, or the connection dropped) may have created
+        its resource: look up the run-prefixed name it sent (one GET) and report each resource of
+        exactly that name as created. When none is found, or the lookup cannot tell, report the name
+        as unconfirmed: the server may still be creating it, and the cleanup looks again."""
+        name = prefixed_name(kind, _json_or_none(sent), self.config.prefix)
+        if name is None or self.on_created is None:
+            return
+        parts = urlsplit(url)
+        query = lookup_query(kind, name)
+        lookup = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), query, ""))
+        found = self._send_retrying("GET", lookup, None, None,
+                                    dict(self.config.auth.headers()), "lookup after no response")
+        hits = lookup_hits(kind, name, found.json) if found.status == 200 else None
+        for rid in hits or ():
+            self.on_created(kind, rid, name)
+        if not hits and self.on_unconfirmed is not None:
+            self.on_unconfirmed(kind, name)
 
     def _send(self, method: str, url: str, data: str | bytes | None, params: Mapping[str, Any] | None,
               headers: dict[str, str], step: str | None) -> Reply:
@@ -302,6 +328,13 @@ def _cap(text: str) -> str:
     if len(text) <= MAX_RECORDED_BODY:
         return text
     return text[:MAX_RECORDED_BODY] + f"… [{len(text) - MAX_RECORDED_BODY} more characters not recorded]"
+
+
+def _json_or_none(data: str | bytes | None) -> Any:
+    try:
+        return json.loads(data) if data else None
+    except (ValueError, RecursionError):
+        return None
 
 
 def _retry_after(reply: Reply) -> float | None:

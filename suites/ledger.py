@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -15,8 +16,10 @@ from typing import Any, Literal, TypeGuard
 
 from simulator.scim.ownership import not_ours, run_prefix
 from suites.client import ScimClient
+from suites.lostcreates import apply_settled, is_unconfirmed, settle_lost
 
 ENDPOINTS = {"User": "/Users", "Group": "/Groups"}
+SETTLED = ("found", "absent", "discarded")  # an unconfirmed create known not to be left on the target
 
 
 @dataclass
@@ -27,14 +30,21 @@ class Ledger:
     change, flushed at once), so recording a create costs the same with 10 or 10,000 entries;
     `flush()` writes the whole ledger.json atomically and retires the journal. `load()` replays
     a journal a killed run left behind, so `scimcert cleanup ledger.json` misses nothing.
+
+    `unconfirmed` lists the creates that got no response (a timeout) and that a lookup by their
+    run-prefixed name did not find: they may exist. Each is settled by a later lookup (the
+    cleanup's): "found" (its resources joined `entries`), "absent", "discarded" (the embedded
+    provider stopped), or why no lookup can tell; until then it is unsettled.
     """
 
     path: Path | None
     run_id: str
     target: str
     entries: list[dict[str, Any]] = field(default_factory=list)
+    unconfirmed: list[dict[str, Any]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _index: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    _lost_at: float | None = field(default=None, repr=False)  # monotonic time of the last add_unconfirmed
 
     def __post_init__(self) -> None:
         self._index = {(e["type"], e["id"]) for e in self.entries}
@@ -56,14 +66,50 @@ class Ledger:
         if not self.owns(kind, rid):
             self.add(kind, rid, name)
 
+    def add_unconfirmed(self, kind: str, name: str) -> None:
+        """A create of kind named name got no response, and a lookup did not find it: it may exist."""
+        with self._lock:
+            if any((e["type"], e["name"]) == (kind, name) for e in self.unconfirmed):
+                return
+            entry = {"type": kind, "name": name, "created": datetime.now(UTC).isoformat(timespec="seconds")}
+            self.unconfirmed.append(entry)
+            self._lost_at = time.monotonic()
+            self._append({"unconfirmed": entry})
+
+    def settle(self, kind: str, name: str, outcome: str) -> None:
+        """Record what a lookup found of an unconfirmed create (see the class docstring)."""
+        with self._lock:
+            apply_settled(self.unconfirmed, [(kind, name, outcome)])
+            self._append({"settled": [[kind, name, outcome]]})
+
+    def unsettled(self) -> list[dict[str, Any]]:
+        """Unconfirmed creates no lookup has settled yet: the next cleanup looks them up."""
+        return [e for e in self.unconfirmed if "settled" not in e]
+
+    def settle_wait(self, grace: float) -> float:
+        """Seconds until the unsettled creates this process recorded have had grace seconds more to
+        finish on the server (a create that timed out may still be running there), so that a lookup
+        that finds nothing then means none was made."""
+        if self._lost_at is None or not self.unsettled():
+            return 0.0
+        return max(0.0, self._lost_at + grace - time.monotonic())
+
+    def possibly_left(self) -> list[str]:
+        """"User <name>" of each unconfirmed create that may still be on the target: unsettled, or
+        one no lookup can find."""
+        return [f"{e['type']} {e['name']}" for e in self.unconfirmed if e.get("settled") not in SETTLED]
+
     def mark_deleted(self, kind: str, rid: str) -> None:
         self.mark_deleted_many([(kind, rid)])
 
     def discard(self) -> int:
         """The target was the embedded provider, which stopped and took everything with it: mark
-        every pending resource deleted, without a request; how many there were."""
+        every pending resource deleted (and every unsettled create discarded), without a request;
+        how many resources there were."""
         gone = [(e["type"], e["id"]) for e in self.pending()]
         self.mark_deleted_many(gone)
+        for entry in self.unsettled():
+            self.settle(entry["type"], entry["name"], "discarded")
         return len(gone)
 
     def deleted_by_run(self, kind: str, rid: str) -> None:
@@ -98,7 +144,8 @@ class Ledger:
         return [e for e in left if e["type"] == "Group"] + [e for e in left if e["type"] != "Group"]
 
     def as_json(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "target": self.target, "resources": self.entries}
+        found = {"run_id": self.run_id, "target": self.target, "resources": self.entries}
+        return {**found, "unconfirmed": self.unconfirmed} if self.unconfirmed else found
 
     def _append(self, change: dict[str, Any]) -> None:
         if self.path is None or self.journal is None:
@@ -142,10 +189,11 @@ class Ledger:
         except ValueError as exc:  # also UnicodeDecodeError
             raise LedgerError(f"{path} is not a scimcert ledger: it is not JSON text ({exc}).") from exc
         run_id, target, entries = _validated(path, data)
+        unconfirmed = _validated_unconfirmed(path, data)
         journal = path.with_suffix(".journal")
         if journal.exists():
-            _replay(entries, journal.read_text(encoding="utf-8", errors="replace"))
-        return cls(path, run_id, target, entries)
+            _replay(entries, unconfirmed, journal.read_text(encoding="utf-8", errors="replace"))
+        return cls(path, run_id, target, entries, unconfirmed)
 
 
 class LedgerError(ValueError):
@@ -174,6 +222,16 @@ def _validated(path: Path, data: Any) -> tuple[str, str, list[dict[str, Any]]]:
     return run_id, target, list(resources)
 
 
+def _validated_unconfirmed(path: Path, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The unconfirmed creates of a ledger's JSON (none in a ledger written before they were
+    recorded), or LedgerError naming what is wrong."""
+    found = data.get("unconfirmed", [])
+    if not isinstance(found, list) or not all(is_unconfirmed(e) for e in found):
+        raise LedgerError(f"{path} is not a scimcert ledger: unconfirmed must be a list of objects with "
+                          "type User or Group and a name; give the ledger.json of a run's report folder.")
+    return list(found)
+
+
 def _is_entry(entry: Any) -> TypeGuard[dict[str, Any]]:
     return (isinstance(entry, dict) and entry.get("type") in ENDPOINTS
             and isinstance(entry.get("id"), str) and bool(entry["id"])
@@ -187,7 +245,7 @@ def _apply_deleted(entries: list[dict[str, Any]], gone: list[tuple[str, str]]) -
             entry["deleted"] = True
 
 
-def _replay(entries: list[dict[str, Any]], text: str) -> None:
+def _replay(entries: list[dict[str, Any]], unconfirmed: list[dict[str, Any]], text: str) -> None:
     """Apply journal lines; a torn last line (the run was killed mid-write) is skipped."""
     known = {(e["type"], e["id"]) for e in entries}
     for line in text.splitlines():
@@ -201,6 +259,11 @@ def _replay(entries: list[dict[str, Any]], text: str) -> None:
         if _is_entry(added) and (added["type"], added["id"]) not in known:
             entries.append(added)
             known.add((added["type"], added["id"]))
+        elif is_unconfirmed(change.get("unconfirmed")):
+            unconfirmed.append(change["unconfirmed"])
+        elif isinstance(change.get("settled"), list):
+            apply_settled(unconfirmed, [(str(s[0]), str(s[1]), str(s[2])) for s in change["settled"]
+                                         if isinstance(s, list) and len(s) == 3])
         elif isinstance(deleted, list):
             _apply_deleted(entries, [(str(g[0]), str(g[1])) for g in deleted
                                      if isinstance(g, list) and len(g) == 2])
@@ -224,6 +287,8 @@ class CleanupResult:
     skipped: tuple[str, ...] = ()  # no longer named like the run's resources: left alone
     missing: tuple[str, ...] = ()  # 404 at a URL other than the ledger's target: left pending
     left: int = 0  # not tried: the cleanup was told to stop
+    looked_up: int = 0  # unconfirmed creates looked up by name
+    found: int = 0  # resources those lookups found (they joined the ledger, and this cleanup)
 
 
 Outcome = Literal["deleted", "gone", "skipped", "failed", "missing", "left"]
@@ -243,10 +308,14 @@ def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: boo
     resources may be gone already: the next cleanup counts their 404 as done. elsewhere (the
     client is not at the ledger's target) takes a 404 for "not here" rather than "gone", so a
     wrong URL marks nothing deleted. Once stop() is true, the resources not yet started are left
-    (counted, still pending in the ledger).
+    (counted, still pending in the ledger). First, each unsettled create that got no response is
+    looked up by its name (settle_lost): what is found is deleted with the rest.
     """
     found: dict[Outcome, list[str]] = {"deleted": [], "gone": [], "skipped": [], "failed": [], "missing": [],
                                        "left": []}
+    looked_up, before = len(ledger.unsettled()), len(ledger.entries)
+    found["failed"] += settle_lost(client, ledger, elsewhere=elsewhere, stop=stop)
+    hits = len(ledger.entries) - before
     prefix = ledger.prefix if verify else None
 
     def remove(entry: dict[str, Any]) -> tuple[Outcome, str]:
@@ -266,7 +335,8 @@ def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: boo
         ledger.mark_skipped_many([(e["type"], e["id"], detail) for e, (outcome, detail)
                                   in zip(batch, outcomes, strict=True) if outcome == "skipped"])
     return CleanupResult(len(found["deleted"]), tuple(found["failed"]), len(found["gone"]),
-                         tuple(found["skipped"]), tuple(found["missing"]), len(found["left"]))
+                         tuple(found["skipped"]), tuple(found["missing"]), len(found["left"]),
+                         looked_up, hits)
 
 
 def _remove(client: ScimClient, entry: dict[str, Any], prefix: str | None) -> tuple[Outcome, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Collection, Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -215,7 +216,8 @@ def _start_reports(config: pytest.Config) -> None:
 def _client(state: RunState, ledger: Ledger | None = None) -> ScimClient:
     if ledger is None:
         return ScimClient(state.config, state.record)
-    return ScimClient(state.config, state.record, ledger.add_once, ledger.deleted_by_run)
+    return ScimClient(state.config, state.record, ledger.add_once, ledger.deleted_by_run,
+                      ledger.add_unconfirmed)
 
 
 _SETTLED = pytest.StashKey[bool]()
@@ -278,6 +280,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if ledger is not None and state.config.ephemeral:
         state.discarded = ledger.discard()  # they stop with the embedded provider
     elif ledger is not None and state.config.cleanup and state.config.url:
+        _wait_for_lost_creates(session, ledger, state.config.timeout)
         result = cleanup(_client(state), ledger, verify=False)  # ids this run was just given
         state.cleanup_failed, state.cleanup_skipped = result.failed, result.skipped
     summary = report.build_summary(state, ledger)
@@ -286,6 +289,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state.summary = summary
     if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED if summary["gate_failed"] else pytest.ExitCode.OK
+
+
+def _wait_for_lost_creates(session: pytest.Session, ledger: Ledger, grace: float) -> None:
+    """Give the creates that got no response --timeout more to finish on the target before the
+    cleanup looks them up by name, saying so when that takes a while."""
+    wait = ledger.settle_wait(grace)
+    terminal = session.config.pluginmanager.get_plugin("terminalreporter")
+    if wait >= 1 and terminal is not None:
+        lost = len(ledger.unsettled())
+        terminal.write_line(f"cleanup: waiting {wait:.0f} s before looking up {lost} "
+                            f"create{'' if lost == 1 else 's'} that got no response (the target may "
+                            "still be making them)")
+    if wait > 0:
+        time.sleep(wait)
 
 
 class _Verdict:

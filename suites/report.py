@@ -22,6 +22,7 @@ from suites.expect import ConformanceFailure
 from suites.gate_view import baseline_line, check_lines, gate_html, gate_name, regression_lines, totals_line
 from suites.ledger import Ledger
 from suites.levels import Level
+from suites.lostcreates import possibly_left_block, possibly_left_line
 from suites.matrix import extension_matrix, matrix_html
 from suites.state import CheckResult, RunState
 from suites.waivers import Waiver
@@ -302,6 +303,7 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
     if ledger is not None:
         summary["cleanup"] = {"left": len(ledger.pending()), "failed": list(state.cleanup_failed),
                               "skipped": list(state.cleanup_skipped), "discarded": state.discarded}
+        summary["cleanup"].update(possibly_left_block(ledger))
     return summary
 
 
@@ -461,6 +463,9 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
         tr.write_line(f"cleanup failed for {len(state.cleanup_failed)} resources (see ledger.json)")
     for line in state.cleanup_skipped:
         tr.write_line(f"cleanup skipped {line}")
+    possibly = possibly_left_line(summary.get("cleanup") or {})
+    if possibly:
+        tr.write_line(possibly, yellow=True)
     if state.config.report_dir is not None:
         tr.write_line(f"reports: {state.config.report_dir}")
 

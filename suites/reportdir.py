@@ -56,10 +56,11 @@ def _refuse_pending(folder: Path) -> None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise HarnessError(f"{ledger_file} cannot be read ({exc}); it may list resources a previous run "
                            "left on its target, so move it away or choose another report folder.") from exc
-    left = len(ledger.pending())
+    left = len(ledger.pending()) + len(ledger.unsettled())  # a create with no response may have made one
+    maybe = " (or may have left: creates that got no response)" if ledger.unsettled() else ""
     if left:
         raise HarnessError(
-            f"{ledger_file} lists {left} resource{'' if left == 1 else 's'} a previous run left on "
+            f"{ledger_file} lists {left} resource{'' if left == 1 else 's'} a previous run left{maybe} on "
             f"{ledger.target or 'its target'}; "
             f"delete them with 'scimcert cleanup {ledger_file}' (and that target's credentials), "
             "or choose another report folder.")

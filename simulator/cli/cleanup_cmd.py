@@ -23,6 +23,7 @@ from suites import reportdir
 from suites.client import ScimClient
 from suites.config import HarnessError, target_url
 from suites.ledger import ENDPOINTS, CleanupResult, Ledger, LedgerError, cleanup
+from suites.lostcreates import lookup_path, possibly_left_block, possibly_left_line
 
 STOPPING = "stopping: finishing the deletes in flight and writing the ledger; kill -9 abandons them"
 
@@ -40,8 +41,11 @@ def cleanup_cmd(ledger_file: str, allow_other_url: bool, **options: Any) -> None
     LEDGER is a run's ledger.json, its report folder, or the ledger.journal a killed run left
     beside it (its changes are read either way). Each resource is read first and deleted only
     when its userName / displayName still starts with the run's prefix (scimcert-<runid>-);
-    one that does not is skipped and listed, never deleted. Exit status: 0 nothing failed (skipped
-    ones included), 1 a read or delete failed, 2 not a ledger, a bad option, or the target refused
+    one that does not is skipped and listed, never deleted. First, each create of the run that got
+    no response and that no lookup has settled yet is looked up by the name it sent (userName /
+    displayName eq "<name>"), and each resource of exactly that name is deleted with the rest; one
+    no lookup can find is said to be possibly left. Exit status: 0 nothing failed (skipped
+    ones included), 1 a read, lookup or delete failed, 2 not a ledger, a bad option, or the target refused
     the first read (401/403: no credentials, or the wrong ones), 130 stopped by
     Ctrl-C (143 by SIGTERM): the deletes in flight finish, the ledger is written and what is left
     is counted; run cleanup again to delete it. It updates the ledger and the cleanup block of the
@@ -71,8 +75,12 @@ def cleanup_cmd(ledger_file: str, allow_other_url: bool, **options: Any) -> None
         ledger.flush()
         unchanged = _update_summary(path, ledger, result)
     left = f", {result.left} left (stopped)" if result.left else ""
-    click.echo(f"{todo} to delete at {client.base}: {result.deleted} deleted, {result.gone} already gone, "
-               f"{len(result.skipped)} skipped (no longer the run's), {len(result.failed)} failed{left}")
+    if result.looked_up:
+        click.echo(f"{plural(result.looked_up, 'create')} that got no response looked up by name at "
+                   f"{client.base}: {plural(result.found, 'resource')} found")
+    click.echo(f"{todo + result.found} to delete at {client.base}: {result.deleted} deleted, {result.gone} "
+               f"already gone, {len(result.skipped)} skipped (no longer the run's), {len(result.failed)} "
+               f"failed{left}")
     if result.missing:
         click.echo(f"  {len(result.missing)} not found at this URL: left in the ledger, as they may still "
                    f"exist at {ledger.target}", err=True)
@@ -80,6 +88,9 @@ def cleanup_cmd(ledger_file: str, allow_other_url: bool, **options: Any) -> None
         click.echo(f"  skipped: {line}", err=True)
     for line in result.failed:
         click.echo(f"  failed: {line}", err=True)
+    possibly = possibly_left_line(possibly_left_block(ledger), str(path))
+    if possibly:
+        click.echo(possibly, err=True)
     if unchanged:
         click.echo(f"note: {unchanged}", err=True)
     if interrupts.received is not None:
@@ -95,9 +106,13 @@ def _check_credentials(client: ScimClient, ledger: Ledger, given: str | None) ->
     """Read the first resource to delete once: a 401/403 refuses the cleanup up front (given:
     where the credentials came from), rather than failing every resource one by one."""
     first = next((e for e in ledger.pending() if e["type"] in ENDPOINTS), None)
-    if first is None:
+    lost = next(iter(ledger.unsettled()), None)
+    if first is not None:
+        path = f"{ENDPOINTS[first['type']]}/{first['id']}"
+    elif lost is not None:  # only creates that got no response: their lookup is the first read
+        path = lookup_path(lost["type"], lost["name"])
+    else:
         return
-    path = f"{ENDPOINTS[first['type']]}/{first['id']}"
     status = client.get(path, step="preflight").status
     if status not in (401, 403):
         return
@@ -123,6 +138,8 @@ def _update_summary(path: Path, ledger: Ledger, result: CleanupResult) -> str | 
         return f"{kept}: it has no cleanup block."
     block.update(left=len(ledger.pending()), failed=list(result.failed),
                  skipped=[e["skipped"] for e in ledger.entries if e.get("skipped")])
+    if "possibly_left" in block or ledger.possibly_left():
+        block.update(possibly_left=ledger.possibly_left(), prefix=ledger.prefix)
     try:
         reportdir.rewrite_summary(summary_file, summary)
     except OSError as exc:

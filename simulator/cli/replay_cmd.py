@@ -6,6 +6,7 @@ import random
 import secrets
 import signal
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, replace
@@ -22,6 +23,7 @@ from simulator.cli.params import (
     REPLAY_SETTINGS,
     CannotStart,
     credentials_source,
+    plural,
     report_folder,
     settings,
     target_options,
@@ -52,6 +54,7 @@ from suites.config import Auth as RunAuth
 from suites.config import HarnessError, Preset, RunConfig
 from suites.extensions.data import other_value, simple_attributes, value_for
 from suites.ledger import Ledger
+from suites.lostcreates import settle_lost
 from suites.report import preflight
 
 EXIT_FAILED, EXIT_HARNESS = 1, 2
@@ -98,8 +101,10 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
     /ResourceTypes and /Schemas), the app maps a value into each of its attributes, as that
     target's Okta admin must (one line names them); a step failed for lacking one says so.
     Ctrl-C (or SIGTERM) stops the flow and deletes what it created (unless --no-cleanup); one
-    more during that cleanup is ignored with a notice (kill -9 does not wait). What it leaves on
-    the target (--no-cleanup, or a delete that failed) is listed in the ledger.json of --report-dir,
+    more during that cleanup is ignored with a notice (kill -9 does not wait). A create that got no
+    response is looked up by its name, at once and again before the cleanup, and what is found is
+    deleted too. What it leaves on the target (--no-cleanup, a delete that failed, or a create no
+    lookup could settle) is listed in the ledger.json of --report-dir,
     else of a new reports/<timestamp>/, whose path it prints: 'scimcert cleanup' takes it. Each
     resource is recorded there as it is created, so a replay killed with kill -9 leaves its
     ledger.journal for 'scimcert cleanup'. With --report-dir the checks run first.
@@ -146,8 +151,9 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
             # Not redacted by the transport: the recorder redacts as the run's HAR does.
             transport = Transport(timeout=config.timeout, verify=config.verify, redact=False,
                                   on_exchange=recorder)
+            lookup = ScimClient(config, recorder.record if recorder else lambda _: None)
             replay = _Replay(spec, url, auth, flavour, transport, no_cleanup, interrupts, ledger, failed,
-                             required)
+                             required, lookup)
             code = max(code, *(replay.once(variables) for variables in attributes))
         except Interrupted as exc:
             click.echo(f"{spec.name}: stopped by {signal.Signals(exc.signum).name}", err=True)
@@ -236,6 +242,7 @@ class _Replay:
     ledger: Ledger  # what each flow created, in the run's ledger format; its run id names them
     failed: list[str]  # each resource the flow's cleanup failed to delete ("User <id>: DELETE -> 500")
     required: Required  # what the target requires, and what the app maps for it
+    lookup: ScimClient  # looks up, before the cleanup, what the creates that got no response made
 
     def once(self, variables: dict[str, Any] | None) -> int:
         rng = random.Random()
@@ -255,7 +262,7 @@ class _Replay:
                           simulator=mapping_simulator(embedded_simulator(), self.required.mapped),
                           variables=dict(variables or {}), hold=self.interrupts.held, on_step=on_step,
                           on_request=progress.request, on_created=self.ledger.add_once,
-                          on_deleted=self.ledger.deleted_by_run)
+                          on_deleted=self.ledger.deleted_by_run, on_unconfirmed=self.ledger.add_unconfirmed)
         except FlowError as exc:
             raise click.UsageError(str(exc)) from exc
         try:
@@ -271,13 +278,17 @@ class _Replay:
         return code
 
     def _cleanup(self, app: AppInstance, created: list[tuple[str, str, str]], prefix: str) -> None:
-        if not created:
+        if not created and not self.ledger.unsettled():
             return
         if self.no_cleanup:
-            replay_ledger.record(self.ledger, created, None)
-            click.echo(f"cleanup: none (--no-cleanup); {len(created)} created resources kept")
+            if created:
+                replay_ledger.record(self.ledger, created, None)
+                click.echo(f"cleanup: none (--no-cleanup); {len(created)} created resources kept")
             return
         with self.interrupts.stopping():  # a signal now would leave what the flow created
+            created = [*created, *self._found_lost()]
+            if not created:
+                return
             done = cleanup(app, created, CleanupProgress(self.transport.send, len(created)), prefix)
             replay_ledger.record(self.ledger, created, done)
         click.echo(f"cleanup: {len(done.deleted)} of {len(created)} created resources deleted")
@@ -286,6 +297,19 @@ class _Replay:
         self.failed.extend(done.failed)
         for line in done.failed:
             click.echo(f"  cleanup failed: {line}", err=True)
+
+    def _found_lost(self) -> list[tuple[str, str, str]]:
+        """What the creates that got no response made after all: each looked up by its name once the
+        target has had --timeout more to make it (settled in the ledger, where what is found joins)."""
+        wait = self.ledger.settle_wait(self.transport.timeout)
+        if wait >= 1:
+            lost = plural(len(self.ledger.unsettled()), "create")
+            click.echo(f"cleanup: waiting {wait:.0f} s before looking up {lost} that got no response (the "
+                       "target may still be making them)")
+        time.sleep(wait)
+        before = len(self.ledger.entries)
+        self.failed.extend(settle_lost(self.lookup, self.ledger))
+        return [(e["type"], e["id"], e["name"]) for e in self.ledger.entries[before:]]
 
 
 def _custom_attributes(declared: tuple[SchemaDef, ...]) -> Iterator[dict[str, Any]]:

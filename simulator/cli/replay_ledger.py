@@ -13,6 +13,7 @@ from simulator.cli.params import plural, remove_empty
 from simulator.okta.flowcleanup import Cleanup
 from suites import reportdir
 from suites.ledger import Ledger, LedgerError
+from suites.lostcreates import possibly_left_block, possibly_left_line
 
 REPORTS = Path("reports")  # where `scimcert run` puts its report folders by default
 
@@ -84,11 +85,11 @@ def write(ledger: Ledger, report_dir: Path | None, embedded: bool, no_cleanup: b
     path = ledger.path
     if path is None:
         return
-    if report_dir is None and not left:
+    if report_dir is None and not left and not ledger.possibly_left():
         clear_ledger(path)
         remove_empty(list(made))
         return
-    if not ledger.entries and not path.exists():
+    if not ledger.entries and not ledger.unconfirmed and not path.exists():
         return  # the flow created nothing, and the checks wrote no ledger
     ledger.flush()
     if report_dir is not None:
@@ -96,6 +97,12 @@ def write(ledger: Ledger, report_dir: Path | None, embedded: bool, no_cleanup: b
     if left:
         click.echo(f"{kept} on {ledger.target}, listed in {path}; 'scimcert cleanup {path}' (with the same "
                    "credentials) deletes them.")
+    possibly = possibly_left_line(possibly_left_block(ledger), str(path))
+    if possibly:
+        click.echo(possibly, err=True)
+    if ledger.unsettled():
+        click.echo(f"'scimcert cleanup {path}' looks them up by name again and deletes what it finds.",
+                   err=True)
 
 
 def _count_in_summary(path: Path, ledger: Ledger, failed: Sequence[str], discarded: int) -> None:
@@ -111,5 +118,6 @@ def _count_in_summary(path: Path, ledger: Ledger, failed: Sequence[str], discard
         "failed": [*before.get("failed", []), *failed],
         "skipped": [e["skipped"] for e in ledger.entries if e.get("skipped")],
         "discarded": int(before.get("discarded", 0)) + discarded,
+        **possibly_left_block(ledger),
     }
     reportdir.rewrite_summary(path, summary)

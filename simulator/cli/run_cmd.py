@@ -294,8 +294,13 @@ def _left_behind(ledger_file: Path, embedded: bool, no_cleanup: bool) -> None:
                 else f"the run left {plural(len(left), 'resource')}")
         click.echo(f"{kept} on {ledger.target}; 'scimcert cleanup {ledger_file}' (with the run's "
                    "credentials) deletes them.")
-    elif no_cleanup:
+    elif no_cleanup and not ledger.possibly_left():
         click.echo("--no-cleanup: the run left nothing on the target.")
+    if not embedded and ledger.unsettled():
+        lost = len(ledger.unsettled())
+        click.echo(f"{plural(lost, 'create')} got no response and may have left a resource on "
+                   f"{ledger.target}; 'scimcert cleanup {ledger_file}' looks {'it' if lost == 1 else 'them'} "
+                   "up by name again and deletes what it finds.")
 
 
 def _exit_code(code: int, read_only: bool) -> int:

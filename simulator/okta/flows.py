@@ -21,6 +21,7 @@ from simulator.okta.model import AppInstance, AppUser, Flavour, OktaGroup, OktaU
 from simulator.okta.plan import Outcome, Plan, Send
 from simulator.okta.retry import Clock, SystemClock
 from simulator.okta.wire import BasicAuth, BearerAuth, HeaderAuth, ScimRequest, ScimResponse
+from simulator.scim.ownership import lookup_hits, lookup_query, prefixed_name
 
 __all__ = ["AdminSend", "Call", "FlowError", "FlowResult", "FlowRun", "StepResult", "load_flow"]
 
@@ -89,6 +90,11 @@ class FlowRun:
     # request (the CLI journals it in its ledger), and each (User|Group, id) of those it deletes.
     on_created: Callable[[str, str, str], None] | None = None
     on_deleted: Callable[[str, str], None] | None = None
+    # Each (User|Group, name) of a create that got no response and that a lookup by its name did
+    # not find: it may exist (the CLI records it in its ledger for a later lookup). Given, such a
+    # create is looked up at once (_find_lost); None, the send does that itself (the suite's
+    # recording client does).
+    on_unconfirmed: Callable[[str, str], None] | None = None
     users: dict[str, OktaUser] = field(default_factory=dict)
     groups: dict[str, OktaGroup] = field(default_factory=dict)
     created: list[tuple[str, str, str]] = field(default_factory=list)
@@ -247,9 +253,30 @@ class FlowRun:
         kind = CREATES.get(request.path)
         if request.method == "POST" and kind and response.ok and isinstance(body.get("id"), str):
             sent = request.body if isinstance(request.body, dict) else {}
-            self.created.append((kind, body["id"], str(sent.get("userName") or sent.get("displayName"))))
-            if self.on_created is not None:
-                self.on_created(*self.created[-1])
+            self._created(kind, body["id"], str(sent.get("userName") or sent.get("displayName")))
+        elif request.method == "POST" and kind and response.status == 0 and self.on_unconfirmed is not None:
+            self._find_lost(request, kind, self.on_unconfirmed)
+
+    def _created(self, kind: str, rid: str, name: str) -> None:
+        self.created.append((kind, rid, name))
+        if self.on_created is not None:
+            self.on_created(kind, rid, name)
+
+    def _find_lost(self, request: ScimRequest, kind: str, unconfirmed: Callable[[str, str], None]) -> None:
+        """A create that got no response (timed out) may have made its resource: look up the
+        run-prefixed name it sent (one GET, not one of the step's requests) and take each resource
+        of exactly that name as created; none found, or a lookup that cannot tell, is unconfirmed."""
+        name = prefixed_name(kind, request.body, self.prefix)
+        if name is None:
+            return
+        headers = wire.okta_headers(self.app.auth, with_body=False)
+        found = self.send(ScimRequest("lookup after no response", "GET", request.base_url, request.path,
+                                      lookup_query(kind, name), headers, None, self.app.auth.header()[0]))
+        hits = lookup_hits(kind, name, found.body) if found.status == 200 else None
+        for rid in hits or ():
+            self._created(kind, rid, name)
+        if not hits:
+            unconfirmed(kind, name)
 
     def _plan(self, action: Mapping[str, Any]) -> Plan:
         name, app = action["plan"], self.app

@@ -199,3 +199,24 @@ def test_a_summary_that_is_not_the_ledgers_runs_is_left_as_it_was_and_said_so(
         assert note.format(ledger=ledger, summary=summary) in out
         assert not exists(a, ours["id"]) and Ledger.load(ledger).pending() == []
         assert content is None or summary.is_dir() or summary.read_text() == content
+
+
+def test_a_ledger_of_creates_that_got_no_response_only(make_provider: ProviderFactory,
+                                                       tmp_path: Path) -> None:
+    """Its first read is a lookup by name: wrong credentials stop it there; with the right ones the
+    resource of exactly that name is deleted, nothing else."""
+    scim = make_provider()
+    made = scim.create_user("scimcert-r1-made@example.com")
+    other = scim.create_user("scimcert-r1-made@example.org")
+    ledger = Ledger(tmp_path / "ledger.json", "r1", scim.base)
+    ledger.add_unconfirmed("User", "scimcert-r1-made@example.com")
+    ledger.flush()
+    refused = CliRunner().invoke(main, ["cleanup", str(tmp_path), "--token", "wrong"])
+    assert refused.exit_code == 2, refused.output
+    assert "rejected the credentials from --token (GET /Users?filter=" in refused.output
+    code, out = cleanup(str(tmp_path))
+    assert code == 0, out
+    assert f"1 create that got no response looked up by name at {scim.base}: 1 resource found" in out
+    assert f"1 to delete at {scim.base}: 1 deleted" in out
+    assert not exists(scim, made["id"]) and exists(scim, other["id"])
+    assert Ledger.load(tmp_path / "ledger.json").unconfirmed[0]["settled"] == "found"

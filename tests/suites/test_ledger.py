@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from simulator.scim.ownership import lookup_filter, lookup_hits
 from suites.client import Exchange, ScimClient
 from suites.config import Auth, RunConfig
 from suites.ledger import Ledger, cleanup
@@ -88,3 +89,56 @@ def test_the_runs_own_cleanup_deletes_without_reading_first(make_provider: Provi
     assert (result.deleted, result.gone, result.failed, result.skipped) == (1, 1, (), ())
     assert [e.method for e in sent] == ["DELETE", "DELETE"]
     assert ledger.pending() == []
+
+
+def test_creates_that_got_no_response_are_journaled_and_settled(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    ledger = Ledger(path, "r1", "t")
+    ledger.flush()
+    assert "unconfirmed" not in json.loads(path.read_text())  # a ledger without any keeps its old shape
+    ledger.add_unconfirmed("User", "scimcert-r1-a")
+    ledger.add_unconfirmed("User", "scimcert-r1-a")  # listed already
+    ledger.add_unconfirmed("Group", "scimcert-r1-g")
+    ledger.settle("Group", "scimcert-r1-g", "absent")
+    found = Ledger.load(path)  # killed: from the journal
+    assert [(e["type"], e["name"], e.get("settled")) for e in found.unconfirmed] == [
+        ("User", "scimcert-r1-a", None), ("Group", "scimcert-r1-g", "absent")]
+    assert found.possibly_left() == ["User scimcert-r1-a"] and found.pending() == []
+    found.settle("User", "scimcert-r1-a", "no lookup by name can find it: GET /Users?… -> 400")
+    found.flush()
+    again = Ledger.load(path)
+    assert again.unsettled() == [] and again.possibly_left() == ["User scimcert-r1-a"]
+    assert len(json.loads(path.read_text())["unconfirmed"]) == 2
+
+
+def test_a_lookup_counts_only_resources_of_exactly_the_name_sent() -> None:
+    def listing(*names: str) -> dict[str, object]:
+        return {"totalResults": len(names), "Resources": [{"id": f"u{n}", "userName": name}
+                                                          for n, name in enumerate(names)]}
+    assert lookup_hits("User", "scimcert-r1-a", listing("scimcert-r1-a")) == ["u0"]
+    assert lookup_hits("User", "scimcert-r1-a", listing()) == []
+    # the target ignored (or folded) the filter: the answer cannot tell, and nothing is taken
+    assert lookup_hits("User", "scimcert-r1-a", listing("scimcert-r1-a", "alice")) is None
+    assert lookup_hits("User", "scimcert-r1-a", listing("SCIMCERT-r1-A")) is None
+    assert lookup_hits("User", "scimcert-r1-a", {"detail": "no"}) is None
+    assert lookup_filter("User", 'scimcert-r1-"a"') == 'userName eq "scimcert-r1-\\"a\\""'
+
+
+def test_cleanup_looks_up_creates_that_got_no_response(make_provider: ProviderFactory,
+                                                       tmp_path: Path) -> None:
+    """What is found by exactly its name joins the ledger and is deleted; a name not there is settled."""
+    scim = make_provider()
+    made = scim.create_user("scimcert-r1-made@example.com")
+    alice = scim.create_user("alice@example.com")
+    ledger = Ledger(tmp_path / "ledger.json", "r1", scim.base)
+    ledger.add_unconfirmed("User", "scimcert-r1-made@example.com")
+    ledger.add_unconfirmed("User", "scimcert-r1-never@example.com")
+    sent: list[Exchange] = []
+    client = ScimClient(RunConfig(url=scim.base, auth=Auth("bearer", TOKEN)), sent.append)
+    result = cleanup(client, ledger, verify=False)
+    assert (result.looked_up, result.found, result.deleted, result.failed) == (2, 1, 1, ())
+    assert [(e["id"], e["deleted"]) for e in ledger.entries] == [(made["id"], True)]
+    assert [e["settled"] for e in ledger.unconfirmed] == ["found", "absent"] and not ledger.possibly_left()
+    assert scim.get(f"/Users/{alice['id']}").status_code == 200
+    assert [e.method for e in sent] == ["GET", "GET", "DELETE"]
+    assert sent[0].path.endswith('?filter=userName%20eq%20%22scimcert-r1-made%40example.com%22')
