@@ -376,7 +376,8 @@ def test_a_failed_okta_check_fails_the_run_whatever_its_level(pytester: pytest.P
                                 "*= scimcert =*",
                                 "*fail-on MUST + Okta readiness*",
                                 "3 checks: 2 passed, 1 failed, 0 skipped, 0 errors, 0 waived",
-                                "RFC conformance: PASS (3 of 3 checks ran)    Okta readiness: FAIL (2 of 2 checks ran)",
+                                "RFC conformance: PASS (3 of 3 checks ran)    "
+                                "Okta readiness: FAIL (2 of 2 checks ran)",
                                 "failed checks (id, level, okta):",  # the ids waivers take
                                 "  T-SHOULD-001  SHOULD  okta  An unknown id answers 404 (a SHOULD, *"])
     assert summary_of(tmp_path / "a")["okta_gate"] is True and summary_of(tmp_path / "a")["gate_failed"]
