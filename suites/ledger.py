@@ -40,8 +40,8 @@ class Ledger:
     path: Path | None
     run_id: str
     target: str
-    entries: list[dict[str, Any]] = field(default_factory=list)
-    unconfirmed: list[dict[str, Any]] = field(default_factory=list)
+    entries: list[dict[str, Any]] = field(default_factory=list, repr=False)  # grows with the run (RunState)
+    unconfirmed: list[dict[str, Any]] = field(default_factory=list, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _index: set[tuple[str, str]] = field(default_factory=set, repr=False)
     _lost_at: float | None = field(default=None, repr=False)  # monotonic time of the last add_unconfirmed

@@ -75,7 +75,7 @@ class CheckResult:
     outcome: str = "passed"  # passed | failed | skipped | error | waived
     message: str = ""
     duration_s: float = 0.0
-    exchanges: list[Exchange] = field(default_factory=list)
+    exchanges: list[Exchange] = field(default_factory=list, repr=False)
     extension: ExtensionCell | None = None
     interrupted_by: str | None = None  # the signal that cut this check short (interrupted.cut_off)
 
@@ -95,11 +95,14 @@ class RunState:
     baseline: dict[str, str] | None = None  # check id -> outcome in the --baseline summary
     started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     clock: float = field(default_factory=time.monotonic)
-    exchanges: list[tuple[str, Exchange]] = field(default_factory=list)
-    current: list[Exchange] | None = None
+    # Left out of the repr, as every record that grows with the run: pytest shows the repr of each
+    # frame's arguments in a failure's traceback (a ScimClient's recorder is bound to this state), and
+    # building it whole took seconds per failure late in a run with many.
+    exchanges: list[tuple[str, Exchange]] = field(default_factory=list, repr=False)
+    current: list[Exchange] | None = field(default=None, repr=False)
     current_id: str = "session"
-    results: dict[str, CheckResult] = field(default_factory=dict)
-    summary: dict[str, Any] | None = None
+    results: dict[str, CheckResult] = field(default_factory=dict, repr=False)
+    summary: dict[str, Any] | None = field(default=None, repr=False)
     cleanup_failed: tuple[str, ...] = ()
     selected: frozenset[str] = frozenset()  # ids of the checks the run was to run
     interrupted: str | None = None  # the signal that stopped the run (SIGINT for Ctrl-C, SIGTERM)

@@ -22,7 +22,7 @@ class Target:
 
     client: ScimClient
     extensions: tuple[SchemaDef, ...] = ()
-    _cache: dict[str, Reply] = field(default_factory=dict)
+    _cache: dict[str, Reply] = field(default_factory=dict, repr=False)
 
     def fetch(self, path: str) -> Reply:
         """GET a discovery endpoint once per run."""

@@ -22,11 +22,13 @@ from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
 from suites.baseline import load_baseline
 from suites.catalogue import SUITES_DIR
-from suites.client import Exchange, _describe
+from suites.client import Exchange, Reply, ScimClient, _describe
 from suites.config import Auth, HarnessError, RunConfig, load_toml, origin, resolve
 from suites.ledger import Ledger
 from suites.levels import Level
 from suites.report import unreachable
+from suites.state import RunState
+from suites.target import Target
 from suites.waivers import Waivers
 from tests.suites.support import TOKEN, provider, run_suites
 
@@ -299,6 +301,21 @@ def test_credentials_are_left_out_of_reprs() -> None:
              BasicAuth("ann", secret), HeaderAuth(secret),
              ScimRequest("s", "GET", "https://x", "/Users", headers=(("Authorization", f"Bearer {secret}"),))]
     assert not [r for r in map(repr, shown) if secret in r]
+
+
+def test_reprs_stay_short_however_long_the_run() -> None:
+    """pytest prints the repr of each frame's arguments in a failure's traceback; a ScimClient's
+    recorder is bound to the run's state, so a repr holding every exchange, result and ledger entry
+    cost seconds per failure late in a run that fails many checks (56 s where 10 s was due)."""
+    state = RunState(RunConfig(), Waivers(()))
+    ledger = Ledger(None, "abcd1234", "https://scim.example/scim/v2")
+    for n in range(2000):
+        state.record(_exchange(()))
+        ledger.add("User", f"id-{n}", f"scimcert-abcd1234-{n}")
+    client = ScimClient(RunConfig(url="https://scim.example/scim/v2"), state.record)
+    target = Target(client)
+    target.seed({"/Schemas": Reply(_exchange(()), None)})
+    assert max(len(repr(x)) for x in (state, ledger, client, target)) < 2000
 
 
 def _exchange(headers: tuple[tuple[str, str], ...], credentials: bool = True) -> Exchange:
