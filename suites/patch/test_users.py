@@ -95,6 +95,7 @@ def test_replace_through_value_filter(target: Target, client: ScimClient, factor
     "work"].streetAddress"), the matching sub-attribute of all matching records is replaced."
     """
     target.require("patch")
+    target.require_attributes("User", "emails.type")  # the filter's attribute: where /Schemas defines it
     name = factory.user_name()
     user = factory.user(userName=name, emails=[{"value": name, "type": "work", "primary": True},
                                                {"value": f"home.{name}", "type": "home"}])
