@@ -118,3 +118,10 @@ def expect_valid(document: Any, schema: dict[str, Any], what: str, reply: Reply 
 def ids_of(resources: Iterable[Any]) -> list[str]:
     """The ids of a Resources array, tolerating junk entries."""
     return [str(r["id"]) for r in resources if isinstance(r, dict) and isinstance(r.get("id"), str)]
+
+
+def value_at(resource: Any, path: str) -> Any:
+    """The value at an attribute path such as "displayName" or "name.givenName"; None when absent."""
+    for name in path.split("."):
+        resource = resource.get(name) if isinstance(resource, dict) else None
+    return resource

@@ -70,10 +70,23 @@ class Target:
         ignore POSTed content"), so a check built on an optional attribute such as title runs
         where /Schemas declares it. An unreadable User schema skips nothing.
         """
-        rs = self.resource_schema(kind)
-        missing = [p for p in paths if rs is not None and rs.resolve(None, *p.split(".", 1)) is None]
+        missing = [p for p in paths if not self.defines(kind, p)]
         if missing:
             pytest.skip(f"the target's {kind} schema in /Schemas defines no {', '.join(missing)}")
+
+    def pick_attribute(self, kind: str, *paths: str) -> str:
+        """The first of paths that the target's kind schema defines, for a check that any one of
+        them can carry (see require_attributes); skips the calling check when it defines none."""
+        found = next((p for p in paths if self.defines(kind, p)), None)
+        if found is None:
+            pytest.skip(f"the target's {kind} schema in /Schemas defines none of {', '.join(paths)}")
+        return found
+
+    def defines(self, kind: str, path: str) -> bool:
+        """Whether the target's declared kind schema defines path ("title", "emails.type"); an
+        unreadable schema defines everything (the discovery checks report it)."""
+        rs = self.resource_schema(kind)
+        return rs is None or rs.resolve(None, *path.split(".", 1)) is not None
 
     @property
     def max_results(self) -> int | None:

@@ -8,7 +8,16 @@ import pytest
 
 from simulator.scim import urns
 from suites.client import ScimClient
-from suites.expect import describe, expect, expect_equal, expect_header, expect_object, expect_status, fail
+from suites.expect import (
+    describe,
+    expect,
+    expect_equal,
+    expect_header,
+    expect_object,
+    expect_status,
+    fail,
+    value_at,
+)
 from suites.factory import Factory
 from suites.target import Target
 
@@ -130,18 +139,20 @@ def test_max_results_is_honoured(target: Target, factory: Factory, client: ScimC
 
 @pytest.mark.check("DISC-PATCH-001", level="MUST", refs=["RFC7643 §5", "RFC7644 §3.5.2"])
 def test_advertised_patch_works(target: Target, factory: Factory, client: ScimClient) -> None:
-    """With patch.supported, a PATCH replace of displayName succeeds and takes effect.
+    """With patch.supported, a PATCH replace of displayName (or name.givenName) takes effect.
 
     RFC 7644 §3.5.2: "On successful completion, the server either MUST return a 200 OK response
     code and the entire resource within the response body ... or MAY return HTTP status code 204
-    (No Content)".
+    (No Content)". displayName is optional (RFC 7643 §4.1.1): a target whose User schema in
+    /Schemas lacks it is patched through name.givenName.
     """
     target.require("patch")
+    attr = target.pick_attribute("User", "displayName", "name.givenName")
     user = factory.user()
-    wanted = f"{user.get('displayName') or 'Patched'} {secrets.token_hex(2)}"
-    reply = expect_status(client.patch(f"/Users/{user['id']}", _patch_op("displayName", wanted)), 200, 204)
+    wanted = f"{value_at(user, attr) or 'Patched'} {secrets.token_hex(2)}"
+    reply = expect_status(client.patch(f"/Users/{user['id']}", _patch_op(attr, wanted)), 200, 204)
     after = reply if reply.status == 200 else expect_status(client.get(f"/Users/{user['id']}"), 200)
-    expect_equal(expect_object(after).get("displayName"), wanted, "displayName after the PATCH", after)
+    expect_equal(value_at(expect_object(after), attr), wanted, f"{attr} after the PATCH", after)
 
 
 @pytest.mark.check("DISC-BULK-001", level="SHOULD", refs=["RFC7643 §5", "RFC7644 §3.7", "RFC7644 §3.12"])

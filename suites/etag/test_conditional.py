@@ -6,8 +6,8 @@ import pytest
 
 from simulator.scim import urns
 from suites.client import ScimClient
-from suites.etag.versions import read, replacement, versioned_user
-from suites.expect import expect, expect_equal, expect_status
+from suites.etag.versions import change, read, versioned_user
+from suites.expect import expect, expect_equal, expect_status, value_at
 from suites.factory import Factory
 from suites.target import Target
 
@@ -47,11 +47,10 @@ def test_put_with_stale_if_match_is_refused(factory: Factory, client: ScimClient
     If-Match condition evaluates to false".
     """
     target.require("etag")
-    v = versioned_user(factory, client)
-    body = replacement(factory, v.user, displayName=factory.faker.name())
-    expect_status(client.put(v.path, body, headers={"If-Match": v.stale}), *STALE)
+    v, new = versioned_user(factory, client, target), change(target, factory)
+    expect_status(client.put(v.path, new.replacing(factory, v.user), headers={"If-Match": v.stale}), *STALE)
     after, _, reply = read(client, v.path)
-    expect_equal(after.get("displayName"), v.user.get("displayName"), "displayName (unchanged)", reply)
+    expect_equal(value_at(after, new.attr), value_at(v.user, new.attr), f"{new.attr} (unchanged)", reply)
 
 
 @pytest.mark.check("ETAG-PATCH-001", level="MUST", refs=["RFC7644 §3.14", "RFC7644 §3.12",
@@ -68,12 +67,12 @@ def test_patch_with_stale_if_match_is_refused(factory: Factory, client: ScimClie
     """
     target.require("etag")
     target.require("patch")
-    v = versioned_user(factory, client)
+    v, new = versioned_user(factory, client, target), change(target, factory)
     patch = {"schemas": [urns.PATCH_OP],
-             "Operations": [{"op": "replace", "path": "displayName", "value": factory.faker.name()}]}
+             "Operations": [{"op": "replace", "path": new.attr, "value": new.value}]}
     expect_status(client.patch(v.path, patch, headers={"If-Match": v.stale}), *STALE)
     after, _, reply = read(client, v.path)
-    expect_equal(after.get("displayName"), v.user.get("displayName"), "displayName (unchanged)", reply)
+    expect_equal(value_at(after, new.attr), value_at(v.user, new.attr), f"{new.attr} (unchanged)", reply)
 
 
 @pytest.mark.check("ETAG-DELETE-001", level="MUST", refs=["RFC7644 §3.12", "RFC7232 §3.1"],
@@ -88,7 +87,7 @@ def test_delete_with_stale_if_match_is_refused(factory: Factory, client: ScimCli
     requested method if a received If-Match condition evaluates to false".
     """
     target.require("etag")
-    v = versioned_user(factory, client)
+    v = versioned_user(factory, client, target)
     expect_status(client.delete(v.path, headers={"If-Match": v.stale}), *STALE)
     expect_status(client.get(v.path), 200)
 
@@ -105,13 +104,11 @@ def test_put_with_current_if_match_succeeds(factory: Factory, client: ScimClient
     comparison, under which a weak ETag never matches; SCIM's example does not, hence SHOULD.
     """
     target.require("etag")
-    v = versioned_user(factory, client)
-    new_name = factory.faker.name()
-    body = replacement(factory, v.user, displayName=new_name)
-    reply = client.put(v.path, body, headers={"If-Match": v.etag})
+    v, new = versioned_user(factory, client, target), change(target, factory)
+    reply = client.put(v.path, new.replacing(factory, v.user), headers={"If-Match": v.etag})
     expect_status(reply, 200, 204)
     after, _, got = read(client, v.path)
-    expect_equal(after.get("displayName"), new_name, "displayName (replaced)", got)
+    expect_equal(value_at(after, new.attr), new.value, f"{new.attr} (replaced)", got)
 
 
 @pytest.mark.check("ETAG-VERSION-001", level="SHOULD", refs=["RFC7644 §3.14", "RFC7232 §2.1", "RFC7232 §2.3"],
@@ -129,7 +126,7 @@ def test_version_changes_after_a_modification(factory: Factory, client: ScimClie
     target.require("etag")
     path = f"/Users/{factory.user()['id']}"
     before, first, _ = read(client, path)
-    expect_status(client.put(path, replacement(factory, before, displayName=factory.faker.name())), 200, 204)
+    expect_status(client.put(path, change(target, factory).replacing(factory, before)), 200, 204)
     _, second, reply = read(client, path)
     expect(second != first, f"an ETag other than {first} after the PUT", f"ETag {second}", reply)
     expect_status(client.get(path, headers={"If-None-Match": first}), 200)

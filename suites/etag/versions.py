@@ -8,6 +8,7 @@ from typing import Any
 from suites.client import Reply, ScimClient
 from suites.expect import expect, expect_header, expect_object, expect_status
 from suites.factory import Factory
+from suites.target import Target
 
 REPLACEABLE = ("schemas", "userName", "name", "emails", "displayName", "locale", "externalId",
                "active")
@@ -40,14 +41,33 @@ def replacement(factory: Factory, user: dict[str, Any], **changes: Any) -> dict[
     return factory.replacing(user, {**{k: user[k] for k in REPLACEABLE if k in user}, **changes})
 
 
-def versioned_user(factory: Factory, client: ScimClient) -> Versioned:
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A new value of the attribute a check modifies: displayName, or name.givenName where the
+    target's User schema in /Schemas lacks it (displayName is optional, RFC 7643 §4.1.1), since a
+    server need not keep, nor version, an attribute it does not define."""
+
+    attr: str  # "displayName" or "name.givenName"
+    value: str
+
+    def replacing(self, factory: Factory, user: dict[str, Any]) -> dict[str, Any]:
+        """A PUT body: user with this change."""
+        top, _, sub = self.attr.partition(".")
+        changed = {**(user.get(top) or {}), sub: self.value} if sub else self.value
+        return replacement(factory, user, **{top: changed})
+
+
+def change(target: Target, factory: Factory) -> Change:
+    return Change(target.pick_attribute("User", "displayName", "name.givenName"), factory.faker.name())
+
+
+def versioned_user(factory: Factory, client: ScimClient, target: Target) -> Versioned:
     """A created user that has been replaced once, so its first ETag is stale."""
     __tracebackhide__ = True
     created = factory.user()
     path = f"/Users/{created['id']}"
     _, first, _ = read(client, path)
-    expect_status(client.put(path, replacement(factory, created, displayName=factory.faker.name())),
-                  200, 204)
+    expect_status(client.put(path, change(target, factory).replacing(factory, created)), 200, 204)
     user, current, reply = read(client, path)
     expect(current != first, "(precondition) a new ETag after the user was replaced",
            f"ETag {current} both before and after the PUT", reply)

@@ -54,11 +54,14 @@ def test_replace_filter_matching_nothing(target: Target, client: ScimClient,
     RFC 7644 §3.5.2.3: "If the target location is a multi-valued attribute for which a value
     selection filter ("valuePath") has been supplied and no record match was made, the service
     provider SHALL indicate failure by returning HTTP status code 400 and a "scimType" error
-    code of "noTarget"."
+    code of "noTarget"." The sub-attribute replaced is display, or value where the target's User
+    schema in /Schemas defines no emails.display (a path to it could fail as invalidPath).
     """
     target.require("patch")
+    target.require_attributes("User", "emails.value")
+    sub = "display" if target.defines("User", "emails.display") else "value"
     path = f"/Users/{factory.user()['id']}"  # the factory's user has one email, of type "work"
-    op = {"op": "replace", "path": 'emails[value eq "nobody@scimcert.invalid"].display',
+    op = {"op": "replace", "path": f'emails[value eq "nobody@scimcert.invalid"].{sub}',
           "value": "Nobody"}
     expect_error(client.patch(path, patch_body(op)), 400, ("noTarget",), required=True)
 
@@ -100,10 +103,13 @@ def test_value_of_wrong_type(target: Target, client: ScimClient, factory: Factor
     RFC 7644 §3.5.2: an operation "not compatible with an attribute's ... schema SHALL return
     the appropriate HTTP response status code and a JSON detail error response"; Table 9
     invalidValue: "the value specified was not compatible with the operation or attribute type".
+    The attribute is title, or displayName or name.givenName where the target's User schema in
+    /Schemas defines no title: a path to an undefined one fails as invalidPath (PATCH-ERR-PATH-001).
     """
     target.require("patch")
+    attr = target.pick_attribute("User", "title", "displayName", "name.givenName")
     path = f"/Users/{factory.user()['id']}"
-    op = {"op": "replace", "path": "title", "value": {"text": "Engineer", "level": 3}}
+    op = {"op": "replace", "path": attr, "value": {"text": "Engineer", "level": 3}}
     expect_error(client.patch(path, patch_body(op)), 400, ("invalidValue",), required=False)
 
 

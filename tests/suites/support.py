@@ -6,6 +6,7 @@ every deviation, the checks that fail against a provider with only that deviatio
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 import subprocess
@@ -82,6 +83,7 @@ class Response:
     status: int
     headers: dict[str, str]
     body: bytes
+    request: bytes = b""  # the body of the request it answers
 
     @property
     def json(self) -> Any:
@@ -108,10 +110,14 @@ class _Rewriter:
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
             captured["status"], captured["headers"] = status, headers
 
+        request = b""
+        if environ.get("CONTENT_LENGTH"):
+            request = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))
+            environ["wsgi.input"] = io.BytesIO(request)  # for the provider to read in turn
         body = b"".join(self.app(environ, capture))
         resp = Response(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""),
                         environ.get("QUERY_STRING", ""), int(captured["status"].split()[0]),
-                        dict(captured["headers"]), body)
+                        dict(captured["headers"]), body, request)
         self.rewrite(resp)
         resp.headers["Content-Length"] = str(len(resp.body))
         start_response(f"{resp.status} {HTTPStatus(resp.status).phrase}", list(resp.headers.items()))
