@@ -21,16 +21,16 @@ PATH = re.compile(r"(?P<attr>[^.\[]+)(?:\[(?P<filter>[^\]]*)\])?(?:\.(?P<sub>.+)
 # The checks that used to patch, or expect back, displayName, title, emails.type or emails.display
 VEHICLES = {"DISC-PATCH-001": "passed", "PROJ-WRITE-002": "passed", "PROJ-WRITE-003": "passed",
             "PATCH-USR-ADD-001": "passed", "PATCH-USR-FILTER-001": "skipped",
-            "PATCH-ERR-NOTARGET-002": "passed", "PATCH-ERR-VALUE-001": "passed",
+            "PATCH-ERR-NOTARGET-002": "passed", "PATCH-ERR-VALUE-001": "passed", "USR-CREATE-014": "passed",
             **{f"ETAG-{op}": "passed" for op in ("GET-001", "PUT-001", "PATCH-001", "DELETE-001",
                                                  "PUT-002", "VERSION-001")}}
-FILES = ["discovery/test_features.py", "projection/test_write.py", "patch/test_users.py",
-         "patch/test_errors.py", "etag/test_conditional.py"]
+FILES = ["users/test_create.py", "discovery/test_features.py", "projection/test_write.py",
+         "patch/test_users.py", "patch/test_errors.py", "etag/test_conditional.py"]
 SELECTED = " or ".join((
     "test_advertised_patch_works", "test_put_response_honours_excluded_attributes",
     "test_patch_response_honours_attributes", "test_add_to_multi_valued_appends",
     "test_replace_through_value_filter", "test_replace_filter_matching_nothing",
-    "test_value_of_wrong_type", "test_conditional"))
+    "test_value_of_wrong_type", "test_conditional", "test_create_response_keeps_the_other_values_sent"))
 
 
 def _undefined(path: str) -> bool:
@@ -84,8 +84,8 @@ def test_checks_carry_an_attribute_the_target_defines() -> None:
     """These checks failed a correct server that defines none of displayName, title, emails.type
     and emails.display (django-scim2-server 1.1.0 publishes such a User schema): they patched, or
     expected back, an attribute its /Schemas does not define (ETAG-PATCH-001 and ETAG-PUT-002
-    where it supports ETags); PATCH-USR-ADD-001 judged its emails by type. Now they pick one it
-    defines, and the Entra-style emails[type eq "work"] replace is skipped, saying why."""
+    where it supports ETags); PATCH-USR-ADD-001 and USR-CREATE-014 judged its emails by type. Now
+    they pick one it defines, and the Entra-style emails[type eq "work"] replace is skipped, saying why."""
     with provider(rewrite=_smaller_user_schema) as url:
         summary = run_suites(url, FILES, "-k", SELECTED)
     assert (failing(summary), summary["exit_code"]) == (set(), 0)
