@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
+from urllib.parse import urlsplit
 
 import requests
 
 from simulator.okta.plan import Outcome, Plan, drive
 from simulator.okta.retry import REQUEST_TIMEOUT_S, Clock, RetryPolicy, SystemClock
 from simulator.okta.wire import ScimRequest, ScimResponse
+
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 
 
 class HttpSession(Protocol):
@@ -125,7 +128,7 @@ class Transport:
             raw = self.session.request(
                 request.method,
                 request.url,
-                headers=dict(request.headers),
+                headers=dict(wire_headers(request)),
                 data=request.body_bytes(),
                 timeout=self.timeout,
                 allow_redirects=False,
@@ -141,9 +144,35 @@ class Transport:
 
 def _okta_session() -> requests.Session:
     session = requests.Session()
-    session.headers.clear()  # only Okta's headers, not python-requests' defaults
-    session.headers["Connection"] = "Keep-Alive"  # §1.1 [D] S3
+    session.headers.clear()  # only Okta's headers (wire_headers), not python-requests' defaults
     return session
+
+
+def wire_headers(request: ScimRequest) -> tuple[tuple[str, str], ...]:
+    """Every header line of the request in the order of Okta's capture (§1.1 [D] S3).
+
+    The request's own headers, with Content-Length (on bodies, and 0 on a body-less DELETE as
+    before), Host and `Connection: Keep-Alive` put between Authorization and Accept-Encoding,
+    where the capture has them (python-requests would send Host and Connection first).
+    """
+    own = request.headers
+    names = [name.lower() for name, _ in own]
+    body = request.body_bytes()
+    http = []
+    if body is not None or request.method not in ("GET", "HEAD"):
+        http.append(("Content-Length", str(len(body or b""))))
+    http += [("Host", _host(request.url)), ("Connection", "Keep-Alive")]
+    http = [(name, value) for name, value in http if name.lower() not in names]
+    at = names.index("accept-encoding") if "accept-encoding" in names else len(own)
+    return (*own[:at], *http, *own[at:])
+
+
+def _host(url: str) -> str:
+    """The Host value python-requests would send: host, with the port unless the default."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    return host if parts.port in (None, _DEFAULT_PORTS.get(parts.scheme)) else f"{host}:{parts.port}"
 
 
 def execute(plan: Plan, transport: Transport | None = None) -> Run:

@@ -23,7 +23,8 @@ OKTA_HEADERS: Final[Mapping[str, str]] = MappingProxyType(
 )
 # Only requests with a body carry it (§1.1: GET requests carry no Content-Type [O] S21).
 CONTENT_TYPE: Final = f"{urns.SCIM_MEDIA_TYPE}; charset=utf-8"
-# Header order of Okta's 2018 raw capture (§1.1 [D] S3); Host/Content-Length come from HTTP.
+# Header order of Okta's 2018 raw capture (§1.1 [D] S3); transport.wire_headers adds
+# Content-Length, Host and Connection where the capture has them.
 _CAPTURE_ORDER: Final = (
     "Accept",
     "Accept-Charset",

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import random
+import socket
+import threading
+from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 import requests
@@ -20,7 +24,7 @@ from simulator.okta.retry import (
     RetryPolicy,
     parse_retry_after,
 )
-from simulator.okta.transport import Transport
+from simulator.okta.transport import Transport, wire_headers
 from simulator.okta.wire import REDACTED, BearerAuth
 from tests.conftest import TOKEN, ProviderFactory
 from tests.okta.support import app, sample_user
@@ -127,6 +131,72 @@ def test_connection_failure_becomes_outcome():
     result = Transport(Refusing(), clock=FakeClock()).run(deactivate_plan())
     assert not result.outcome.ok and "Connection failed: ConnectionError" in result.outcome.error
     assert result.exchanges[0].response.status == 0
+
+
+# ---- the bytes on the wire -------------------------------------------------------------------
+
+
+def _read_head(stream: Any) -> bytes:
+    """One request's lines up to the blank line; b"" once the client has closed."""
+    lines = []
+    while (line := stream.readline()) not in (b"\r\n", b""):
+        lines.append(line)
+    return b"".join(lines)
+
+
+@pytest.fixture
+def wire_capture() -> Iterator[tuple[str, list[bytes]]]:
+    """A loopback server that keeps each request's head and answers 204: (base URL, heads)."""
+    heads: list[bytes] = []
+    server = socket.create_server(("127.0.0.1", 0))
+    base = f"http://127.0.0.1:{server.getsockname()[1]}/scim/v2"
+
+    def serve() -> None:
+        with server:
+            conn, _ = server.accept()
+            with conn, conn.makefile("rb") as stream:
+                while head := _read_head(stream):
+                    heads.append(head)
+                    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                                   if line.lower().startswith(b"content-length:")), 0)
+                    stream.read(length)
+                    conn.sendall(b"HTTP/1.1 204 No Content\r\n\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield base, heads
+
+
+def test_header_lines_are_in_the_order_of_oktas_capture(wire_capture):
+    """§1.1 [D] S3: Accept, Accept-Charset, Content-Type, User-Agent, Authorization,
+    Content-Length, Host, Connection, Accept-Encoding — Host and Connection are not first."""
+    base, heads = wire_capture
+    inst = app(base_url=base)
+    transport = Transport(clock=FakeClock())
+    transport.run(engine.deactivate(inst, sample_user(), AppUser("00u1", scim_id="s-1")))
+    transport.run(engine.unlink_group(inst, "g-1", delete=True))
+    host = base.split("/")[2]
+    patch = b'{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],' \
+        b'"Operations":[{"op":"replace","value":{"active":false}}]}'
+    common = [b"Accept: application/scim+json", b"Accept-Charset: utf-8"]
+    okta = [b"User-Agent: Okta SCIM Client 1.0.0", b"Authorization: Bearer t0k3n"]
+    tail = [f"Host: {host}".encode(), b"Connection: Keep-Alive", b"Accept-Encoding: gzip,deflate"]
+    assert heads[0].split(b"\r\n") == [
+        b"PATCH /scim/v2/Users/s-1 HTTP/1.1", *common,
+        b"Content-Type: application/scim+json; charset=utf-8", *okta,
+        f"Content-Length: {len(patch)}".encode(), *tail, b"",
+    ]  # fmt: skip
+    assert heads[1].split(b"\r\n") == [
+        b"DELETE /scim/v2/Groups/g-1 HTTP/1.1", *common, *okta, b"Content-Length: 0", *tail, b"",
+    ]  # fmt: skip
+
+
+def test_host_leaves_out_a_default_port_and_brackets_ipv6():
+    for base, host in [("https://scim.example.com/scim/v2", "scim.example.com"),
+                       ("https://scim.example.com:8443/v2", "scim.example.com:8443"),
+                       ("http://[::1]:80/v2", "[::1]")]:
+        request = next(iter(engine.test_connection(app(base_url=base))))
+        assert dict(wire_headers(request))["Host"] == host
+        assert "Content-Length" not in dict(wire_headers(request))  # a GET has no body
 
 
 # ---- against the reference provider on loopback ----------------------------------------------
