@@ -29,6 +29,8 @@ class Factory:
     faker: Faker = field(default_factory=Faker)
     required: tuple[SchemaDef, ...] = ()  # User extensions the target requires (RFC 7643 §6)
     required_groups: tuple[SchemaDef, ...] = ()  # Group extensions the target requires
+    core: SchemaDef | None = None  # the target's User schema: the attributes it marks required
+    core_groups: SchemaDef | None = None  # the target's Group schema
     _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _creations: dict[str, Reply] = field(default_factory=dict)  # created id -> the reply that created it
 
@@ -48,7 +50,11 @@ class Factory:
 
     def with_required(self, body: dict[str, Any], kind: str = "User") -> dict[str, Any]:
         """body plus data, listed in "schemas", for each extension kind's resource type requires that
-        it lacks: RFC 7643 §6, "If true, a resource of this type MUST include this schema extension"."""
+        it lacks: RFC 7643 §6, "If true, a resource of this type MUST include this schema extension";
+        and a value for each attribute the target's core schema marks required that body lacks."""
+        fill_required(body, self.core_groups if kind == "Group" else self.core, self.faker)
+        if kind == "Group":
+            self._member_refs(body)
         for ext in self._required(kind):
             if key_of(body, ext.id) is not None:
                 continue  # the caller's own data for it, listed in "schemas" as the caller chose
@@ -70,11 +76,31 @@ class Factory:
         """Whether the target's kind resource type marks urn required (RFC 7643 §6)."""
         return any(ext.id.casefold() == urn.casefold() for ext in self._required(kind))
 
+    def defines(self, path: str, kind: str = "User") -> bool:
+        """Whether the target's kind core schema defines path ("members.type"); an unread one does."""
+        schema = self.core_groups if kind == "Group" else self.core
+        name, _, sub = path.partition(".")
+        attr = schema.attribute(name) if schema else None
+        return schema is None or (attr is not None and (not sub or attr.sub(sub) is not None))
+
+    def _member_refs(self, body: dict[str, Any]) -> None:
+        """Each member a "$ref" (the member's URI, RFC 7643 §4.2) where the target's Group schema
+        marks members.$ref required and the member has none."""
+        attr = self.core_groups.attribute("members") if self.core_groups else None
+        ref = attr.sub("$ref") if attr else None
+        if ref is None or not ref.required:
+            return
+        for member in _items(body.get("members")):
+            if "value" in member and "$ref" not in member:
+                kind = "Groups" if member.get("type") == "Group" else "Users"
+                member["$ref"] = f"{self.client.base}/{kind}/{member['value']}"
+
     def _required(self, kind: str) -> tuple[SchemaDef, ...]:
         return self.required_groups if kind == "Group" else self.required
 
     def plain_user_body(self, **overrides: Any) -> dict[str, Any]:
-        """Okta's create body (okta-scim.md §4.2a) with realistic values; overrides win."""
+        """Okta's create body (okta-scim.md §4.2a) with realistic values, less what the target's
+        User schema does not define (the okta suite sends Okta's own); overrides win."""
         given, family = self.faker.first_name(), self.faker.last_name()
         name = overrides.get("userName") or self.user_name()
         body: dict[str, Any] = {
@@ -87,6 +113,7 @@ class Factory:
             "externalId": "00u" + self.faker.pystr(min_chars=17, max_chars=17),
             "active": True,
         }
+        body = trimmed(body, self.core)
         body.update(overrides)
         return body
 
@@ -145,6 +172,60 @@ def _list_urn(body: dict[str, Any], urn: str) -> None:
     schemas = body.get("schemas")
     if isinstance(schemas, list) and not lists_urn(body, urn):
         body["schemas"] = [*schemas, urn]
+
+
+COMMON = frozenset({"schemas", "id", "externalid", "meta"})  # RFC 7643 §3.1, in no core schema
+
+
+def trimmed(body: dict[str, Any], schema: SchemaDef | None) -> dict[str, Any]:
+    """body without the attributes and sub-attributes schema does not define: a server may refuse
+    them (RFC 7644 §3.12 invalidSyntax: "did not conform to the request schema")."""
+    if schema is None:
+        return body
+    out: dict[str, Any] = {}
+    for key, value in body.items():
+        attr = schema.attribute(key)
+        if attr is not None or key.casefold() in COMMON:
+            out[key] = _trimmed_value(value, attr)
+    return out
+
+
+def _trimmed_value(value: Any, attr: AttributeDef | None) -> Any:
+    """value without the sub-attributes a complex attr does not define."""
+    if attr is None or not attr.is_complex or not attr.sub_attributes:
+        return value
+    items = [{k: v for k, v in i.items() if attr.sub(k)} for i in _items(value)]
+    return items if attr.multi_valued else (items[0] if items else value)
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    return [i for i in (value if isinstance(value, list) else [value]) if isinstance(i, dict)]
+
+
+def fill_required(body: dict[str, Any], schema: SchemaDef | None, faker: Faker) -> None:
+    """Give body a value for each writable attribute schema marks required (RFC 7643 §7: "required")
+    that it lacks, and for each required sub-attribute of the single-valued complex ones it carries
+    (name.formatted). Multi-valued complex attributes (members, emails) and references are left as
+    they are: no made-up value fits them."""
+    for attr in (schema.attributes if schema else ()):
+        key = next((k for k in body if k.casefold() == attr.name.casefold()), None)
+        if (attr.multi_valued and attr.is_complex) or attr.type == "reference":
+            continue
+        if key is None and attr.required and attr.mutability != "readOnly":
+            body[attr.name] = _value(attr, faker)
+        elif key is not None and attr.is_complex and isinstance(body[key], dict):
+            _fill_subs(body[key], attr, faker)
+
+
+def _fill_subs(item: dict[str, Any], attr: AttributeDef, faker: Faker) -> None:
+    """item's missing required writable sub-attributes; name.formatted joins the name's parts."""
+    for sub in attr.sub_attributes:
+        if not sub.required or sub.mutability == "readOnly" or sub.type == "reference" or any(
+                k.casefold() == sub.name.casefold() for k in item):
+            continue
+        parts = [str(item[p]) for p in ("givenName", "familyName") if isinstance(item.get(p), str)]
+        formatted = sub.name == "formatted" and attr.name == "name" and parts
+        item[sub.name] = " ".join(parts) if formatted else value_for(sub, faker)
 
 
 def required_data(ext: SchemaDef, faker: Faker) -> dict[str, Any]:

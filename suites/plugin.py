@@ -365,13 +365,15 @@ def ledger(pytestconfig: pytest.Config, scim_config: RunConfig) -> Iterator[Ledg
 
 @pytest.fixture(scope="session")
 def factory(client: ScimClient, ledger: Ledger, scim_config: RunConfig, target: Target) -> Factory:
-    """Creates run-prefixed resources, with every extension the target requires, in the ledger."""
+    """Creates run-prefixed resources, with every extension and attribute the target requires, in
+    the ledger."""
     if scim_config.read_only:
         pytest.skip("read-only run: this check creates resources")
     # Uniform picks from Faker's name lists: as realistic, and 8x cheaper than weighted ones.
     return Factory(client, ledger, scim_config, Faker(use_weighting=False),
                    required=target.required_extensions("User"),
-                   required_groups=target.required_extensions("Group"))
+                   required_groups=target.required_extensions("Group"),
+                   core=target.core_schema("User"), core_groups=target.core_schema("Group"))
 
 
 @pytest.fixture(scope="session")

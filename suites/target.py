@@ -88,6 +88,18 @@ class Target:
         rs = self.resource_schema(kind)
         return rs is None or rs.resolve(None, *path.split(".", 1)) is not None
 
+    def writable(self, kind: str, path: str) -> bool:
+        """Whether the target's kind schema defines path as one a client sets (not readOnly)."""
+        rs = self.resource_schema(kind)
+        found = rs.resolve(None, *path.split(".", 1)) if rs else None
+        return rs is None or (found is not None and found.leaf.mutability != "readOnly")
+
+    def clearable(self, kind: str, path: str) -> bool:
+        """Whether a client may leave path out of a kind: writable and not marked required."""
+        rs = self.resource_schema(kind)
+        found = rs.resolve(None, path) if rs else None
+        return self.writable(kind, path) and not (found is not None and found.attribute.required)
+
     @property
     def max_results(self) -> int | None:
         value = (self.spc.get("filter") or {}).get("maxResults")
@@ -126,6 +138,11 @@ class Target:
             if found is not None:
                 exts.append(found)
         return ResourceSchema(core, tuple(exts), frozenset(_required(rtype)))
+
+    def core_schema(self, kind: str) -> SchemaDef | None:
+        """kind's core schema as the target declares it in /Schemas; None when unreadable."""
+        rs = self.resource_schema(kind)
+        return rs.core if rs else None
 
     def required_extensions(self, kind: str) -> tuple[SchemaDef, ...]:
         """The extensions kind's resource type marks required (RFC 7643 §6), as /Schemas defines

@@ -50,11 +50,13 @@ def precondition(reply: Reply, what: str, *codes: int) -> Reply:
 
 
 def typed_group(factory: Factory, user_ids: list[str]) -> dict[str, Any]:
-    """A created group whose members carry type "User": setup never depends on typeless members."""
+    """A created group whose members carry type "User" (where the target's Group schema defines
+    members.type): setup never depends on typeless members."""
     __tracebackhide__ = True
     body = factory.group_body()
-    body["members"] = [{"value": uid, "type": "User"} for uid in user_ids]
-    reply = factory.post_group(body)
+    typed = {"type": "User"} if factory.defines("members.type", "Group") else {}
+    body["members"] = [{"value": uid, **typed} for uid in user_ids]
+    reply = factory.post_group(factory.with_required(body, "Group"))
     precondition(reply, "POST /Groups creates the group with its members", 200, 201)
     return reply.body
 

@@ -10,6 +10,7 @@ import pytest
 from suites.client import ScimClient
 from suites.expect import expect, expect_equal, expect_object, expect_status
 from suites.factory import Factory
+from suites.target import Target
 from suites.users.common import (
     created_id,
     given_name,
@@ -69,15 +70,18 @@ def test_put_clears_omitted_optional_attributes(factory: Factory, client: ScimCl
 
 @pytest.mark.check("USR-REPLACE-003", level="MUST", refs=["RFC7644 §3.5.1", "RFC7643 §2.5"],
                    caught_by=["put-keeps-omitted"])
-def test_put_null_and_empty_array_clear_values(factory: Factory, client: ScimClient) -> None:
+def test_put_null_and_empty_array_clear_values(factory: Factory, client: ScimClient, target: Target) -> None:
     """PUT with "title": null and "phoneNumbers": [] clears both attributes.
 
     RFC 7644 §3.5.1: "Clients that want to override a server's defaults MAY specify "null" for a
     single-valued attribute, or an empty array "[]" for a multi-valued attribute, to clear all
     values." RFC 7643 §2.5: "Unassigned attributes, the null value, or empty array (in the case
-    of a multi-valued attribute) SHALL be considered to be equivalent in "state"."
+    of a multi-valued attribute) SHALL be considered to be equivalent in "state"." A phone type
+    is sent only where the target's schema defines one.
     """
-    phones = [{"value": "+1-415-555-0100", "type": "work"}]
+    target.require_attributes("User", "title", "phoneNumbers")
+    typed = {"type": "work"} if target.defines("User", "phoneNumbers.type") else {}
+    phones = [{"value": "+1-415-555-0100", **typed}]
     body = factory.user_body(title="Engineer", phoneNumbers=phones)
     path = user_path(created_id(factory.user(**body)))
     expect_status(client.put(path, {**body, "title": None, "phoneNumbers": []}), 200, 204)

@@ -116,3 +116,32 @@ def test_a_replacing_group_put_keeps_the_groups_required_data() -> None:
     group = {"id": "g", "schemas": [urns.CORE_GROUP, ACME_GROUP.id], ACME_GROUP.id: {"costCenter": "kept"}}
     body = factory.replacing(group, {"schemas": [urns.CORE_GROUP], "displayName": "g"}, "Group")
     assert body[ACME_GROUP.id] == {"costCenter": "kept"} and body["schemas"] == group["schemas"]
+
+
+STRICT_USER = SchemaDef(urns.CORE_USER, "User", "", (
+    AttributeDef("userName", required=True),
+    AttributeDef("name", type="complex", required=True, sub_attributes=(
+        AttributeDef("formatted", required=True), AttributeDef("givenName"), AttributeDef("familyName"))),
+    AttributeDef("emails", type="complex", multi_valued=True, sub_attributes=(AttributeDef("value"),)),
+    AttributeDef("active", type="boolean", required=True)))
+STRICT_GROUP = SchemaDef(urns.CORE_GROUP, "Group", "", (
+    AttributeDef("displayName", required=True),
+    AttributeDef("members", type="complex", multi_valued=True, required=True, sub_attributes=(
+        AttributeDef("value", mutability="immutable"),
+        AttributeDef("$ref", type="reference", required=True, mutability="immutable")))))
+
+
+def test_bodies_carry_what_the_target_schema_requires_and_nothing_it_does_not_define() -> None:
+    """Canaille 0.3.6 marks name.formatted and members.$ref required and defines no emails.primary
+    or locale: it refuses a body without the one or with the other (RFC 7644 §3.12)."""
+    config = RunConfig(url="http://127.0.0.1:9/scim/v2", auth=Auth("bearer", TOKEN), run_id="f1")
+    factory = Factory(ScimClient(config, lambda _: None), Ledger(None, "f1", ""), config,
+                      core=STRICT_USER, core_groups=STRICT_GROUP)
+    body = factory.user_body()
+    assert set(body) == {"schemas", "userName", "name", "emails", "externalId", "active"}
+    assert body["name"]["formatted"] == f"{body['name']['givenName']} {body['name']['familyName']}"
+    assert body["emails"] == [{"value": body["userName"]}]
+    assert factory.user_body(locale="en-US")["locale"] == "en-US"  # a check's own choice is sent
+    group = factory.group_body(["u1"])
+    assert group["members"] == [{"value": "u1", "$ref": "http://127.0.0.1:9/scim/v2/Users/u1"}]
+    assert not factory.defines("members.type", "Group") and factory.defines("members.$ref", "Group")
