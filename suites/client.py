@@ -73,13 +73,16 @@ class Exchange:
         for name, value in self.request_headers:
             if name.lower() == carrier:
                 parts.append(placeholder)
-            elif name.lower() not in ("content-length", "accept-encoding", "connection", "user-agent"):
+            elif name.lower() not in _CURL_OWN:
                 parts += ["-H", shlex.quote(f"{name}: {value}")]
         if self.request_body is not None:
             parts += ["--data-raw", shlex.quote(self.request_body)]
         parts.append(shlex.quote(self.url))
         return " ".join(parts)
 
+
+# Header lines curl sends of its own (an Okta request's Host and Connection among them).
+_CURL_OWN = frozenset({"content-length", "accept-encoding", "connection", "user-agent", "host"})
 
 # Shell words (double-quoted so the variable expands) that send the run's credentials in a curl line.
 _CURL_AUTH = {
@@ -203,8 +206,11 @@ class ScimClient:
 
     def request(self, method: str, path: str, *, json_body: Any = None, data: str | bytes | None = None,
                 params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
-                auth: bool = True, step: str | None = None) -> Reply:
-        """Send one request (retrying 429s briefly) and record every attempt."""
+                auth: bool = True, step: str | None = None, exact: bool = False) -> Reply:
+        """Send one request (retrying 429s briefly) and record every attempt.
+
+        `exact` sends `headers` as the only header lines, in their order, without the session's
+        defaults (Accept, User-Agent, Connection): Okta's requests go out as Okta sends them."""
         method = method.upper()
         if self.config.read_only and method in WRITE_METHODS and not path.endswith(".search"):
             raise HarnessError(f"read-only run: refusing to send {method} {path}")
@@ -216,21 +222,21 @@ class ScimClient:
         url = path if path.startswith(("http://", "https://")) else self.base + path
         creates = method == "POST" and CREATE_PATH.search(urlsplit(url).path)
         if not creates:
-            reply = self._send_retrying(method, url, data, params, all_headers, step)
+            reply = self._send_retrying(method, url, data, params, all_headers, step, exact)
             deletes = method == "DELETE" and RESOURCE_PATH.search(urlsplit(url).path)
             if deletes and self.on_deleted is not None and reply.status in (200, 204):
                 self.on_deleted(deletes.group(1)[:-1], unquote(deletes.group(2)))
             return reply
         with deferred_interrupt():
-            reply = self._send_retrying(method, url, data, params, all_headers, step)
+            reply = self._send_retrying(method, url, data, params, all_headers, step, exact)
             self._report_created(creates.group(1)[:-1], reply, url, data)
         return reply
 
     def _send_retrying(self, method: str, url: str, data: str | bytes | None,
                        params: Mapping[str, Any] | None, headers: dict[str, str],
-                       step: str | None) -> Reply:
+                       step: str | None, exact: bool = False) -> Reply:
         for attempt in range(MAX_RETRIES_429 + 1):
-            reply = self._send(method, url, data, params, headers, step)
+            reply = self._send(method, url, data, params, headers, step, exact)
             wait = _retry_after(reply) if reply.status == 429 and attempt < MAX_RETRIES_429 else None
             if wait is None:
                 return reply
@@ -267,9 +273,9 @@ class ScimClient:
             self.on_unconfirmed(kind, name)
 
     def _send(self, method: str, url: str, data: str | bytes | None, params: Mapping[str, Any] | None,
-              headers: dict[str, str], step: str | None) -> Reply:
-        prepared = self.session.prepare_request(
-            requests.Request(method, url, data=data, params=params, headers=headers))
+              headers: dict[str, str], step: str | None, exact: bool = False) -> Reply:
+        request = requests.Request(method, url, data=data, params=params, headers=headers)
+        prepared = request.prepare() if exact else self.session.prepare_request(request)
         started = datetime.now(UTC).isoformat(timespec="milliseconds")
         clock = time.perf_counter()
         response: requests.Response | None = None

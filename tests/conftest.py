@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -126,3 +128,37 @@ def make_provider() -> Iterator[ProviderFactory]:
 def scim(make_provider: ProviderFactory) -> Scim:
     """A compliant provider with the Ivanti example extension, and a client for it."""
     return make_provider(extensions=(f"{IVANTI}=custAttr1,level:integer,vip:boolean",))
+
+
+# ---- the bytes on the wire -------------------------------------------------------------------
+
+
+def _read_head(stream: Any) -> bytes:
+    """One request's lines up to the blank line; b"" once the client has closed."""
+    lines = []
+    while (line := stream.readline()) not in (b"\r\n", b""):
+        lines.append(line)
+    return b"".join(lines)
+
+
+@pytest.fixture
+def wire_capture() -> Iterator[tuple[str, list[bytes]]]:
+    """A loopback server that keeps each request's head and answers 204: (base URL, heads)."""
+    heads: list[bytes] = []
+    server = socket.create_server(("127.0.0.1", 0))
+    base = f"http://127.0.0.1:{server.getsockname()[1]}/scim/v2"
+
+    def serve() -> None:
+        with server:
+            while True:  # one connection after another: each client keeps its own alive
+                conn, _ = server.accept()
+                with conn, conn.makefile("rb") as stream:
+                    while head := _read_head(stream):
+                        heads.append(head)
+                        length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                                       if line.lower().startswith(b"content-length:")), 0)
+                        stream.read(length)
+                        conn.sendall(b"HTTP/1.1 204 No Content\r\n\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield base, heads

@@ -17,6 +17,7 @@ from simulator.okta.flows import FlowRun, StepResult
 from simulator.okta.model import AppInstance, Flavour, new_id
 from simulator.okta.plan import Outcome, Plan
 from simulator.okta.profile_editor import Mapped, mapping_simulator, with_mappings
+from simulator.okta.transport import wire_headers
 from simulator.okta.wire import Auth, BasicAuth, BearerAuth, HeaderAuth, ScimRequest, ScimResponse
 from simulator.scim.schema import SchemaDef
 from suites.client import Reply, ScimClient
@@ -67,7 +68,8 @@ class OktaSender:
             request = self.amend(request)
         target = request.path + (f"?{request.query}" if request.query else "")
         reply = self.client.request(request.method, target, data=request.body_bytes(),
-                                    headers=dict(request.headers), auth=False, step=request.step)
+                                    headers=dict(wire_headers(request)), auth=False,
+                                    step=request.step, exact=True)
         self.sent.append(request)
         self.replies.append(reply)
         body = reply.body

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-import socket
-import threading
-from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
 
 import pytest
 import requests
@@ -26,6 +22,10 @@ from simulator.okta.retry import (
 )
 from simulator.okta.transport import Transport, wire_headers
 from simulator.okta.wire import REDACTED, BearerAuth
+from suites.client import Exchange, ScimClient
+from suites.config import Auth, RunConfig
+from suites.ledger import Ledger
+from suites.okta.support import OktaSender
 from tests.conftest import TOKEN, ProviderFactory
 from tests.okta.support import app, sample_user
 
@@ -136,36 +136,6 @@ def test_connection_failure_becomes_outcome():
 # ---- the bytes on the wire -------------------------------------------------------------------
 
 
-def _read_head(stream: Any) -> bytes:
-    """One request's lines up to the blank line; b"" once the client has closed."""
-    lines = []
-    while (line := stream.readline()) not in (b"\r\n", b""):
-        lines.append(line)
-    return b"".join(lines)
-
-
-@pytest.fixture
-def wire_capture() -> Iterator[tuple[str, list[bytes]]]:
-    """A loopback server that keeps each request's head and answers 204: (base URL, heads)."""
-    heads: list[bytes] = []
-    server = socket.create_server(("127.0.0.1", 0))
-    base = f"http://127.0.0.1:{server.getsockname()[1]}/scim/v2"
-
-    def serve() -> None:
-        with server:
-            conn, _ = server.accept()
-            with conn, conn.makefile("rb") as stream:
-                while head := _read_head(stream):
-                    heads.append(head)
-                    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                                   if line.lower().startswith(b"content-length:")), 0)
-                    stream.read(length)
-                    conn.sendall(b"HTTP/1.1 204 No Content\r\n\r\n")
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield base, heads
-
-
 def test_header_lines_are_in_the_order_of_oktas_capture(wire_capture):
     """§1.1 [D] S3: Accept, Accept-Charset, Content-Type, User-Agent, Authorization,
     Content-Length, Host, Connection, Accept-Encoding — Host and Connection are not first."""
@@ -188,6 +158,21 @@ def test_header_lines_are_in_the_order_of_oktas_capture(wire_capture):
     assert heads[1].split(b"\r\n") == [
         b"DELETE /scim/v2/Groups/g-1 HTTP/1.1", *common, *okta, b"Content-Length: 0", *tail, b"",
     ]  # fmt: skip
+
+
+def test_the_run_s_okta_checks_send_the_same_lines(wire_capture):
+    """`scimcert run`'s okta suite sends Okta's requests through the harness's recording client:
+    the same header lines in the same order as the simulator's transport, none of the client's
+    own defaults (python-requests would put its User-Agent and `Connection: keep-alive` first)."""
+    base, heads = wire_capture
+    inst = app(base_url=base)
+    Transport(clock=FakeClock()).run(engine.deactivate(inst, sample_user(), AppUser("00u1", scim_id="s-1")))
+    recorded: list[Exchange] = []
+    client = ScimClient(RunConfig(url=base, auth=Auth("bearer", "t0k3n")), recorded.append)
+    OktaSender(client, Ledger(None, "r1", "")).drive(
+        engine.deactivate(inst, sample_user(), AppUser("00u1", scim_id="s-1")))
+    assert len(heads) == 2 and heads[1] == heads[0]
+    assert "Host:" not in recorded[0].curl()  # curl sends its own, as it does Content-Length
 
 
 def test_host_leaves_out_a_default_port_and_brackets_ipv6():
