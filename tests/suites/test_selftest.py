@@ -24,6 +24,7 @@ BY_DEVIATION = by_deviation()
 # others are choices the RFCs leave to a server, tested all at once.
 OPERATING = {"slow": "slow=0.02", "rate-limited": "rate-limited=25"}
 LEGAL_VARIANTS = sorted(SKIP_IN_MATRIX - set(OPERATING))
+UNADVERTISING = {"etag-unsupported", "sort-unsupported"}  # the checks of those features then skip
 IVANTI = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User"
 
 # Checks the default self-test provider cannot exercise (it declares no required extension and
@@ -207,6 +208,19 @@ def test_legal_variants_do_not_fail_a_run() -> None:
     assert set(skipped) - unadvertised == SKIPPED_BY_DEFAULT
     assert {i for i in unadvertised if i.startswith(("ETAG-", "SORT-"))} == {
         e.id for e in CATALOGUE if e.suite in ("etag", "sort")}
+
+
+def test_checks_read_every_page_of_a_short_paged_listing() -> None:
+    """RFC 7644 §3.4.2.4: a server "MAY return fewer results" than count. The filter and sort
+    checks read the first page only and failed 14 checks of a server whose pages hold one
+    resource; they now read every page (SORT-PAGE-001 starts each page after the last). The
+    other variants are on too, but for the two that switch ETags and sorting off: here the ETag
+    and sort checks judge strong ETags and sorting over lists in hash order."""
+    specs = [v for v in LEGAL_VARIANTS if v not in UNADVERTISING | {"page-size"}]
+    with provider(*specs, "page-size=1") as url:
+        summary = run_suites(url, ["filter", "sort", "etag", "discovery/test_features.py"])
+    assert failing(summary) == set() and summary["exit_code"] == 0
+    assert summary["totals"]["skipped"] == 0 and summary["totals"]["passed"] >= 50
 
 
 def test_every_check_can_fail() -> None:
