@@ -50,7 +50,8 @@ def load_extensions(specs: tuple[str, ...], files: tuple[str, ...]) -> tuple[Sch
     "deviations",
     multiple=True,
     metavar="NAME[=VALUE]",
-    help="Switch on a real-world bug (repeatable); see 'scimcert deviations'.",
+    help="Switch on a real-world bug, or a condition: a choice the RFCs leave to a server, such as "
+    "patch-no-content (repeatable); see 'scimcert deviations'.",
 )
 @click.option(
     "--extension",
@@ -161,7 +162,7 @@ def _announce(port: int, host: str, config: ProviderConfig) -> None:
 @click.command("deviations")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def deviations_cmd(as_json: bool) -> None:
-    """List the provider's switchable deviations and the checks that catch each."""
+    """List the provider's switchable deviations and the checks that catch each, then its conditions."""
     caught = by_deviation()
     if as_json:
         rows = [
@@ -178,7 +179,7 @@ def deviations_cmd(as_json: bool) -> None:
         click.echo(f"{dev.name.ljust(width)}  {dev.summary}")
         click.echo(f"{''.ljust(width)}  seen: {dev.seen_in}")
         click.echo(f"{''.ljust(width)}  caught by: {', '.join(caught.get(dev.name, []))}")
-    click.echo("\nOperating conditions (no bug: a correct server may do this, and a run against it passes):")
+    click.echo("\nConditions (no bug: circumstances and choices of a correct server, which no check fails):")
     for dev in conditions:
         click.echo(f"{dev.name.ljust(width)}  {dev.summary}")
         click.echo(f"{''.ljust(width)}  seen: {dev.seen_in}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -93,11 +94,18 @@ def select(provider: Provider, kind: str, query: Query) -> list[Record]:
     records = _select(provider, kind, rs, query.filter)
     if "inactive-hidden" in devs:
         records = [r for r in records if r.data.get("active") is not False]
-    if query.sort_by and "sort-ignored" not in devs:
+    if "unsorted-lists" in devs:
+        records = sorted(records, key=_hashed_id)  # before sortBy: ties keep this order
+    if query.sort_by and not {"sort-ignored", "sort-unsupported"} & devs.active:
         records = sort_records(provider, records, rs, query.sort_by, query.descending)
     if "unstable-paging" in devs:
         random.shuffle(records)
     return records
+
+
+def _hashed_id(rec: Record) -> bytes:
+    """A stable order unrelated to creation order (the unsorted-lists condition)."""
+    return hashlib.sha256(rec.id.encode()).digest()
 
 
 def _select(provider: Provider, kind: str, rs: ResourceSchema, text: str | None) -> list[Record]:
@@ -139,7 +147,7 @@ def paginate(provider: Provider, records: list[Record], query: Query) -> Page:
     devs = provider.deviations
     start = query.start_index
     offset = start if "startindex-zero-based" in devs else start - 1
-    limit = provider.config.max_results
+    limit = provider.max_results
     count = query.count if query.count is not None else limit
     if "max-results-ignored" not in devs:
         count = min(count, limit)

@@ -8,6 +8,7 @@ from simulator.provider.projection import Projection, apply_projection
 from simulator.provider.service import Provider
 from simulator.provider.store import Record
 from simulator.scim import urns
+from simulator.scim.schema import AttributeDef
 
 
 def location(base_url: str, rec: Record) -> str:
@@ -26,7 +27,30 @@ def full(provider: Provider, rec: Record, base_url: str) -> dict[str, Any]:
         groups = provider.group_refs(rec.id)
         if groups:
             out["groups"] = [{**g, "$ref": f"{base_url}/Groups/{g['value']}"} for g in groups]
+    if "unassigned-as-null" in provider.deviations:
+        out = _with_unassigned(rs.core.attributes, out)
+        for ext in rs.extensions:
+            if isinstance(out.get(ext.id), dict):
+                out[ext.id] = _with_unassigned(ext.attributes, out[ext.id])
     out["meta"] = _meta(provider, rec, base_url)
+    return out
+
+
+def _with_unassigned(attrs: tuple[AttributeDef, ...], data: dict[str, Any]) -> dict[str, Any]:
+    """data with its unassigned attributes spelled out as null or [] (RFC 7643 §2.5: the same
+    state), sub-attributes of complex values too; a copy, as stored values are shared."""
+    out = dict(data)
+    for attr in attrs:
+        if attr.returned not in ("always", "default"):
+            continue
+        value = out.get(attr.name)
+        if value is None:
+            out[attr.name] = [] if attr.multi_valued else None
+        elif attr.is_complex and isinstance(value, dict):
+            out[attr.name] = _with_unassigned(attr.sub_attributes, value)
+        elif attr.is_complex and isinstance(value, list):
+            out[attr.name] = [_with_unassigned(attr.sub_attributes, v) if isinstance(v, dict) else v
+                              for v in value]
     return out
 
 
@@ -36,9 +60,9 @@ def _meta(provider: Provider, rec: Record, base_url: str) -> dict[str, Any]:
         "created": rec.created,
         "lastModified": rec.last_modified,
         "location": location(base_url, rec),
-        "version": rec.etag,
+        "version": provider.etag(rec),
     }
-    if "no-etag" in provider.deviations:
+    if not provider.etags:
         del meta["version"]
     return meta
 
@@ -82,10 +106,13 @@ def list_response(provider: Provider, total: int, start: int, resources: list[di
     numbers: list[Any] = [total, start, len(resources)]
     if "list-counts-as-strings" in devs:
         numbers = [str(n) for n in numbers]
-    return {
+    body = {
         "schemas": [urns.LIST_RESPONSE],
         "totalResults": numbers[0],
         "startIndex": numbers[1],
         "itemsPerPage": numbers[2],
         "Resources": resources,
     }
+    if "list-counters-when-paged" in devs and start == 1 and len(resources) == total:
+        del body["startIndex"], body["itemsPerPage"]  # the whole result: no partial page
+    return body

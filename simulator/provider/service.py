@@ -14,7 +14,17 @@ from simulator.provider.deviations import Deviations, patch_quirks
 from simulator.provider.errors import ScimError
 from simulator.provider.patch import PatchError, apply_patch
 from simulator.provider.patch_members import MEMBERS, fold_members, member_steps
-from simulator.provider.store import Conflict, InvalidReference, MemberDelta, NotFound, Record, Store
+from simulator.provider.store import (
+    Conflict,
+    InvalidReference,
+    MemberDelta,
+    NotFound,
+    Record,
+    Store,
+    counter_ids,
+    offset_now,
+    utc_now,
+)
 from simulator.scim import extensions as ext_mod
 from simulator.scim.schema import ResourceSchema, SchemaDef
 
@@ -49,11 +59,12 @@ class ResourceType:
 class EvalView(Mapping[str, Any]):
     """A record seen as a resource for filters and sorting; meta and groups built on access."""
 
-    __slots__ = ("_groups", "_rec")
+    __slots__ = ("_groups", "_rec", "_version")
 
-    def __init__(self, rec: Record, groups: Callable[[str], list[dict[str, Any]]]) -> None:
+    def __init__(self, rec: Record, groups: Callable[[str], list[dict[str, Any]]], version: str) -> None:
         self._rec = rec
         self._groups = groups
+        self._version = version
 
     def __getitem__(self, key: str) -> Any:
         if key == "id":
@@ -63,7 +74,7 @@ class EvalView(Mapping[str, Any]):
                 "resourceType": self._rec.kind,
                 "created": self._rec.created,
                 "lastModified": self._rec.last_modified,
-                "version": self._rec.etag,
+                "version": self._version,
             }
         if key == "groups" and self._rec.kind == "User":
             return self._groups(self._rec.id) or None
@@ -98,7 +109,31 @@ class Provider:
             username_case_sensitive="username-case-sensitive" in self.deviations,
             unique_usernames="duplicate-username-allowed" not in self.deviations,
             keep_dangling_members="delete-keeps-memberships" in self.deviations,
+            clock=offset_now if "datetime-offsets" in self.deviations else utc_now,
+            new_id=counter_ids() if "numeric-ids" in self.deviations else None,
         )
+
+    @property
+    def max_results(self) -> int:
+        """filter.maxResults: the largest page served (the page-size condition sets it)."""
+        if "page-size" in self.deviations:
+            return int(self.deviations.param("page-size"))
+        return self.config.max_results
+
+    @property
+    def etags(self) -> bool:
+        """Whether resources carry ETags and meta.version: no-etag drops them though etag.supported
+        says true (a bug); etag-unsupported drops them and says false (a choice)."""
+        return not {"no-etag", "etag-unsupported"} & self.deviations.active
+
+    @property
+    def conditional(self) -> bool:
+        """Whether If-Match and If-None-Match are honoured."""
+        return not {"etag-ignored", "etag-unsupported"} & self.deviations.active
+
+    def etag(self, rec: Record) -> str:
+        """The ETag of a record: weak, or strong under the strong-etags condition."""
+        return rec.etag.removeprefix("W/") if "strong-etags" in self.deviations else rec.etag
 
     def schema_of(self, kind: str) -> ResourceSchema:
         return self.types[kind].schema
@@ -239,12 +274,12 @@ class Provider:
         return new
 
     def _precondition(self, if_match: str | None) -> Callable[[Record], None] | None:
-        if if_match is None or "etag-ignored" in self.deviations:
+        if if_match is None or not self.conditional:
             return None
 
         def check(rec: Record) -> None:
             if not etag_matches(if_match, rec.etag):
-                raise ScimError(412, f"Resource version is {rec.etag}; If-Match was {if_match}.")
+                raise ScimError(412, f"Resource version is {self.etag(rec)}; If-Match was {if_match}.")
 
         return check
 
@@ -254,7 +289,7 @@ class Provider:
             return self.store.get(kind, rid)
 
     def view(self, rec: Record) -> EvalView:
-        return EvalView(rec, self.group_refs)
+        return EvalView(rec, self.group_refs, self.etag(rec))
 
     def group_refs(self, user_id: str) -> list[dict[str, Any]]:
         if "groups-not-derived" in self.deviations:

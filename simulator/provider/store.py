@@ -12,7 +12,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 USER = "User"
@@ -38,6 +38,22 @@ class InvalidReference(StoreError):
 def utc_now() -> str:
     """Now as an RFC 3339 timestamp with milliseconds."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def offset_now() -> str:
+    """Now with microseconds and a +01:00 offset: as valid an xsd:dateTime as utc_now()."""
+    return datetime.now(timezone(timedelta(hours=1))).isoformat(timespec="microseconds")
+
+
+def uuid_ids() -> Callable[[], str]:
+    """Ids as random UUIDs."""
+    return lambda: str(uuid.uuid4())
+
+
+def counter_ids() -> Callable[[], str]:
+    """Ids as decimal counters, one sequence for every kind (ids are unique across kinds)."""
+    numbers = itertools.count(1)
+    return lambda: str(next(numbers))
 
 
 @dataclass(slots=True)
@@ -84,6 +100,7 @@ class Store:
         unique_usernames: bool = True,
         keep_dangling_members: bool = False,
         clock: Callable[[], str] = utc_now,
+        new_id: Callable[[], str] | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self._tables = {USER: _Table(), GROUP: _Table()}
@@ -91,6 +108,7 @@ class Store:
         self._versions = itertools.count(1)
         self._seq = itertools.count(1)
         self._clock = clock
+        self._new_id = new_id or uuid_ids()
         self._fold_usernames = not username_case_sensitive
         self._unique_usernames = unique_usernames
         self._keep_dangling = keep_dangling_members
@@ -153,7 +171,7 @@ class Store:
             self._check_unique(kind, data, None)
             self._check_members(kind, data)
             now = self._clock()
-            rec = Record(kind, str(uuid.uuid4()), data, now, now, next(self._versions), next(self._seq))
+            rec = Record(kind, self._new_id(), data, now, now, next(self._versions), next(self._seq))
             self._tables[kind].records[rec.id] = rec
             self._index(rec)
             return _clone(rec)

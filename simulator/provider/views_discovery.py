@@ -31,10 +31,10 @@ def service_provider_config(prov: Provider, base: str) -> dict[str, Any]:
         "documentationUri": "https://www.rfc-editor.org/info/rfc7644",
         "patch": {"supported": True},
         "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
-        "filter": {"supported": True, "maxResults": prov.config.max_results},
+        "filter": {"supported": True, "maxResults": prov.max_results},
         "changePassword": {"supported": True},
-        "sort": {"supported": True},
-        "etag": {"supported": True},
+        "sort": {"supported": "sort-unsupported" not in prov.deviations},
+        "etag": {"supported": "etag-unsupported" not in prov.deviations},
         "authenticationSchemes": [
             {
                 "type": "oauthbearertoken",

@@ -32,9 +32,7 @@ def _resource(rec: Record, status: int = 200) -> Response:
     prov = provider()
     base = base_url()
     body = render.render(prov, rec, base, _projection())
-    headers: dict[str, str] = {}
-    if "no-etag" not in prov.deviations:
-        headers["ETag"] = rec.etag
+    headers = _etag_header(rec)
     if status == 201:
         if "created-returns-200" in prov.deviations:
             status = 200
@@ -43,6 +41,11 @@ def _resource(rec: Record, status: int = 200) -> Response:
         elif "no-location-header" not in prov.deviations:
             headers["Location"] = render.location(base, rec)
     return scim_json(body, status, headers)
+
+
+def _etag_header(rec: Record) -> dict[str, str]:
+    prov = provider()
+    return {"ETag": prov.etag(rec)} if prov.etags else {}
 
 
 @bp.post("/<any(Users, Groups):collection>")
@@ -56,8 +59,8 @@ def get(collection: str, rid: str) -> Response:
     prov = provider()
     rec = prov.get(_kind(collection), rid)
     if_none = request.headers.get("If-None-Match")
-    if if_none and "etag-ignored" not in prov.deviations and etag_matches(if_none, rec.etag):
-        return Response(status=304, headers={"ETag": rec.etag})
+    if if_none and prov.conditional and etag_matches(if_none, rec.etag):
+        return Response(status=304, headers=_etag_header(rec))
     return _resource(rec)
 
 
@@ -69,7 +72,11 @@ def replace(collection: str, rid: str) -> Response:
 
 @bp.patch("/<any(Users, Groups):collection>/<rid>")
 def patch(collection: str, rid: str) -> Response:
-    rec = provider().patch(_kind(collection), rid, read_json(), request.headers.get("If-Match"))
+    prov = provider()
+    rec = prov.patch(_kind(collection), rid, read_json(), request.headers.get("If-Match"))
+    projected = "attributes" in request.args or "excludedAttributes" in request.args
+    if "patch-no-content" in prov.deviations and not projected:
+        return Response(status=204, headers=_etag_header(rec))
     return _resource(rec)
 
 

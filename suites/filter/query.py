@@ -19,6 +19,7 @@ from suites.factory import Factory
 # Provider deviations that make any filtered listing wrong: the caught_by of every check that
 # compares a listing with the resources the check created.
 LISTING = ("filter-ignored", "startindex-zero-based")
+MAX_PAGES = 10  # later pages read of one query: a total that keeps growing must not page forever
 DECLINED = "RFC 7644 §3.12 lets a provider decline an attribute and operator combination it does not support"
 
 
@@ -39,8 +40,36 @@ def filter_path(kind: str, text: str, **params: Any) -> str:
     return f"/{kind}?{query}{extra}"
 
 
+class Pages(Reply):
+    """A query's first page with the later pages the target split the results into: RFC 7644
+    §3.4.2.4 lets it return "fewer results" than asked, up to a page size it chooses."""
+
+    def __init__(self, first: Reply, later: tuple[Reply, ...]) -> None:
+        super().__init__(first.exchange, None)
+        self.headers, self.text = first.headers, first.text
+        self.later = later
+
+
 def search(client: ScimClient, kind: str, text: str, **params: Any) -> Reply:
-    return client.get(filter_path(kind, text, **params))
+    """GET a filtered listing; unless params ask for one page (startIndex, count), with its later
+    pages, which listed() reads as well."""
+    first = client.get(filter_path(kind, text, **params))
+    if {"startIndex", "count"} & set(params):
+        return first
+    later: list[Reply] = []
+    got, total = len(_page(first)), first.body.get("totalResults")
+    while first.status == 200 and isinstance(total, int) and 0 < got < total and len(later) < MAX_PAGES:
+        later.append(client.get(filter_path(kind, text, **params, startIndex=got + 1)))
+        size = len(_page(later[-1]))
+        if later[-1].status != 200 or not size:
+            break  # listed() judges that page
+        got += size
+    return Pages(first, tuple(later)) if later else first
+
+
+def _page(reply: Reply) -> list[Any]:
+    found = reply.body.get("Resources")
+    return found if isinstance(found, list) else []
 
 
 def is_declined(reply: Reply) -> bool:
@@ -54,15 +83,19 @@ def is_declined(reply: Reply) -> bool:
 
 
 def listed(reply: Reply, *, decline_ok: bool = False) -> list[dict[str, Any]]:
-    """The Resources of a 200 ListResponse; a decline skips the check when decline_ok."""
+    """The Resources of a 200 ListResponse (of every page search() read); a decline skips the
+    check when decline_ok."""
     __tracebackhide__ = True
     if decline_ok and is_declined(reply):
         pytest.skip(f"the target declines this filter (400, scimType {reply.body.get('scimType')!r}); "
                     f"{DECLINED}")
-    body = expect_object(expect_status(reply, 200))
-    resources = body.get("Resources", [])
-    expect(isinstance(resources, list), "Resources as a JSON array", resources, reply)
-    return [r for r in resources if isinstance(r, dict)]
+    found = []
+    for page in (reply, *(reply.later if isinstance(reply, Pages) else ())):
+        body = expect_object(expect_status(page, 200))
+        resources = body.get("Resources", [])
+        expect(isinstance(resources, list), "Resources as a JSON array", resources, page)
+        found += [r for r in resources if isinstance(r, dict)]
+    return found
 
 
 def expect_exactly(reply: Reply, wanted: Mapping[str, str], *, decline_ok: bool = False) -> None:

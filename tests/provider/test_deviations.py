@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from unittest.mock import ANY
 
@@ -778,6 +779,153 @@ def probe_rate_limit(scim: Scim) -> dict[str, Any]:
         "error": None if throttled is None else error_fields(throttled),
         "after the window": scim.get("/ServiceProviderConfig").status_code,
     }
+
+
+# -- conditions: choices the RFCs leave to a correct server --------------------------------
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def bare_user(scim: Scim, name: str) -> dict[str, Any]:
+    resp = scim.post("/Users", {"schemas": [urns.CORE_USER], "userName": name})
+    assert resp.status_code == 201, resp.text
+    return dict(resp.json())
+
+
+@probe(
+    "patch-no-content",
+    compliant={"PATCH": 200, "title": "A", "ETag is current": True, "with attributes": (200, "B")},
+    deviant={"PATCH": 204, "title": None, "ETag is current": True, "with attributes": (200, "B")},
+)
+def probe_patch_answer(scim: Scim) -> dict[str, Any]:
+    path = f"/Users/{scim.create_user('ola@example.com')['id']}"
+    resp = scim.patch(path, patch_op({"op": "replace", "path": "title", "value": "A"}))
+    current = scim.get(path)
+    projected = scim.patch(path, patch_op({"op": "replace", "path": "title", "value": "B"}),
+                           params={"attributes": "title"})  # RFC 7644 §3.5.2: then 200
+    return {
+        "PATCH": resp.status_code,
+        "title": resp.json().get("title") if resp.text else None,
+        "ETag is current": resp.headers.get("ETag") == current.headers.get("ETag"),
+        "with attributes": (projected.status_code, projected.json().get("title")),
+    }
+
+
+@probe(
+    "page-size",
+    spec="page-size=2",
+    compliant={"maxResults": 200, "no count": 3, "count=10": 3, "count=1": 1, "totalResults": 3},
+    deviant={"maxResults": 2, "no count": 2, "count=10": 2, "count=1": 1, "totalResults": 3},
+)
+def probe_page_size(scim: Scim) -> dict[str, int]:
+    make_users(scim, "pia", "quy", "ros")
+    pages = {key: scim.list("/Users", **params) for key, params in
+             (("no count", {}), ("count=10", {"count": 10}), ("count=1", {"count": 1}))}
+    return {
+        "maxResults": spc(scim)["filter"]["maxResults"],
+        **{key: len(body["Resources"]) for key, body in pages.items()},
+        "totalResults": pages["no count"]["totalResults"],
+    }
+
+
+@probe(
+    "unsorted-lists",
+    compliant={"creation order": True, "same twice": True, "pages join": True},
+    deviant={"creation order": False, "same twice": True, "pages join": True},
+)
+def probe_unsorted(scim: Scim) -> dict[str, bool]:
+    created = [u["id"] for u in make_users(scim, *(f"un{i}" for i in range(10)))]
+    whole = [[r["id"] for r in scim.list("/Users")["Resources"]] for _ in range(2)]
+    pages = [scim.list("/Users", startIndex=start, count=4)["Resources"] for start in (1, 5, 9)]
+    paged = [r["id"] for page in pages for r in page]
+    # Ten random ids in creation order by their hashes: one chance in 3.6 million.
+    return {"creation order": whole[0] == created, "same twice": whole[0] == whole[1],
+            "pages join": paged == whole[0]}
+
+
+@probe("numeric-ids", compliant=["uuid", "uuid"], deviant=["1", "2"])
+def probe_ids(scim: Scim) -> list[str]:
+    ids = [scim.create_user("ida@example.com")["id"], scim.create_group("Ids")["id"]]
+    return ["uuid" if UUID.fullmatch(i) else i for i in ids]
+
+
+@probe(
+    "unassigned-as-null",
+    compliant={"title": "absent", "emails": "absent", "groups": "absent", "name.middleName": "absent"},
+    deviant={"title": None, "emails": [], "groups": [], "name.middleName": None},
+)
+def probe_unassigned(scim: Scim) -> dict[str, Any]:
+    user = scim.create_user("nul@example.com", emails=None)
+    got = scim.get(f"/Users/{user['id']}").json()
+    return {"title": got.get("title", "absent"), "emails": got.get("emails", "absent"),
+            "groups": got.get("groups", "absent"), "name.middleName": got["name"].get("middleName", "absent")}
+
+
+@probe(
+    "datetime-offsets",
+    compliant={"created": "Z, milliseconds", "lastModified gt created - 1 s": 1},
+    deviant={"created": "+01:00, microseconds", "lastModified gt created - 1 s": 1},
+)
+def probe_datetimes(scim: Scim) -> dict[str, Any]:
+    created = scim.create_user("tz@example.com")["meta"]["created"]
+    shapes = {r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z": "Z, milliseconds",
+              r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+01:00": "+01:00, microseconds"}
+    india = timezone(timedelta(hours=5, minutes=30))  # neither form: instants are compared
+    earlier = (datetime.fromisoformat(created) - timedelta(seconds=1)).astimezone(india).isoformat()
+    hits = scim.list("/Users", filter=f'meta.lastModified gt "{earlier}"')["totalResults"]
+    shape = next((label for pattern, label in shapes.items() if re.fullmatch(pattern, created)), created)
+    return {"created": shape, "lastModified gt created - 1 s": hits}
+
+
+@probe(
+    "etag-unsupported",
+    compliant={"etag.supported": True, "ETag": True, "meta.version": True, "If-Match stale": (412, None)},
+    deviant={"etag.supported": False, "ETag": False, "meta.version": False, "If-Match stale": OK},
+)
+def probe_etag_unsupported(scim: Scim) -> dict[str, Any]:
+    created = scim.post("/Users", user_body("eve@example.com"))
+    path = f"/Users/{created.json()['id']}"
+    stale = scim.put(path, user_body("eve@example.com", title="B"), headers={"If-Match": 'W/"0"'})
+    return {"etag.supported": spc(scim)["etag"]["supported"], "ETag": "ETag" in created.headers,
+            "meta.version": "version" in created.json()["meta"], "If-Match stale": answer(stale)}
+
+
+@probe(
+    "strong-etags",
+    compliant={"ETag": 'W/"n"', "meta.version": 'W/"n"', "If-None-Match": 304, "If-Match": OK},
+    deviant={"ETag": '"n"', "meta.version": '"n"', "If-None-Match": 304, "If-Match": OK},
+)
+def probe_strong_etags(scim: Scim) -> dict[str, Any]:
+    created = scim.post("/Users", user_body("sto@example.com"))
+    path, etag = f"/Users/{created.json()['id']}", created.headers["ETag"]
+    return {
+        "ETag": re.sub(r"\d+", "n", etag),
+        "meta.version": re.sub(r"\d+", "n", created.json()["meta"]["version"]),
+        "If-None-Match": scim.get(path, headers={"If-None-Match": etag}).status_code,
+        "If-Match": answer(scim.put(path, user_body("sto@example.com"), headers={"If-Match": etag})),
+    }
+
+
+@probe(
+    "sort-unsupported",
+    compliant={"sort.supported": True, "sortBy=userName": ["abe", "mo", "sue"]},
+    deviant={"sort.supported": False, "sortBy=userName": ["sue", "abe", "mo"]},
+)
+def probe_sort_unsupported(scim: Scim) -> dict[str, Any]:
+    make_users(scim, "sue", "abe", "mo")
+    return {"sort.supported": spc(scim)["sort"]["supported"],
+            "sortBy=userName": user_names(scim.list("/Users", sortBy="userName"))}
+
+
+@probe(
+    "list-counters-when-paged",
+    compliant={"whole": ["Resources", "itemsPerPage", "schemas", "startIndex", "totalResults"],
+               "partial": ["Resources", "itemsPerPage", "schemas", "startIndex", "totalResults"]},
+    deviant={"whole": ["Resources", "schemas", "totalResults"],
+             "partial": ["Resources", "itemsPerPage", "schemas", "startIndex", "totalResults"]},
+)
+def probe_list_counters(scim: Scim) -> dict[str, list[str]]:
+    make_users(scim, "wes", "xia")
+    return {"whole": sorted(scim.list("/Users")), "partial": sorted(scim.list("/Users", count=1))}
 
 
 # -- the tests -----------------------------------------------------------------------------

@@ -31,8 +31,9 @@ from suites.catalogue import SUITES_DIR
 
 TOKEN = "selftest-token"
 IVANTI_SPEC = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User=custAttr1,level:integer,vip:boolean"
-# Operating conditions, not bugs (Deviation.condition): no check may fail on them, and
-# test_selftest.test_conditions_do_not_fail_a_run proves a run against them passes.
+# Conditions, not bugs (Deviation.condition): circumstances and choices of a correct server. No
+# check may fail on them: test_selftest.test_conditions_do_not_fail_a_run and
+# test_legal_variants_do_not_fail_a_run prove a run against them passes.
 SKIP_IN_MATRIX = {name for name, dev in REGISTRY.items() if dev.condition}
 
 

@@ -20,6 +20,11 @@ from tests.suites.support import IVANTI_SPEC, SKIP_IN_MATRIX, TOKEN, failing, pr
 
 CATALOGUE = catalogue()
 BY_DEVIATION = by_deviation()
+# The conditions that are circumstances (slow, rate-limited), with the value each is tested at; the
+# others are choices the RFCs leave to a server, tested all at once.
+OPERATING = {"slow": "slow=0.02", "rate-limited": "rate-limited=25"}
+LEGAL_VARIANTS = sorted(SKIP_IN_MATRIX - set(OPERATING))
+UNADVERTISING = {"etag-unsupported", "sort-unsupported"}  # the checks of those features then skip
 IVANTI = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User"
 
 # Checks the default self-test provider cannot exercise (it declares no required extension and
@@ -179,14 +184,43 @@ def test_deviation_fails_exactly_its_checks(deviation: str) -> None:
     assert max(code for _, code in runs) == (1 if gated else 0)
 
 
-@pytest.mark.parametrize("condition", sorted(SKIP_IN_MATRIX))
+@pytest.mark.parametrize("condition", sorted(OPERATING))
 def test_conditions_do_not_fail_a_run(condition: str) -> None:
     """A slow or rate-limiting server is not wrong: the run waits and retries, and passes."""
-    spec = {"slow": "slow=0.02", "rate-limited": "rate-limited=25"}[condition]
-    with provider(spec) as url:
+    with provider(OPERATING[condition]) as url:
         summary = run_suites(url, ["users", "okta/test_spec.py"])
     assert failing(summary) == set() and summary["exit_code"] == 0
     assert summary["totals"]["passed"] >= 40
+
+
+def test_legal_variants_do_not_fail_a_run() -> None:
+    """Every choice the RFCs leave to a server, all at once (they compose): PATCH answered 204,
+    pages of 100, lists in hash order, numeric ids, nulls for unassigned attributes, dateTimes
+    with an offset, no ETags, no sorting... No check fails; those that need ETags or sorting are
+    skipped, saying the target does not advertise them."""
+    with provider(*LEGAL_VARIANTS) as url:
+        summary = run_suites(url)
+    assert failing(summary) == set() and summary["exit_code"] == 0, {
+        c["id"]: c["message"][:400] for c in summary["checks"] if c["outcome"] in ("failed", "error")}
+    skipped = {c["id"]: c["message"] for c in summary["checks"] if c["outcome"] == "skipped"}
+    unadvertised = {i for i, m in skipped.items()
+                    if "etag.supported is not true" in m or "sort.supported is not true" in m}
+    assert set(skipped) - unadvertised == SKIPPED_BY_DEFAULT
+    assert {i for i in unadvertised if i.startswith(("ETAG-", "SORT-"))} == {
+        e.id for e in CATALOGUE if e.suite in ("etag", "sort")}
+
+
+def test_checks_read_every_page_of_a_short_paged_listing() -> None:
+    """RFC 7644 §3.4.2.4: a server "MAY return fewer results" than count. The filter and sort
+    checks read the first page only and failed 14 checks of a server whose pages hold one
+    resource; they now read every page (SORT-PAGE-001 starts each page after the last). The
+    other variants are on too, but for the two that switch ETags and sorting off: here the ETag
+    and sort checks judge strong ETags and sorting over lists in hash order."""
+    specs = [v for v in LEGAL_VARIANTS if v not in UNADVERTISING | {"page-size"}]
+    with provider(*specs, "page-size=1") as url:
+        summary = run_suites(url, ["filter", "sort", "etag", "discovery/test_features.py"])
+    assert failing(summary) == set() and summary["exit_code"] == 0
+    assert summary["totals"]["skipped"] == 0 and summary["totals"]["passed"] >= 50
 
 
 def test_every_check_can_fail() -> None:
