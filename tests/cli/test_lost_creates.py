@@ -112,8 +112,8 @@ def summary_of(report_dir: Path) -> dict[str, Any]:
 
 def test_a_run_whose_creates_time_out_leaves_nothing_on_the_target(tmp_path: Path) -> None:
     """It used to leave 27 scimcert-<runid>-… users there, and say cleanup.left 0."""
-    with slow_target(first=False) as target:
-        _, left = run(target, tmp_path)
+    with slow_target(first=False, delay=0.8) as target:  # each of ~27 creates costs --timeout
+        _, left = run(target, tmp_path, timeout="0.5")
     assert left == []
     ledger = Ledger.load(tmp_path / "ledger.json")
     assert len(ledger.unconfirmed) > 20 and {e["settled"] for e in ledger.unconfirmed} == {"found"}
