@@ -231,6 +231,16 @@ def test_checks_read_every_page_of_a_short_paged_listing() -> None:
     assert summary["totals"]["skipped"] == 0 and summary["totals"]["passed"] >= 50
 
 
+def test_okta_import_says_why_pages_of_fewer_than_100_lose_users() -> None:
+    """Pages of 50 are the server's right (RFC 7644 §3.4.2.4) but Okta's import steps startIndex
+    by 100 (okta-scim.md §3) and misses half of them: OKTA-IMPORT-001 fails, saying so."""
+    with provider("page-size=50") as url:
+        summary = run_suites(url, ["okta/test_import.py"], "-k", "every_page")
+    (check,) = [c for c in summary["checks"] if c["id"] == "OKTA-IMPORT-001"]
+    assert check["outcome"] == "failed"
+    assert "the target answered count=100 with pages of 50" in check["message"], check["message"]
+
+
 def test_every_check_can_fail() -> None:
     """A check that no deviation or scripted bad response makes fail is a defect."""
     scripted = all_scripted()
