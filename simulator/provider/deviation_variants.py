@@ -1,0 +1,99 @@
+"""The deviations that are no bug: choices the RFCs leave to a correct server (condition=True)."""
+
+from __future__ import annotations
+
+from simulator.provider.deviation_table import Deviation
+
+_RFC7644_PATCH = (
+    'RFC 7644 §3.5.2: "the server either MUST return a 200 OK response code and the entire resource '
+    '[...] or MAY return HTTP status code 204 (No Content) and the appropriate response headers for a '
+    'successful PATCH request. The server MUST return a 200 OK if the "attributes" parameter is '
+    'specified in the request."'
+)
+
+# Choices the RFCs leave to a correct server (condition=True, like "slow"): no check may fail on
+# them, and test_selftest.test_legal_variants_do_not_fail_a_run runs every suite against all at once.
+VARIANTS = (
+    Deviation(
+        "patch-no-content",
+        "a successful PATCH answers 204 No Content with its ETag and no body (200 with the resource "
+        "when the request has attributes or excludedAttributes)",
+        _RFC7644_PATCH,
+        condition=True,
+    ),
+    Deviation(
+        "page-size",
+        "lists return at most SIZE resources (page-size=SIZE, default 100; overrides --max-results): a "
+        "list without count gets SIZE, a larger count is capped, totalResults counts them all and "
+        "filter.maxResults says SIZE. Below 100, Okta's import (it steps startIndex by 100) misses "
+        "users: OKTA-IMPORT-001 fails, as Okta's import would",
+        'RFC 7644 §3.4.2.4, count: "the service provider MUST NOT return more results than specified, '
+        'although it MAY return fewer results. If unspecified, the maximum number of results is set by '
+        'the service provider."',
+        param="size",
+        default=100.0,
+        condition=True,
+        whole=True,
+    ),
+    Deviation(
+        "unsorted-lists",
+        "without sortBy, lists come in a stable order that is not creation order (by a hash of the id)",
+        'RFC 7644 §3.4.2.3 defines an order only for sortBy ("Sort is OPTIONAL"); §3.4.2.4: "Because '
+        'pagination is not stateful, clients MUST be prepared to handle inconsistent results."',
+        condition=True,
+    ),
+    Deviation(
+        "numeric-ids",
+        'ids are decimal counters ("1", "2", ...) shared by Users and Groups instead of UUIDs',
+        'servers that use their database\'s integer keys; RFC 7643 §3.1, id: "This identifier MUST be '
+        'unique across the SCIM service provider\'s entire set of resources. It MUST be a stable, '
+        'non-reassignable identifier"',
+        condition=True,
+    ),
+    Deviation(
+        "unassigned-as-null",
+        "unassigned attributes and sub-attributes are returned as null, multi-valued ones (groups, "
+        "members, emails...) as []",
+        'servers that serialise every field of their model; RFC 7643 §2.5: "Unassigned attributes, the '
+        'null value, or empty array (in the case of a multi-valued attribute) SHALL be considered to be '
+        'equivalent in "state"." and "unassigned attributes [...] MAY be omitted for compactness"',
+        condition=True,
+    ),
+    Deviation(
+        "datetime-offsets",
+        'meta.created and meta.lastModified carry microseconds and a +01:00 offset, e.g. '
+        '"2026-11-29T13:00:00.123456+01:00"',
+        'RFC 7643 §2.3.5: a DateTime "MUST be encoded as a valid xsd:dateTime as specified in Section '
+        '3.3.7 of [XML-Schema]", which allows fractional seconds and any timezone offset',
+        condition=True,
+    ),
+    Deviation(
+        "etag-unsupported",
+        "no ETags: etag.supported is false, no ETag header, no meta.version, If-Match and "
+        "If-None-Match are ignored",
+        'RFC 7644 §3.14: "Service providers MAY support weak ETags"; RFC 7643 §3.1, meta.version: '
+        '"Service provider support for this attribute is optional"',
+        condition=True,
+    ),
+    Deviation(
+        "strong-etags",
+        'ETags are strong ("3") instead of weak (W/"3")',
+        'RFC 7644 §3.14: "When supported, SCIM ETags MUST be specified as an HTTP header" (RFC 7232 '
+        '§2.3 allows strong and weak ones); weak ETags are "the preferred mechanism", not the only one',
+        condition=True,
+    ),
+    Deviation(
+        "sort-unsupported",
+        "sort.supported is false and sortBy is ignored",
+        'RFC 7644 §3.4.2.3: "Sort is OPTIONAL. Clients MAY discover sort capability by looking at the '
+        '"sort" attribute of the service provider configuration"',
+        condition=True,
+    ),
+    Deviation(
+        "list-counters-when-paged",
+        "a list that returns every result at once has totalResults but no startIndex or itemsPerPage",
+        'RFC 7644 §3.4.2, startIndex and itemsPerPage: "REQUIRED when partial results are returned '
+        'due to pagination."',
+        condition=True,
+    ),
+)
