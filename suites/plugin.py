@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from faker import Faker
 
-from suites import interrupted, report, reportdir
+from suites import interrupted, report, report_html, reportdir
 from suites.catalogue import catalogue
 from suites.client import Redactor, ScimClient
 from suites.config import HarnessError, Preset, RunConfig, load_toml, resolve
@@ -21,6 +21,7 @@ from suites.ledger import Ledger, cleanup
 from suites.levels import Level
 from suites.scrub import scrub_report
 from suites.state import STATE_KEY, CheckInfo, CheckResult, ExtensionCell, RunState
+from suites.summary import build_summary
 from suites.target import Target
 from suites.waivers import Waivers
 
@@ -103,7 +104,7 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(f"scimcert: cannot create the report folder {run.report_dir} "
                                     f"({exc.strerror}); choose another --scim-report-dir") from exc
     if config.pluginmanager.hasplugin("html"):
-        config.pluginmanager.register(report.HtmlHooks(), "scimcert-html")
+        config.pluginmanager.register(report_html.HtmlHooks(), "scimcert-html")
 
 
 def _resolve_options(config: pytest.Config) -> RunConfig:
@@ -283,7 +284,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         _wait_for_lost_creates(session, ledger, state.config.timeout)
         result = cleanup(_client(state), ledger, verify=False)  # ids this run was just given
         state.cleanup_failed, state.cleanup_skipped = result.failed, result.skipped
-    summary = report.build_summary(state, ledger)
+    summary = build_summary(state, ledger)
     if state.config.report_dir is not None:
         report.write_files(state, summary, ledger)
     state.summary = summary

@@ -11,7 +11,7 @@ from simulator.okta import transport
 from suites import reportdir
 from suites.client import Exchange, Redactor
 from suites.config import Auth
-from suites.report import extend_har
+from suites.har import extend_har
 
 
 class FlowRecorder:

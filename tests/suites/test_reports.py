@@ -18,7 +18,7 @@ import pytest
 
 from suites.catalogue import SUITES_DIR
 from suites.client import Exchange, Redactor
-from suites.report import extend_har, har
+from suites.har import extend_har, har
 from tests.suites.support import TOKEN, Response, provider, run_suites
 
 
