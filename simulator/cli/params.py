@@ -13,12 +13,10 @@ from suites.config import (
     TARGET_KEYS,
     HarnessError,
     RunConfig,
-    load_toml,
-    origin,
-    resolve,
     seconds,
     target_url,
 )
+from suites.settings import load_toml, origin, resolve
 
 
 class CannotStart(click.ClickException):

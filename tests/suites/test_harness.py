@@ -23,10 +23,11 @@ from simulator.provider.service import ProviderConfig
 from suites.baseline import load_baseline
 from suites.catalogue import SUITES_DIR
 from suites.client import Exchange, Reply, ScimClient, _describe
-from suites.config import Auth, HarnessError, RunConfig, load_toml, origin, resolve
+from suites.config import Auth, HarnessError, RunConfig
 from suites.ledger import Ledger
 from suites.levels import Level
 from suites.report import unreachable
+from suites.settings import load_toml, origin, resolve
 from suites.state import RunState
 from suites.target import Target
 from suites.waivers import Waivers
