@@ -91,7 +91,9 @@ VARIANTS = (
     ),
     Deviation(
         "list-counters-when-paged",
-        "a list that returns every result at once has totalResults but no startIndex or itemsPerPage",
+        "a list that returns every result at once has totalResults but no startIndex or itemsPerPage. "
+        "Okta's connection test (count=2) reads both: on a target holding 2 users or fewer, "
+        "OKTA-CONNECT-002 fails, as Okta's test would",
         'RFC 7644 §3.4.2, startIndex and itemsPerPage: "REQUIRED when partial results are returned '
         'due to pagination."',
         condition=True,

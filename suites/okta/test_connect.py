@@ -29,5 +29,8 @@ def test_connection_counters_are_integers(okta: OktaSender, scim_config: RunConf
 
     RFC 7644 §3.4.2: "totalResults  The total number of results returned by the list or query
     operation ... REQUIRED." RFC 7643 §2.3.4 makes these JSON integers; Okta rejects strings.
+    startIndex and itemsPerPage are "REQUIRED when partial results are returned due to
+    pagination", so the RFC lets a list returned whole leave them out; Okta's test reads them
+    whatever the list (okta-scim.md §2), so this Okta check asks for them.
     """
     flow_step("connect", "connect.counts", okta, scim_config)

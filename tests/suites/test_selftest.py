@@ -241,6 +241,14 @@ def test_okta_import_says_why_pages_of_fewer_than_100_lose_users() -> None:
     assert "the target answered count=100 with pages of 50" in check["message"], check["message"]
 
 
+def test_okta_connection_test_reads_the_counters_of_a_list_returned_whole() -> None:
+    """RFC 7644 §3.4.2 asks for startIndex and itemsPerPage only on a partial page; Okta's
+    connection test (count=2 against a target holding none) reads them: OKTA-CONNECT-002 fails."""
+    with provider("list-counters-when-paged") as url:
+        summary = run_suites(url, ["okta/test_connect.py"])
+    assert failing(summary) == {"OKTA-CONNECT-002"}
+
+
 def test_every_check_can_fail() -> None:
     """A check that no deviation or scripted bad response makes fail is a defect."""
     scripted = all_scripted()
