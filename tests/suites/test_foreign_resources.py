@@ -67,3 +67,15 @@ def test_the_okta_suite_and_replay_leave_what_a_filter_ignoring_target_returns(t
         assert f'Received: {lookup} `filter=userName eq "scimcert-' in result.output
         assert refused in result.output, result.output
         assert _writes_to(tmp_path / flow / "exchanges.har", uid, gid) == []
+
+
+def test_a_spec_step_that_judged_a_foreign_user_says_so() -> None:
+    """Okta's SPEC test step 1 judges the first user the target lists; on a target that already
+    held a user without a name, OKTA-SPEC-001 failed without saying the user was not the run's."""
+    with provider() as url:
+        bare = {"schemas": [USER_CORE], "userName": "legacy@corp.example"}
+        uid = requests.post(f"{url}/Users", json=bare, headers=AUTH, timeout=10).json()["id"]
+        summary = run_suites(url, ["okta/test_spec.py"], "-k", "spec_01")
+    (check,) = [c for c in summary["checks"] if c["id"] == "OKTA-SPEC-001"]
+    assert check["outcome"] == "failed"
+    assert f"(it judged User {uid}, which this run did not create" in check["message"], check["message"]
