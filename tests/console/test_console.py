@@ -558,6 +558,20 @@ def test_refused_deactivation_is_a_task_that_stays_one_task(console, make_provid
     assert retried.row_ids("tasks") == [task_id] and "OPEN" in retried.row("tasks", task_id)
 
 
+def test_deactivated_people_are_not_offered_and_cannot_be_assigned(console, make_provider: ProviderFactory):
+    scim = make_provider()
+    app_id = console.ready_app(scim.base)
+    ann = console.add_person("ann@example.com", "Ann", "T")
+    cy = console.add_person("cy@example.com", "Cy", "T")
+    console.follow(console.post(f"/console/people/{cy}/deactivate"))
+    tab = console.get(f"/console/apps/{app_id}/assignments")
+    offered = re.findall(r'<option value="(00u\w+)">', tab.text)
+    assert offered == [ann]
+    page = console.follow(console.post(f"/console/apps/{app_id}/assignments/people", {"user_id": cy}))
+    assert page.flashes("error") == ["Cy T is deactivated; activate the user first."]
+    assert page.row_ids("assigned-people") == [] and scim.list("/Users")["totalResults"] == 0
+
+
 def test_failed_group_push_shows_error_status_and_retry_pushes(make_console, make_provider: ProviderFactory):
     scim, flaky = make_provider(), FlakySession()
     console = make_console(Transport(flaky, clock=FakeClock()))
