@@ -144,8 +144,19 @@ class OrgService:
             )  # fmt: skip
             self.store.add_task(task)
             happened.tasks.append(task)
+        if object_id.startswith(USER_PREFIX):
+            self._record_sync(app.id, object_id, run.outcome.ok)
         happened.runs.append(run)
         return run
+
+    def _record_sync(self, app_id: str, user_id: str, ok: bool) -> None:
+        """A provisioned app user's syncState follows its last push: ERROR while the target missed
+        one (okta-admin-api.md §7 [I]), SYNCHRONIZED again once a push (or its retry) went through.
+        Assignment and (de)activation set the state of the records they write themselves."""
+        rec = self.store.app_user(app_id, user_id)
+        state = "SYNCHRONIZED" if ok else "ERROR"
+        if rec is not None and rec.status == "PROVISIONED" and rec.sync_state != state:
+            self.store.put_app_user(replace(rec, sync_state=state, updated=now()))
 
     # ---- lookups ------------------------------------------------------------------------------
 
@@ -331,12 +342,11 @@ class OrgService:
         return rec
 
     def _reactivate(self, app: AppRec, user: UserRec, rec: AppUserRec, happened: Happened) -> AppUserRec:
+        ok = True
         if self.provisioning(app) and app.instance.actions.deactivate_users:
-            outcome = self.execute(
-                app, engine.reactivate(app.instance, user.okta, rec.model), user.id, happened
-            ).outcome
-            rec = replace(rec, sync_state="SYNCHRONIZED" if outcome.ok else "ERROR")
-        rec = replace(rec, status="PROVISIONED", sync_state="SYNCHRONIZED", updated=now())
+            plan = engine.reactivate(app.instance, user.okta, rec.model)
+            ok = self.execute(app, plan, user.id, happened).outcome.ok
+        rec = replace(rec, status="PROVISIONED", sync_state="SYNCHRONIZED" if ok else "ERROR", updated=now())
         self.store.put_app_user(rec)
         return rec
 

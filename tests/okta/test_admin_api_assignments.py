@@ -73,3 +73,31 @@ def test_a_deactivated_member_gets_the_group_app_once_activated(sim, make_provid
     assigned = admin.call("GET", f"/apps/{app_id}/users/{cy['id']}")
     assert assigned["scope"] == "GROUP" and assigned["status"] == "PROVISIONED"
     assert scim.get(f"/Users/{assigned['externalId']}").json()["active"] is True
+
+
+# ---- syncState -------------------------------------------------------------------------------------
+
+
+def sync_state(admin: Admin, app_id: str, user_id: str) -> str:
+    return str(admin.call("GET", f"/apps/{app_id}/users/{user_id}")["syncState"])
+
+
+def test_sync_state_is_error_while_the_target_missed_a_push(sim, make_provider: ProviderFactory):
+    scim, admin = make_provider("patch-requires-path"), sim()  # PATCH without a path: 400
+    app_id = install_test_app(admin, scim.base)
+    ann = person(admin, "ann@example.com", "Ann")
+    admin.call("POST", f"/apps/{app_id}/users", {"id": ann["id"]})
+    assert sync_state(admin, app_id, ann["id"]) == "SYNCHRONIZED"
+
+    admin.call("POST", f"/users/{ann['id']}/lifecycle/deactivate")  # its PATCH fails: a task
+    admin.call("POST", f"/users/{ann['id']}/lifecycle/activate", sendEmail="false")
+    assert [t["action"] for t in admin.call("GET", "/tasks")] == ["deactivate", "reactivate"]
+    assert sync_state(admin, app_id, ann["id"]) == "ERROR"  # the reactivate PATCH failed too
+
+    admin.call("POST", f"/users/{ann['id']}", {"profile": {"firstName": "Anne"}})  # GET + PUT work
+    assert sync_state(admin, app_id, ann["id"]) == "SYNCHRONIZED"
+
+    scim_id = admin.call("GET", f"/apps/{app_id}/users/{ann['id']}")["externalId"]
+    scim.delete(f"/Users/{scim_id}")
+    admin.call("POST", f"/users/{ann['id']}", {"profile": {"firstName": "Gone"}})  # GET -> 404
+    assert sync_state(admin, app_id, ann["id"]) == "ERROR"
