@@ -336,6 +336,16 @@ def test_unreachable_target_and_401_are_shown_clearly(console, make_provider: Pr
     assert tested.value("base_url") == scim.base and "not-the-token" not in tested.text
 
 
+def test_log_entry_shows_an_error_page_that_is_not_json(console, make_provider: ProviderFactory):
+    scim = make_provider("error-body-not-scim")  # errors come as HTML pages
+    app_id = console.install()
+    console.connect(app_id, scim.base, token="not-the-token")
+    log = console.get("/console/log")
+    seq = re.findall(r'href="/console/log/(\d+)"', log.text)[0]
+    entry = console.get(f"/console/log/{seq}")
+    assert '<pre id="response">HTTP 401\n\n&lt;html&gt;&lt;body&gt;&lt;h1&gt;Error 401' in entry.text
+
+
 def test_profile_editor_messages(console):
     app_id = console.install()
     path = f"/console/profile-editor/{app_id}/add"
