@@ -22,6 +22,9 @@ from simulator.okta.api import SimulatorConfig, create_app
 from simulator.okta.store import OrgFileError, OrgStore
 from simulator.provider.server import build_server
 
+if sys.platform != "win32":
+    import fcntl
+
 WsgiApp = Any  # a WSGI callable (environ, start_response) -> iterable of bytes
 
 
@@ -31,6 +34,28 @@ def default_db() -> str:
     folder = root / "scimcert"
     folder.mkdir(parents=True, exist_ok=True)
     return str(folder / "simulator.db")
+
+
+def _hold_org(path: str) -> int | None:
+    """Lock the org file for this process (the file descriptor to keep open), so that a second
+    simulator cannot serve it too: its admin calls would fail while this one provisions, and its
+    --admin-token would replace this one's. None for ':memory:', a path the store will refuse
+    (it says why) and where there are no advisory locks."""
+    if path == ":memory:" or sys.platform == "win32":
+        return None
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        raise click.BadParameter(
+            f"{path} is in use by another running scimcert simulator; stop that one or give another --db",
+            param_hint="'--db'",
+        ) from exc
+    return fd
 
 
 def _org_token(path: str, given: str | None) -> str:
@@ -73,6 +98,7 @@ def simulator_cmd(host: str, port: int, db: str | None, admin_token: str | None)
         raise click.BadParameter("the token must be non-blank text without leading or trailing spaces "
                                  "(clients send it as 'SSWS <token>')", param_hint="'--admin-token'")
     path = db or default_db()
+    held = _hold_org(path)  # noqa: F841 (kept open, and so locked, until the process ends)
     token = _org_token(path, admin_token)
     app = create_app(SimulatorConfig(token, path))
     calls = InFlight(app.wsgi_app)

@@ -140,3 +140,19 @@ def test_a_stop_finishes_the_admin_call_in_flight(tmp_path: Path, make_provider:
         proc.communicate(timeout=30)
     assert kept["externalId"] == assigned["externalId"] and kept["status"] == "PROVISIONED"
     assert steps[-2:] == ["assign.lookup", "assign.create"]
+
+
+def test_a_second_simulator_on_the_same_org_file_is_refused(tmp_path: Path) -> None:
+    proc, api = _serving(tmp_path / "org.db")
+    try:
+        second = _refused(tmp_path / "org.db", "--admin-token", "other")
+        answer = requests.get(f"{api}/users", headers={"Authorization": "SSWS adm"}, timeout=10)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    assert second.returncode == 2 and "Traceback" not in second.stderr
+    assert "org.db is in use by another running scimcert simulator; stop that one or give another --db" in (
+        " ".join(second.stderr.split())  # click wraps long messages
+    )
+    assert answer.status_code == 200  # the first one's token was not replaced
+    assert _start(tmp_path / "org.db")[0] == "adm"  # free again once the first has stopped
