@@ -1,5 +1,6 @@
-"""Who may hold an app assignment, over real HTTP: a deactivated person gets none, and a person
-whose group grants the app cannot be unassigned from it (okta-admin-api.md §2.6, §7, §8)."""
+"""Who holds an app assignment, over real HTTP: a deactivated person gets none, a person whose
+group grants the app cannot be unassigned from it, the syncState of an app user, and groups
+given at creation (okta-admin-api.md §2.2, §2.6, §7, §8)."""
 
 from __future__ import annotations
 
@@ -101,3 +102,27 @@ def test_sync_state_is_error_while_the_target_missed_a_push(sim, make_provider: 
     scim.delete(f"/Users/{scim_id}")
     admin.call("POST", f"/users/{ann['id']}", {"profile": {"firstName": "Gone"}})  # GET -> 404
     assert sync_state(admin, app_id, ann["id"]) == "ERROR"
+
+
+# ---- groupIds at creation ----------------------------------------------------------------------------
+
+
+def test_create_user_with_group_ids_is_all_or_nothing(sim, make_provider: ProviderFactory):
+    scim, admin = make_provider(), sim()
+    app_id = install_test_app(admin, scim.base)
+    group_id = group_with(admin, "Sales")
+    admin.call("PUT", f"/apps/{app_id}/groups/{group_id}", {"priority": 0})
+    profile = {"login": "eve@example.com", "email": "eve@example.com", "firstName": "Eve", "lastName": "T"}
+
+    unknown = {"profile": profile, "groupIds": [group_id, "00gunknown"]}
+    missing = admin.call("POST", "/users", unknown, expect=404)
+    assert missing["errorSummary"] == "Not found: Resource not found: 00gunknown (UserGroup)"
+    wrong = admin.call("POST", "/users", {"profile": profile, "groupIds": group_id}, expect=400)
+    assert wrong["errorCauses"] == [{"errorSummary": "groupIds: must be a list of group ids"}]
+    admin.call("GET", "/users/eve@example.com", expect=404)  # neither call made the user
+    assert scim.list("/Users")["totalResults"] == 0
+
+    eve = admin.call("POST", "/users", {"profile": profile, "groupIds": [group_id]}, activate="true")
+    (run,) = eve["_scimcert"]["provisioning"]  # the group's app provisioned her at once
+    assert [e["step"] for e in run["exchanges"]] == ["assign.lookup", "assign.create"]
+    assert [u["id"] for u in admin.call("GET", f"/groups/{group_id}/users")] == [eve["id"]]
