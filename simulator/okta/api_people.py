@@ -39,20 +39,32 @@ def _user_json(user: UserRec) -> dict[str, Any]:
     return user_json(user, PasswordActions(org().svc).changed(user.id))
 
 
+def _group_ids(body: dict[str, Any]) -> list[str]:
+    """`groupIds` of a new user: a list of group ids (okta-admin-api.md §2.2)."""
+    ids = body.get("groupIds") or []
+    if not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids):
+        raise invalid("groupIds", "groupIds: must be a list of group ids")
+    return ids
+
+
 @bp.post("/users")
 def create_user() -> Response:
+    """§2.2; all or nothing: an unknown group in `groupIds` is a 404 and no user is made."""
     body = body_object()
     password = password_value(body.get("credentials"))
-    svc = org().svc
-    with svc.store.transaction():
-        user = svc.create_user(
+    found, happened = org(), Happened()
+    with found.svc.store.transaction():
+        group_ids = [found.svc.group(g).id for g in _group_ids(body)]
+        user = found.svc.create_user(
             _profile(body), activate=flag("activate", True), has_password=password is not None
         )
         if password is not None:
-            PasswordActions(svc).remember(user.id, password)
-    for group_id in body.get("groupIds") or []:
-        org().groups.add_member(str(group_id), user.id)
-    return reply(_user_json(user))
+            PasswordActions(found.svc).remember(user.id, password)
+        for group_id in group_ids:
+            done = found.groups.add_member(group_id, user.id)
+            happened.runs.extend(done.runs)
+            happened.tasks.extend(done.tasks)
+    return reply(with_provisioning(_user_json(user), happened))
 
 
 @bp.get("/users")

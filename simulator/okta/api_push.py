@@ -35,12 +35,20 @@ def create_push(app_id: str) -> Response:
     group_id = body.get("sourceGroupId")
     if not isinstance(group_id, str) or not group_id:
         raise invalid("sourceGroupId", "sourceGroupId: The field cannot be left blank")
-    name, target = body.get("targetGroupName"), body.get("targetGroupId")
+    name, target = _text(body, "targetGroupName"), _text(body, "targetGroupId")
     status = str(body.get("status") or "ACTIVE")
-    push, happened = org().groups.create_push(
-        app_id, group_id, status, str(name) if name else None, str(target) if target else None
-    )
+    push, happened = org().groups.create_push(app_id, group_id, status, name, target)
     return reply(with_provisioning(push_json(push), happened), 201)
+
+
+def _text(body: dict[str, Any], key: str) -> str | None:
+    """An optional text field; any other JSON type is a 400 (a number is no group name)."""
+    value = body.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise invalid(key, f"{key}: must be a string")
+    return value
 
 
 @bp.get(_MAPPINGS)

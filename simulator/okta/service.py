@@ -93,6 +93,11 @@ def app_target(a: AppRec) -> dict[str, str]:
     return {"id": a.id, "type": "AppInstance", "alternateId": label, "displayName": label}
 
 
+def assignable(user: UserRec) -> bool:
+    """Can the person get an app assignment? Not once deactivated (DEPROVISIONED)."""
+    return user.status != "DEPROVISIONED"
+
+
 def event_type(step: str) -> str:
     return next((event for prefix, event in _EVENTS if step.startswith(prefix)), "application.provision")
 
@@ -139,8 +144,19 @@ class OrgService:
             )  # fmt: skip
             self.store.add_task(task)
             happened.tasks.append(task)
+        if object_id.startswith(USER_PREFIX):
+            self._record_sync(app.id, object_id, run.outcome.ok)
         happened.runs.append(run)
         return run
+
+    def _record_sync(self, app_id: str, user_id: str, ok: bool) -> None:
+        """A provisioned app user's syncState follows its last push: ERROR while the target missed
+        one (okta-admin-api.md §7 [I]), SYNCHRONIZED again once a push (or its retry) went through.
+        Assignment and (de)activation set the state of the records they write themselves."""
+        rec = self.store.app_user(app_id, user_id)
+        state = "SYNCHRONIZED" if ok else "ERROR"
+        if rec is not None and rec.status == "PROVISIONED" and rec.sync_state != state:
+            self.store.put_app_user(replace(rec, sync_state=state, updated=now()))
 
     # ---- lookups ------------------------------------------------------------------------------
 
@@ -260,7 +276,17 @@ class OrgService:
                     self._reactivate(app, user, au, happened)
                 elif not active and au.status != "DEPROVISIONED":
                     self._deprovision(self.app(au.app_id), user, au, happened, "DISABLED")
+            if active:
+                self._assign_through_groups(user, happened)
         return user, happened
+
+    def _assign_through_groups(self, user: UserRec, happened: Happened) -> None:
+        """Give an activated person the apps its groups were assigned while it could hold none."""
+        apps = (a for g in self.store.groups_of(user.id) for a in self.store.apps_of_group(g))
+        for app_id in dict.fromkeys(apps):
+            rec = self.store.app_user(app_id, user.id)
+            if rec is None or rec.status == "DEPROVISIONED":
+                self._assign(self.app(app_id), user, "GROUP", None, {}, happened)
 
     # ---- assignments ----------------------------------------------------------------------------
 
@@ -268,10 +294,18 @@ class OrgService:
         self, app_id: str, user_id: str, *, scope: str = "USER", name: str | None = None,
         profile: Mapping[str, Any] | None = None,
     ) -> tuple[AppUserRec, Happened]:  # fmt: skip
-        """Assign a user to an app (directly or through a group); provisions it (§4, §6.2)."""
+        """Assign a user to an app (directly or through a group); provisions it (§4, §6.2).
+
+        A deactivated (DEPROVISIONED) person cannot be assigned: Okta's console offers only
+        active people, and provisioning one would create an active account in the target for
+        somebody Okta has deactivated [I: refused like the other wrong-status calls, §2.6].
+        """
         happened = Happened()
         with self.store.transaction():
             app, user = self.app(app_id), self.user(user_id)
+            if not assignable(user):
+                raise OrgError(403, "E0000038", "This operation is not allowed in the user's current status.",
+                               (f"{user.okta.display_name} is deactivated; activate the user first.",))
             rec = self._assign(app, user, scope, name, dict(profile or {}), happened)
         return rec, happened
 
@@ -308,12 +342,11 @@ class OrgService:
         return rec
 
     def _reactivate(self, app: AppRec, user: UserRec, rec: AppUserRec, happened: Happened) -> AppUserRec:
+        ok = True
         if self.provisioning(app) and app.instance.actions.deactivate_users:
-            outcome = self.execute(
-                app, engine.reactivate(app.instance, user.okta, rec.model), user.id, happened
-            ).outcome
-            rec = replace(rec, sync_state="SYNCHRONIZED" if outcome.ok else "ERROR")
-        rec = replace(rec, status="PROVISIONED", sync_state="SYNCHRONIZED", updated=now())
+            plan = engine.reactivate(app.instance, user.okta, rec.model)
+            ok = self.execute(app, plan, user.id, happened).outcome.ok
+        rec = replace(rec, status="PROVISIONED", sync_state="SYNCHRONIZED" if ok else "ERROR", updated=now())
         self.store.put_app_user(rec)
         return rec
 
@@ -327,23 +360,36 @@ class OrgService:
         self.store.put_app_user(replace(rec, status="DEPROVISIONED", sync_state=sync, updated=now()))
 
     def unassign(self, app_id: str, user_id: str) -> Happened:
-        """DELETE /apps/{id}/users/{uid}: deactivate in the target (§6.1), never DELETE."""
+        """DELETE /apps/{id}/users/{uid}: deactivate in the target (§6.1), never DELETE.
+
+        While an assigned group grants the user the app, Okta refuses (403 E0000046) and sends
+        nothing: the user keeps the app through the group.
+        """
         happened = Happened()
         with self.store.transaction():
             app, user = self.app(app_id), self.user(user_id)
             rec = self.store.app_user(app_id, user_id)
             if rec is None or rec.status == "DEPROVISIONED":
                 raise not_found(user_id, "AppUser")
+            if self.granted_by_group(app_id, user_id):
+                raise OrgError(403, "E0000046", "Deactivate application for user forbidden.", (
+                    "The application cannot be unassigned from the user while their group "
+                    "memberships grant them access",
+                ))  # fmt: skip
             self._deprovision(app, user, rec, happened, "SYNCHRONIZED")
         return happened
+
+    def granted_by_group(self, app_id: str, user_id: str) -> bool:
+        """Is the user in a group assigned to the app?"""
+        assigned = set(self.store.app_group_ids(app_id))
+        return any(g in assigned for g in self.store.groups_of(user_id))
 
     def still_covered(self, app_id: str, user_id: str) -> bool:
         """Is the user assigned directly, or through another assigned group it belongs to?"""
         rec = self.store.app_user(app_id, user_id)
         if rec is not None and rec.scope == "USER":
             return True
-        assigned = set(self.store.app_group_ids(app_id))
-        return any(g in assigned for g in self.store.groups_of(user_id))
+        return self.granted_by_group(app_id, user_id)
 
     def member_of(self, app: AppRec, user_id: str) -> engine.Member | None:
         """The group member Okta pushes for a user: its SCIM id and app userName, once provisioned."""

@@ -11,6 +11,7 @@ from simulator.okta.service import (
     Happened,
     OrgError,
     OrgService,
+    assignable,
     group_target,
     invalid,
     not_found,
@@ -58,7 +59,7 @@ class GroupActions:
                 return happened
             self.svc.audit("group.user_membership.add", "Add user to group membership",
                            user_target(user), group_target(group))
-            for app_id in self.store.apps_of_group(group_id):
+            for app_id in self.store.apps_of_group(group_id) if assignable(user) else ():
                 self.svc._assign(self.svc.app(app_id), user, "GROUP", None, {}, happened)
             for push, app in self._active_pushes(group_id):
                 member = self.svc.member_of(app, user_id)
@@ -97,8 +98,9 @@ class GroupActions:
         with self.store.transaction():
             app, _ = self.svc.app(app_id), self.svc.group(group_id)
             self.store.assign_app_group(app_id, group_id, priority)
-            for user_id in self.store.member_ids(group_id):
-                self.svc._assign(app, self.svc.user(user_id), "GROUP", None, {}, happened)
+            for user in map(self.svc.user, self.store.member_ids(group_id)):
+                if assignable(user):  # a deactivated member gets no app user (§2.6)
+                    self.svc._assign(app, user, "GROUP", None, {}, happened)
         return happened
 
     def unassign_group(self, app_id: str, group_id: str) -> Happened:

@@ -137,9 +137,27 @@ class Transport:
         except requests.Timeout:
             return ScimResponse(0, error=f"Read timed out after {self.timeout:g} s")
         except requests.RequestException as exc:
-            return ScimResponse(0, error=f"Connection failed: {type(exc).__name__}")
+            cause = _cause(exc)
+            shown = f"{type(exc).__name__} ({cause})" if cause else type(exc).__name__
+            return ScimResponse(0, error=f"Connection failed: {shown}")
         text = raw.content.decode(raw.encoding or "utf-8", errors="replace")
         return ScimResponse.from_text(raw.status_code, text, tuple(raw.headers.items()))
+
+
+def _cause(exc: BaseException) -> str | None:
+    """The operating system's or TLS's reason under a requests failure ('Connection refused',
+    'Name or service not known', '[SSL: …] …'), None when it names none."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # requests -> urllib3 MaxRetryError -> NewConnectionError -> OSError
+        if seen is None:
+            return None
+        if isinstance(seen, OSError) and seen.strerror:
+            return str(seen.strerror)
+        reason = getattr(seen, "reason", None)
+        first = seen.args[0] if seen.args else None
+        seen = next((e for e in (seen.__cause__, reason, first, seen.__context__)
+                     if isinstance(e, BaseException)), None)  # fmt: skip
+    return None
 
 
 def _okta_session() -> requests.Session:

@@ -298,4 +298,8 @@ class ScimResponse:
         return ScimResponse(self.status, self.headers, body, text, self.error)
 
     def to_json(self) -> dict[str, Any]:
-        return {"status": self.status, "body": self.body, "error": self.error}
+        """The log's copy: a body that is not JSON (an HTML error page, a cut one) keeps its text."""
+        out: dict[str, Any] = {"status": self.status, "body": self.body, "error": self.error}
+        if self.body is None and self.text.strip():
+            out["text"] = self.text
+        return out

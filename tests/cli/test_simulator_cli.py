@@ -7,10 +7,15 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.conftest import ProviderFactory
+from tests.okta.test_admin_api import Admin, install_test_app, person
 
 
 def _start(db: Path, *args: str) -> tuple[str, str]:
@@ -88,3 +93,66 @@ def test_a_foreign_db_is_left_untouched(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     assert tables == ["invoices"]
+
+
+def _serving(db: Path) -> tuple[subprocess.Popen[str], str]:
+    """A simulator serving the org file at db; (process, admin API URL)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator.cli", "simulator", "--port", "0", "--db", str(db),
+         "--admin-token", "adm"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    for _ in range(4):
+        proc.stdout.readline()
+    return proc, re.search(r"(http://\S+/api/v1)", first).group(1)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_finishes_the_admin_call_in_flight(tmp_path: Path, make_provider: ProviderFactory,
+                                                  stop: signal.Signals) -> None:
+    scim = make_provider("slow=0.8")  # every SCIM answer takes 0.8 s
+    proc, api = _serving(tmp_path / "org.db")
+    admin = Admin(api.removesuffix("/api/v1"), auth="SSWS adm")
+    try:
+        app_id = install_test_app(admin, scim.base)
+        ann = person(admin, "ann@example.com", "Ann")
+        with ThreadPoolExecutor(1) as pool:
+            assigning = pool.submit(admin.call, "POST", f"/apps/{app_id}/users", {"id": ann["id"]})
+            time.sleep(0.4)  # the lookup is on its way to the target
+            proc.send_signal(stop)
+            assigned = assigning.result(timeout=30)  # answered in full, not cut off
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "stopping: finishing 1 admin call(s) in flight" in err and err.rstrip().endswith("stopped")
+    assert scim.get(f"/Users/{assigned['externalId']}").json()["userName"] == "ann@example.com"
+
+    proc, api = _serving(tmp_path / "org.db")  # what the call sent is on record after a restart
+    again = Admin(api.removesuffix("/api/v1"), auth="SSWS adm")
+    try:
+        kept = again.call("GET", f"/apps/{app_id}/users/{ann['id']}")
+        steps = [e["debugContext"]["debugData"].get("step") for e in again.call("GET", "/logs", limit=1000)]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    assert kept["externalId"] == assigned["externalId"] and kept["status"] == "PROVISIONED"
+    assert steps[-2:] == ["assign.lookup", "assign.create"]
+
+
+def test_a_second_simulator_on_the_same_org_file_is_refused(tmp_path: Path) -> None:
+    proc, api = _serving(tmp_path / "org.db")
+    try:
+        second = _refused(tmp_path / "org.db", "--admin-token", "other")
+        answer = requests.get(f"{api}/users", headers={"Authorization": "SSWS adm"}, timeout=10)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    assert second.returncode == 2 and "Traceback" not in second.stderr
+    assert "org.db is in use by another running scimcert simulator; stop that one or give another --db" in (
+        " ".join(second.stderr.split())  # click wraps long messages
+    )
+    assert answer.status_code == 200  # the first one's token was not replaced
+    assert _start(tmp_path / "org.db")[0] == "adm"  # free again once the first has stopped

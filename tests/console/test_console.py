@@ -336,6 +336,16 @@ def test_unreachable_target_and_401_are_shown_clearly(console, make_provider: Pr
     assert tested.value("base_url") == scim.base and "not-the-token" not in tested.text
 
 
+def test_log_entry_shows_an_error_page_that_is_not_json(console, make_provider: ProviderFactory):
+    scim = make_provider("error-body-not-scim")  # errors come as HTML pages
+    app_id = console.install()
+    console.connect(app_id, scim.base, token="not-the-token")
+    log = console.get("/console/log")
+    seq = re.findall(r'href="/console/log/(\d+)"', log.text)[0]
+    entry = console.get(f"/console/log/{seq}")
+    assert '<pre id="response">HTTP 401\n\n&lt;html&gt;&lt;body&gt;&lt;h1&gt;Error 401' in entry.text
+
+
 def test_profile_editor_messages(console):
     app_id = console.install()
     path = f"/console/profile-editor/{app_id}/add"
@@ -556,6 +566,20 @@ def test_refused_deactivation_is_a_task_that_stays_one_task(console, make_provid
     retried = console.follow(console.post(f"/console/tasks/{task_id}/retry"))
     assert "Automatic deactivation of user Ann Tester" in retried.flashes("error")[0]
     assert retried.row_ids("tasks") == [task_id] and "OPEN" in retried.row("tasks", task_id)
+
+
+def test_deactivated_people_are_not_offered_and_cannot_be_assigned(console, make_provider: ProviderFactory):
+    scim = make_provider()
+    app_id = console.ready_app(scim.base)
+    ann = console.add_person("ann@example.com", "Ann", "T")
+    cy = console.add_person("cy@example.com", "Cy", "T")
+    console.follow(console.post(f"/console/people/{cy}/deactivate"))
+    tab = console.get(f"/console/apps/{app_id}/assignments")
+    offered = re.findall(r'<option value="(00u\w+)">', tab.text)
+    assert offered == [ann]
+    page = console.follow(console.post(f"/console/apps/{app_id}/assignments/people", {"user_id": cy}))
+    assert page.flashes("error") == ["Cy T is deactivated; activate the user first."]
+    assert page.row_ids("assigned-people") == [] and scim.list("/Users")["totalResults"] == 0
 
 
 def test_failed_group_push_shows_error_status_and_retry_pushes(make_console, make_provider: ProviderFactory):

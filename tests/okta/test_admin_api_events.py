@@ -106,3 +106,19 @@ def test_an_org_file_from_before_targets_opens_and_logs(tmp_path) -> None:
     assert old.step == "assign.create" and old.targets is None
     assert new.targets == ({"id": "00u1", "type": "User"},)
     assert [e.seq for e in store.recent_logs()] == [old.seq]  # the console lists provisioning only
+
+
+def test_an_error_page_that_is_not_json_is_logged_as_text(sim, make_provider: ProviderFactory) -> None:
+    scim, admin = make_provider("error-body-not-scim"), sim()  # errors come as HTML pages
+    app_id = install_test_app(admin, scim.base)
+    body = {"profile": {"login": "ann@example.com", "email": "ann@example.com", "firstName": "Ann",
+                        "lastName": "Lee"}}
+    ann = admin.call("POST", "/users", body, activate="true")["id"]
+    scim_id = admin.call("POST", f"/apps/{app_id}/users", {"id": ann})["externalId"]
+    scim.delete(f"/Users/{scim_id}")
+    seq = last_seq(admin)
+    admin.call("POST", f"/users/{ann}", {"profile": {"title": "Engineer"}})  # GET /Users/{id} -> 404
+    (failed,) = scim_log(admin, seq)
+    response = failed["debugContext"]["debugData"]["exchange"]["response"]
+    assert response["status"] == 404 and response["body"] is None
+    assert response["text"].startswith("<html><body><h1>Error 404</h1>")  # what the vendor's server said

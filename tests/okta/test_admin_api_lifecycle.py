@@ -173,3 +173,15 @@ def test_delete_app_only_when_inactive_and_sends_nothing(sim, make_provider: Pro
     assert admin.call("GET", f"/groups/{group['id']}")["profile"]["name"] == "Engineering"
     assert scim.get(f"/Users/{scim_id}").json()["active"] is True
     refused(admin, "DELETE", f"/apps/{app_id}", 404, "E0000007")
+
+
+def test_a_push_mapping_names_its_target_group_in_text(sim, make_provider: ProviderFactory):
+    scim, admin = make_provider(), sim()
+    app_id = install_test_app(admin, scim.base)
+    group = admin.call("POST", "/groups", {"profile": {"name": "Engineering"}})
+    for key, value in (("targetGroupName", 7), ("targetGroupId", ["x"])):
+        body = {"sourceGroupId": group["id"], "status": "ACTIVE", key: value}
+        answer = admin.call("POST", f"/apps/{app_id}/group-push/mappings", body, expect=400)
+        assert answer["errorCode"] == "E0000001"
+        assert answer["errorCauses"] == [{"errorSummary": f"{key}: must be a string"}]
+    assert scim.list("/Groups")["totalResults"] == 0  # nothing was pushed as "7"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import socket
 from dataclasses import replace
 
 import pytest
@@ -131,6 +132,17 @@ def test_connection_failure_becomes_outcome():
     result = Transport(Refusing(), clock=FakeClock()).run(deactivate_plan())
     assert not result.outcome.ok and "Connection failed: ConnectionError" in result.outcome.error
     assert result.exchanges[0].response.status == 0
+
+
+def test_a_refused_connection_says_why():
+    """The task text names the operating system's reason, not only requests' exception class."""
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    plan = engine.deactivate(app(base_url=f"http://127.0.0.1:{port}/scim/v2"), sample_user(),
+                             AppUser("00u1", scim_id="s-1"))  # fmt: skip
+    result = Transport(clock=FakeClock()).run(plan)
+    assert "Connection failed: ConnectionError (Connection refused)" in str(result.outcome.error)
 
 
 # ---- the bytes on the wire -------------------------------------------------------------------

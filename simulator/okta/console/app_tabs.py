@@ -18,7 +18,7 @@ from simulator.okta.console.web import (
     stash,
     unstash,
 )
-from simulator.okta.service import Happened, OrgError
+from simulator.okta.service import Happened, OrgError, assignable
 
 bp = Blueprint("app_tabs", __name__, url_prefix="/apps/<app_id>")
 
@@ -56,7 +56,7 @@ def assignments(app_id: str) -> Any:
     groups = [svc.group(g) for g in group_ids]
     return page(
         "app_assignments.html", app=app, tab="assignments", people=people, groups=groups,
-        free_people=[u for u in svc.store.users() if u.id not in assigned_ids],
+        free_people=[u for u in svc.store.users() if u.id not in assigned_ids and assignable(u)],
         free_groups=[g for g in svc.store.groups() if g.id not in set(group_ids)],
     )  # fmt: skip
 

@@ -49,7 +49,8 @@ def render_exchange(entry: LogRec, secret: str | None) -> tuple[str, str]:
     )
     status = resp.get("status")
     head = f"HTTP {status}" if status else f"No response: {resp.get('error') or 'unknown error'}"
-    response_text = head + ("\n\n" + _pretty(resp.get("body")) if resp.get("body") is not None else "")
+    shown = _pretty(resp.get("body")) if resp.get("body") is not None else resp.get("text") or ""
+    response_text = head + ("\n\n" + shown if shown else "")
     return request_text, response_text
 
 
