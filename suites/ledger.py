@@ -1,24 +1,21 @@
-"""The ledger: every resource a run creates, written before the next request, and its cleanup."""
+"""The ledger: every resource a run creates, written before the next request.
+
+Its files are ledgerfile.py's; deleting what it lists is cleanup.py's.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, TypeGuard
+from typing import Any
 
-from simulator.scim.ownership import not_ours, run_prefix
-from suites.client import ScimClient
-from suites.lostcreates import apply_settled, is_unconfirmed, settle_lost
+from simulator.scim.ownership import run_prefix
+from suites.ledgerfile import append_change, apply_deleted, apply_skipped, read_ledger, write_ledger
+from suites.lostcreates import apply_settled
 
-ENDPOINTS = {"User": "/Users", "Group": "/Groups"}
 SETTLED = ("found", "absent", "discarded")  # an unconfirmed create known not to be left on the target
 
 
@@ -123,7 +120,7 @@ class Ledger:
         if not gone:
             return
         with self._lock:
-            _apply_deleted(self.entries, gone)
+            apply_deleted(self.entries, gone)
             self._append({"deleted": [list(g) for g in gone]})
 
     def mark_skipped_many(self, skipped: list[tuple[str, str, str]]) -> None:
@@ -132,7 +129,7 @@ class Ledger:
         if not skipped:
             return
         with self._lock:
-            _apply_skipped(self.entries, skipped)
+            apply_skipped(self.entries, skipped)
             self._append({"skipped": [list(s) for s in skipped]})
 
     def owns(self, kind: str, rid: str) -> bool:
@@ -152,17 +149,12 @@ class Ledger:
             return
         if not self.path.exists():
             self._write()  # the ledger names the run and target; the journal only changes
-        with self.journal.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(change) + "\n")
+        append_change(self.journal, change)
 
     def _write(self) -> None:
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".ledger-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(self.as_json(), fh, indent=2)
-        os.replace(tmp, self.path)  # atomic: an interrupted run never leaves half a ledger
+        write_ledger(self.path, self.as_json())
 
     def flush(self) -> None:
         """Write ledger.json whole and retire the journal (its changes are now in the ledger)."""
@@ -182,180 +174,4 @@ class Ledger:
 
         Raises LedgerError, with a sentence saying what is wrong, for anything that is not one.
         """
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise LedgerError(f"cannot read {path}: {exc.strerror or exc}.") from exc
-        except ValueError as exc:  # also UnicodeDecodeError
-            raise LedgerError(f"{path} is not a scimcert ledger: it is not JSON text ({exc}).") from exc
-        run_id, target, entries = _validated(path, data)
-        unconfirmed = _validated_unconfirmed(path, data)
-        journal = path.with_suffix(".journal")
-        if journal.exists():
-            _replay(entries, unconfirmed, journal.read_text(encoding="utf-8", errors="replace"))
-        return cls(path, run_id, target, entries, unconfirmed)
-
-
-class LedgerError(ValueError):
-    """A file that is not a scimcert ledger."""
-
-
-def _validated(path: Path, data: Any) -> tuple[str, str, list[dict[str, Any]]]:
-    """run_id, target and resources of a ledger's JSON, or LedgerError naming what is wrong."""
-    hint = "give the ledger.json of a run's report folder"
-    if isinstance(data, dict) and "checks" in data and "verdicts" in data:
-        raise LedgerError(f"{path} is a run's summary.json, not its ledger; give the ledger.json "
-                          "beside it (or the report folder).")
-    if not isinstance(data, dict) or not {"run_id", "target", "resources"} <= data.keys():
-        raise LedgerError(f"{path} is not a scimcert ledger (it has no run_id, target and resources); "
-                          f"{hint}.")
-    run_id, target, resources = data["run_id"], data["target"], data["resources"]
-    if not isinstance(run_id, str) or not run_id or not run_id.replace("-", "").isalnum():
-        raise LedgerError(f"{path} is not a scimcert ledger: its run_id {run_id!r} is not a run id; {hint}.")
-    if not isinstance(target, str) or not isinstance(resources, list):
-        raise LedgerError(f"{path} is not a scimcert ledger: target must be text and resources a list; "
-                          f"{hint}.")
-    for n, entry in enumerate(resources, 1):
-        if not _is_entry(entry):
-            raise LedgerError(f"{path} is not a scimcert ledger: resource {n} is not an object with "
-                              f"type User or Group, an id and deleted true/false; {hint}.")
-    return run_id, target, list(resources)
-
-
-def _validated_unconfirmed(path: Path, data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The unconfirmed creates of a ledger's JSON (none in a ledger written before they were
-    recorded), or LedgerError naming what is wrong."""
-    found = data.get("unconfirmed", [])
-    if not isinstance(found, list) or not all(is_unconfirmed(e) for e in found):
-        raise LedgerError(f"{path} is not a scimcert ledger: unconfirmed must be a list of objects with "
-                          "type User or Group and a name; give the ledger.json of a run's report folder.")
-    return list(found)
-
-
-def _is_entry(entry: Any) -> TypeGuard[dict[str, Any]]:
-    return (isinstance(entry, dict) and entry.get("type") in ENDPOINTS
-            and isinstance(entry.get("id"), str) and bool(entry["id"])
-            and isinstance(entry.get("deleted"), bool))
-
-
-def _apply_deleted(entries: list[dict[str, Any]], gone: list[tuple[str, str]]) -> None:
-    wanted = set(gone)
-    for entry in entries:
-        if (entry["type"], entry["id"]) in wanted:
-            entry["deleted"] = True
-
-
-def _replay(entries: list[dict[str, Any]], unconfirmed: list[dict[str, Any]], text: str) -> None:
-    """Apply journal lines; a torn last line (the run was killed mid-write) is skipped."""
-    known = {(e["type"], e["id"]) for e in entries}
-    for line in text.splitlines():
-        try:
-            change = json.loads(line)
-        except ValueError:
-            continue
-        if not isinstance(change, dict):
-            continue
-        added, deleted = change.get("add"), change.get("deleted")
-        if _is_entry(added) and (added["type"], added["id"]) not in known:
-            entries.append(added)
-            known.add((added["type"], added["id"]))
-        elif is_unconfirmed(change.get("unconfirmed")):
-            unconfirmed.append(change["unconfirmed"])
-        elif isinstance(change.get("settled"), list):
-            apply_settled(unconfirmed, [(str(s[0]), str(s[1]), str(s[2])) for s in change["settled"]
-                                         if isinstance(s, list) and len(s) == 3])
-        elif isinstance(deleted, list):
-            _apply_deleted(entries, [(str(g[0]), str(g[1])) for g in deleted
-                                     if isinstance(g, list) and len(g) == 2])
-        elif isinstance(change.get("skipped"), list):
-            _apply_skipped(entries, [(str(s[0]), str(s[1]), str(s[2])) for s in change["skipped"]
-                                     if isinstance(s, list) and len(s) == 3])
-
-
-def _apply_skipped(entries: list[dict[str, Any]], skipped: list[tuple[str, str, str]]) -> None:
-    why = {(kind, rid): reason for kind, rid, reason in skipped}
-    for entry in entries:
-        if (entry["type"], entry["id"]) in why:
-            entry["skipped"] = why[(entry["type"], entry["id"])]
-
-
-@dataclass(frozen=True, slots=True)
-class CleanupResult:
-    deleted: int
-    failed: tuple[str, ...]
-    gone: int = 0  # already deleted (404)
-    skipped: tuple[str, ...] = ()  # no longer named like the run's resources: left alone
-    missing: tuple[str, ...] = ()  # 404 at a URL other than the ledger's target: left pending
-    left: int = 0  # not tried: the cleanup was told to stop
-    looked_up: int = 0  # unconfirmed creates looked up by name
-    found: int = 0  # resources those lookups found (they joined the ledger, and this cleanup)
-
-
-Outcome = Literal["deleted", "gone", "skipped", "failed", "missing", "left"]
-
-
-def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: bool = True,
-            elsewhere: bool = False, stop: Callable[[], bool] = lambda: False) -> CleanupResult:
-    """Delete the ledger's remaining resources that are still the run's; 404 counts as already gone.
-
-    With verify, each resource is read first and deleted only when its userName / displayName
-    still starts with the run's prefix: by the time `scimcert cleanup` reads an old ledger, a
-    server may have given a recorded id to somebody else's resource. The run's own cleanup, at
-    the end of the run that was just given these ids for what it created, passes verify=False:
-    the extra read would cost a request per resource (435 in a full run) for no safety gained.
-    Groups go first (they reference users), each kind with a few resources in flight; the
-    ledger is written once per kind. An interrupted cleanup leaves entries marked pending whose
-    resources may be gone already: the next cleanup counts their 404 as done. elsewhere (the
-    client is not at the ledger's target) takes a 404 for "not here" rather than "gone", so a
-    wrong URL marks nothing deleted. Once stop() is true, the resources not yet started are left
-    (counted, still pending in the ledger). First, each unsettled create that got no response is
-    looked up by its name (settle_lost): what is found is deleted with the rest.
-    """
-    found: dict[Outcome, list[str]] = {"deleted": [], "gone": [], "skipped": [], "failed": [], "missing": [],
-                                       "left": []}
-    looked_up, before = len(ledger.unsettled()), len(ledger.entries)
-    found["failed"] += settle_lost(client, ledger, elsewhere=elsewhere, stop=stop)
-    hits = len(ledger.entries) - before
-    prefix = ledger.prefix if verify else None
-
-    def remove(entry: dict[str, Any]) -> tuple[Outcome, str]:
-        return ("left", "") if stop() else _remove(client, entry, prefix)
-
-    pending = [e for e in ledger.pending() if e["type"] in ENDPOINTS]
-    for kind in ("Group", "User"):
-        batch = [e for e in pending if e["type"] == kind]
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(remove, batch))
-        if elsewhere:
-            outcomes = [("missing", d) if o == "gone" else (o, d) for o, d in outcomes]
-        for outcome, detail in outcomes:
-            found[outcome].append(detail)
-        done = [e for e, (outcome, _) in zip(batch, outcomes, strict=True) if outcome in ("deleted", "gone")]
-        ledger.mark_deleted_many([(e["type"], e["id"]) for e in done])
-        ledger.mark_skipped_many([(e["type"], e["id"], detail) for e, (outcome, detail)
-                                  in zip(batch, outcomes, strict=True) if outcome == "skipped"])
-    return CleanupResult(len(found["deleted"]), tuple(found["failed"]), len(found["gone"]),
-                         tuple(found["skipped"]), tuple(found["missing"]), len(found["left"]),
-                         looked_up, hits)
-
-
-def _remove(client: ScimClient, entry: dict[str, Any], prefix: str | None) -> tuple[Outcome, str]:
-    """Delete one resource, first reading it when given the run's prefix (it must still carry it):
-    the outcome and a line for the report."""
-    kind, rid = entry["type"], entry["id"]
-    path = f"{ENDPOINTS[kind]}/{rid}"
-    if prefix is not None:
-        read = client.get(path, step="cleanup")
-        if read.status == 404:
-            return "gone", f"{kind} {rid}"
-        if read.status != 200:
-            return "failed", f"{kind} {rid}: GET -> {read.status or read.exchange.error}"
-        stranger = not_ours(kind, read.json, prefix)
-        if stranger is not None:
-            return "skipped", f"{kind} {rid}: {stranger}; not deleted"
-    reply = client.delete(path, step="cleanup")
-    if reply.status in (200, 204):
-        return "deleted", f"{kind} {rid}"
-    if reply.status == 404:
-        return "gone", f"{kind} {rid}"
-    return "failed", f"{kind} {rid}: DELETE -> {reply.status or reply.exchange.error}"
+        return cls(path, *read_ledger(path))

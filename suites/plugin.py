@@ -13,11 +13,12 @@ from faker import Faker
 
 from suites import interrupted, report, report_html, reportdir
 from suites.catalogue import catalogue
+from suites.cleanup import cleanup
 from suites.client import Redactor, ScimClient
 from suites.config import HarnessError, Preset, RunConfig
 from suites.extensions.discovery import discovered, untested_group_extensions
 from suites.factory import Factory
-from suites.ledger import Ledger, cleanup
+from suites.ledger import Ledger
 from suites.levels import Level
 from suites.scrub import scrub_report
 from suites.settings import load_toml, resolve

@@ -20,9 +20,11 @@ from simulator.cli.params import (
     target_options,
 )
 from suites import reportdir
+from suites.cleanup import CleanupResult, cleanup
 from suites.client import ScimClient
 from suites.config import HarnessError, target_url
-from suites.ledger import ENDPOINTS, CleanupResult, Ledger, LedgerError, cleanup
+from suites.ledger import Ledger
+from suites.ledgerfile import ENDPOINTS, LedgerError
 from suites.lostcreates import lookup_path, possibly_left_block, possibly_left_line
 
 STOPPING = "stopping: finishing the deletes in flight and writing the ledger; kill -9 abandons them"

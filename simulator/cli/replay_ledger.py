@@ -12,7 +12,8 @@ import click
 from simulator.cli.params import plural, remove_empty
 from simulator.okta.flowcleanup import Cleanup
 from suites import reportdir
-from suites.ledger import Ledger, LedgerError
+from suites.ledger import Ledger
+from suites.ledgerfile import LedgerError
 from suites.lostcreates import possibly_left_block, possibly_left_line
 
 REPORTS = Path("reports")  # where `scimcert run` puts its report folders by default

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 from simulator.scim.ownership import lookup_filter, lookup_hits
+from suites.cleanup import cleanup
 from suites.client import Exchange, ScimClient
 from suites.config import Auth, RunConfig
-from suites.ledger import Ledger, cleanup
+from suites.ledger import Ledger
 from tests.conftest import TOKEN, ProviderFactory
 
 
