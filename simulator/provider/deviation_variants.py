@@ -90,6 +90,14 @@ VARIANTS = (
         condition=True,
     ),
     Deviation(
+        "count-zero-total-only",
+        "a list asked for count=0 answers only schemas and totalResults: no Resources, startIndex "
+        "or itemsPerPage",
+        'RFC 7644 §3.4.2.4, count: "A value of "0" indicates that no resource results are to be '
+        'returned except for "totalResults"."',
+        condition=True,
+    ),
+    Deviation(
         "list-counters-when-paged",
         "a list that returns every result at once has totalResults but no startIndex or itemsPerPage. "
         "Okta's connection test (count=2) reads both: on a target holding 2 users or fewer, "

@@ -98,11 +98,14 @@ def render(
     return out
 
 
-def list_response(provider: Provider, total: int, start: int, resources: list[dict[str, Any]]) -> Any:
+def list_response(provider: Provider, total: int, start: int, resources: list[dict[str, Any]],
+                  count: int | None = None) -> Any:
     """A ListResponse (RFC 7644 §3.4.2), or the broken shapes some deviations produce."""
     devs = provider.deviations
     if total == 0 and "empty-result-not-listresponse" in devs:
         return []
+    if count == 0 and "count-zero-total-only" in devs:
+        return {"schemas": [urns.LIST_RESPONSE], "totalResults": total}
     numbers: list[Any] = [total, start, len(resources)]
     if "list-counts-as-strings" in devs:
         numbers = [str(n) for n in numbers]

@@ -117,7 +117,7 @@ def _list(kinds: list[str], query: Query) -> Response:
         raise ScimError(404, "No resources match the filter.")
     base = base_url()
     items = [render.render(prov, r, base, query.projection) for r in page.records]
-    return scim_json(render.list_response(prov, page.total, query.start_index, items))
+    return scim_json(render.list_response(prov, page.total, query.start_index, items, query.count))
 
 
 def _select_all(kinds: list[str], query: Query) -> list[Record]:

@@ -928,6 +928,18 @@ def probe_list_counters(scim: Scim) -> dict[str, list[str]]:
     return {"whole": sorted(scim.list("/Users")), "partial": sorted(scim.list("/Users", count=1))}
 
 
+@probe(
+    "count-zero-total-only",
+    compliant={"zero": ["Resources", "itemsPerPage", "schemas", "startIndex", "totalResults"],
+               "one": ["Resources", "itemsPerPage", "schemas", "startIndex", "totalResults"]},
+    deviant={"zero": ["schemas", "totalResults"],
+             "one": ["Resources", "itemsPerPage", "schemas", "startIndex", "totalResults"]},
+)
+def probe_count_zero(scim: Scim) -> dict[str, list[str]]:
+    make_users(scim, "yan", "zoe")
+    return {"zero": sorted(scim.list("/Users", count=0)), "one": sorted(scim.list("/Users", count=1))}
+
+
 # -- the tests -----------------------------------------------------------------------------
 @pytest.mark.parametrize("side", ["compliant", "deviant"])
 @pytest.mark.parametrize("name", sorted(CASES))
