@@ -36,6 +36,11 @@ BUGS = (
         "servers without a unique index; Okta's SPEC test step 8 expects 409",
     ),
     Deviation(
+        "group-name-conflict-500",
+        "a POST /Groups with a displayName already in use crashes with 500 instead of 201 or 409",
+        "django-scim2-server 1.1.0 (Django's auth.Group.name is a unique column the view does not catch)",
+    ),
+    Deviation(
         "list-counts-as-strings",
         "totalResults, startIndex and itemsPerPage are JSON strings",
         "PHP and Node servers; Okta rejects them (Okta SCIM 2.0 reference)",

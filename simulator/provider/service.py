@@ -141,6 +141,9 @@ class Provider:
     # -- writes --------------------------------------------------------------------------
     def create(self, kind: str, body: Any) -> Record:
         data = self._coerce(kind, resources.parse_body(body))
+        if "group-name-conflict-500" in self.deviations and kind == "Group" and self.store.lookup(
+                kind, "displayName", str(data.get("displayName"))):
+            raise RuntimeError("UNIQUE constraint failed: group.name")
         with _store_errors():
             rec = self.store.create(kind, data)
         return self._after_write(rec)

@@ -113,3 +113,21 @@ def test_create_with_unknown_member_is_rejected(factory: Factory) -> None:
     missing = f"scimcert-missing-{uuid.uuid4()}"
     reply = factory.post_group(factory.group_body([missing]))
     expect_status(reply, 400, 404)
+
+
+@pytest.mark.check("GRP-CREATE-007", level="MUST", refs=["RFC7643 §8.7.1", "RFC7644 §3.3", "RFC7644 §3.12"],
+                   caught_by=["group-name-conflict-500"])
+def test_create_with_a_taken_display_name_is_201_or_409(factory: Factory) -> None:
+    """A second group with a displayName already in use is created (201) or refused with 409.
+
+    RFC 7643 §8.7.1 declares Group displayName "uniqueness": "none", so a server may keep two
+    groups of one name. One that does not is bound by RFC 7644 §3.3: "If the service provider
+    determines that the creation of the requested resource conflicts with existing resources
+    ..., the service provider MUST return HTTP status code 409 (Conflict) with a "scimType"
+    error code of "uniqueness"" — not a 400, and never a 500 from a unique index. (A 200 for the
+    creation is accepted here: GRP-CREATE-001 judges the status of a create.)
+    """
+    name = factory.group()["displayName"]
+    again = expect_status(factory.post_group(factory.group_body(displayName=name)), 201, 200, 409)
+    if again.status == 409:
+        expect_equal(again.body.get("scimType"), "uniqueness", "scimType", again)

@@ -96,6 +96,32 @@ def test_replace_meta(target: Target, client: ScimClient, factory: Factory) -> N
     expect_error(client.patch(path, patch_body(op)), 400, ("mutability",), required=False)
 
 
+@pytest.mark.check("PATCH-ERR-UNIQUE-001", level="MUST",
+                   refs=["RFC7643 §4.1", "RFC7644 §3.5.2", "RFC7644 §3.12"],
+                   caught_by=["duplicate-username-allowed"])
+def test_replace_username_with_a_taken_one(target: Target, client: ScimClient, factory: Factory) -> None:
+    """replace of userName with another user's userName is refused (409, or 400 "uniqueness").
+
+    RFC 7643 §4.1: userName "MUST be unique across the service provider's entire set of Users".
+    RFC 7644 §3.12 lists "uniqueness" for PATCH ("One or more of the attribute values are already
+    in use or are reserved") and 409 Conflict; either status is accepted, as for PUT
+    (USR-REPLACE-007). Skipped where the target's /Schemas makes userName immutable or readOnly.
+    """
+    target.require("patch")
+    rs = target.resource_schema("User")
+    found = rs.resolve(None, "userName") if rs else None
+    if found is not None and found.leaf.mutability in ("immutable", "readOnly"):
+        pytest.skip(f"the target's User schema declares userName {found.leaf.mutability}")
+    taken = factory.user()["userName"]
+    path = f"/Users/{factory.user()['id']}"
+    op = {"op": "replace", "path": "userName", "value": taken}
+    reply = expect_status(client.patch(path, patch_body(op)), 409, 400)
+    if reply.status == 400:
+        expect_error(reply, 400, ("uniqueness",), required=True)
+    else:
+        expect_error(reply, 409, ("uniqueness",), required=False)
+
+
 @pytest.mark.check("PATCH-ERR-VALUE-001", level="MUST", refs=["RFC7644 §3.5.2", "RFC7644 §3.12"])
 def test_value_of_wrong_type(target: Target, client: ScimClient, factory: Factory) -> None:
     """A JSON object as the value of a string attribute fails with 400 (invalidValue when given).

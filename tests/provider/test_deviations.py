@@ -139,6 +139,18 @@ def probe_duplicate_username(scim: Scim) -> dict[str, Any]:
     return {"second POST": answer(again), "users named bob": hits}
 
 
+@probe(
+    "group-name-conflict-500",
+    compliant={"second POST": CREATED, "groups named Sales": 2},
+    deviant={"second POST": (500, None), "groups named Sales": 1},
+)
+def probe_group_name_conflict(scim: Scim) -> dict[str, Any]:
+    scim.post("/Groups", group_body("Sales"))
+    again = scim.post("/Groups", group_body("Sales"))
+    hits = scim.list("/Groups", filter='displayName eq "Sales"')["totalResults"]
+    return {"second POST": answer(again), "groups named Sales": hits}
+
+
 @probe("created-returns-200", compliant=(201, 201), deviant=(200, 200))
 def probe_create_status(scim: Scim) -> tuple[int, int]:
     user = scim.post("/Users", user_body("kate@example.com"))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import unquote_plus
 
 from simulator.scim import urns
 from tests.suites.scripted import scripted
-from tests.suites.support import Response, failing, provider, run_suites
+from tests.suites.support import Response, Rewrite, failing, provider, run_suites
 
 GROUP_ITEM = re.compile(r"/Groups/[^/]+$")
 
@@ -73,3 +74,30 @@ def test_a_users_only_server_fails_no_group_check() -> None:
     with provider(rewrite=_users_only) as url:
         summary = run_suites(url, ["groups", "patch", "projection", "filter"])
     assert (failing(summary), summary["exit_code"]) == (set(), 0)
+
+
+def _taken_name_refused(scim_type: str) -> Rewrite:
+    """A second POST /Groups with a displayName already created is answered 409 with scim_type."""
+    names: set[str] = set()
+
+    def rewrite(resp: Response) -> None:
+        if resp.method != "POST" or not resp.path.endswith("/Groups") or resp.status != 201:
+            return
+        name = json.loads(resp.request).get("displayName")
+        if name in names:
+            resp.status = 409
+            resp.set_json({"schemas": [urns.ERROR], "status": "409", "scimType": scim_type,
+                           "detail": "displayName is taken."})
+        names.add(name)
+
+    return rewrite
+
+
+def test_a_taken_group_name_may_be_refused_with_409_uniqueness_only() -> None:
+    """RFC 7643 §8.7.1: displayName "uniqueness": "none", so 201 and 409 uniqueness (RFC 7644 §3.3)
+    both pass GRP-CREATE-007; a 409 naming another scimType fails it."""
+    outcomes: dict[str, set[str]] = {}
+    for scim_type in ("uniqueness", "invalidValue"):
+        with provider(rewrite=_taken_name_refused(scim_type)) as url:
+            outcomes[scim_type] = failing(run_suites(url, ["groups"], "-k", "taken_display_name"))
+    assert outcomes == {"uniqueness": set(), "invalidValue": {"GRP-CREATE-007"}}

@@ -79,7 +79,19 @@ def _always_204(resp: Response) -> None:
         resp.headers.pop("Content-Type", None)
 
 
+def _conflict_as(status: int, scim_type: str) -> Rewrite:
+    """A PATCH that the provider refuses with 409 (a taken userName) is answered status/scim_type."""
+    def rewrite(resp: Response) -> None:
+        if resp.method == "PATCH" and resp.status == 409:
+            resp.status = status
+            resp.set_json({"schemas": [urns.ERROR], "status": str(status), "scimType": scim_type,
+                           "detail": "userName is taken."})
+
+    return rewrite
+
+
 CASES = {
+    "conflict-as-mutability": (lambda: _conflict_as(400, "mutability"), {"PATCH-ERR-UNIQUE-001"}),
     "ignores-patches": (_ignores_patches, READ_BACK),
     "accepts-bad-patches": (lambda: _accepts_bad_patches, ERROR_IDS | {ATOMIC}),
     "wrong-scim-type": (lambda: _wrong_scim_type, SCIM_TYPED),
@@ -127,6 +139,7 @@ ALLOWED: dict[str, tuple[Rewrite | str, list[str], set[str], str]] = {
     "op-case-exact": ("patch-op-case-sensitive", ["patch"],
                       {"PATCH-USR-OPCASE-001", "PATCH-USR-ENTRA-001"}, "should"),
     "unknown-id-400": (_unknown_id_is_400, ["patch"], {"PATCH-ERR-404-001"}, "must"),
+    "conflict-400-uniqueness": (_conflict_as(400, "uniqueness"), ["patch"], set(), "may"),
 }
 
 
@@ -183,3 +196,23 @@ def test_the_emails_evidence_shows_what_was_received() -> None:
     received = next(line for line in check["message"].splitlines() if line.startswith("Received: "))
     emails = json.loads(received.removeprefix("Received: "))
     assert len(emails) == 2 and all("type" not in e for e in emails), received
+
+
+def _immutable_username(resp: Response) -> None:
+    """/Schemas declares userName immutable (set once, at creation)."""
+    body = resp.json if resp.method == "GET" and resp.status == 200 and resp.body.strip() else None
+    if isinstance(body, dict) and resp.path.endswith("/Schemas"):
+        for schema in body.get("Resources", []):
+            for attr in schema.get("attributes", []) if schema.get("id") == urns.CORE_USER else []:
+                if attr["name"] == "userName":
+                    attr["mutability"] = "immutable"
+        resp.set_json(body)
+
+
+def test_the_username_conflict_check_skips_where_username_is_immutable() -> None:
+    """A server whose /Schemas makes userName immutable refuses any change of it (400 mutability);
+    PATCH-ERR-UNIQUE-001 cannot tell a conflict from that refusal, so it skips with the reason."""
+    with provider(rewrite=_immutable_username) as url:
+        summary = run_suites(url, ["patch"], "-k", "test_replace_username_with_a_taken_one")
+    (check,) = summary["checks"]
+    assert check["outcome"] == "skipped" and "immutable" in check["message"], check
