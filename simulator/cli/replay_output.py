@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import click
 
-from simulator.okta.flows import StepResult
+from simulator.okta.flowresults import StepResult
 from simulator.okta.plan import Send
 from simulator.okta.wire import ScimRequest, ScimResponse
 

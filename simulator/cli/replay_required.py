@@ -16,7 +16,7 @@ import click
 from faker import Faker
 
 from simulator.okta.flowdata import Flow
-from simulator.okta.flows import StepResult
+from simulator.okta.flowresults import StepResult
 from simulator.okta.plan import Send
 from simulator.okta.profile_editor import Mapped, describe
 from simulator.okta.wire import ScimRequest, ScimResponse

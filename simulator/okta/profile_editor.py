@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from simulator.okta.flowdata import FlowError
-from simulator.okta.flows import AdminSend, SimulatorFactory
+from simulator.okta.flowstate import AdminSend, SimulatorFactory
 from simulator.okta.model import AppAttribute, AppInstance, AttributeMapping
 from simulator.okta.plan import Send
 from simulator.okta.wire import ScimResponse

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.provider import patch_values as pv
-from simulator.provider.patch import Operation, PatchError, envelope, parse_operation, resolve
+from simulator.provider.patch_request import Operation, PatchError, envelope, parse_operation, resolve
 from simulator.provider.patch_values import MISSING, OperationError
 from simulator.scim.filter_ast import Compare, ExpressionError, Filter
 from simulator.scim.schema import AttributeDef, ResourceSchema

@@ -12,8 +12,9 @@ from simulator.provider import resources
 from simulator.provider.core_schemas import ENTERPRISE_USER, GROUP, USER
 from simulator.provider.deviations import Deviations, patch_quirks
 from simulator.provider.errors import ScimError
-from simulator.provider.patch import PatchError, apply_patch
+from simulator.provider.patch import apply_patch
 from simulator.provider.patch_members import MEMBERS, fold_members, member_steps
+from simulator.provider.patch_request import PatchError
 from simulator.provider.store import (
     Conflict,
     InvalidReference,

@@ -15,7 +15,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from simulator.cli import main, replay_cmd
+from simulator.cli import main, replay_target
 from simulator.cli.replay_output import CleanupProgress, Progress
 from simulator.okta.wire import ScimRequest, ScimResponse
 from simulator.provider.app import create_app
@@ -112,7 +112,7 @@ def test_replay_report_dir_har_holds_every_request_of_the_flow(tmp_path: Path) -
 def test_replay_report_dir_har_holds_the_flow_against_the_embedded_provider(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     token = "embedded-token-that-must-not-leak"
-    monkeypatch.setattr(replay_cmd.secrets, "token_urlsafe", lambda nbytes=None: token)
+    monkeypatch.setattr(replay_target.secrets, "token_urlsafe", lambda nbytes=None: token)
     result = CliRunner().invoke(main, ["replay", "group-push", "--report-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     printed = re.findall(r"(GET|POST|PUT|PATCH|DELETE) (/scim/v2/\S+) -> \d+$", result.output, re.MULTILINE)

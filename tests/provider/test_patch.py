@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from simulator.provider.patch import PatchError, apply_patch
+from simulator.provider.patch import apply_patch
+from simulator.provider.patch_request import PatchError
 from simulator.scim import urns
 from simulator.scim.schema import AttributeDef, ResourceSchema, SchemaDef
 
