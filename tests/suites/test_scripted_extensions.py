@@ -205,3 +205,13 @@ def test_behaviours_the_rfc_allows_fail_no_extension_check(case: str) -> None:
     with ALLOWED[case]() as url:
         summary = run_suites(url, ["extensions"])
     assert (failing(summary), summary["exit_code"]) == (set(), 0)
+
+
+def test_an_enterprise_body_without_its_schemas_entry_may_be_refused() -> None:
+    """Okta lists the enterprise URN in "schemas" when it sends enterprise data (okta-scim.md §9,
+    [O] S21), so refusing a body that leaves it out breaks no Okta flow: EXT-CREATE-004 (MAY, but
+    Okta-critical) judges custom URNs only, and skips the enterprise one instead of failing it."""
+    with provider("extension-requires-schemas-entry") as url:
+        summary = run_suites(url, ["extensions"], "-k", "test_okta_body_without_schemas_entry")
+    cases = {(c["id"], k["case"]): k["outcome"] for c in summary["checks"] for k in c["cases"]}
+    assert cases == {("EXT-CREATE-004", "enterprise"): "skipped", ("EXT-CREATE-004", "ivanti"): "failed"}

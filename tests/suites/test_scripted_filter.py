@@ -62,6 +62,22 @@ def test_declined_operator_skips_instead_of_failing() -> None:
     assert outcomes == {"FLT-OP-002": "skipped"}
 
 
+def test_case_insensitivity_is_judged_without_or() -> None:
+    """A provider that declines `or` (400 invalidFilter, RFC 7644 §3.12) but matches names and
+    operators in any case passes FLT-CASE-001; it used to fail it through its `or`."""
+
+    def decline_or(resp: Response) -> None:
+        if resp.method == "GET" and " or " in _filter_of(resp).lower():
+            resp.status = 400
+            resp.set_json({"schemas": [urns.ERROR], "status": "400", "scimType": "invalidFilter",
+                           "detail": "The operator 'or' is not supported."})
+
+    with provider(rewrite=decline_or) as url:
+        summary = run_suites(url, ["filter"], "-k", "ignore_case or test_or")
+    outcomes = {c["id"]: c["outcome"] for c in summary["checks"]}
+    assert (outcomes["FLT-CASE-001"], outcomes["FLT-LOGIC-002"]) == ("passed", "skipped")
+
+
 def _reads_plus_literally(resp: Response) -> None:
     """A provider that reads '+' in the query as a plus (RFC 3986), not a space: 400 invalidFilter."""
     raw = [p for p in resp.query.split("&") if p.startswith("filter=")]

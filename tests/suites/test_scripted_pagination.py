@@ -64,3 +64,23 @@ def test_an_unstable_order_without_sort_by_fails_no_should() -> None:
         summary = run_suites(url, ["pagination"], *NOT_MAX, "--scim-fail-on", "should",
                              "--scim-no-okta-gate")
     assert (failing(summary), summary["exit_code"]) == ({"PAGE-WALK-001"}, 0)
+
+
+def _declines_sw(resp: Response) -> None:
+    """`sw` refused with 400 invalidFilter, as a provider that filters by eq only may (RFC 7644 §3.12)."""
+    if resp.method == "GET" and " sw " in parse_qs(resp.query).get("filter", [""])[0]:
+        resp.status = 400
+        resp.set_json({"schemas": [urns.ERROR], "status": "400", "scimType": "invalidFilter",
+                       "detail": "filter operator sw is not supported"})
+
+
+def test_a_declined_scope_filter_skips_the_scoped_checks() -> None:
+    """The scoped paging checks list `userName sw "<scope>"`: a provider that declines `sw` (as
+    @better-auth/scim 1.7 does) skips them, saying why, instead of failing four MUSTs and Okta."""
+    scoped = {"PAGE-COUNTS-003", "PAGE-START-001", "PAGE-START-002", "PAGE-WALK-001"}
+    with provider(rewrite=_declines_sw) as url:
+        summary = run_suites(url, ["pagination"], *NOT_MAX)
+    assert failing(summary) == set()
+    skipped = {c["id"]: c["message"] for c in summary["checks"] if c["outcome"] == "skipped"}
+    assert set(skipped) == scoped
+    assert all("declines the scope's filter" in m for m in skipped.values())
