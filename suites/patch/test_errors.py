@@ -55,7 +55,11 @@ def test_replace_filter_matching_nothing(target: Target, client: ScimClient,
     selection filter ("valuePath") has been supplied and no record match was made, the service
     provider SHALL indicate failure by returning HTTP status code 400 and a "scimType" error
     code of "noTarget"." The sub-attribute replaced is display, or value where the target's User
-    schema in /Schemas defines no emails.display (a path to it could fail as invalidPath).
+    schema in /Schemas defines no emails.display (a path to it could fail as invalidPath). A 400
+    invalidFilter skips: Table 9 lets a provider decline a path filter whose "attribute and
+    filter comparison combination is not supported" (PATCH (Path Filter)), and then no match
+    was attempted. (The filter is on value, not type: Entra's replace through
+    emails[type eq "work"] makes some servers add a missing typed value on purpose.)
     """
     target.require("patch")
     target.require_attributes("User", "emails.value")
@@ -63,7 +67,11 @@ def test_replace_filter_matching_nothing(target: Target, client: ScimClient,
     path = f"/Users/{factory.user()['id']}"  # the factory's user has one email, of type "work"
     op = {"op": "replace", "path": f'emails[value eq "nobody@scimcert.invalid"].{sub}',
           "value": "Nobody"}
-    expect_error(client.patch(path, patch_body(op)), 400, ("noTarget",), required=True)
+    reply = client.patch(path, patch_body(op))
+    if reply.status == 400 and isinstance(reply.json, dict) and reply.json.get("scimType") == "invalidFilter":
+        pytest.skip(f"the target declines the path filter {op['path']!r} (400 invalidFilter), which "
+                    "RFC 7644 §3.12 Table 9 allows; a match that found nothing cannot be judged")
+    expect_error(reply, 400, ("noTarget",), required=True)
 
 
 @pytest.mark.check("PATCH-ERR-MUT-001", level="MUST", refs=["RFC7644 §3.5.2", "RFC7643 §3.1"])

@@ -216,3 +216,21 @@ def test_the_username_conflict_check_skips_where_username_is_immutable() -> None
         summary = run_suites(url, ["patch"], "-k", "test_replace_username_with_a_taken_one")
     (check,) = summary["checks"]
     assert check["outcome"] == "skipped" and "immutable" in check["message"], check
+
+
+def _declines_value_filters(resp: Response) -> None:
+    """A PATCH through a [value eq ...] path filter is declined with 400 invalidFilter."""
+    ops = json.loads(resp.request).get("Operations", []) if resp.method == "PATCH" and resp.request else []
+    if any("[value eq" in str(op.get("path", "")) for op in ops if isinstance(op, dict)):
+        resp.status = 400
+        resp.set_json({"schemas": [urns.ERROR], "status": "400", "scimType": "invalidFilter",
+                       "detail": "Only type and primary filters are supported."})
+
+
+def test_a_declined_path_filter_skips_the_no_target_check() -> None:
+    """RFC 7644 §3.12 Table 9: invalidFilter, "the specified attribute and filter comparison
+    combination is not supported", applies to PATCH (Path Filter): PATCH-ERR-NOTARGET-002 skips."""
+    with provider(rewrite=_declines_value_filters) as url:
+        summary = run_suites(url, ["patch"], "-k", "test_replace_filter_matching_nothing")
+    (check,) = summary["checks"]
+    assert check["outcome"] == "skipped" and "invalidFilter" in check["message"], check
