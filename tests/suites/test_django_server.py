@@ -130,10 +130,14 @@ KNOWN_DEVIATIONS: dict[str, str] = {
     "USR-CREATE-014": "the created user's emails lose \"type\" (it keeps one address), though /Schemas "
                       "publishes emails.type readWrite (RFC 7644 §3.3: the server 'is free to alter and/or "
                       "ignore POSTed content', so keeping it is a MAY; Okta reads no email type back)",
-    **_each("a duplicate userName gets 409 without scimType \"uniqueness\", where RFC 7644 §3.3 says "
+    **_each("a duplicate userName (or a group's taken displayName, which its Group model makes unique) "
+            "gets 409 without scimType \"uniqueness\", where RFC 7644 §3.3 says "
             "the server 'MUST return HTTP status code 409 (Conflict) with a \"scimType\" error code "
             "of \"uniqueness\"'",
-            "USR-CREATE-009", "OKTA-USER-006"),
+            "USR-CREATE-009", "OKTA-USER-006", "GRP-CREATE-007"),
+    "PATCH-ERR-UNIQUE-001": "a PATCH that gives a user another user's userName crashes with 500 (the "
+                            "unique column's IntegrityError), where RFC 7643 §4.1 makes userName unique "
+                            "and RFC 7644 §3.12 answers a taken value with 409 uniqueness (MUST)",
     "USR-CREATE-010": "userName uniqueness is case-sensitive (a plain unique column), though RFC 7643 "
                       "§4.1.1 makes userName case insensitive and unique (MUST)",
     "USR-CREATE-011": "a user without userName is created with userName \"\" (RFC 7643 §4.1.1: 'Each "
