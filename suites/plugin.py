@@ -1,30 +1,24 @@
-"""scimcert's pytest plugin: options, the run config, fixtures, the check registry and reports."""
+"""scimcert's pytest plugin: options, the run config, the check registry and the per-check
+reports; its fixtures are in suites/fixtures.py and the end of a run in suites/session_end.py."""
 
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable, Collection, Generator, Iterator
+from collections.abc import Callable, Collection, Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from faker import Faker
 
-from suites import interrupted, report, report_html, reportdir
+from suites import fixtures, interrupted, report, report_html, reportdir, session_end
 from suites.catalogue import catalogue
-from suites.cleanup import cleanup
-from suites.client import Redactor, ScimClient
+from suites.client import Redactor
 from suites.config import HarnessError, Preset, RunConfig
-from suites.extensions.discovery import discovered, untested_group_extensions
-from suites.factory import Factory
-from suites.ledger import Ledger
+from suites.extensions.discovery import untested_group_extensions
 from suites.levels import Level
 from suites.scrub import scrub_report
 from suites.settings import load_toml, resolve
-from suites.state import STATE_KEY, CheckInfo, CheckResult, ExtensionCell, RunState
-from suites.summary import build_summary
-from suites.target import Target
+from suites.state import STATE_KEY, CheckInfo, CheckResult, ExtensionCell, RunState, state_of
 from suites.waivers import Waivers
 
 OPTIONS = (  # (flag, dest, help); every one also reads SCIMCERT_<NAME> and scimcert.toml
@@ -97,8 +91,9 @@ def pytest_configure(config: pytest.Config) -> None:
     note = None if preset else untested_group_extensions(run)  # `scimcert run` said it already
     if note:
         sys.stderr.write(f"{note}\n")
+    config.pluginmanager.register(fixtures, "scimcert-fixtures")
     config.pluginmanager.register(interrupted.Hook(state), "scimcert-interrupt")
-    config.pluginmanager.register(_Verdict(), "scimcert-verdict")
+    config.pluginmanager.register(session_end.Verdict(), "scimcert-verdict")
     if run.report_dir is not None:
         try:
             report.route_standard_reports(config, run.report_dir)
@@ -113,10 +108,6 @@ def _resolve_options(config: pytest.Config) -> RunConfig:
     """--scim-* options > SCIMCERT_* environment > the settings file."""
     cli = {name: config.getoption(f"scim_{name}") for _, name, _ in OPTIONS + FLAGS + LISTS}
     return resolve(cli, toml=load_toml(Path(config.getoption("scim_config"))))
-
-
-def state_of(config: pytest.Config) -> RunState:
-    return config.stash[STATE_KEY]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -203,7 +194,7 @@ def _preflight(state: RunState) -> None:
     """One request proves the target is reachable and accepts the credentials."""
     if state.config.url is None:
         pytest.exit("scimcert: no target. Give --scim-url (or SCIMCERT_URL) to run the checks.", returncode=2)
-    problem = report.preflight(_client(state), "--scim-")
+    problem = report.preflight(fixtures.make_client(state), "--scim-")
     if problem:
         pytest.exit(f"scimcert: {problem}", returncode=2)
 
@@ -214,13 +205,6 @@ def _start_reports(config: pytest.Config) -> None:
     if report_dir is not None:
         reportdir.clear(report_dir)
     config.stash[_STARTED] = True
-
-
-def _client(state: RunState, ledger: Ledger | None = None) -> ScimClient:
-    if ledger is None:
-        return ScimClient(state.config, state.record)
-    return ScimClient(state.config, state.record, ledger.add_once, ledger.deleted_by_run,
-                      ledger.add_unconfirmed)
 
 
 _SETTLED = pytest.StashKey[bool]()
@@ -274,112 +258,4 @@ def _redactor(config: pytest.Config) -> Callable[[str], str] | None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    state = state_of(session.config)
-    if not state.results and state.interrupted is None:
-        return
-    ledger = _ledger_of(session)
-    if session.shouldfail or session.shouldstop:  # -x / --maxfail: the checks after it never ran
-        state.stopped = str(session.shouldfail or session.shouldstop)
-    if ledger is not None and state.config.ephemeral:
-        state.discarded = ledger.discard()  # they stop with the embedded provider
-    elif ledger is not None and state.config.cleanup and state.config.url:
-        _wait_for_lost_creates(session, ledger, state.config.timeout)
-        result = cleanup(_client(state), ledger, verify=False)  # ids this run was just given
-        state.cleanup_failed, state.cleanup_skipped = result.failed, result.skipped
-    summary = build_summary(state, ledger)
-    if state.config.report_dir is not None:
-        report.write_files(state, summary, ledger)
-    state.summary = summary
-    if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED if summary["gate_failed"] else pytest.ExitCode.OK
-
-
-def _wait_for_lost_creates(session: pytest.Session, ledger: Ledger, grace: float) -> None:
-    """Give the creates that got no response --timeout more to finish on the target before the
-    cleanup looks them up by name, saying so when that takes a while."""
-    wait = ledger.settle_wait(grace)
-    terminal = session.config.pluginmanager.get_plugin("terminalreporter")
-    if wait >= 1 and terminal is not None:
-        lost = len(ledger.unsettled())
-        terminal.write_line(f"cleanup: waiting {wait:.0f} s before looking up {lost} "
-                            f"create{'' if lost == 1 else 's'} that got no response (the target may "
-                            "still be making them)")
-    if wait > 0:
-        time.sleep(wait)
-
-
-class _Verdict:
-    """Prints scimcert's block once pytest has printed its own end of run (the short summary,
-    "stopping after N failures", the interrupt banner and its counts, all written on the way out of
-    the terminal reporter's sessionfinish wrapper, which this outer one encloses): a run ends on
-    its verdict."""
-
-    @pytest.hookimpl(wrapper=True, tryfirst=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, Any, Any]:
-        result = yield
-        state = state_of(session.config)
-        terminal = session.config.pluginmanager.get_plugin("terminalreporter")
-        if state.summary is not None and terminal is not None:
-            report.print_summary(terminal, state.summary, state)
-        return result
-
-
-# -- fixtures ----------------------------------------------------------------------------------
-
-_LEDGER_KEY = pytest.StashKey[Ledger]()
-
-
-def _ledger_of(session: pytest.Session) -> Ledger | None:
-    return session.config.stash.get(_LEDGER_KEY, None)
-
-
-@pytest.fixture(scope="session")
-def scim_config(pytestconfig: pytest.Config) -> RunConfig:
-    """The frozen run configuration."""
-    return state_of(pytestconfig).config
-
-
-@pytest.fixture(scope="session")
-def client(pytestconfig: pytest.Config, ledger: Ledger) -> ScimClient:
-    """The recording client for the target under test; whatever it creates enters the ledger."""
-    try:
-        return _client(state_of(pytestconfig), ledger)
-    except HarnessError as exc:
-        pytest.exit(f"scimcert: {exc}", returncode=2)
-
-
-@pytest.fixture(scope="session")
-def target(pytestconfig: pytest.Config, client: ScimClient, scim_config: RunConfig) -> Target:
-    """The target's discovery documents, fetched once: those the extension discovery fetched at
-    collection are not fetched again."""
-    found = Target(client, scim_config.extensions)
-    found.seed(discovered(pytestconfig))
-    return found
-
-
-@pytest.fixture(scope="session")
-def ledger(pytestconfig: pytest.Config, scim_config: RunConfig) -> Iterator[Ledger]:
-    path = scim_config.report_dir / "ledger.json" if scim_config.report_dir else None
-    found = Ledger(path, scim_config.run_id, scim_config.url or "")
-    found.flush()
-    pytestconfig.stash[_LEDGER_KEY] = found
-    yield found
-
-
-@pytest.fixture(scope="session")
-def factory(client: ScimClient, ledger: Ledger, scim_config: RunConfig, target: Target) -> Factory:
-    """Creates run-prefixed resources, with every extension and attribute the target requires, in
-    the ledger."""
-    if scim_config.read_only:
-        pytest.skip("read-only run: this check creates resources")
-    # Uniform picks from Faker's name lists: as realistic, and 8x cheaper than weighted ones.
-    return Factory(client, ledger, scim_config, Faker(use_weighting=False),
-                   required=target.required_extensions("User"),
-                   required_groups=target.required_extensions("Group"),
-                   core=target.core_schema("User"), core_groups=target.core_schema("Group"))
-
-
-@pytest.fixture(scope="session")
-def run_exchanges(pytestconfig: pytest.Config) -> list[Any]:
-    """Every exchange recorded so far in this run, as (check id, Exchange) pairs."""
-    return state_of(pytestconfig).exchanges
+    session_end.finish(session, exitstatus)

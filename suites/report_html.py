@@ -13,6 +13,7 @@ from suites.client import Exchange
 from suites.config import Auth
 from suites.gate_view import gate_html
 from suites.matrix import matrix_html
+from suites.state import state_of
 from suites.summary import build_summary, verdicts_line
 
 WAIVED = "scimcert_waived"  # the attribute that marks a waived check's pytest report: the reason
@@ -80,8 +81,6 @@ class HtmlHooks:
 
     def pytest_html_results_summary(self, prefix: list[str], summary: list[str],
                                     postfix: list[str], session: pytest.Session) -> None:
-        from suites.plugin import state_of  # noqa: PLC0415 - avoids an import cycle
-
         state = state_of(session.config)
         data = state.summary or build_summary(state, None)
         prefix.append(

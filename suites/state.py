@@ -123,3 +123,8 @@ class RunState:
 
 
 STATE_KEY = pytest.StashKey[RunState]()
+
+
+def state_of(config: pytest.Config) -> RunState:
+    """The run's state, which scimcert's plugin keeps in the pytest config."""
+    return config.stash[STATE_KEY]
