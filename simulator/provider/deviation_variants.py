@@ -106,4 +106,14 @@ VARIANTS = (
         'due to pagination."',
         condition=True,
     ),
+    Deviation(
+        "filter-eq-only",
+        "filter.supported stays true, but a list filter may only be `attr eq value` comparisons "
+        "joined by `and` (what servers built for Okta and Entra take): any other operator, `or`, "
+        "`not` and `attr[...]` answer 400 invalidFilter. PATCH path filters are unaffected",
+        'RFC 7644 §3.12, Table 9: invalidFilter "The specified filter syntax was invalid (does not '
+        'comply with Figure 1), or the specified attribute and filter comparison combination is not '
+        'supported."',
+        condition=True,
+    ),
 )

@@ -13,6 +13,9 @@ from simulator.provider.projection import Projection
 from simulator.provider.service import Provider
 from simulator.provider.store import Record
 from simulator.scim.filter import (
+    And,
+    Compare,
+    Filter,
     FilterError,
     compile_filter,
     equality_lookup,
@@ -123,6 +126,8 @@ def compile_query_filter(
     """Parse and bind a filter; for `attr eq "v"` on an indexed attribute also the hits."""
     try:
         node = parse_filter(text)
+        if "filter-eq-only" in provider.deviations and not _eq_only(node):
+            raise FilterError("only eq comparisons joined by and are supported")
         predicate = compile_filter(node, rs)
     except FilterError as exc:
         if "bad-filter-500" in provider.deviations:
@@ -140,6 +145,13 @@ def compile_query_filter(
                     (r for r in found if predicate(provider.view(r))), key=lambda r: r.seq
                 )
     return predicate, None
+
+
+def _eq_only(node: Filter) -> bool:
+    """The filter is `attr eq value` comparisons, optionally joined by `and` (filter-eq-only)."""
+    if isinstance(node, And):
+        return _eq_only(node.left) and _eq_only(node.right)
+    return isinstance(node, Compare) and node.op == "eq"
 
 
 def paginate(provider: Provider, records: list[Record], query: Query) -> Page:

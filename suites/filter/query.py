@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -87,7 +87,9 @@ def listed(reply: Reply, *, decline_ok: bool = False) -> list[dict[str, Any]]:
     check when decline_ok."""
     __tracebackhide__ = True
     if decline_ok and is_declined(reply):
-        pytest.skip(f"the target declines this filter (400, scimType {reply.body.get('scimType')!r}); "
+        sent = parse_qs(urlsplit(reply.exchange.url).query).get("filter", [""])[0]
+        shown = f"the filter '{sent}'" if sent else "this filter"
+        pytest.skip(f"the target declines {shown} (400, scimType {reply.body.get('scimType')!r}); "
                     f"{DECLINED}")
     found = []
     for page in (reply, *(reply.later if isinstance(reply, Pages) else ())):

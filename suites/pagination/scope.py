@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -16,14 +16,17 @@ from suites.target import Target
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """The ids of scoped users (in creation order) and a filter that selects exactly them."""
+    """The ids of scoped users (in creation order) and a filter that selects exactly them; the
+    eq filter selects them too, for a target that declines the first (None: they have no title)."""
 
     filter: str
     ids: tuple[str, ...]
+    eq_filter: str | None = None
 
 
-def require_filter_and_pages(target: Target, client: ScimClient, scope: Scope) -> None:
-    """Skip unless the target filters, takes the scope's filter and its pages may hold the scope."""
+def require_filter_and_pages(target: Target, client: ScimClient, scope: Scope) -> Scope:
+    """The scope to page over, or skip: unless the target filters, takes the scope's filter (or
+    its eq filter) and its pages may hold the scope."""
     # The scoped checks expect a page of count=n to hold all n matches. RFC 7644 §3.4.2.4 lets
     # a server return fewer than count; in practice that is its advertised maxResults.
     target.require("filter")
@@ -32,23 +35,33 @@ def require_filter_and_pages(target: Target, client: ScimClient, scope: Scope) -
         pytest.skip(f"filter.maxResults={target.max_results} is below the {n} this check pages over")
     # Asked without startIndex or count, so that a 400 for those stays the check's finding.
     probe = list_users(client, scope=scope)
+    if probe.status == 400 and scope.eq_filter is not None:
+        # RFC 7644 §3.12 invalidFilter: a server may take `eq` only (as many built for Okta and
+        # Entra do), and the paging checks judge pages, not the operator that scopes them.
+        eq_scope = replace(scope, filter=scope.eq_filter, eq_filter=None)
+        if list_users(client, scope=eq_scope).status != 400:
+            return eq_scope
     if probe.status == 400:
-        pytest.skip(f"the target declines the scope's filter '{scope.filter}' (400, scimType "
+        tried = " or ".join(f"'{f}'" for f in (scope.filter, scope.eq_filter) if f)
+        pytest.skip(f"the target declines the scope's filter {tried} (400, scimType "
                     f"{probe.body.get('scimType')!r}); RFC 7644 §3.12 lets a provider decline an "
                     "attribute and operator combination it does not support")
+    return scope
 
 
-def scoped_users(factory: Factory, n: int) -> Scope:
-    """Create one decoy, then n users sharing a fresh userName prefix the decoy lacks."""
+def scoped_users(factory: Factory, n: int, *, titled: bool = False) -> Scope:
+    """Create one decoy, then n users sharing a fresh userName prefix the decoy lacks and, when
+    titled, a title of their own: `title eq` selects them on a target that declines `sw`."""
     # The target may hold resources this run did not create; the filter keeps them out of exact
     # counts. The decoy makes a server that ignores the filter fail every time, not by chance:
     # created first, it is among the first n users of an unfiltered listing in creation order
     # even on a target that holds nothing else (then the first n would be exactly the scope).
     factory.user()
     tag = f"{factory.config.prefix}{secrets.token_hex(3)}-"
-    ids = tuple(factory.user(userName=f"{tag}{factory.faker.user_name()}{i}@example.com")["id"]
+    title = {"title": f"{tag}Paged"} if titled else {}
+    ids = tuple(factory.user(userName=f"{tag}{factory.faker.user_name()}{i}@example.com", **title)["id"]
                 for i in range(n))
-    return Scope(f'userName sw "{tag}"', ids)
+    return Scope(f'userName sw "{tag}"', ids, f'title eq "{tag}Paged"' if titled else None)
 
 
 def list_users(client: ScimClient, *, scope: Scope | None = None, **params: Any) -> Reply:

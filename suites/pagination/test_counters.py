@@ -51,7 +51,7 @@ def test_total_results_counts_every_page(scoped: Scope, client: ScimClient, targ
     when returning a single page of results where multiple pages are available." Okta's import
     stops paging at totalResults (okta-scim.md §3).
     """
-    require_filter_and_pages(target, client, scoped)
+    scoped = require_filter_and_pages(target, client, scoped)
     reply = list_users(client, scope=scoped, startIndex=1, count=1)
     expect_equal(counter(list_body(reply), "totalResults", reply), len(scoped.ids),
                  f"totalResults of '{scoped.filter}' (the users created under it)", reply)

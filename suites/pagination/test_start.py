@@ -20,7 +20,7 @@ def test_start_index_is_one_based(scoped: Scope, client: ScimClient, target: Tar
     Okta's import pages with startIndex=1, 101, 201, ... (okta-scim.md §3).
     """
     n = len(scoped.ids)
-    require_filter_and_pages(target, client, scoped)
+    scoped = require_filter_and_pages(target, client, scoped)
     reply = list_users(client, scope=scoped, startIndex=2, count=n)
     body = list_body(reply)
     expect_equal(len(resources(body)), n - 1, f"the number of Resources from startIndex=2 of {n}", reply)
@@ -35,7 +35,7 @@ def test_start_index_below_one_means_one(scoped: Scope, client: ScimClient, targ
     RFC 7644 §3.4.2.4: startIndex: "A value less than 1 SHALL be interpreted as 1."
     """
     n = len(scoped.ids)
-    require_filter_and_pages(target, client, scoped)
+    scoped = require_filter_and_pages(target, client, scoped)
     reply = list_users(client, scope=scoped, startIndex=0, count=n)
     body = list_body(reply)
     expect_equal(sorted(ids_of(resources(body))), sorted(scoped.ids),

@@ -29,7 +29,7 @@ def test_walk_sees_each_resource_once_in_a_stable_order(scoped: Scope, client: S
     (okta-scim.md §3), so the check is Okta-critical.
     """
     users = len(scoped.ids)
-    require_filter_and_pages(target, client, scoped)
+    scoped = require_filter_and_pages(target, client, scoped)
     whole = list_users(client, scope=scoped, startIndex=1, count=users)
     order = ids_of(resources(list_body(whole)))
     expect_equal(sorted(order), sorted(scoped.ids), f"the ids of the {users} users in one page", whole)

@@ -952,6 +952,37 @@ def probe_count_zero(scim: Scim) -> dict[str, list[str]]:
     return {"zero": sorted(scim.list("/Users", count=0)), "one": sorted(scim.list("/Users", count=1))}
 
 
+EQ_ONLY_DECLINES = dict.fromkeys(("sw", "pr", "gt", "or", "not", "[...]"), (400, "invalidFilter"))
+
+
+@probe(
+    "filter-eq-only",
+    compliant={"filter.supported": True, "eq and eq": ["ann"], **dict.fromkeys(EQ_ONLY_DECLINES, OK),
+               "detail": None, "bad syntax": (400, "invalidFilter"), "PATCH members[value eq]": OK},
+    deviant={"filter.supported": True, "eq and eq": ["ann"], **EQ_ONLY_DECLINES,
+             "detail": "Only eq comparisons joined by and are supported (filter: userName sw \"an\")",
+             "bad syntax": (400, "invalidFilter"), "PATCH members[value eq]": OK},
+)
+def probe_filter_eq_only(scim: Scim) -> dict[str, Any]:
+    ann, bob = make_users(scim, "ann", "bob")
+    filters = {"sw": 'userName sw "an"', "pr": "title pr", "gt": 'meta.created gt "2000-01-01T00:00:00Z"',
+               "or": 'userName eq "ann@example.com" or userName eq "bob@example.com"',
+               "not": 'not (userName eq "ann@example.com")', "[...]": 'emails[value eq "ann@example.com"]'}
+    replies = {key: scim.get("/Users", params={"filter": text}) for key, text in filters.items()}
+    declined = body_of(replies["sw"])
+    group = f"/Groups/{scim.create_group('Eq', [ann['id'], bob['id']])['id']}"
+    removed = scim.patch(group, patch_op({"op": "remove", "path": f'members[value eq "{bob["id"]}"]'}))
+    both = 'userName eq "ann@example.com" and active eq true'
+    return {
+        "filter.supported": spc(scim)["filter"]["supported"],
+        "eq and eq": user_names(scim.list("/Users", filter=both)),
+        **{key: answer(reply) for key, reply in replies.items()},
+        "detail": declined.get("detail") if isinstance(declined, dict) else None,
+        "bad syntax": answer(scim.get("/Users", params={"filter": "userName eq"})),
+        "PATCH members[value eq]": answer(removed),
+    }
+
+
 # -- the tests -----------------------------------------------------------------------------
 @pytest.mark.parametrize("side", ["compliant", "deviant"])
 @pytest.mark.parametrize("name", sorted(CASES))

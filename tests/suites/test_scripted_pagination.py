@@ -74,13 +74,36 @@ def _declines_sw(resp: Response) -> None:
                        "detail": "filter operator sw is not supported"})
 
 
-def test_a_declined_scope_filter_skips_the_scoped_checks() -> None:
-    """The scoped paging checks list `userName sw "<scope>"`: a provider that declines `sw` (as
-    @better-auth/scim 1.7 does) skips them, saying why, instead of failing four MUSTs and Okta."""
-    scoped = {"PAGE-COUNTS-003", "PAGE-START-001", "PAGE-START-002", "PAGE-WALK-001"}
+def _declines_sw_and_title(resp: Response) -> None:
+    """`sw` and filters on title refused with 400 invalidFilter (RFC 7644 §3.12)."""
+    _declines_sw(resp)
+    if resp.method == "GET" and parse_qs(resp.query).get("filter", [""])[0].startswith("title "):
+        resp.status = 400
+        resp.set_json({"schemas": [urns.ERROR], "status": "400", "scimType": "invalidFilter",
+                       "detail": "title is not filterable"})
+
+
+SCOPED_CHECKS = {"PAGE-COUNTS-003", "PAGE-START-001", "PAGE-START-002", "PAGE-WALK-001"}
+
+
+def test_a_declined_scope_filter_falls_back_to_the_scope_s_title() -> None:
+    """The scoped paging checks list `userName sw "<scope>"`; a provider that declines `sw` (as
+    @better-auth/scim 1.7 does) failed four MUSTs and Okta, then skipped them. Their users also
+    share a title of their own: `title eq` scopes them there, and the checks judge its pages."""
     with provider(rewrite=_declines_sw) as url:
         summary = run_suites(url, ["pagination"], *NOT_MAX)
     assert failing(summary) == set()
+    outcomes = {c["id"]: c["outcome"] for c in summary["checks"]}
+    assert {outcomes[c] for c in SCOPED_CHECKS} == {"passed"}, outcomes
+
+
+def test_a_target_that_declines_both_scope_filters_skips_the_scoped_checks() -> None:
+    """Neither `userName sw` nor `title eq`: the scoped checks cannot isolate their users and
+    are skipped, saying which filters were declined."""
+    with provider(rewrite=_declines_sw_and_title) as url:
+        summary = run_suites(url, ["pagination"], *NOT_MAX)
+    assert failing(summary) == set()
     skipped = {c["id"]: c["message"] for c in summary["checks"] if c["outcome"] == "skipped"}
-    assert set(skipped) == scoped
-    assert all("declines the scope's filter" in m for m in skipped.values())
+    assert set(skipped) == SCOPED_CHECKS
+    assert all("declines the scope's filter 'userName sw" in m and "' or 'title eq" in m
+               for m in skipped.values()), skipped

@@ -25,6 +25,14 @@ BY_DEVIATION = by_deviation()
 OPERATING = {"slow": "slow=0.02", "rate-limited": "rate-limited=25"}
 LEGAL_VARIANTS = sorted(SKIP_IN_MATRIX - set(OPERATING))
 UNADVERTISING = {"etag-unsupported", "sort-unsupported"}  # the checks of those features then skip
+# filter-eq-only declines every operator but eq, and or/not/valuePath (RFC 7644 §3.12
+# invalidFilter): the checks whose subject is one of them skip, saying which filter was declined.
+# FLT-BOOL-001 judges `active eq false` first, then skips at `active ne false`.
+EQ_ONLY_SUBJECTS = {
+    "FLT-OP-001", "FLT-OP-002", "FLT-OP-003", "FLT-OP-004", "FLT-OP-005", "FLT-OP-006", "FLT-OP-007",
+    "FLT-BOOL-001", "FLT-DATE-001", "FLT-EQ-005",
+    "FLT-LOGIC-002", "FLT-LOGIC-003", "FLT-LOGIC-004", "FLT-LOGIC-005",
+}
 IVANTI = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User"
 
 # Checks the default self-test provider cannot exercise (it declares no required extension and
@@ -204,8 +212,10 @@ def test_conditions_do_not_fail_a_run(condition: str) -> None:
 def test_legal_variants_do_not_fail_a_run() -> None:
     """Every choice the RFCs leave to a server, all at once (they compose): PATCH answered 204,
     pages of 100, lists in hash order, numeric ids, nulls for unassigned attributes, dateTimes
-    with an offset, no ETags, no sorting... No check fails; those that need ETags or sorting are
-    skipped, saying the target does not advertise them."""
+    with an offset, no ETags, no sorting, eq filters only... No check fails; those that need ETags
+    or sorting are skipped, saying the target does not advertise them, and those that judge an
+    operator other than eq, saying the target declined it. The checks that use a filter as a
+    vehicle only (the paging checks' scope, FLT-LOGIC-001's `and`) use an eq filter there."""
     with provider(*LEGAL_VARIANTS) as url:
         summary = run_suites(url)
     assert failing(summary) == set() and summary["exit_code"] == 0, {
@@ -213,7 +223,10 @@ def test_legal_variants_do_not_fail_a_run() -> None:
     skipped = {c["id"]: c["message"] for c in summary["checks"] if c["outcome"] == "skipped"}
     unadvertised = {i for i, m in skipped.items()
                     if "etag.supported is not true" in m or "sort.supported is not true" in m}
-    assert set(skipped) - unadvertised == SKIPPED_BY_DEFAULT
+    declined = {i for i, m in skipped.items()
+                if "the target declines the filter '" in m and "'invalidFilter'" in m}
+    assert declined == EQ_ONLY_SUBJECTS
+    assert set(skipped) - unadvertised - declined == SKIPPED_BY_DEFAULT
     assert {i for i in unadvertised if i.startswith(("ETAG-", "SORT-"))} == {
         e.id for e in CATALOGUE if e.suite in ("etag", "sort")}
 
@@ -222,13 +235,32 @@ def test_checks_read_every_page_of_a_short_paged_listing() -> None:
     """RFC 7644 §3.4.2.4: a server "MAY return fewer results" than count. The filter and sort
     checks read the first page only and failed 14 checks of a server whose pages hold one
     resource; they now read every page (SORT-PAGE-001 starts each page after the last). The
-    other variants are on too, but for the two that switch ETags and sorting off: here the ETag
-    and sort checks judge strong ETags and sorting over lists in hash order."""
-    specs = [v for v in LEGAL_VARIANTS if v not in UNADVERTISING | {"page-size"}]
+    other variants are on too, but for the two that switch ETags and sorting off and for
+    filter-eq-only (it declines the operators the filter checks judge and the sort checks' scope):
+    here the ETag and sort checks judge strong ETags and sorting over lists in hash order."""
+    specs = [v for v in LEGAL_VARIANTS if v not in UNADVERTISING | {"page-size", "filter-eq-only"}]
     with provider(*specs, "page-size=1") as url:
         summary = run_suites(url, ["filter", "sort", "etag", "discovery/test_features.py"])
     assert failing(summary) == set() and summary["exit_code"] == 0
     assert summary["totals"]["skipped"] == 0 and summary["totals"]["passed"] >= 50
+
+
+# (filter-ignored would not do: it ignores the filter before filter-eq-only could decline it)
+@pytest.mark.parametrize(("deviation", "vehicles"), [
+    ("startindex-zero-based", {"PAGE-START-001", "PAGE-START-002", "FLT-LOGIC-001", "FLT-BOOL-001"}),
+    ("inactive-hidden", {"FLT-BOOL-001"}),
+])
+def test_eq_vehicles_still_catch_bugs_where_only_eq_is_taken(deviation: str, vehicles: set[str]) -> None:
+    """On a server that takes eq filters only, the checks that scope their users with an eq
+    filter instead (the paging checks by title, FLT-LOGIC-001 and FLT-BOOL-001 by userName) still
+    fail on their deviations: exactly the checks of the deviation fail, but for those whose
+    subject is a declined operator (they skip)."""
+    with provider("filter-eq-only", deviation) as url:
+        summary = run_suites(url, ["pagination", "filter"], "-k", "not above_max_results")
+    listed = {e.id for e in CATALOGUE if e.suite in ("pagination", "filter")} & set(BY_DEVIATION[deviation])
+    judged = listed - (EQ_ONLY_SUBJECTS - {"FLT-BOOL-001"})  # its eq half fails before the ne one
+    assert vehicles <= judged
+    assert failing(summary) == judged - {"PAGE-MAX-001"}
 
 
 def test_okta_import_says_why_pages_of_fewer_than_100_lose_users() -> None:
