@@ -19,7 +19,7 @@ from simulator.scim.schema import SchemaDef, SchemaDefinitionError
 from suites.levels import Level
 
 if TYPE_CHECKING:
-    from suites.client import Exchange
+    from suites.exchange import Exchange
 
 
 class HarnessError(Exception):

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from simulator import __version__
-from suites.client import Exchange
+from suites.exchange import Exchange
 
 
 def har(exchanges: list[tuple[str, Exchange]]) -> dict[str, Any]:

@@ -12,8 +12,8 @@ import pytest
 
 from suites import fixtures, interrupted, report, report_html, reportdir, session_end
 from suites.catalogue import catalogue
-from suites.client import Redactor
 from suites.config import HarnessError, Preset, RunConfig
+from suites.exchange import Redactor
 from suites.extensions.discovery import untested_group_extensions
 from suites.levels import Level
 from suites.scrub import scrub_report

@@ -13,8 +13,9 @@ import pytest
 from _pytest.junitxml import mangle_test_address, xml_key  # junitxml's writer and its test names
 
 from suites import interrupted
-from suites.client import Exchange, Reply, ScimClient
+from suites.client import Reply, ScimClient
 from suites.config import RunConfig
+from suites.exchange import Exchange
 from suites.expect import ConformanceFailure
 from suites.gate_view import baseline_line, check_lines, gate_name, regression_lines, totals_line
 from suites.har import har

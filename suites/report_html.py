@@ -9,8 +9,8 @@ import json
 import pytest
 
 from suites import interrupted
-from suites.client import Exchange
 from suites.config import Auth
+from suites.exchange import Exchange
 from suites.gate_view import gate_html
 from suites.matrix import matrix_html
 from suites.state import state_of

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from suites.baseline import load_baseline
-from suites.client import Exchange
 from suites.config import RunConfig
+from suites.exchange import Exchange
 from suites.levels import Level, basis_of
 from suites.waivers import Waivers
 

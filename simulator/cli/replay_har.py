@@ -9,8 +9,8 @@ from pathlib import Path
 
 from simulator.okta import transport
 from suites import reportdir
-from suites.client import Exchange, Redactor
 from suites.config import Auth
+from suites.exchange import Exchange, Redactor
 from suites.har import extend_har
 
 

@@ -32,8 +32,9 @@ from simulator.provider.child import ChildServer, start_in_child
 from simulator.provider.service import ProviderConfig
 from suites import reportdir
 from suites.catalogue import SUITES_DIR, check_ids, suite_names
-from suites.client import Exchange, ScimClient
+from suites.client import ScimClient
 from suites.config import Auth, HarnessError, Preset, RunConfig
+from suites.exchange import Exchange
 from suites.extensions.discovery import untested_group_extensions
 from suites.ledger import Ledger
 from suites.report import preflight

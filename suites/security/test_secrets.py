@@ -8,7 +8,8 @@ from urllib.parse import quote
 import pytest
 
 from simulator.scim import urns
-from suites.client import Exchange, Reply, ScimClient
+from suites.client import Reply, ScimClient
+from suites.exchange import Exchange
 from suites.expect import describe, expect_status, fail
 from suites.factory import Factory
 from suites.security.probes import expect_no_password, literal, password_members, strong_password

@@ -23,8 +23,9 @@ from simulator.okta.retry import (
 )
 from simulator.okta.transport import Transport, wire_headers
 from simulator.okta.wire import REDACTED, BearerAuth
-from suites.client import Exchange, ScimClient
+from suites.client import ScimClient
 from suites.config import Auth, RunConfig
+from suites.exchange import Exchange
 from suites.ledger import Ledger
 from suites.okta.support import OktaSender
 from tests.conftest import TOKEN, ProviderFactory

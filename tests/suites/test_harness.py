@@ -22,8 +22,9 @@ from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
 from suites.baseline import load_baseline
 from suites.catalogue import SUITES_DIR
-from suites.client import Exchange, Reply, ScimClient, _describe
+from suites.client import Reply, ScimClient, _describe
 from suites.config import Auth, HarnessError, RunConfig
+from suites.exchange import Exchange
 from suites.ledger import Ledger
 from suites.levels import Level
 from suites.report import unreachable

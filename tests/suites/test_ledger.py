@@ -7,8 +7,9 @@ from pathlib import Path
 
 from simulator.scim.ownership import lookup_filter, lookup_hits
 from suites.cleanup import cleanup
-from suites.client import Exchange, ScimClient
+from suites.client import ScimClient
 from suites.config import Auth, RunConfig
+from suites.exchange import Exchange
 from suites.ledger import Ledger
 from tests.conftest import TOKEN, ProviderFactory
 

@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 import pytest
 
 from suites.catalogue import SUITES_DIR
-from suites.client import Exchange, Redactor
+from suites.exchange import Exchange, Redactor
 from suites.har import extend_har, har
 from tests.suites.support import TOKEN, Response, provider, run_suites
 
