@@ -117,6 +117,14 @@ class Factory:
         body.update(overrides)
         return body
 
+    def taken_name_body(self, user_name: str) -> dict[str, Any]:
+        """user_body() for another user that asks for user_name (already taken, or a case variant of
+        one), with an email of its own: a server may refuse an email in use too (RFC 7644 §3.3,
+        "conflicts with existing resources"), and that 409 would hide one for the userName."""
+        body = self.user_body()
+        body["userName"] = user_name
+        return body
+
     def group_body(self, members: list[str] | tuple[str, ...] = (), **overrides: Any) -> dict[str, Any]:
         """Okta's push body (okta-scim.md §8.1), with data for each Group extension the target
         requires that the overrides do not give; overrides win."""

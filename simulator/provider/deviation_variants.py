@@ -116,4 +116,14 @@ VARIANTS = (
         'supported."',
         condition=True,
     ),
+    Deviation(
+        "unique-emails",
+        "a create, PUT or PATCH that would give a user an email value (compared case-insensitively) "
+        "another user already has answers 409 uniqueness; a user may keep its own addresses",
+        'servers that key accounts by email; RFC 7644 §3.3: "If the service provider determines that '
+        'the creation of the requested resource conflicts with existing resources (e.g., a "User" '
+        'resource with a duplicate "userName"), the service provider MUST return HTTP status code 409 '
+        '(Conflict) with a "scimType" error code of "uniqueness""',
+        condition=True,
+    ),
 )

@@ -109,6 +109,7 @@ class Provider:
         self.store = Store(
             username_case_sensitive="username-case-sensitive" in self.deviations,
             unique_usernames="duplicate-username-allowed" not in self.deviations,
+            unique_emails="unique-emails" in self.deviations,
             keep_dangling_members="delete-keeps-memberships" in self.deviations,
             clock=offset_now if "datetime-offsets" in self.deviations else utc_now,
             new_id=counter_ids() if "numeric-ids" in self.deviations else None,

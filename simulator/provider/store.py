@@ -88,6 +88,7 @@ class _Table:
     records: dict[str, Record] = field(default_factory=dict)
     by_external_id: dict[str, set[str]] = field(default_factory=dict)
     by_name: dict[str, set[str]] = field(default_factory=dict)  # userName / displayName key
+    by_email: dict[str, set[str]] = field(default_factory=dict)  # casefolded emails[].value (Users)
 
 
 class Store:
@@ -98,6 +99,7 @@ class Store:
         *,
         username_case_sensitive: bool = False,
         unique_usernames: bool = True,
+        unique_emails: bool = False,
         keep_dangling_members: bool = False,
         clock: Callable[[], str] = utc_now,
         new_id: Callable[[], str] | None = None,
@@ -111,6 +113,7 @@ class Store:
         self._new_id = new_id or uuid_ids()
         self._fold_usernames = not username_case_sensitive
         self._unique_usernames = unique_usernames
+        self._unique_emails = unique_emails  # the unique-emails condition; by_email is kept only then
         self._keep_dangling = keep_dangling_members
 
     # -- reads ---------------------------------------------------------------------------
@@ -274,14 +277,17 @@ class Store:
         return value.casefold()
 
     def _check_unique(self, kind: str, data: dict[str, Any], rid: str | None) -> None:
-        if kind != USER or not self._unique_usernames:
+        if kind != USER:
             return
         name = data.get("userName")
-        if not isinstance(name, str):
-            return
-        holders = self._tables[USER].by_name.get(self._name_key(USER, name), set()) - {rid}
-        if holders:
-            raise Conflict(f"userName {name!r} is already taken")
+        if self._unique_usernames and isinstance(name, str):
+            holders = self._tables[USER].by_name.get(self._name_key(USER, name), set()) - {rid}
+            if holders:
+                raise Conflict(f"userName {name!r} is already taken")
+        if self._unique_emails:
+            for email in _email_keys(data):
+                if self._tables[USER].by_email.get(email, set()) - {rid}:
+                    raise Conflict(f"email {email!r} is already taken by another user")
 
     def _check_members(self, kind: str, data: dict[str, Any]) -> None:
         if kind == GROUP and data.get("members"):
@@ -310,6 +316,9 @@ class Store:
         name = rec.data.get(self._name_attr(rec.kind))
         if isinstance(name, str):
             table.by_name.setdefault(self._name_key(rec.kind, name), set()).add(rec.id)
+        if rec.kind == USER and self._unique_emails:
+            for email in _email_keys(rec.data):
+                table.by_email.setdefault(email, set()).add(rec.id)
         for member in rec.data.get("members") or () if rec.kind == GROUP and members else ():
             self._member_of.setdefault(str(member["value"]), set()).add(rec.id)
 
@@ -321,6 +330,9 @@ class Store:
         name = rec.data.get(self._name_attr(rec.kind))
         if isinstance(name, str):
             _discard(table.by_name, self._name_key(rec.kind, name), rec.id)
+        if rec.kind == USER and self._unique_emails:
+            for email in _email_keys(rec.data):
+                _discard(table.by_email, email, rec.id)
         for member in rec.data.get("members") or () if rec.kind == GROUP and members else ():
             _discard(self._member_of, str(member["value"]), rec.id)
 
@@ -335,6 +347,14 @@ class Store:
             data["members"] = members
         group.data = data
         self._touch(group)
+
+
+def _email_keys(data: dict[str, Any]) -> set[str]:
+    """The user's emails[].value strings, casefolded (emails compare case-insensitively)."""
+    emails = data.get("emails")
+    if not isinstance(emails, list):
+        return set()
+    return {e["value"].casefold() for e in emails if isinstance(e, dict) and isinstance(e.get("value"), str)}
 
 
 def _discard(index: dict[str, set[str]], key: str, rid: str) -> None:

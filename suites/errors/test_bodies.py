@@ -57,7 +57,7 @@ def test_conflict_body_is_scim_error(factory: Factory) -> None:
     "userName"), the service provider MUST return HTTP status code 409 (Conflict)".
     """
     user = factory.user()
-    reply = expect_status(factory.post_user(factory.user_body(userName=user["userName"])), 409)
+    reply = expect_status(factory.post_user(factory.taken_name_body(user["userName"])), 409)
     expect_schema(expect_object(reply), "error", reply)
 
 

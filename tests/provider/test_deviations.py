@@ -983,6 +983,27 @@ def probe_filter_eq_only(scim: Scim) -> dict[str, Any]:
     }
 
 
+@probe(
+    "unique-emails",
+    compliant={"POST same email": CREATED, "PUT to it": OK, "PATCH to it": OK, "keep own": OK,
+               "freed by DELETE": CREATED},
+    deviant={"POST same email": (409, "uniqueness"), "PUT to it": (409, "uniqueness"),
+             "PATCH to it": (409, "uniqueness"), "keep own": OK, "freed by DELETE": CREATED},
+)
+def probe_unique_emails(scim: Scim) -> dict[str, Any]:
+    uma = f"/Users/{scim.create_user('uma@example.com')['id']}"
+    shared = [{"value": "UMA@Example.com", "type": "work"}]  # another case: still the same address
+    posted = scim.post("/Users", user_body("una@example.com", emails=shared))
+    unb = f"/Users/{scim.create_user('unb@example.com')['id']}"
+    put = scim.put(unb, user_body("unb@example.com", emails=shared))
+    patched = scim.patch(unb, patch_op({"op": "add", "path": "emails", "value": shared}))
+    own = scim.put(unb, user_body("unb@example.com", emails=[{"value": "UNB@example.com"}]))
+    scim.delete(uma)
+    freed = scim.post("/Users", user_body("unc@example.com", emails=shared))
+    return {"POST same email": answer(posted), "PUT to it": answer(put), "PATCH to it": answer(patched),
+            "keep own": answer(own), "freed by DELETE": answer(freed)}
+
+
 # -- the tests -----------------------------------------------------------------------------
 @pytest.mark.parametrize("side", ["compliant", "deviant"])
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -231,6 +231,24 @@ def test_legal_variants_do_not_fail_a_run() -> None:
         e.id for e in CATALOGUE if e.suite in ("etag", "sort")}
 
 
+# Okta's own bodies, sent again as Okta sends them: a server with unique emails refuses them for
+# the email too, as it would refuse Okta.
+OKTA_SAME_BODY = {"OKTA-SPEC-008", "OKTA-USER-006"}
+
+
+@pytest.mark.parametrize("deviation", ["duplicate-username-allowed", "username-case-sensitive"])
+def test_unique_emails_hide_no_username_bug(deviation: str) -> None:
+    """A server may refuse an email in use (unique-emails, RFC 7644 §3.3), and such a server's 409
+    for a second user that reused the first one's email hid a userName uniqueness bug: the
+    userName checks posted the same email again (USR-CREATE-009, -010, ERR-BODY-003 passed
+    there). Their second user now has an email of its own."""
+    listed = set(BY_DEVIATION[deviation]) - OKTA_SAME_BODY
+    suites = sorted({e.suite for e in CATALOGUE if e.id in listed})
+    with provider("unique-emails", deviation) as url:
+        summary = run_suites(url, suites)
+    assert failing(summary) == listed
+
+
 def test_checks_read_every_page_of_a_short_paged_listing() -> None:
     """RFC 7644 §3.4.2.4: a server "MAY return fewer results" than count. The filter and sort
     checks read the first page only and failed 14 checks of a server whose pages hold one
