@@ -19,6 +19,8 @@ from suites.factory import Factory
 # Provider deviations that make any filtered listing wrong: the caught_by of every check that
 # compares a listing with the resources the check created.
 LISTING = ("filter-ignored", "startindex-zero-based")
+# Deviations that mangle an empty result: they fail the checks that expect a filter to match nothing.
+EMPTY = ("empty-result-not-listresponse", "filter-miss-404")
 MAX_PAGES = 10  # later pages read of one query: a total that keeps growing must not page forever
 DECLINED = "RFC 7644 §3.12 lets a provider decline an attribute and operator combination it does not support"
 

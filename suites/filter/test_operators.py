@@ -17,7 +17,7 @@ from suites.client import ScimClient
 from suites.config import RunConfig
 from suites.expect import expect
 from suites.factory import Factory
-from suites.filter.query import LISTING, Trio, expect_exactly, new_scope, search, string
+from suites.filter.query import EMPTY, LISTING, Trio, expect_exactly, new_scope, search, string
 from suites.target import Target
 
 REFS = ["RFC7644 §3.4.2.2"]
@@ -113,7 +113,7 @@ def test_lt_and_le_on_strings(trio: Trio, client: ScimClient) -> None:
 
 
 @pytest.mark.check("FLT-BOOL-001", level="MUST", refs=REFS,
-                   caught_by=[*LISTING, "inactive-hidden", "deactivate-deletes"])
+                   caught_by=[*LISTING, *EMPTY, "inactive-hidden", "deactivate-deletes"])
 def test_eq_and_ne_on_boolean(target: Target, factory: Factory, client: ScimClient,
                               scim_config: RunConfig) -> None:
     """`active eq false` finds the inactive user and `active ne false` the active one.

@@ -9,7 +9,7 @@ from suites.client import ScimClient
 from suites.config import RunConfig
 from suites.expect import expect_status
 from suites.factory import Factory
-from suites.filter.query import LISTING, Trio, expect_exactly, is_declined, new_scope, search, string
+from suites.filter.query import EMPTY, LISTING, Trio, expect_exactly, is_declined, new_scope, search, string
 from suites.target import Target
 
 REFS = ["RFC7644 §3.4.2.2"]
@@ -19,7 +19,7 @@ def eq(trio: Trio, key: str, attr: str = "userName") -> str:
     return f"{attr} eq {string(trio.name(key))}"
 
 
-@pytest.mark.check("FLT-LOGIC-001", level="MUST", refs=REFS, caught_by=[*LISTING])
+@pytest.mark.check("FLT-LOGIC-001", level="MUST", refs=REFS, caught_by=[*LISTING, *EMPTY])
 def test_and(trio: Trio, client: ScimClient, target: Target) -> None:
     """`and` matches only resources that satisfy both expressions.
 
