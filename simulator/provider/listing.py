@@ -10,8 +10,8 @@ from typing import Any
 
 from simulator.provider.errors import ScimError
 from simulator.provider.projection import Projection
+from simulator.provider.records import Record
 from simulator.provider.service import Provider
-from simulator.provider.store import Record
 from simulator.scim.filter import (
     And,
     Compare,

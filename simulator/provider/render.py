@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.provider.projection import Projection, apply_projection
+from simulator.provider.records import Record
 from simulator.provider.service import Provider
-from simulator.provider.store import Record
 from simulator.scim import urns
 from simulator.scim.schema import AttributeDef
 

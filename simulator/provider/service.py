@@ -15,17 +15,17 @@ from simulator.provider.errors import ScimError
 from simulator.provider.patch import apply_patch
 from simulator.provider.patch_members import MEMBERS, fold_members, member_steps
 from simulator.provider.patch_request import PatchError
-from simulator.provider.store import (
+from simulator.provider.records import (
     Conflict,
     InvalidReference,
     MemberDelta,
     NotFound,
     Record,
-    Store,
     counter_ids,
     offset_now,
     utc_now,
 )
+from simulator.provider.store import Store
 from simulator.scim import extensions as ext_mod
 from simulator.scim.schema import ResourceSchema, SchemaDef
 

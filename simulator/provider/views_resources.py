@@ -8,8 +8,8 @@ from simulator.provider import render
 from simulator.provider.errors import ScimError
 from simulator.provider.listing import Query, paginate, parse_query, select
 from simulator.provider.projection import Projection
+from simulator.provider.records import Record
 from simulator.provider.service import etag_matches
-from simulator.provider.store import Record
 from simulator.provider.web import base_url, provider, read_json, scim_json
 from simulator.scim import urns
 

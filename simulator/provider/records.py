@@ -1,0 +1,76 @@
+"""What the provider's store holds and raises: records, member deltas, storage errors, the clocks
+that stamp meta and the id sequences (random UUIDs, or counters under numeric-ids)."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+USER = "User"
+GROUP = "Group"
+
+
+class StoreError(Exception):
+    """Base of the storage errors; the HTTP layer maps each to a status."""
+
+
+class NotFound(StoreError):
+    pass
+
+
+class Conflict(StoreError):
+    pass
+
+
+class InvalidReference(StoreError):
+    pass
+
+
+def utc_now() -> str:
+    """Now as an RFC 3339 timestamp with milliseconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def offset_now() -> str:
+    """Now with microseconds and a +01:00 offset: as valid an xsd:dateTime as utc_now()."""
+    return datetime.now(timezone(timedelta(hours=1))).isoformat(timespec="microseconds")
+
+
+def uuid_ids() -> Callable[[], str]:
+    """Ids as random UUIDs."""
+    return lambda: str(uuid.uuid4())
+
+
+def counter_ids() -> Callable[[], str]:
+    """Ids as decimal counters, one sequence for every kind (ids are unique across kinds)."""
+    numbers = itertools.count(1)
+    return lambda: str(next(numbers))
+
+
+@dataclass(slots=True)
+class Record:
+    """One stored resource: client attributes plus what the server owns."""
+
+    kind: str
+    id: str
+    data: dict[str, Any]
+    created: str
+    last_modified: str
+    version: int
+    seq: int = 0  # creation order, for stable listings
+
+    @property
+    def etag(self) -> str:
+        return f'W/"{self.version}"'
+
+
+@dataclass(frozen=True, slots=True)
+class MemberDelta:
+    """A change to one group's members: validated elements to append, member values to drop."""
+
+    added: tuple[dict[str, Any], ...] = ()
+    removed: frozenset[str] = frozenset()
