@@ -47,16 +47,22 @@ def test_case_insensitive_external_id_fails_only_flt_eq_003() -> None:
     assert failing(summary) == {"FLT-EQ-003"}
 
 
-def test_declined_operator_skips_instead_of_failing() -> None:
-    """A provider that answers `co` with 400 invalidFilter is allowed to (RFC 7644 §3.12)."""
+def _declines(operator: str) -> Rewrite:
+    """A provider that answers any filter using `operator` with 400 invalidFilter (RFC 7644 §3.12:
+    "the specified attribute and filter comparison combination is not supported")."""
 
-    def decline_co(resp: Response) -> None:
-        if resp.method == "GET" and " co " in _filter_of(resp):
+    def rewrite(resp: Response) -> None:
+        if resp.method == "GET" and f" {operator} " in _filter_of(resp).lower():
             resp.status = 400
             resp.set_json({"schemas": [urns.ERROR], "status": "400", "scimType": "invalidFilter",
-                           "detail": "The operator 'co' is not supported."})
+                           "detail": f"The operator '{operator}' is not supported."})
 
-    with provider(rewrite=decline_co) as url:
+    return rewrite
+
+
+def test_declined_operator_skips_instead_of_failing() -> None:
+    """A provider that answers `co` with 400 invalidFilter is allowed to (RFC 7644 §3.12)."""
+    with provider(rewrite=_declines("co")) as url:
         summary = run_suites(url, ["filter"], "-k", "test_co")
     outcomes = {c["id"]: c["outcome"] for c in summary["checks"]}
     assert outcomes == {"FLT-OP-002": "skipped"}
@@ -65,14 +71,7 @@ def test_declined_operator_skips_instead_of_failing() -> None:
 def test_case_insensitivity_is_judged_without_or() -> None:
     """A provider that declines `or` (400 invalidFilter, RFC 7644 §3.12) but matches names and
     operators in any case passes FLT-CASE-001; it used to fail it through its `or`."""
-
-    def decline_or(resp: Response) -> None:
-        if resp.method == "GET" and " or " in _filter_of(resp).lower():
-            resp.status = 400
-            resp.set_json({"schemas": [urns.ERROR], "status": "400", "scimType": "invalidFilter",
-                           "detail": "The operator 'or' is not supported."})
-
-    with provider(rewrite=decline_or) as url:
+    with provider(rewrite=_declines("or")) as url:
         summary = run_suites(url, ["filter"], "-k", "ignore_case or test_or")
     outcomes = {c["id"]: c["outcome"] for c in summary["checks"]}
     assert (outcomes["FLT-CASE-001"], outcomes["FLT-LOGIC-002"]) == ("passed", "skipped")
