@@ -48,6 +48,11 @@ class Target:
         section = self.spc.get(feature)
         return isinstance(section, dict) and section.get("supported") is True
 
+    def declines(self, feature: str) -> bool:
+        """Whether /ServiceProviderConfig says outright that feature is not supported (false)."""
+        section = self.spc.get(feature)
+        return isinstance(section, dict) and section.get("supported") is False
+
     def require(self, feature: str) -> None:
         """Skip the calling check when the target does not advertise feature."""
         if not self.supports(feature):

@@ -90,6 +90,37 @@ VARIANTS = (
         condition=True,
     ),
     Deviation(
+        "patch-unsupported",
+        "patch.supported is false and PATCH on /Users and /Groups answers 501 Not Implemented. Okta "
+        "deactivates users, pushes passwords and group memberships with PATCH (OIN apps): the Okta "
+        "checks that send a PATCH fail, saying so, as Okta's provisioning would",
+        'RFC 7644 §3.5.2: "HTTP PATCH is an OPTIONAL server function [...] Clients may discover '
+        'service provider support for PATCH by querying the service provider configuration"; §3.12, '
+        'Table 8: 501 Not Implemented "Service provider does not support the request operation, '
+        'e.g., PATCH."',
+        condition=True,
+    ),
+    Deviation(
+        "filter-unsupported",
+        "filter.supported is false and a list or search with a filter answers 400 invalidFilter "
+        "(PATCH path filters still work). Okta looks users and groups up with `eq` filters before "
+        "creating them: the Okta checks that filter fail, saying so, as Okta's provisioning would",
+        'RFC 7644 §3.4.2.2: "Filtering is an OPTIONAL parameter for SCIM service providers" and '
+        '"Providers MUST decline to filter results if the specified filter operation is not '
+        'recognized and return an HTTP 400 error with a "scimType" error of "invalidFilter""',
+        condition=True,
+    ),
+    Deviation(
+        "change-password-unsupported",
+        "changePassword.supported is false: a password is taken when a user is created, and a PUT or "
+        "PATCH that would change or remove it answers 501 Not Implemented (a PUT without a password "
+        "keeps it)",
+        'RFC 7643 §5, changePassword: "supported  A Boolean value specifying whether or not the '
+        'operation is supported"; RFC 7644 §3.12, Table 8: 501 Not Implemented "Service provider '
+        'does not support the request operation"',
+        condition=True,
+    ),
+    Deviation(
         "count-zero-total-only",
         "a list asked for count=0 answers only schemas and totalResults: no Resources, startIndex "
         "or itemsPerPage",

@@ -114,6 +114,11 @@ def _hashed_id(rec: Record) -> bytes:
 def _select(provider: Provider, kind: str, rs: ResourceSchema, text: str | None) -> list[Record]:
     if text is None or "filter-ignored" in provider.deviations:
         return provider.store.scan(kind)
+    if "filter-unsupported" in provider.deviations:
+        # RFC 7644 §3.4.2.2: "Providers MUST decline to filter results if the specified filter
+        # operation is not recognized and return an HTTP 400 error with [...] "invalidFilter""
+        raise ScimError(400, f"Filtering is not supported: filter.supported is false in "
+                             f"/ServiceProviderConfig (filter: {text})", "invalidFilter")
     predicate, indexed = compile_query_filter(text, rs, provider, kind)
     if indexed is not None:
         return indexed

@@ -161,8 +161,10 @@ class Provider:
                 return {**current.data, **data}
             rs = self.schema_of(kind)
             resources.check_immutable(current.data, data, rs)
-            kept = ext_quirks.keep_on_put(self.deviations, current.data, data, rs)
-            return self._keep_write_only(current.data, kept)
+            kept = self._keep_write_only(
+                current.data, ext_quirks.keep_on_put(self.deviations, current.data, data, rs))
+            self._check_password_change(current.data, kept)
+            return kept
 
         return self._update(kind, rid, change, if_match)
 
@@ -190,6 +192,7 @@ class Provider:
                 raise ScimError(exc.status, exc.detail, exc.scim_type) from exc
             data = self._coerce_changed(kind, current.data, patched)
             resources.check_immutable(current.data, data, rs)
+            self._check_password_change(current.data, data)
             return data
 
         return self._update(kind, rid, change, if_match)
@@ -277,6 +280,12 @@ class Provider:
         if "password" in old and "password" not in new:
             return {**new, "password": old["password"]}
         return new
+
+    def _check_password_change(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+        """change-password-unsupported: a user's password is set when it is created, never changed."""
+        if "change-password-unsupported" in self.deviations and new.get("password") != old.get("password"):
+            raise ScimError(501, "Changing a password is not supported: changePassword.supported is false "
+                                 "in /ServiceProviderConfig.")
 
     def _precondition(self, if_match: str | None) -> Callable[[Record], None] | None:
         if if_match is None or not self.conditional:

@@ -29,10 +29,11 @@ def service_provider_config(prov: Provider, base: str) -> dict[str, Any]:
     return {
         "schemas": [urns.SERVICE_PROVIDER_CONFIG],
         "documentationUri": "https://www.rfc-editor.org/info/rfc7644",
-        "patch": {"supported": True},
+        "patch": {"supported": "patch-unsupported" not in prov.deviations},
         "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
-        "filter": {"supported": True, "maxResults": prov.max_results},
-        "changePassword": {"supported": True},
+        "filter": {"supported": "filter-unsupported" not in prov.deviations,
+                   "maxResults": prov.max_results},
+        "changePassword": {"supported": "change-password-unsupported" not in prov.deviations},
         "sort": {"supported": "sort-unsupported" not in prov.deviations},
         "etag": {"supported": "etag-unsupported" not in prov.deviations},
         "authenticationSchemes": [

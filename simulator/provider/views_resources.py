@@ -73,6 +73,8 @@ def replace(collection: str, rid: str) -> Response:
 @bp.patch("/<any(Users, Groups):collection>/<rid>")
 def patch(collection: str, rid: str) -> Response:
     prov = provider()
+    if "patch-unsupported" in prov.deviations:
+        raise ScimError(501, "PATCH is not supported: patch.supported is false in /ServiceProviderConfig.")
     rec = prov.patch(_kind(collection), rid, read_json(), request.headers.get("If-Match"))
     projected = "attributes" in request.args or "excludedAttributes" in request.args
     if "patch-no-content" in prov.deviations and not projected:

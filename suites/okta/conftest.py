@@ -22,11 +22,12 @@ CROWD = 101  # one more than Okta's page size and group push batch (okta-scim.md
 def okta(client: ScimClient, ledger: Ledger, scim_config: RunConfig, target: Target) -> OktaSender:
     """A fresh sender for one check: Okta's requests through the recording client (with what the
     app needs to send the extensions the target requires, and why Okta fails where no mapping
-    can: suites/okta/required.py)."""
+    can: suites/okta/required.py; or where the target says it supports no PATCH or no filtering)."""
     faker = Faker(use_weighting=False)
     faker.seed_instance(scim_config.run_id)
     return OktaSender(client, ledger, target.required_extensions("User"), faker,
-                      required_groups=target.required_extensions("Group"))
+                      required_groups=target.required_extensions("Group"),
+                      declined=frozenset(f for f in ("patch", "filter") if target.declines(f)))
 
 
 @pytest.fixture(scope="session")

@@ -58,6 +58,7 @@ class OktaSender:
     sent: list[ScimRequest] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
     amend: SetupBody | None = None  # what the flow's setup steps add to their requests
+    declined: frozenset[str] = frozenset()  # features /ServiceProviderConfig says are not supported
 
     def mappings(self) -> Mapped:
         """App attributes and mappings that make Okta send the required extensions' data."""
@@ -90,6 +91,21 @@ class OktaSender:
         """Why the last request failed, when it lacks an extension the target requires."""
         return refused_note(self.required, self.sent[-1] if self.sent else None, self.required_groups)
 
+    def declined_note(self) -> str:
+        """Why the last request failed, when it uses a feature the target says it does not support."""
+        request, reply = (self.sent[-1], self.last) if self.sent else (None, None)
+        if request is None or reply is None or (reply.status or 0) < 400:
+            return ""
+        if request.method == "PATCH" and "patch" in self.declined:
+            return (" (patch.supported is false in /ServiceProviderConfig: Okta's OIN apps send "
+                    "deactivation, reactivation, password and group membership changes as PATCH and do "
+                    "not fall back to PUT (okta-scim.md §0, §6.1, §7, §8.3), so Okta fails here too)")
+        if request.method == "GET" and "filter=" in request.query and "filter" in self.declined:
+            return (" (filter.supported is false in /ServiceProviderConfig: Okta looks a user up by "
+                    "userName eq and a group by displayName eq before it creates or links it, and its "
+                    "SPEC test does the same (okta-scim.md §4.1, §8.1, §11.1), so Okta fails here too)")
+        return ""
+
     def drive(self, plan: Plan) -> Outcome:
         return engine.drive(plan, self)
 
@@ -113,7 +129,7 @@ def flow_step(flow: str, step_id: str, sender: OktaSender, config: RunConfig,
         pytest.skip(f"{flow} cannot run against this target: {exc}")
     result = run.run(only=step_id)
     *needed, own = result.steps
-    note = sender.refused_note() + foreign_note(sender)
+    note = sender.refused_note() + sender.declined_note() + foreign_note(sender)
     for prior in needed:
         if prior.verdict != "pass":
             fail(f"(precondition) {flow} step {prior.id} ({prior.title}): {prior.expected}{note}",
@@ -143,5 +159,5 @@ def expect_outcome(outcome: Outcome, sender: OktaSender) -> None:
     """The engine's plan ended the way Okta needs: no task error."""
     __tracebackhide__ = True
     if not outcome.ok:
-        fail(f"Okta's {outcome.action} to succeed{sender.refused_note()}",
+        fail(f"Okta's {outcome.action} to succeed{sender.refused_note()}{sender.declined_note()}",
              f"{outcome.failed_step}: {outcome.error}", sender.last)

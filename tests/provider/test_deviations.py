@@ -1004,6 +1004,91 @@ def probe_unique_emails(scim: Scim) -> dict[str, Any]:
             "keep own": answer(own), "freed by DELETE": answer(freed)}
 
 
+NOT_IMPLEMENTED = (501, None)
+
+
+@probe(
+    "patch-unsupported",
+    compliant={"patch.supported": True, "PATCH user": OK, "PATCH group": OK, "PATCH unknown id": (404, None),
+               "error": None, "title after": "Patched", "PUT": OK},
+    deviant={"patch.supported": False, "PATCH user": NOT_IMPLEMENTED, "PATCH group": NOT_IMPLEMENTED,
+             "PATCH unknown id": NOT_IMPLEMENTED,
+             "error": ([urns.ERROR], "501", "PATCH is not supported: patch.supported is false in "
+                       "/ServiceProviderConfig."),
+             "title after": None, "PUT": OK},
+)
+def probe_patch_unsupported(scim: Scim) -> dict[str, Any]:
+    user = f"/Users/{scim.create_user('pat@example.com')['id']}"
+    group = f"/Groups/{scim.create_group('Pat')['id']}"
+    patched = scim.patch(user, patch_op({"op": "replace", "path": "title", "value": "Patched"}))
+    error = body_of(patched) if patched.status_code == 501 else None
+    return {
+        "patch.supported": spc(scim)["patch"]["supported"],
+        "PATCH user": answer(patched),
+        "PATCH group": answer(scim.patch(group, patch_op({"op": "replace", "path": "displayName",
+                                                          "value": "Pat 2"}))),
+        "PATCH unknown id": answer(scim.patch("/Users/nobody", patch_op({"op": "replace", "path": "title",
+                                                                         "value": "X"}))),
+        "error": error and (error["schemas"], error["status"], error["detail"]),
+        "title after": attr(scim, user, "title"),
+        "PUT": answer(scim.put(user, user_body("pat@example.com", title="Put"))),
+    }
+
+
+@probe(
+    "filter-unsupported",
+    compliant={"filter.supported": True, "GET filter": OK, "POST .search filter": OK, "no filter": 2,
+               "detail": None, "PATCH members[value eq]": OK},
+    deviant={"filter.supported": False, "GET filter": (400, "invalidFilter"),
+             "POST .search filter": (400, "invalidFilter"), "no filter": 2,
+             "detail": 'Filtering is not supported: filter.supported is false in /ServiceProviderConfig '
+                       '(filter: userName eq "fay@example.com")',
+             "PATCH members[value eq]": OK},
+)
+def probe_filter_unsupported(scim: Scim) -> dict[str, Any]:
+    fay, gil = make_users(scim, "fay", "gil")
+    text = 'userName eq "fay@example.com"'
+    filtered = scim.get("/Users", params={"filter": text})
+    searched = scim.post("/Users/.search", {"schemas": [urns.SEARCH_REQUEST], "filter": text})
+    group = f"/Groups/{scim.create_group('Flt', [fay['id'], gil['id']])['id']}"
+    removed = scim.patch(group, patch_op({"op": "remove", "path": f'members[value eq "{gil["id"]}"]'}))
+    declined = body_of(filtered)
+    return {
+        "filter.supported": spc(scim)["filter"]["supported"],
+        "GET filter": answer(filtered),
+        "POST .search filter": answer(searched),
+        "no filter": scim.list("/Users")["totalResults"],
+        "detail": declined.get("detail") if filtered.status_code == 400 else None,
+        "PATCH members[value eq]": answer(removed),
+    }
+
+
+@probe(
+    "change-password-unsupported",
+    compliant={"changePassword.supported": True, "POST with password": CREATED, "PUT new password": OK,
+               "PUT same password": OK, "PUT without password": OK, "PATCH password": OK,
+               "PATCH remove password": OK, "PATCH title": OK},
+    deviant={"changePassword.supported": False, "POST with password": CREATED,
+             "PUT new password": NOT_IMPLEMENTED, "PUT same password": OK, "PUT without password": OK,
+             "PATCH password": NOT_IMPLEMENTED, "PATCH remove password": NOT_IMPLEMENTED, "PATCH title": OK},
+)
+def probe_change_password_unsupported(scim: Scim) -> dict[str, Any]:
+    created = scim.post("/Users", user_body("pw@example.com", password="Old-Pa55word!"))
+    path = f"/Users/{created.json()['id']}"
+    without = {k: v for k, v in user_body("pw@example.com", title="T").items() if k != "password"}
+    return {
+        "changePassword.supported": spc(scim)["changePassword"]["supported"],
+        "POST with password": answer(created),
+        "PUT new password": answer(scim.put(path, user_body("pw@example.com", password="New-Pa55word!"))),
+        "PUT same password": answer(scim.put(path, user_body("pw@example.com", password="Old-Pa55word!"))),
+        "PUT without password": answer(scim.put(path, without)),
+        "PATCH password": answer(scim.patch(path, patch_op({"op": "replace", "path": "password",
+                                                            "value": "New-Pa55word!"}))),
+        "PATCH remove password": answer(scim.patch(path, patch_op({"op": "remove", "path": "password"}))),
+        "PATCH title": answer(scim.patch(path, patch_op({"op": "replace", "path": "title", "value": "U"}))),
+    }
+
+
 # -- the tests -----------------------------------------------------------------------------
 @pytest.mark.parametrize("side", ["compliant", "deviant"])
 @pytest.mark.parametrize("name", sorted(CASES))

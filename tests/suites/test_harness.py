@@ -320,6 +320,23 @@ def test_reprs_stay_short_however_long_the_run() -> None:
     assert max(len(repr(x)) for x in (state, ledger, client, target)) < 2000
 
 
+@pytest.mark.parametrize(("spc", "supports", "declines"), [
+    ({"patch": {"supported": True}}, True, False),
+    ({"patch": {"supported": False}}, False, True),
+    ({}, False, False),
+    ({"patch": {"supported": "false"}}, False, False),
+])
+def test_a_target_declines_a_feature_only_where_its_config_says_false(spc: dict, supports: bool,
+                                                                      declines: bool) -> None:
+    """Checks skip where patch.supported is not true; the Okta checks blame a failed PATCH on the
+    target's choice only where it says false (a missing or unreadable config says nothing)."""
+    response = requests.Response()
+    response.status_code, response._content = 200, json.dumps(spc).encode()
+    target = Target(ScimClient(RunConfig(url="https://scim.example/scim/v2"), lambda exchange: None))
+    target.seed({"/ServiceProviderConfig": Reply(_exchange(()), response)})
+    assert (target.supports("patch"), target.declines("patch")) == (supports, declines)
+
+
 def _exchange(headers: tuple[tuple[str, str], ...], credentials: bool = True) -> Exchange:
     return Exchange("GET", "https://scim.example/scim/v2/Users?count=1", (("Accept", "application/scim+json"),
                     *headers), None, 200, (), "{}", 1.0, "2026-01-01T00:00:00Z", credentials=credentials)

@@ -23,8 +23,27 @@ BY_DEVIATION = by_deviation()
 # The conditions that are circumstances (slow, rate-limited), with the value each is tested at; the
 # others are choices the RFCs leave to a server, tested all at once.
 OPERATING = {"slow": "slow=0.02", "rate-limited": "rate-limited=25"}
-LEGAL_VARIANTS = sorted(SKIP_IN_MATRIX - set(OPERATING))
-UNADVERTISING = {"etag-unsupported", "sort-unsupported"}  # the checks of those features then skip
+# Choices that switch off a feature Okta's OIN apps need, with the feature and the Okta checks that
+# then fail, as Okta would: it deactivates, reactivates and pushes group members with PATCH and does
+# not fall back to PUT (okta-scim.md §0, §6.1, §8.3); it looks a user up by userName eq before it
+# creates or links it, a group by displayName eq before it pushes it, and its SPEC test looks users
+# up the same way (§4.1, §8.1, §11.1). They stay out of the all-at-once run below and have their own.
+OKTA_NEEDS = {
+    "patch-unsupported": ("patch", {
+        "OKTA-CRUD-003", "OKTA-CRUD-004", "OKTA-CRUD-005",  # they follow the CRUD test's deactivate
+        *(f"OKTA-GROUP-00{n}" for n in range(1, 8)),  # every push adds its members with PATCH
+        "OKTA-USER-004", "OKTA-USER-005",  # deactivate, reactivate
+    }),
+    "filter-unsupported": ("filter", {
+        *(f"OKTA-CRUD-00{n}" for n in range(1, 6)), "OKTA-EXT-001", "OKTA-EXT-002",  # assign looks up
+        *(f"OKTA-GROUP-00{n}" for n in range(1, 8)),  # assigning the members, or the group's lookup
+        "OKTA-SPEC-003", "OKTA-SPEC-005", "OKTA-SPEC-009",  # the SPEC test's userName lookups
+        *(f"OKTA-USER-00{n}" for n in range(1, 7)),  # every assignment looks the user up first
+    }),
+}
+LEGAL_VARIANTS = sorted(SKIP_IN_MATRIX - set(OPERATING) - set(OKTA_NEEDS))
+# the checks of those features then skip
+UNADVERTISING = {"etag-unsupported", "sort-unsupported", "change-password-unsupported"}
 # filter-eq-only declines every operator but eq, and or/not/valuePath (RFC 7644 §3.12
 # invalidFilter): the checks whose subject is one of them skip, saying which filter was declined.
 # FLT-BOOL-001 judges `active eq false` first, then skips at `active ne false`.
@@ -212,8 +231,9 @@ def test_conditions_do_not_fail_a_run(condition: str) -> None:
 def test_legal_variants_do_not_fail_a_run() -> None:
     """Every choice the RFCs leave to a server, all at once (they compose): PATCH answered 204,
     pages of 100, lists in hash order, numeric ids, nulls for unassigned attributes, dateTimes
-    with an offset, no ETags, no sorting, eq filters only... No check fails; those that need ETags
-    or sorting are skipped, saying the target does not advertise them, and those that judge an
+    with an offset, no ETags, no sorting, no password change, eq filters only... No check fails;
+    those that need ETags, sorting or a password change are skipped, saying the target does not
+    advertise them, and those that judge an
     operator other than eq, saying the target declined it. The checks that use a filter as a
     vehicle only (the paging checks' scope, FLT-LOGIC-001's `and`) use an eq filter there."""
     with provider(*LEGAL_VARIANTS) as url:
@@ -221,14 +241,34 @@ def test_legal_variants_do_not_fail_a_run() -> None:
     assert failing(summary) == set() and summary["exit_code"] == 0, {
         c["id"]: c["message"][:400] for c in summary["checks"] if c["outcome"] in ("failed", "error")}
     skipped = {c["id"]: c["message"] for c in summary["checks"] if c["outcome"] == "skipped"}
-    unadvertised = {i for i, m in skipped.items()
-                    if "etag.supported is not true" in m or "sort.supported is not true" in m}
+    unadvertised = {i for i, m in skipped.items() if any(
+        f"{feature}.supported is not true" in m for feature in ("etag", "sort", "changePassword"))}
     declined = {i for i, m in skipped.items()
                 if "the target declines the filter '" in m and "'invalidFilter'" in m}
     assert declined == EQ_ONLY_SUBJECTS
     assert set(skipped) - unadvertised - declined == SKIPPED_BY_DEFAULT
     assert {i for i in unadvertised if i.startswith(("ETAG-", "SORT-"))} == {
         e.id for e in CATALOGUE if e.suite in ("etag", "sort")}
+    assert {"DISC-PASSWORD-001", "PATCH-USR-PASSWORD-001"} <= unadvertised
+
+
+@pytest.mark.parametrize("condition", sorted(OKTA_NEEDS))
+def test_okta_fails_where_it_needs_a_feature_the_target_switches_off(condition: str) -> None:
+    """RFC 7644 §3.5.2: "HTTP PATCH is an OPTIONAL server function"; §3.4.2.2: "Filtering is an
+    OPTIONAL parameter for SCIM service providers". With every other legal variant on too, no RFC
+    check fails and every check of the feature's suite is skipped, naming the flag. Okta's OIN apps
+    need both (OKTA_NEEDS says where): exactly those Okta checks fail, saying why, as Okta would."""
+    feature, okta_checks = OKTA_NEEDS[condition]
+    with provider(*LEGAL_VARIANTS, condition) as url:
+        summary = run_suites(url)
+    bad = {c["id"]: c["message"] for c in summary["checks"] if c["outcome"] in ("failed", "error")}
+    assert set(bad) == okta_checks, {i: m[:400] for i, m in bad.items()}
+    assert all(f"({feature}.supported is false in /ServiceProviderConfig: Okta" in message
+               and "so Okta fails here too)" in message for message in bad.values()), bad
+    assert summary["verdicts"] == {"rfc": "pass", "okta": "fail"} and summary["exit_code"] == 1
+    reason = f"{feature}.supported is not true in /ServiceProviderConfig"
+    skipped = {c["id"] for c in summary["checks"] if c["outcome"] == "skipped" and reason in c["message"]}
+    assert {e.id for e in CATALOGUE if e.suite == feature} <= skipped
 
 
 # Okta's own bodies, sent again as Okta sends them: a server with unique emails refuses them for
@@ -253,8 +293,8 @@ def test_checks_read_every_page_of_a_short_paged_listing() -> None:
     """RFC 7644 §3.4.2.4: a server "MAY return fewer results" than count. The filter and sort
     checks read the first page only and failed 14 checks of a server whose pages hold one
     resource; they now read every page (SORT-PAGE-001 starts each page after the last). The
-    other variants are on too, but for the two that switch ETags and sorting off and for
-    filter-eq-only (it declines the operators the filter checks judge and the sort checks' scope):
+    other variants are on too, but for those that switch ETags, sorting and password changes off
+    and for filter-eq-only (it declines the operators the filter checks judge and the sort checks' scope):
     here the ETag and sort checks judge strong ETags and sorting over lists in hash order."""
     specs = [v for v in LEGAL_VARIANTS if v not in UNADVERTISING | {"page-size", "filter-eq-only"}]
     with provider(*specs, "page-size=1") as url:
