@@ -140,3 +140,26 @@ def test_a_relative_location_header_fails_nothing() -> None:
     with provider(rewrite=_relative_location) as url:
         summary = run_suites(url, ["users"], "-k", "create")
     assert (failing(summary), summary["exit_code"]) == (set(), 0)
+
+
+def _stores_usernames_lower_cased(resp: Response) -> None:
+    """Every userName comes back lower-cased, as from a server that normalises it when storing."""
+    body = resp.json if resp.status < 300 and resp.body.strip() else None
+    if not isinstance(body, dict):
+        return
+    resources = body.get("Resources")
+    for user in [body, *(resources if isinstance(resources, list) else [])]:
+        if isinstance(user, dict) and isinstance(user.get("userName"), str):
+            user["userName"] = user["userName"].lower()
+    resp.set_json(body)
+
+
+def test_lower_cased_usernames_fail_only_okta_s_exact_comparison() -> None:
+    """RFC 7644 §3.3 lets a server alter what it is sent, and RFC 7643 §4.1 makes userName
+    caseExact false, so no RFC check may fail a server that stores it lower-cased. Okta's SPEC test
+    step 6 compares the returned userName exactly (okta-scim.md §11.1), so it, and the steps that
+    need its user, fail as Okta's own run would."""
+    with provider(rewrite=_stores_usernames_lower_cased) as url:
+        summary = run_suites(url)
+    assert failing(summary) == {"OKTA-SPEC-006", "OKTA-SPEC-007", "OKTA-SPEC-008", "OKTA-SPEC-009"}
+    assert summary["verdicts"]["rfc"] == "pass"
