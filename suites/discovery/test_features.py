@@ -19,7 +19,8 @@ from suites.expect import (
     value_at,
 )
 from suites.factory import Factory
-from suites.filter.query import listed, search
+from suites.filter.query import listed
+from suites.sort.scope import scope_attributes, scope_filters, scoped_search
 from suites.target import Target
 
 OBSERVE_LIMIT = 250  # create resources to observe maxResults only up to this (PAGE-MAX-001's FILL_LIMIT)
@@ -92,13 +93,15 @@ def test_advertised_sort_orders_results(target: Target, factory: Factory, client
     target.require("sort")
     target.require("filter")
     stem = f"{factory.config.prefix}sort{secrets.token_hex(3)}-"
-    made = {c: factory.user(userName=f"{stem}{c}@example.com")["id"] for c in "dbeac"}
+    scoped = scope_attributes(target, stem)
+    made = {c: factory.user(userName=f"{stem}{c}@example.com", **scoped)["id"] for c in "dbeac"}
     ascending = [made[c] for c in sorted(made)]
     for order, wanted in ((None, ascending), ("descending", ascending[::-1])):
         params = {"sortBy": "userName", **({"sortOrder": order} if order else {})}
-        reply = search(client, "Users", f'userName sw "{stem}"', **params)  # and its later pages
+        reply = scoped_search(client, stem, bool(scoped), **params)  # and its later pages
         if reply.status == 400:  # scimType is OPTIONAL (RFC 7644 §3.12): any 400 declines
-            pytest.skip("the target refuses `userName sw`, so the check cannot isolate its users")
+            tried = " and ".join(f"`{f}`" for f in scope_filters(stem, bool(scoped)))
+            pytest.skip(f"the target refuses {tried}, so the check cannot isolate its users")
         got = [r.get("id") for r in listed(reply)]
         expect_equal([rid for rid in got if rid in wanted], wanted,
                      f"the users in {order or 'ascending'} userName order", reply)

@@ -4,9 +4,10 @@ The five users are ranked differently by each sort key the checks use (userName,
 title, one user having no title) and are created in an order that follows none of those ranks, so
 a provider that ignores sortBy, or sorts by another attribute or by creation, fails. Each sorted
 listing is asked for twice, so an order that changes from one request to the next fails too.
-Listings are scoped with `filter=userName sw "<scope>"`, so sorting is only checked where
-filtering is supported as well. The checks only read the users, so they share them: 6 users
-instead of 6 per check (SORT-CASE-001 needs userNames of mixed case and creates its own).
+Listings are scoped with `filter=userName sw "<scope>"` (or `userType eq`, where the target
+declines `sw`: suites/sort/scope.py), so sorting is only checked where filtering is supported as
+well. The checks only read the users, so they share them: 6 users instead of 6 per check
+(SORT-CASE-001 needs userNames of mixed case and creates its own).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from suites.client import ScimClient
 from suites.config import RunConfig
 from suites.expect import fail, ids_of
 from suites.factory import Factory
-from suites.filter.query import LISTING, listed, new_scope, search, string
+from suites.filter.query import LISTING, listed, new_scope
+from suites.sort.scope import scope_attributes, scoped_search
 from suites.target import Target
 
 REFS = ["RFC7644 §3.4.2.3"]
@@ -37,10 +39,12 @@ Key = Callable[[dict[str, Any]], str]
 
 @dataclass(frozen=True)
 class Ranked:
-    """The module's five users (as the target returned them, in userName order) and their scope."""
+    """The module's five users (as the target returned them, in userName order), their scope, and
+    whether they carry it as userType too."""
 
     scope: str
     users: list[dict[str, Any]]
+    typed: bool
 
 
 def scope_for_sorting(target: Target, scim_config: RunConfig) -> str:
@@ -58,15 +62,16 @@ def distinct(make: Callable[[], str], count: int = 5) -> list[str]:
     return [found[k] for k in sorted(found)]
 
 
-def create(factory: Factory, ranked: Sequence[dict[str, Any]], order: Sequence[int] = SCRAMBLED
-           ) -> list[dict[str, Any]]:
-    """Create the bodies (ranked ascending by the sort key) in the given order; return them ranked.
+def create(factory: Factory, ranked: Sequence[dict[str, Any]], scoped: dict[str, Any],
+           order: Sequence[int] = SCRAMBLED) -> list[dict[str, Any]]:
+    """Create the bodies (ranked ascending by the sort key, each with the scoped attributes) in the
+    given order; return them ranked.
 
     One more user outside the scope is created first, so a target that ignores the scope
     filter lists a foreign user even when it holds nothing else.
     """
     factory.user()
-    made = {i: factory.user(**ranked[i]) for i in order}
+    made = {i: factory.user(**ranked[i], **scoped) for i in order}
     return [made[i] for i in sorted(made)]
 
 
@@ -85,10 +90,11 @@ def ranked(target: Target, factory: Factory, scim_config: RunConfig) -> Ranked:
         if title_rank is not None:
             body["title"] = titles[title_rank]
         bodies.append(body)
-    return Ranked(scope, create(factory, bodies))
+    scoped = scope_attributes(target, scope)
+    return Ranked(scope, create(factory, bodies, scoped), bool(scoped))
 
 
-def expect_sorted(client: ScimClient, scope: str, users: Sequence[dict[str, Any]], key: Key,
+def expect_sorted(client: ScimClient, scope: str, typed: bool, users: Sequence[dict[str, Any]], key: Key,
                   **params: Any) -> None:
     """Twice in a row, the scoped listing holds exactly the users, ordered by key case-insensitively."""
     __tracebackhide__ = True
@@ -96,7 +102,7 @@ def expect_sorted(client: ScimClient, scope: str, users: Sequence[dict[str, Any]
     wanted = sorted(users, key=lambda u: key(u).casefold(), reverse=descending)
     label = {u["id"]: key(u) for u in users}
     for _ in range(2):
-        reply = search(client, "Users", f"userName sw {string(scope)}", **params)
+        reply = scoped_search(client, scope, typed, **params)
         got = ids_of(listed(reply, decline_ok=True))  # a declined scope filter skips the check
         if got != [u["id"] for u in wanted]:
             fail(f"{'descending' if descending else 'ascending'} order {[key(u) for u in wanted]}",
@@ -123,7 +129,7 @@ def test_sort_by_username_defaults_to_ascending(ranked: Ranked, client: ScimClie
     to order the returned responses." "If a value for "sortBy" is provided and no "sortOrder" is
     specified, "sortOrder" SHALL default to ascending."
     """
-    expect_sorted(client, ranked.scope, ranked.users, user_name, sortBy="userName")
+    expect_sorted(client, ranked.scope, ranked.typed, ranked.users, user_name, sortBy="userName")
 
 
 @pytest.mark.check("SORT-ORDER-002", level="MUST", refs=REFS, caught_by=SORTED)
@@ -133,7 +139,8 @@ def test_sort_descending(ranked: Ranked, client: ScimClient) -> None:
     RFC 7644 §3.4.2.3: "sortOrder  The order in which the "sortBy" parameter is applied. Allowed
     values are "ascending" and "descending"."
     """
-    expect_sorted(client, ranked.scope, ranked.users, user_name, sortBy="userName", sortOrder="descending")
+    expect_sorted(client, ranked.scope, ranked.typed, ranked.users, user_name, sortBy="userName",
+                  sortOrder="descending")
 
 
 @pytest.mark.check("SORT-ORDER-003", level="MUST", refs=REFS, caught_by=SORTED)
@@ -143,7 +150,7 @@ def test_sort_by_sub_attribute(ranked: Ranked, client: ScimClient) -> None:
     RFC 7644 §3.4.2.3: "If the attribute is complex, the attribute name must be a path to a
     sub-attribute in standard attribute notation (Section 3.10), e.g., "sortBy=name.givenName"."
     """
-    expect_sorted(client, ranked.scope, ranked.users, family_name, sortBy="name.familyName")
+    expect_sorted(client, ranked.scope, ranked.typed, ranked.users, family_name, sortBy="name.familyName")
 
 
 @pytest.mark.check("SORT-CASE-001", level="MUST", refs=REFS, caught_by=SORTED)
@@ -158,8 +165,9 @@ def test_sort_ignores_case_of_case_insensitive_values(target: Target, factory: F
     scope = scope_for_sorting(target, scim_config)
     first = distinct(factory.faker.first_name)
     spelled = [name.capitalize() if i % 2 else name.lower() for i, name in enumerate(first)]
-    users = create(factory, [{"userName": f"{scope}{name}@example.com"} for name in spelled])
-    expect_sorted(client, scope, users, user_name, sortBy="userName")
+    scoped = scope_attributes(target, scope)
+    users = create(factory, [{"userName": f"{scope}{name}@example.com"} for name in spelled], scoped)
+    expect_sorted(client, scope, bool(scoped), users, user_name, sortBy="userName")
 
 
 @pytest.mark.check("SORT-PAGE-001", level="MUST", refs=[*REFS, "RFC7644 §3.4.2.4"],
@@ -175,8 +183,8 @@ def test_sorted_pages_concatenate(ranked: Ranked, client: ScimClient) -> None:
     scope, users = ranked.scope, ranked.users
     joined: list[str] = []
     for _ in range(len(users)):
-        page = search(client, "Users", f"userName sw {string(scope)}", sortBy="userName",
-                      startIndex=len(joined) + 1, count=2)
+        page = scoped_search(client, scope, ranked.typed, sortBy="userName", startIndex=len(joined) + 1,
+                             count=2)
         found = ids_of(listed(page, decline_ok=True))
         if len(found) > 2:
             fail("at most count=2 resources in a page", f"{len(found)} resources", page)
@@ -199,4 +207,4 @@ def test_missing_values_sort_last_ascending(ranked: Ranked, client: ScimClient, 
     ascending and first if descending." The sentence carries no RFC 2119 keyword, hence SHOULD.
     """
     target.require_attributes("User", "title")
-    expect_sorted(client, ranked.scope, ranked.users, title, sortBy="title")
+    expect_sorted(client, ranked.scope, ranked.typed, ranked.users, title, sortBy="title")

@@ -352,3 +352,18 @@ def test_ids_are_unique_and_deviations_exist() -> None:
     unknown = {d for e in CATALOGUE for d in e.caught_by} - set(REGISTRY)
     assert unknown == set()
     assert not (SKIP_IN_MATRIX & set(BY_DEVIATION)), "no check may fail on an operating condition"
+
+
+def test_sort_checks_scope_by_user_type_where_only_eq_is_taken() -> None:
+    """On a server that takes eq filters only, the sort checks and DISC-SORT-001 select their users
+    by `userType eq` instead of `userName sw` (suites/sort/scope.py): they are judged rather than
+    skipped, pass on a server that sorts, and fail on one that ignores sortBy."""
+    suites = ["sort", "discovery/test_features.py"]
+    with provider("filter-eq-only") as url:
+        sorting = run_suites(url, suites)
+    with provider("filter-eq-only", "sort-ignored") as url:
+        ignoring = run_suites(url, suites)
+    judged = {c["id"] for c in sorting["checks"] if c["outcome"] == "passed"}
+    assert failing(sorting) == set() and {"SORT-ORDER-001", "SORT-PAGE-001", "DISC-SORT-001"} <= judged
+    assert failing(ignoring) == {c["id"] for c in ignoring["checks"]} & set(BY_DEVIATION["sort-ignored"])
+    assert {"SORT-ORDER-001", "SORT-CASE-001", "DISC-SORT-001"} <= failing(ignoring)
