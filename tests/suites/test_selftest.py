@@ -233,9 +233,9 @@ def test_legal_variants_do_not_fail_a_run() -> None:
     pages of 100, lists in hash order, numeric ids, nulls for unassigned attributes, dateTimes
     with an offset, no ETags, no sorting, no password change, eq filters only... No check fails;
     those that need ETags, sorting or a password change are skipped, saying the target does not
-    advertise them, and those that judge an
-    operator other than eq, saying the target declined it. The checks that use a filter as a
-    vehicle only (the paging checks' scope, FLT-LOGIC-001's `and`) use an eq filter there."""
+    advertise them, and those that judge an operator other than eq, saying the target declined
+    it. The checks that use a filter as a vehicle only (the paging checks' scope, FLT-LOGIC-001's
+    `and`) use an eq filter there."""
     with provider(*LEGAL_VARIANTS) as url:
         summary = run_suites(url)
     assert failing(summary) == set() and summary["exit_code"] == 0, {
@@ -294,8 +294,8 @@ def test_checks_read_every_page_of_a_short_paged_listing() -> None:
     checks read the first page only and failed 14 checks of a server whose pages hold one
     resource; they now read every page (SORT-PAGE-001 starts each page after the last). The
     other variants are on too, but for those that switch ETags, sorting and password changes off
-    and for filter-eq-only (it declines the operators the filter checks judge and the sort checks' scope):
-    here the ETag and sort checks judge strong ETags and sorting over lists in hash order."""
+    and for filter-eq-only (it declines the operators the filter checks judge): here the ETag and
+    sort checks judge strong ETags and sorting over lists in hash order."""
     specs = [v for v in LEGAL_VARIANTS if v not in UNADVERTISING | {"page-size", "filter-eq-only"}]
     with provider(*specs, "page-size=1") as url:
         summary = run_suites(url, ["filter", "sort", "etag", "discovery/test_features.py"])
