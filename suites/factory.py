@@ -11,6 +11,7 @@ from typing import Any
 from faker import Faker
 
 from simulator.scim import urns
+from simulator.scim.paths import resource_path
 from simulator.scim.schema import AttributeDef, SchemaDef
 from suites.client import Reply, ScimClient
 from suites.config import RunConfig
@@ -93,7 +94,7 @@ class Factory:
         for member in _items(body.get("members")):
             if "value" in member and "$ref" not in member:
                 kind = "Groups" if member.get("type") == "Group" else "Users"
-                member["$ref"] = f"{self.client.base}/{kind}/{member['value']}"
+                member["$ref"] = self.client.base + resource_path(kind, str(member["value"]))
 
     def _required(self, kind: str) -> tuple[SchemaDef, ...]:
         return self.required_groups if kind == "Group" else self.required

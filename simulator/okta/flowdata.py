@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from simulator.scim.fixtures import fixture_path, load_json
+from simulator.scim.paths import segment
 
 PLANS: Final = frozenset({
     "test_connection", "assign_user", "update_profile", "deactivate", "reactivate",
@@ -166,6 +167,12 @@ def render(value: Any, variables: Mapping[str, Any], rng: random.Random) -> Any:
     if isinstance(value, dict):
         return {render(k, variables, rng): render(v, variables, rng) for k, v in value.items()}
     return value
+
+
+def render_path(template: str, variables: Mapping[str, Any], rng: random.Random) -> str:
+    """A request path: each {{...}} percent-encoded as one path segment (RFC 3986 §3.3), so an id
+    holding '#', '?', '%' or a space (RFC 7643 §3.1 allows any string) stays inside its segment."""
+    return _TEMPLATE.sub(lambda m: segment(_one(m, variables, rng)), template)
 
 
 def _one(match: re.Match[str], variables: Mapping[str, Any], rng: random.Random) -> str:

@@ -8,7 +8,7 @@ from contextlib import nullcontext
 
 from simulator.okta import wire
 from simulator.okta.flowcheck import Call
-from simulator.okta.flowdata import FlowError, Step, render
+from simulator.okta.flowdata import FlowError, Step, render, render_path
 from simulator.okta.flowstate import AdminSend, FlowState
 from simulator.okta.model import AppInstance, Flavour
 from simulator.okta.wire import BasicAuth, BearerAuth, HeaderAuth, ScimRequest, ScimResponse
@@ -21,7 +21,9 @@ class FlowTraffic(FlowState):
     """Sends a run's requests with `send` (or through the simulator's admin API) and keeps `created`."""
 
     def _literal(self, step: Step) -> ScimRequest:
-        spec = render(step.action["request"], self.variables, self.rng)
+        action = dict(step.action["request"])
+        path = render_path(str(action.pop("path")), self.variables, self.rng)
+        spec = render(action, self.variables, self.rng)
         body = spec.get("body")
         set_name = spec.get("headers", "okta")
         if set_name == "okta":
@@ -38,13 +40,14 @@ class FlowTraffic(FlowState):
         query = spec.get("query", "")
         if "params" in spec:
             query = wire.encode_query([(str(k), str(v)) for k, v in spec["params"]])
-        return ScimRequest(step.id, spec["method"], self.app.base_url, spec["path"], query, headers,
+        return ScimRequest(step.id, spec["method"], self.app.base_url, path, query, headers,
                            body, self.app.auth.header()[0])
 
     def _admin_call(self, step: Step, calls: list[Call]) -> ScimResponse:
         """One admin API call; the SCIM requests the simulator sends meanwhile join the step."""
-        spec = render(step.action["admin"], self.variables, self.rng)
-        target = spec["path"]
+        action = dict(step.action["admin"])
+        target = render_path(str(action.pop("path")), self.variables, self.rng)
+        spec = render(action, self.variables, self.rng)
         if "params" in spec:
             target += "?" + wire.encode_query([(str(k), str(v)) for k, v in spec["params"]])
         admin = self._simulator()

@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any, Final
 from urllib.parse import quote, urlsplit
 
-from simulator.scim import urns
+from simulator.scim import paths, urns
 
 # okta-scim.md §1.1 [D] S1, S3; [O] S17, S21: sent on every SCIM 2.0 request.
 OKTA_HEADERS: Final[Mapping[str, str]] = MappingProxyType(
@@ -147,7 +147,7 @@ def page_query(start_index: int, count: int) -> str:
 
 def resource_path(endpoint: str, resource_id: str | None = None) -> str:
     """'/Users' or '/Users/<id>' with the id percent-encoded as one path segment."""
-    return f"/{endpoint}" if resource_id is None else f"/{endpoint}/{quote(resource_id, safe='')}"
+    return paths.resource_path(endpoint, resource_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,4 +157,15 @@ VARIANTS = (
         '(Conflict) with a "scimType" error code of "uniqueness""',
         condition=True,
     ),
+    Deviation(
+        "opaque-ids",
+        'ids hold characters a URI path must percent-encode, e.g. "acme #7?x=1&y=100% \u00fc" (space, '
+        "'#', '?', '%', non-ASCII) around the UUID or, with numeric-ids, the counter; meta.location, "
+        "Location and $ref carry them percent-encoded. No '/': the provider's routes take the id as "
+        "one path segment, and werkzeug decodes %2F before routing",
+        'RFC 7643 §3.1, id: "A unique identifier for a SCIM resource as defined by the service '
+        'provider. [...] It MUST be a stable, non-reassignable identifier that does not change"; '
+        'RFC 3986 §3.3: "segment = *pchar", any other character percent-encoded (§2.1)',
+        condition=True,
+    ),
 )

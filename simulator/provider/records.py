@@ -51,6 +51,13 @@ def counter_ids() -> Callable[[], str]:
     return lambda: str(next(numbers))
 
 
+def opaque_ids(base: Callable[[], str]) -> Callable[[], str]:
+    """The ids of base wrapped in characters a URI path must percent-encode (space, '#', '?', '%',
+    non-ASCII) and sub-delims it may keep ('&', '='): RFC 7643 §3.1 lets an id be any string.
+    No '/': the provider's routes take one path segment, and werkzeug decodes %2F before routing."""
+    return lambda: f"acme #{base()}?x=1&y=100% \u00fc"
+
+
 @dataclass(slots=True)
 class Record:
     """One stored resource: client attributes plus what the server owns."""

@@ -8,11 +8,14 @@ from simulator.provider.projection import Projection, apply_projection
 from simulator.provider.records import Record
 from simulator.provider.service import Provider
 from simulator.scim import urns
+from simulator.scim.paths import resource_path
 from simulator.scim.schema import AttributeDef
 
 
 def location(base_url: str, rec: Record) -> str:
-    return f"{base_url}/{rec.kind}s/{rec.id}"
+    """meta.location and the Location header: the id escaped as a path segment, so any id makes a
+    valid URI (RFC 7643 §3.1 lets ids hold any character; RFC 3986 §3.3)."""
+    return base_url + resource_path(f"{rec.kind}s", rec.id)
 
 
 def full(provider: Provider, rec: Record, base_url: str) -> dict[str, Any]:
@@ -26,7 +29,7 @@ def full(provider: Provider, rec: Record, base_url: str) -> dict[str, Any]:
     if rec.kind == "User":
         groups = provider.group_refs(rec.id)
         if groups:
-            out["groups"] = [{**g, "$ref": f"{base_url}/Groups/{g['value']}"} for g in groups]
+            out["groups"] = [{**g, "$ref": base_url + resource_path("Groups", g["value"])} for g in groups]
     if "unassigned-as-null" in provider.deviations:
         out = _with_unassigned(rs.core.attributes, out)
         for ext in rs.extensions:
@@ -69,7 +72,8 @@ def _meta(provider: Provider, rec: Record, base_url: str) -> dict[str, Any]:
 
 def _member(provider: Provider, member: dict[str, Any], base_url: str) -> dict[str, Any]:
     kind = member.get("type", "User")
-    out = {"value": member["value"], "$ref": f"{base_url}/{kind}s/{member['value']}", "type": kind}
+    ref = base_url + resource_path(f"{kind}s", member["value"])
+    out = {"value": member["value"], "$ref": ref, "type": kind}
     target = provider.store.peek(kind, member["value"])
     if target is None:
         return out  # a dangling member (delete-keeps-memberships) has nothing to show

@@ -23,7 +23,9 @@ from simulator.provider.records import (
     Record,
     counter_ids,
     offset_now,
+    opaque_ids,
     utc_now,
+    uuid_ids,
 )
 from simulator.provider.store import Store
 from simulator.scim import extensions as ext_mod
@@ -112,8 +114,13 @@ class Provider:
             unique_emails="unique-emails" in self.deviations,
             keep_dangling_members="delete-keeps-memberships" in self.deviations,
             clock=offset_now if "datetime-offsets" in self.deviations else utc_now,
-            new_id=counter_ids() if "numeric-ids" in self.deviations else None,
+            new_id=self._ids(),
         )
+
+    def _ids(self) -> Callable[[], str]:
+        """The id sequence: UUIDs or counters (numeric-ids), wrapped by opaque-ids."""
+        new_id = counter_ids() if "numeric-ids" in self.deviations else uuid_ids()
+        return opaque_ids(new_id) if "opaque-ids" in self.deviations else new_id
 
     @property
     def max_results(self) -> int:

@@ -37,7 +37,7 @@ def _resource(rec: Record, status: int = 200) -> Response:
         if "created-returns-200" in prov.deviations:
             status = 200
         if "location-mismatch" in prov.deviations:
-            headers["Location"] = f"http://scim.internal:8080/v2/{rec.kind}s/{rec.id}"
+            headers["Location"] = render.location("http://scim.internal:8080/v2", rec)
         elif "no-location-header" not in prov.deviations:
             headers["Location"] = render.location(base, rec)
     return scim_json(body, status, headers)

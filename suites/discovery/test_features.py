@@ -7,6 +7,7 @@ import secrets
 import pytest
 
 from simulator.scim import urns
+from simulator.scim.paths import user_path
 from suites.client import ScimClient
 from suites.expect import (
     describe,
@@ -56,7 +57,7 @@ def test_advertised_etag_is_sent(target: Target, factory: Factory, client: ScimC
     """
     target.require("etag")
     user = factory.user()
-    reply = expect_status(client.get(f"/Users/{user['id']}"), 200)
+    reply = expect_status(client.get(user_path(user["id"])), 200)
     expect_header(reply, "ETag")
 
 
@@ -73,10 +74,10 @@ def test_advertised_etag_answers_if_none_match(target: Target, factory: Factory,
     """
     target.require("etag")
     user = factory.user()
-    first = expect_status(client.get(f"/Users/{user['id']}"), 200)
+    first = expect_status(client.get(user_path(user["id"])), 200)
     etag = first.headers.get("ETag") or (first.body.get("meta") or {}).get("version")
     expect(isinstance(etag, str) and bool(etag), "an ETag header or meta.version", describe(first), first)
-    reply = client.get(f"/Users/{user['id']}", headers={"If-None-Match": str(etag)})
+    reply = client.get(user_path(user["id"]), headers={"If-None-Match": str(etag)})
     expect_status(reply, 304)
 
 
@@ -153,8 +154,8 @@ def test_advertised_patch_works(target: Target, factory: Factory, client: ScimCl
     attr = target.pick_attribute("User", "displayName", "name.givenName")
     user = factory.user()
     wanted = f"{value_at(user, attr) or 'Patched'} {secrets.token_hex(2)}"
-    reply = expect_status(client.patch(f"/Users/{user['id']}", _patch_op(attr, wanted)), 200, 204)
-    after = reply if reply.status == 200 else expect_status(client.get(f"/Users/{user['id']}"), 200)
+    reply = expect_status(client.patch(user_path(user["id"]), _patch_op(attr, wanted)), 200, 204)
+    after = reply if reply.status == 200 else expect_status(client.get(user_path(user["id"])), 200)
     expect_equal(value_at(expect_object(after), attr), wanted, f"{attr} after the PATCH", after)
 
 
@@ -191,9 +192,9 @@ def test_advertised_change_password_works(target: Target, factory: Factory, clie
     user = factory.user()
     password = f"Sc1m!{secrets.token_urlsafe(12)}aZ9"
     if target.supports("patch"):
-        reply = client.patch(f"/Users/{user['id']}", _patch_op("password", password))
+        reply = client.patch(user_path(user["id"]), _patch_op("password", password))
     else:
         body = {k: v for k, v in user.items() if k not in ("id", "meta", "groups")}
-        reply = client.put(f"/Users/{user['id']}", {**body, "password": password})
+        reply = client.put(user_path(user["id"]), {**body, "password": password})
     if reply.status not in (200, 204):
         fail("200 or 204 to a password change", describe(reply), reply)

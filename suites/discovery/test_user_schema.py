@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from simulator.scim import urns
+from simulator.scim.paths import user_path
 from simulator.scim.schema import COMMON_ATTRIBUTES, AttributeDef, ResourceSchema
 from suites.client import Reply, ScimClient
 from suites.expect import expect, expect_object, expect_status, fail
@@ -64,7 +65,7 @@ def test_returned_attributes_are_declared(target: Target, factory: Factory, clie
     body = factory.user_body(schemas=[urns.CORE_USER, urns.ENTERPRISE_USER],
                              **{urns.ENTERPRISE_USER: enterprise})
     user, _ = _created(factory, body)
-    reply = expect_status(client.get(f"/Users/{user['id']}"), 200)
+    reply = expect_status(client.get(user_path(user["id"])), 200)
     extra = _undeclared(expect_object(reply), rs)
     expect(not extra, "only attributes and schemas declared in /ResourceTypes and /Schemas",
            f"undeclared: {', '.join(extra)}", reply)
@@ -97,7 +98,7 @@ def test_returned_never_attributes_are_not_returned(target: Target, factory: Fac
     never = _never_names(_user_schema(target))
     body = factory.user_body(password=f"Sc1m!{secrets.token_urlsafe(12)}aZ9")
     user, created = _created(factory, body)
-    fetched = expect_status(client.get(f"/Users/{user['id']}"), 200)
+    fetched = expect_status(client.get(user_path(user["id"])), 200)
     for reply in (r for r in (created, fetched) if r is not None):
         shown = _shown(expect_object(reply), never)
         expect(not shown, "no returned:never attribute in the response", f"returned: {shown}", reply)
@@ -126,7 +127,7 @@ def test_required_attributes_are_returned(target: Target, factory: Factory, clie
     """
     rs = _user_schema(target)
     user = factory.user()
-    reply = expect_status(client.get(f"/Users/{user['id']}"), 200)
+    reply = expect_status(client.get(user_path(user["id"])), 200)
     missing = _missing_required(expect_object(reply), (*rs.core.attributes, *COMMON_ATTRIBUTES))
     expect(not missing, "every required attribute of the declared User schema",
            f"missing: {', '.join(missing)}", reply)

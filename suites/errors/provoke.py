@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from simulator.scim import urns
+from simulator.scim.paths import user_path
 from suites.client import Reply, ScimClient
 
 MALFORMED = '{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": '
@@ -12,7 +13,7 @@ MALFORMED = '{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userNa
 
 def unknown_user(client: ScimClient) -> Reply:
     """GET /Users/<a random UUID nobody created>."""
-    return client.get(f"/Users/{uuid.uuid4()}")
+    return client.get(user_path(str(uuid.uuid4())))
 
 
 def malformed_post(client: ScimClient) -> Reply:

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from simulator.scim import urns
+from simulator.scim.paths import user_path
 from suites.client import ScimClient
 from suites.errors.provoke import malformed_post, unknown_user
 from suites.expect import describe, expect, expect_equal, expect_object, expect_schema, expect_status, fail
@@ -101,7 +102,7 @@ def test_okta_spec_not_found_shape(client: ScimClient, missing_id: str) -> None:
     the Error URN and status REQUIRED but detail OPTIONAL, and Table 8's 404 a SHOULD, so the
     level is SHOULD; Okta shows the detail to admins and fails its test without it.
     """
-    reply = expect_status(client.get(f"/Users/{missing_id}"), 404)
+    reply = expect_status(client.get(user_path(missing_id)), 404)
     body = expect_object(reply)
     expect(urns.ERROR in (body.get("schemas") or []), f"schemas containing {urns.ERROR}",
            body.get("schemas"), reply)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.scim import urns
+from simulator.scim.paths import user_path
 from suites.client import ScimClient
 from suites.etag.versions import change, read, versioned_user
 from suites.expect import expect, expect_equal, expect_status, value_at
@@ -27,7 +28,7 @@ def test_if_none_match_current_answers_304(factory: Factory, client: ScimClient,
     "MUST respond with ... the 304 (Not Modified) status code if the request method is GET".
     """
     target.require("etag")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     _, etag, _ = read(client, path)
     expect_status(client.get(path, headers={"If-None-Match": etag}), 304)
 
@@ -124,7 +125,7 @@ def test_version_changes_after_a_modification(factory: Factory, client: ScimClie
     for the current representation".
     """
     target.require("etag")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     before, first, _ = read(client, path)
     expect_status(client.put(path, change(target, factory).replacing(factory, before)), 200, 204)
     _, second, reply = read(client, path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.scim.paths import user_path
 from suites.client import ScimClient
 from suites.etag.versions import read
 from suites.expect import expect_equal
@@ -20,7 +21,7 @@ def test_get_carries_an_etag(factory: Factory, client: ScimClient, target: Targe
     attribute."
     """
     target.require("etag")
-    read(client, f"/Users/{factory.user()['id']}")
+    read(client, user_path(factory.user()["id"]))
 
 
 @pytest.mark.check("ETAG-HEADER-002", level="SHOULD", refs=["RFC7644 §3.14", "RFC7643 §3.1"],
@@ -33,5 +34,5 @@ def test_meta_version_is_the_etag(factory: Factory, client: ScimClient, target: 
     entity-tag (ETag) HTTP response header".
     """
     target.require("etag")
-    body, etag, reply = read(client, f"/Users/{factory.user()['id']}")
+    body, etag, reply = read(client, user_path(factory.user()["id"]))
     expect_equal((body.get("meta") or {}).get("version"), etag, "meta.version (the ETag header)", reply)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.scim.paths import user_path
 from suites.client import Reply, ScimClient
 from suites.expect import expect, expect_header, expect_object, expect_status
 from suites.factory import Factory
@@ -24,7 +25,7 @@ class Versioned:
 
     @property
     def path(self) -> str:
-        return f"/Users/{self.user['id']}"
+        return user_path(self.user["id"])
 
 
 def read(client: ScimClient, path: str) -> tuple[dict[str, Any], str, Reply]:
@@ -65,7 +66,7 @@ def versioned_user(factory: Factory, client: ScimClient, target: Target) -> Vers
     """A created user that has been replaced once, so its first ETag is stale."""
     __tracebackhide__ = True
     created = factory.user()
-    path = f"/Users/{created['id']}"
+    path = user_path(created["id"])
     _, first, _ = read(client, path)
     expect_status(client.put(path, change(target, factory).replacing(factory, created)), 200, 204)
     user, current, reply = read(client, path)

@@ -15,6 +15,7 @@ import secrets
 import pytest
 
 from simulator.scim import urns
+from simulator.scim.paths import user_path
 from simulator.scim.schema import SchemaDef
 from suites.client import ScimClient
 from suites.config import RunConfig
@@ -65,7 +66,7 @@ def enterprise_support(request: pytest.FixtureRequest, pytestconfig: pytest.Conf
                                                 **{urns.ENTERPRISE_USER: {"employeeNumber": sent}}))
     if reply.status not in (200, 201) or not isinstance(reply.body, dict) or "id" not in reply.body:
         return f"{unlisted}, and it refused a user with enterprise data (HTTP {reply.status})"
-    read = client.get(f"/Users/{reply.body['id']}")
+    read = client.get(user_path(reply.body["id"]))
     body = read.body if read.status == 200 and isinstance(read.body, dict) else reply.body
     if ext_value(body, urns.ENTERPRISE_USER, "employeeNumber") != sent:
         return f"{unlisted}, and a user created with enterprise data came back without it"

@@ -10,6 +10,7 @@ import pytest
 from faker import Faker
 
 from simulator.scim import urns
+from simulator.scim.paths import user_path
 from simulator.scim.schema import AttributeDef, SchemaDef
 from suites.client import Reply, ScimClient
 from suites.expect import describe, expect, expect_status, fail
@@ -151,7 +152,7 @@ def user_with(factory: Factory, urn: str, data: dict[str, Any]) -> dict[str, Any
 def fetch(client: ScimClient, user: dict[str, Any], **params: Any) -> tuple[Reply, dict[str, Any]]:
     """GET the user (optionally projected); fails clearly when the server cannot read it."""
     __tracebackhide__ = True
-    reply = client.get(f"/Users/{user['id']}", params=params or None)
+    reply = client.get(user_path(user["id"]), params=params or None)
     expect_status(reply, 200)
     return reply, reply.body
 
@@ -171,7 +172,7 @@ def expect_value(client: ScimClient, user: dict[str, Any], urn: str, attr: Attri
 
 
 def patch(client: ScimClient, user: dict[str, Any], *ops: dict[str, Any]) -> Reply:
-    return client.patch(f"/Users/{user['id']}", {"schemas": [urns.PATCH_OP], "Operations": list(ops)})
+    return client.patch(user_path(user["id"]), {"schemas": [urns.PATCH_OP], "Operations": list(ops)})
 
 
 def expect_rejected(reply: Reply, scim_type: str | None, what: str) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from simulator.scim import urns
+from simulator.scim.paths import user_path
 from simulator.scim.schema import SchemaDef
 from suites.client import ScimClient
 from suites.expect import expect, expect_status, fail
@@ -51,7 +52,7 @@ def test_put_with_extension_replaces_value(factory: Factory, client: ScimClient,
     user = user_with(factory, urn, {attr.name: value})
     new = other_value(attr, factory.faker, value)
     body = {**_echo(user), "schemas": [urns.CORE_USER, urn], urn: {attr.name: new}}
-    reply = client.put(f"/Users/{user['id']}", body)
+    reply = client.put(user_path(user["id"]), body)
     expect_value(client, user, urn, attr, new, reply)
 
 
@@ -75,7 +76,7 @@ def test_put_without_extension_clears_it(factory: Factory, client: ScimClient,
              factory.creation(user))
     body = {k: v for k, v in _echo(user).items() if k.casefold() != urn.casefold()}
     body["schemas"] = [urns.CORE_USER]
-    reply = client.put(f"/Users/{user['id']}", body)
+    reply = client.put(user_path(user["id"]), body)
     expect_status(reply, 200, 204)
     after, got = fetch(client, user)
     expect(not holds_data(got, urn), f"no {urn} data", ext_entry(got, urn), after)

@@ -5,18 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
 
+from simulator.scim.paths import group_path
 from suites.client import Reply, ScimClient
 from suites.target import Target
-
-
-def group_path(gid: str) -> str:
-    return f"/Groups/{quote(gid, safe='')}"
-
-
-def user_path(uid: str) -> str:
-    return f"/Users/{quote(uid, safe='')}"
 
 
 def literal(text: str) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.scim.paths import group_path
 from suites.client import ScimClient
 from suites.expect import expect_status
 from suites.factory import Factory
-from suites.groups.helpers import group_path
 
 
 @pytest.mark.check("GRP-DELETE-001", level="MUST", refs=["RFC7644 §3.6"], okta=True)

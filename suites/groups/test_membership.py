@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 
+from simulator.scim.paths import user_path
 from suites.client import ScimClient
 from suites.expect import describe, expect, expect_status, fail
 from suites.factory import Factory
-from suites.groups.helpers import attribute, member_values, members, read_members, user_path
+from suites.groups.helpers import attribute, member_values, members, read_members
 from suites.target import Target
 
 
 def _points_at(ref: object, collection: str, rid: str) -> bool:
-    """A $ref whose path ends in /<collection>/<id> (absolute or relative URI)."""
-    return isinstance(ref, str) and ref.split("?", 1)[0].rstrip("/").endswith(f"/{collection}/{rid}")
+    """A $ref whose path ends in /<collection>/<id> (absolute or relative URI), the id
+    percent-encoded as a path segment (RFC 3986 §3.3) or, from a lax server, written as it is."""
+    if not isinstance(ref, str):
+        return False
+    tail = f"/{collection}/{rid}"
+    return unquote(ref.split("?", 1)[0].rstrip("/")).endswith(tail) or ref.rstrip("/").endswith(tail)
 
 
 @pytest.mark.check("GRP-MEMBERSHIP-001", level="MUST", refs=["RFC7643 §4.2", "RFC7643 §2.4"],

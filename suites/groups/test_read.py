@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.scim.paths import group_path
 from suites.client import ScimClient
 from suites.expect import expect, expect_equal, expect_object, expect_status, ids_of
 from suites.factory import Factory
-from suites.groups.helpers import attribute, group_path, literal, members_returned, unassigned
+from suites.groups.helpers import attribute, literal, members_returned, unassigned
 from suites.target import Target
 
 

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 from simulator.scim import urns
+from simulator.scim.paths import group_path
 from suites.client import ScimClient
 from suites.expect import expect, expect_equal, expect_status
 from suites.factory import Factory
-from suites.groups.helpers import attribute, group_path, member_values, read_members, unassigned
+from suites.groups.helpers import attribute, member_values, read_members, unassigned
 from suites.target import Target
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from simulator.okta import engine
 from simulator.okta.model import OktaGroup, new_id
+from simulator.scim.paths import group_path
 from suites.config import RunConfig
 from suites.expect import expect, expect_status
 from suites.okta.support import OktaSender, expect_outcome, flow_step, okta_app
@@ -41,7 +42,7 @@ def test_push_adds_members_in_batches(okta: OktaSender, scim_config: RunConfig,
     members = [(u["id"], u["userName"]) for u in crowd]
     outcome = okta.drive(engine.push_group(app, group, members))
     expect_outcome(outcome, okta)
-    reply = okta.client.get(f"/Groups/{outcome.scim_id}")
+    reply = okta.client.get(group_path(str(outcome.scim_id)))
     listed = {m.get("value") for m in expect_status(reply, 200).body.get("members") or []}
     missing = [u["id"] for u in crowd if u["id"] not in listed]
     expect(not missing, f"all {len(crowd)} pushed members listed", f"{len(missing)} missing", reply)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.scim import urns
+from simulator.scim.paths import user_path
 from suites.client import ScimClient
 from suites.expect import expect_status
 from suites.factory import Factory
@@ -25,7 +26,7 @@ def test_unknown_attribute_path(target: Target, client: ScimClient, factory: Fac
     both fit; scimType itself is OPTIONAL (§3.12), so a missing one is accepted.
     """
     target.require("patch")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     op = {"op": "replace", "path": "scimcertNoSuchAttribute", "value": "x"}
     reply = client.patch(path, patch_body(op))
     expect_error(reply, 400, ("invalidPath", "noTarget"), required=False)
@@ -40,7 +41,7 @@ def test_remove_without_path(target: Target, client: ScimClient, factory: Factor
     and a "scimType" error code of "noTarget"."
     """
     target.require("patch")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     reply = client.patch(path, patch_body({"op": "remove"}))
     expect_error(reply, 400, ("noTarget",), required=True)
 
@@ -64,7 +65,7 @@ def test_replace_filter_matching_nothing(target: Target, client: ScimClient,
     target.require("patch")
     target.require_attributes("User", "emails.value")
     sub = "display" if target.defines("User", "emails.display") else "value"
-    path = f"/Users/{factory.user()['id']}"  # the factory's user has one email, of type "work"
+    path = user_path(factory.user()["id"])  # the factory's user has one email, of type "work"
     op = {"op": "replace", "path": f'emails[value eq "nobody@scimcert.invalid"].{sub}',
           "value": "Nobody"}
     reply = client.patch(path, patch_body(op))
@@ -84,7 +85,7 @@ def test_replace_id(target: Target, client: ScimClient, factory: Factory) -> Non
     makes "id" readOnly.
     """
     target.require("patch")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     op = {"op": "replace", "path": "id", "value": "scimcert-hijacked-id"}
     expect_error(client.patch(path, patch_body(op)), 400, ("mutability",), required=False)
 
@@ -99,7 +100,7 @@ def test_replace_meta(target: Target, client: ScimClient, factory: Factory) -> N
     service provider (have a "mutability" of "readOnly")".
     """
     target.require("patch")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     op = {"op": "replace", "path": "meta.created", "value": "2001-01-01T00:00:00Z"}
     expect_error(client.patch(path, patch_body(op)), 400, ("mutability",), required=False)
 
@@ -121,7 +122,7 @@ def test_replace_username_with_a_taken_one(target: Target, client: ScimClient, f
     if found is not None and found.leaf.mutability in ("immutable", "readOnly"):
         pytest.skip(f"the target's User schema declares userName {found.leaf.mutability}")
     taken = factory.user()["userName"]
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     op = {"op": "replace", "path": "userName", "value": taken}
     reply = expect_status(client.patch(path, patch_body(op)), 409, 400)
     if reply.status == 400:
@@ -142,7 +143,7 @@ def test_value_of_wrong_type(target: Target, client: ScimClient, factory: Factor
     """
     target.require("patch")
     attr = target.pick_attribute("User", "title", "displayName", "name.givenName")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     op = {"op": "replace", "path": attr, "value": {"text": "Engineer", "level": 3}}
     expect_error(client.patch(path, patch_body(op)), 400, ("invalidValue",), required=False)
 
@@ -159,7 +160,7 @@ def test_body_without_patchop_urn(target: Target, client: ScimClient, factory: F
     scimType is accepted.
     """
     target.require("patch")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     body = {"schemas": [urns.CORE_USER],
             "Operations": [{"op": "replace", "path": "title", "value": "X"}]}
     expect_status(client.patch(path, body), 400)
@@ -175,4 +176,4 @@ def test_unknown_resource(target: Target, client: ScimClient) -> None:
     """
     target.require("patch")
     op = {"op": "replace", "path": "active", "value": False}
-    expect_status(client.patch(f"/Users/{UNKNOWN_ID}", patch_body(op)), 404)
+    expect_status(client.patch(user_path(UNKNOWN_ID), patch_body(op)), 404)

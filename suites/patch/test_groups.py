@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.scim.paths import group_path
 from suites.client import ScimClient
 from suites.expect import expect_equal
 from suites.factory import Factory
@@ -37,7 +38,7 @@ def test_add_member_without_type(target: Target, client: ScimClient, factory: Fa
     """
     target.require("patch")
     first, second = users(factory, 2)
-    path = f"/Groups/{typed_group(factory, [first['id']])['id']}"
+    path = group_path(typed_group(factory, [first["id"]])["id"])
     before = member_ids(read_back(client, path)[1])
     patch_ok(client, path, {"op": "add", "path": "members", "value": [_member(second)]})
     reply, group = read_back(client, path)
@@ -58,7 +59,7 @@ def test_add_existing_member_is_a_success(target: Target, client: ScimClient,
     """
     target.require("patch")
     (user,) = users(factory, 1)
-    path = f"/Groups/{typed_group(factory, [user['id']])['id']}"
+    path = group_path(typed_group(factory, [user["id"]])["id"])
     patch_ok(client, path, {"op": "add", "path": "members", "value": [_member(user)]})
 
 
@@ -74,7 +75,7 @@ def test_add_existing_member_lists_it_once(target: Target, client: ScimClient,
     """
     target.require("patch")
     (user,) = users(factory, 1)
-    path = f"/Groups/{typed_group(factory, [user['id']])['id']}"
+    path = group_path(typed_group(factory, [user["id"]])["id"])
     patch_ok(client, path, {"op": "add", "path": "members", "value": [_member(user)]})
     reply, group = read_back(client, path)
     expect_equal(member_ids(group), [user["id"]], "member ids after the re-add", reply)
@@ -91,7 +92,7 @@ def test_remove_members_by_value_filter(target: Target, client: ScimClient,
     """
     target.require("patch")
     gone1, gone2, stays = users(factory, 3)
-    path = f"/Groups/{typed_group(factory, [gone1['id'], gone2['id'], stays['id']])['id']}"
+    path = group_path(typed_group(factory, [gone1["id"], gone2["id"], stays["id"]])["id"])
     patch_ok(client, path, {"op": "remove", "path": _ref_filter(gone1)},
              {"op": "remove", "path": _ref_filter(gone2)})
     reply, group = read_back(client, path)
@@ -108,7 +109,7 @@ def test_okta_membership_update(target: Target, client: ScimClient, factory: Fac
     """
     target.require("patch")
     leaver, joiner = users(factory, 2)
-    path = f"/Groups/{typed_group(factory, [leaver['id']])['id']}"
+    path = group_path(typed_group(factory, [leaver["id"]])["id"])
     patch_ok(client, path, {"op": "remove", "path": _ref_filter(leaver)},
              {"op": "add", "path": "members", "value": [_member(joiner)]})
     reply, group = read_back(client, path)
@@ -126,7 +127,7 @@ def test_replace_members_with_full_list(target: Target, client: ScimClient,
     """
     target.require("patch")
     old, kept, new = users(factory, 3)
-    path = f"/Groups/{typed_group(factory, [old['id'], kept['id']])['id']}"
+    path = group_path(typed_group(factory, [old["id"], kept["id"]])["id"])
     value = [_member(kept), _member(new)]
     patch_ok(client, path, {"op": "replace", "path": "members", "value": value})
     reply, group = read_back(client, path)
@@ -146,7 +147,7 @@ def test_replace_members_with_empty_list(target: Target, client: ScimClient,
     """
     target.require("patch")
     a, b = users(factory, 2)
-    path = f"/Groups/{typed_group(factory, [a['id'], b['id']])['id']}"
+    path = group_path(typed_group(factory, [a["id"], b["id"]])["id"])
     patch_ok(client, path, {"op": "replace", "path": "members", "value": []})
     reply, group = read_back(client, path)
     expect_equal(member_ids(group), [], "member ids after replace with []", reply)
@@ -164,7 +165,7 @@ def test_okta_rename_with_id(target: Target, client: ScimClient, factory: Factor
     """
     target.require("patch")
     group = factory.group()
-    path = f"/Groups/{group['id']}"
+    path = group_path(group["id"])
     name = f"{group['displayName']} (renamed)"
     patch_ok(client, path, {"op": "replace", "value": {"id": group["id"], "displayName": name}})
     reply, group = read_back(client, path)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from simulator.scim import urns
+from simulator.scim.paths import user_path
 from suites.client import ScimClient
 from suites.expect import expect, expect_equal, expect_object, expect_status
 from suites.factory import Factory
@@ -25,7 +26,7 @@ def test_replace_simple_attribute(target: Target, client: ScimClient, factory: F
     """
     target.require("patch")
     target.require_attributes("User", "title")
-    path = f"/Users/{factory.user(title='Engineer')['id']}"
+    path = user_path(factory.user(title="Engineer")["id"])
     patch_ok(client, path, {"op": "replace", "path": "title", "value": "Staff Engineer"})
     reply, user = read_back(client, path)
     expect_equal(user.get("title"), "Staff Engineer", "title after the PATCH", reply)
@@ -41,7 +42,7 @@ def test_replace_sub_attribute(target: Target, client: ScimClient, factory: Fact
     """
     target.require("patch")
     user = factory.user()
-    path = f"/Users/{user['id']}"
+    path = user_path(user["id"])
     patch_ok(client, path, {"op": "replace", "path": "name.familyName", "value": "Okonkwo-Smith"})
     reply, got = read_back(client, path)
     name = got.get("name") or {}
@@ -61,7 +62,7 @@ def test_replace_complex_keeps_other_sub_attributes(target: Target, client: Scim
     """
     target.require("patch")
     user = factory.user()
-    path = f"/Users/{user['id']}"
+    path = user_path(user["id"])
     patch_ok(client, path, {"op": "replace", "path": "name", "value": {"familyName": "Lindqvist"}})
     reply, got = read_back(client, path)
     name = got.get("name") or {}
@@ -80,7 +81,7 @@ def test_add_to_multi_valued_appends(target: Target, client: ScimClient, factory
     target.require("patch")
     typed = target.defines("User", "emails.type")
     user = factory.user()
-    path = f"/Users/{user['id']}"
+    path = user_path(user["id"])
     home = f"home.{user['userName']}"
     value = [{"value": home, "type": "home"}] if typed else [{"value": home}]
     patch_ok(client, path, {"op": "add", "path": "emails", "value": value})
@@ -107,7 +108,7 @@ def test_replace_through_value_filter(target: Target, client: ScimClient, factor
     name = factory.user_name()
     user = factory.user(userName=name, emails=[{"value": name, "type": "work", "primary": True},
                                                {"value": f"home.{name}", "type": "home"}])
-    path = f"/Users/{user['id']}"
+    path = user_path(user["id"])
     patch_ok(client, path, {"op": "replace", "path": 'emails[type eq "work"].value',
                             "value": f"new.{name}"})
     reply, got = read_back(client, path)
@@ -125,7 +126,7 @@ def test_remove_single_valued(target: Target, client: ScimClient, factory: Facto
     """
     target.require("patch")
     name = target.pick_attribute("User", "nickName", "title")
-    path = f"/Users/{factory.user(**{name: 'Babs'})['id']}"
+    path = user_path(factory.user(**{name: "Babs"})["id"])
     patch_ok(client, path, {"op": "remove", "path": name})
     reply, user = read_back(client, path)
     expect_equal(user.get(name), None, f"{name} after the remove", reply)
@@ -141,7 +142,7 @@ def test_okta_deactivate(target: Target, client: ScimClient, factory: Factory) -
     attributes that are to be replaced." Okta sends exactly this body on unassignment.
     """
     target.require("patch")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     patch_ok(client, path, {"op": "replace", "value": {"active": False}})
     reply, user = read_back(client, path)
     expect_equal(user.get("active"), False, "active after Okta's deactivate", reply)
@@ -156,7 +157,7 @@ def test_okta_reactivate(target: Target, client: ScimClient, factory: Factory) -
     resource itself." Okta reactivates a re-assigned user with this body.
     """
     target.require("patch")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     off = client.patch(path, patch_body({"op": "replace", "path": "active", "value": False}))
     precondition(off, "PATCH active=false deactivates the user", 200, 204)
     patch_ok(client, path, {"op": "replace", "value": {"active": True}})
@@ -174,7 +175,7 @@ def test_add_without_path(target: Target, client: ScimClient, factory: Factory) 
     """
     target.require("patch")
     target.require_attributes("User", "nickName", "userType")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     patch_ok(client, path, {"op": "add", "value": {"nickName": "Sunny", "userType": "Employee"}})
     reply, user = read_back(client, path)
     expect_equal([user.get("nickName"), user.get("userType")], ["Sunny", "Employee"],
@@ -193,7 +194,7 @@ def test_okta_password_push(target: Target, client: ScimClient, factory: Factory
     """
     target.require("patch")
     target.require("changePassword")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     secret = factory.faker.password(length=16)
     reply = patch_ok(client, path, {"op": "replace", "value": {"password": secret}})
     for what, (shown, body) in (("the PATCH response", (reply, reply.body)),
@@ -212,7 +213,7 @@ def test_operations_apply_in_order(target: Target, client: ScimClient, factory: 
     """
     target.require("patch")
     target.require_attributes("User", "title", "nickName")
-    path = f"/Users/{factory.user(title='Analyst')['id']}"
+    path = user_path(factory.user(title="Analyst")["id"])
     patch_ok(client, path, {"op": "remove", "path": "title"},
              {"op": "add", "path": "title", "value": "Principal Analyst"},
              {"op": "replace", "path": "nickName", "value": "Ace"})
@@ -232,7 +233,7 @@ def test_failed_request_changes_nothing(target: Target, client: ScimClient,
     showed before the request (a server that dropped the title at creation has none to restore).
     """
     target.require("patch")
-    path = f"/Users/{factory.user(title='Designer')['id']}"
+    path = user_path(factory.user(title="Designer")["id"])
     original = read_back(client, path)[1].get("title")
     # The second op is a remove without a path, which §3.5.2.2 says fails with 400 noTarget.
     reply = client.patch(path, patch_body({"op": "replace", "path": "title", "value": "Changed"},
@@ -255,7 +256,7 @@ def test_op_names_any_case(target: Target, client: ScimClient, factory: Factory)
     """
     target.require("patch")
     target.require_attributes("User", "title")
-    path = f"/Users/{factory.user(title='Buyer')['id']}"
+    path = user_path(factory.user(title="Buyer")["id"])
     op = {"op": "Replace", "path": "title", "value": "Senior Buyer"}
     reply = client.patch(path, patch_body(op))
     if reply.status not in PATCH_OK:  # the op's case, or any replace of title? A control tells.
@@ -276,7 +277,7 @@ def test_entra_disable(target: Target, client: ScimClient, factory: Factory) -> 
     Microsoft Entra sends it by default (okta-scim.md §12), and tolerating it is a MAY.
     """
     target.require("patch")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     patch_ok(client, path, {"op": "Replace", "path": "active", "value": "False"})
     reply, user = read_back(client, path)
     expect_equal(user.get("active"), False, "active after Entra's disable", reply)
@@ -295,7 +296,7 @@ def test_replace_extension_attribute(target: Target, client: ScimClient, factory
     schema = target.resource_schema("User")
     if schema is None or schema.extension(urns.ENTERPRISE_USER) is None:
         pytest.skip("the target does not advertise the enterprise User extension")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     patch_ok(client, path, {"op": "replace", "path": f"{urns.ENTERPRISE_USER}:employeeNumber",
                             "value": "E-7041"})
     reply, user = read_back(client, path)
@@ -314,7 +315,7 @@ def test_success_response(target: Target, client: ScimClient, factory: Factory) 
     target.require("patch")
     target.require_attributes("User", "title")
     user = factory.user()
-    reply = patch_ok(client, f"/Users/{user['id']}",
+    reply = patch_ok(client, user_path(user["id"]),
                      {"op": "replace", "path": "title", "value": "CFO"})
     if reply.status == 200:
         body = expect_object(reply)
@@ -332,7 +333,7 @@ def test_attributes_parameter_forces_200(target: Target, client: ScimClient,
     """
     target.require("patch")
     target.require_attributes("User", "title")
-    path = f"/Users/{factory.user()['id']}"
+    path = user_path(factory.user()["id"])
     reply = client.patch(path, patch_body({"op": "replace", "path": "title", "value": "COO"}),
                          params={"attributes": "userName"})
     body = expect_object(expect_status(reply, 200))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from simulator.scim.paths import user_path
 from suites.client import Reply, ScimClient
 from suites.expect import expect, expect_object, expect_status
 from suites.target import Target
@@ -44,4 +45,4 @@ def expect_absent(body: dict[str, Any], names: Iterable[str], reply: Reply,
 
 
 def get_user(client: ScimClient, uid: str, **params: str) -> Reply:
-    return client.get(f"/Users/{uid}", params=params)
+    return client.get(user_path(uid), params=params)

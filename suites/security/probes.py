@@ -9,10 +9,10 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
+from simulator.scim.paths import resource_path
 from suites.client import Reply, ScimClient
 from suites.config import Auth
 from suites.expect import describe, fail
@@ -108,7 +108,7 @@ def resource_paths(client: ScimClient, target: Target) -> list[str]:
     for collection in collections:
         found = listed_in(client.get(collection, params={"startIndex": 1, "count": 1}).json)
         rid = found[0].get("id") if found and isinstance(found[0].get("id"), str) else None
-        paths.append(f"{collection}/{quote(rid or 'scimcert-' + secrets.token_hex(8), safe='')}")
+        paths.append(resource_path(collection.lstrip("/"), rid or "scimcert-" + secrets.token_hex(8)))
     return paths
 
 

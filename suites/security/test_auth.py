@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import secrets
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
 from simulator.scim import urns
+from simulator.scim.paths import user_path
 from suites.client import Reply, ScimClient
 from suites.config import RunConfig
 from suites.expect import expect, expect_equal, expect_object, expect_schema, expect_status, ids_of
@@ -131,7 +131,7 @@ def test_unauthenticated_put_and_delete_change_nothing(client: ScimClient, facto
     """
     require_auth(scim_config.auth)
     user = factory.user()
-    path = f"/Users/{quote(user['id'], safe='')}"
+    path = user_path(user["id"])
     replacement = factory.user_body(userName=user["userName"], displayName="scimcert intruder")
     for creds in (NONE, wrong(scim_config.auth)[0]):
         expect_refused(send(client, "PUT", path, creds, json_body=replacement), creds)

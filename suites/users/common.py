@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 from simulator.scim import urns
 from suites.client import Reply, ScimClient
@@ -16,14 +15,7 @@ from suites.expect import expect_status
 # Okta's SPEC test step 4 asks for this id; no server generates it.
 MISSING_ID = "010101001010101011001010101011"
 PASSWORD = "Sc1mcert-Pa55word!"  # strong enough for common password policies
-# RFC 3986 pchar minus unreserved: what may stay unescaped in one path segment.
-_SEGMENT_SAFE = ":@!$&'()*+,;="
 _DATETIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?", re.IGNORECASE)
-
-
-def user_path(rid: str) -> str:
-    """/Users/{id} with the id escaped as one path segment."""
-    return "/Users/" + quote(rid, safe=_SEGMENT_SAFE)
 
 
 def created_id(body: Mapping[str, Any]) -> str:

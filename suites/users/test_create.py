@@ -7,6 +7,7 @@ from urllib.parse import urljoin
 import pytest
 
 from simulator.scim import urns
+from simulator.scim.paths import user_path
 from suites.client import ScimClient
 from suites.expect import (
     describe,
@@ -30,7 +31,6 @@ from suites.users.common import (
     meta_of,
     parse_time,
     scim_type,
-    user_path,
 )
 
 

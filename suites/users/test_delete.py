@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.scim.paths import user_path
 from suites.client import Reply, ScimClient
 from suites.expect import expect, expect_status
 from suites.factory import Factory
 from suites.target import Target
-from suites.users.common import created_id, find_by_username, listed, user_path
+from suites.users.common import created_id, find_by_username, listed
 
 
 def _delete(client: ScimClient, rid: str) -> Reply:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.scim.paths import user_path
 from suites.client import ScimClient
 from suites.expect import expect_equal, expect_object, expect_schema, expect_status
 from suites.factory import Factory
-from suites.users.common import MISSING_ID, created_id, meta_of, user_path
+from suites.users.common import MISSING_ID, created_id, meta_of
 
 # The core attributes a create response and a later GET must agree on.
 COMPARED = ("id", "userName", "name", "displayName", "emails", "active", "externalId")

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.scim.paths import user_path
 from suites.client import ScimClient
 from suites.expect import expect, expect_equal, expect_status
 from suites.factory import Factory
 from suites.target import Target
-from suites.users.common import active_patch, created_id, find_by_username, listed, replaced, user_path
+from suites.users.common import active_patch, created_id, find_by_username, listed, replaced
 
 
 @pytest.mark.check("USR-LIFE-001", level="SHOULD", refs=["RFC7644 §3.5.1", "RFC7643 §4.1.1"], okta=True,

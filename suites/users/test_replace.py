@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from simulator.scim.paths import user_path
 from suites.client import ScimClient
 from suites.expect import expect, expect_equal, expect_object, expect_status
 from suites.factory import Factory
@@ -19,7 +20,6 @@ from suites.users.common import (
     parse_time,
     replaced,
     scim_type,
-    user_path,
 )
 
 BOGUS_META = {"resourceType": "User", "created": "2001-01-01T00:00:00Z",

@@ -17,6 +17,7 @@ from simulator.okta.flowdata import (
     load_flow,
     lookup,
     render,
+    render_path,
 )
 from simulator.okta.flows import FlowRun
 from simulator.okta.model import AppInstance, Flavour
@@ -79,6 +80,15 @@ def test_templates_and_paths():
         "key": {"a": 1}, "n": 3}
 
 
+
+def test_path_templates_encode_each_variable_as_one_segment():
+    """RFC 7643 §3.1 lets an id be any string; RFC 3986 §3.3: '#', '?', '%', ' ' and '/' would end
+    or split the segment unless percent-encoded. Sub-delims, ':' and '@' may stay."""
+    rng = random.Random(1)
+    rid = "acme #7?x=1&y=100% ü/a:b@c"
+    wanted = "/Users/acme%20%237%3Fx=1&y=100%25%20%C3%BC%2Fa:b@c"
+    assert render_path("/Users/{{id}}", {"id": rid}, rng) == wanted
+    assert render_path("/Groups/{{g.id}}", {"g.id": "2819c223"}, rng) == "/Groups/2819c223"
 def test_admin_steps_need_a_simulator_and_an_api_path():
     app = AppInstance("0oa1", "https://x.example/scim/v2", BearerAuth("t"))
     result = FlowRun(load_flow("crud-test"), app, lambda r: ScimResponse.of(500)).run()

@@ -20,6 +20,7 @@ import requests
 
 from simulator.provider.deviations import REGISTRY, Deviations, UnknownDeviation
 from simulator.scim import urns
+from simulator.scim.paths import resource_path
 from tests.conftest import IVANTI, TOKEN, ProviderFactory, Scim, patch_op, user_body
 
 IVANTI_SPEC = f"{IVANTI}=custAttr1,level:integer,vip:boolean"
@@ -1089,6 +1090,39 @@ def probe_change_password_unsupported(scim: Scim) -> dict[str, Any]:
     }
 
 
+def _id_shape(rid: str) -> str:
+    """The UUID in rid as 'base', so opaque-ids shows its decoration around it."""
+    return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "base", rid)
+
+
+@probe(
+    "opaque-ids",
+    compliant={"ids": ["base", "base"], "GET": 200, "meta.location": "/Users/base", "Location": True,
+               "member $ref": "/Users/base", "PATCH": 200, "DELETE": 204, "GET after": 404},
+    deviant={"ids": ["acme #base?x=1&y=100% \u00fc"] * 2, "GET": 200,
+             "meta.location": "/Users/acme%20%23base%3Fx=1&y=100%25%20%C3%BC", "Location": True,
+             "member $ref": "/Users/acme%20%23base%3Fx=1&y=100%25%20%C3%BC", "PATCH": 200, "DELETE": 204,
+             "GET after": 404},
+)
+def probe_opaque_ids(scim: Scim) -> dict[str, Any]:
+    created = scim.post("/Users", user_body("opa@example.com"))
+    user = created.json()
+    group = scim.create_group("Opaque", [user["id"]])
+    path = resource_path("Users", user["id"])
+    location = user["meta"]["location"]
+    patched = scim.patch(path, patch_op({"op": "replace", "path": "title", "value": "T"}))
+    return {
+        "ids": [_id_shape(user["id"]), _id_shape(group["id"])],
+        "GET": scim.get(path).status_code,
+        "meta.location": _id_shape(location.removeprefix(scim.base)),
+        "Location": created.headers.get("Location") == location,
+        "member $ref": _id_shape(group["members"][0]["$ref"].removeprefix(scim.base)),
+        "PATCH": patched.status_code,
+        "DELETE": scim.delete(path).status_code,
+        "GET after": scim.get(path).status_code,
+    }
+
+
 # -- the tests -----------------------------------------------------------------------------
 @pytest.mark.parametrize("side", ["compliant", "deviant"])
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -1135,3 +1169,11 @@ def test_parse_rejects_a_value_for_a_deviation_without_parameter() -> None:
 def test_parse_rejects_bad_values(spec: str) -> None:
     with pytest.raises(UnknownDeviation, match="must be"):
         Deviations.parse([spec])
+
+
+def test_opaque_ids_decorate_numeric_ids(make_provider: ProviderFactory) -> None:
+    """opaque-ids composes with numeric-ids: the counter inside the decoration, reachable by path."""
+    scim = make_provider("numeric-ids", "opaque-ids")
+    user = scim.create_user("opn@example.com")
+    assert user["id"] == "acme #1?x=1&y=100% \u00fc"
+    assert scim.get(resource_path("Users", user["id"])).json()["id"] == user["id"]

@@ -230,7 +230,7 @@ def test_conditions_do_not_fail_a_run(condition: str) -> None:
 
 def test_legal_variants_do_not_fail_a_run() -> None:
     """Every choice the RFCs leave to a server, all at once (they compose): PATCH answered 204,
-    pages of 100, lists in hash order, numeric ids, nulls for unassigned attributes, dateTimes
+    pages of 100, lists in hash order, numeric and opaque ids, nulls for unassigned attributes, dateTimes
     with an offset, no ETags, no sorting, no password change, eq filters only... No check fails;
     those that need ETags, sorting or a password change are skipped, saying the target does not
     advertise them, and those that judge an operator other than eq, saying the target declined
