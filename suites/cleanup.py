@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from simulator.scim.ownership import not_ours
+from simulator.scim.paths import segment
 from suites.client import ScimClient
 from suites.ledger import Ledger
 from suites.ledgerfile import ENDPOINTS
@@ -79,7 +80,7 @@ def _remove(client: ScimClient, entry: dict[str, Any], prefix: str | None) -> tu
     """Delete one resource, first reading it when given the run's prefix (it must still carry it):
     the outcome and a line for the report."""
     kind, rid = entry["type"], entry["id"]
-    path = f"{ENDPOINTS[kind]}/{rid}"
+    path = f"{ENDPOINTS[kind]}/{segment(rid)}"  # the id escaped as one path segment
     if prefix is not None:
         read = client.get(path, step="cleanup")
         if read.status == 404:

@@ -19,6 +19,7 @@ from simulator.cli.params import (
     source,
     target_options,
 )
+from simulator.scim.paths import segment
 from suites import reportdir
 from suites.cleanup import CleanupResult, cleanup
 from suites.client import ScimClient
@@ -110,7 +111,7 @@ def _check_credentials(client: ScimClient, ledger: Ledger, given: str | None) ->
     first = next((e for e in ledger.pending() if e["type"] in ENDPOINTS), None)
     lost = next(iter(ledger.unsettled()), None)
     if first is not None:
-        path = f"{ENDPOINTS[first['type']]}/{first['id']}"
+        path = f"{ENDPOINTS[first['type']]}/{segment(first['id'])}"
     elif lost is not None:  # only creates that got no response: their lookup is the first read
         path = lookup_path(lost["type"], lost["name"])
     else:

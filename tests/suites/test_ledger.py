@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from simulator.scim.ownership import lookup_filter, lookup_hits
 from suites.cleanup import cleanup
 from suites.client import ScimClient
@@ -91,6 +93,24 @@ def test_the_runs_own_cleanup_deletes_without_reading_first(make_provider: Provi
     assert (result.deleted, result.gone, result.failed, result.skipped) == (1, 1, (), ())
     assert [e.method for e in sent] == ["DELETE", "DELETE"]
     assert ledger.pending() == []
+
+
+@pytest.mark.parametrize("verify", [True, False])
+def test_cleanup_deletes_resources_whose_ids_a_path_must_escape(make_provider: ProviderFactory,
+                                                                tmp_path: Path, verify: bool) -> None:
+    """RFC 7643 §3.1 lets an id be any string (opaque-ids: '#', '?', '%', spaces): the cleanup escapes
+    it as a path segment. Put raw into the path, '#' cut it short, the DELETE got a 404 and the
+    ledger called the user gone while it was still there."""
+    scim = make_provider("opaque-ids")
+    ledger = Ledger(tmp_path / "ledger.json", "r1", scim.base)
+    for name in ("scimcert-r1-ann@example.com", "scimcert-r1-bob@example.com"):
+        user = scim.create_user(name)
+        assert "#" in user["id"] and "?" in user["id"]
+        ledger.add("User", user["id"], name)
+    client = ScimClient(RunConfig(url=scim.base, auth=Auth("bearer", TOKEN)), lambda ex: None)
+    result = cleanup(client, ledger, verify=verify)
+    assert (result.deleted, result.gone, result.failed) == (2, 0, ())
+    assert scim.list("/Users")["totalResults"] == 0 and ledger.pending() == []
 
 
 def test_creates_that_got_no_response_are_journaled_and_settled(tmp_path: Path) -> None:
