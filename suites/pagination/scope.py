@@ -33,20 +33,34 @@ def require_filter_and_pages(target: Target, client: ScimClient, scope: Scope) -
     n = len(scope.ids)
     if target.max_results is not None and target.max_results < n:
         pytest.skip(f"filter.maxResults={target.max_results} is below the {n} this check pages over")
-    # Asked without startIndex or count, so that a 400 for those stays the check's finding.
-    probe = list_users(client, scope=scope)
-    if probe.status == 400 and scope.eq_filter is not None:
-        # RFC 7644 §3.12 invalidFilter: a server may take `eq` only (as many built for Okta and
-        # Entra do), and the paging checks judge pages, not the operator that scopes them.
-        eq_scope = replace(scope, filter=scope.eq_filter, eq_filter=None)
-        if list_users(client, scope=eq_scope).status != 400:
-            return eq_scope
-    if probe.status == 400:
+    taken, scim_type = _taken(client, scope)
+    if taken is None:
         tried = " or ".join(f"'{f}'" for f in (scope.filter, scope.eq_filter) if f)
         pytest.skip(f"the target declines the scope's filter {tried} (400, scimType "
-                    f"{probe.body.get('scimType')!r}); RFC 7644 §3.12 lets a provider decline an "
+                    f"{scim_type!r}); RFC 7644 §3.12 lets a provider decline an "
                     "attribute and operator combination it does not support")
-    return scope
+    return taken
+
+
+# scope -> the scope the target takes (None: neither filter) and the scimType of its first decline;
+# asked once per scope, not once per paging check
+_TAKEN: dict[Scope, tuple[Scope | None, Any]] = {}
+
+
+def _taken(client: ScimClient, scope: Scope) -> tuple[Scope | None, Any]:
+    if scope not in _TAKEN:
+        # Asked without startIndex or count, so that a 400 for those stays the check's finding.
+        probe = list_users(client, scope=scope)
+        found: Scope | None = scope
+        if probe.status == 400:
+            found = None
+            if scope.eq_filter is not None:
+                # RFC 7644 §3.12 invalidFilter: a server may take `eq` only (as many built for Okta
+                # and Entra do), and the paging checks judge pages, not the operator that scopes them.
+                eq_scope = replace(scope, filter=scope.eq_filter, eq_filter=None)
+                found = eq_scope if list_users(client, scope=eq_scope).status != 400 else None
+        _TAKEN[scope] = (found, probe.body.get("scimType") if probe.status == 400 else None)
+    return _TAKEN[scope]
 
 
 def scoped_users(factory: Factory, n: int, *, titled: bool = False) -> Scope:
