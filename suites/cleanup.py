@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from simulator.scim.ownership import not_ours
-from simulator.scim.paths import segment
+from simulator.scim.paths import resource_path
 from suites.client import ScimClient
 from suites.ledger import Ledger
-from suites.ledgerfile import ENDPOINTS
+from suites.ledgerfile import KINDS
 from suites.lostcreates import settle_lost
 
 
@@ -58,7 +58,7 @@ def cleanup(client: ScimClient, ledger: Ledger, workers: int = 4, *, verify: boo
     def remove(entry: dict[str, Any]) -> tuple[Outcome, str]:
         return ("left", "") if stop() else _remove(client, entry, prefix)
 
-    pending = [e for e in ledger.pending() if e["type"] in ENDPOINTS]
+    pending = [e for e in ledger.pending() if e["type"] in KINDS]
     for kind in ("Group", "User"):
         batch = [e for e in pending if e["type"] == kind]
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -80,7 +80,7 @@ def _remove(client: ScimClient, entry: dict[str, Any], prefix: str | None) -> tu
     """Delete one resource, first reading it when given the run's prefix (it must still carry it):
     the outcome and a line for the report."""
     kind, rid = entry["type"], entry["id"]
-    path = f"{ENDPOINTS[kind]}/{segment(rid)}"  # the id escaped as one path segment
+    path = resource_path(f"{kind}s", rid)
     if prefix is not None:
         read = client.get(path, step="cleanup")
         if read.status == 404:

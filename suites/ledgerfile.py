@@ -11,7 +11,7 @@ from typing import Any, TypeGuard
 
 from suites.lostcreates import apply_settled, is_unconfirmed
 
-ENDPOINTS = {"User": "/Users", "Group": "/Groups"}
+KINDS = frozenset({"User", "Group"})  # the resource types a ledger lists (at /Users, /Groups)
 
 
 class LedgerError(ValueError):
@@ -83,7 +83,7 @@ def _validated_unconfirmed(path: Path, data: dict[str, Any]) -> list[dict[str, A
 
 
 def _is_entry(entry: Any) -> TypeGuard[dict[str, Any]]:
-    return (isinstance(entry, dict) and entry.get("type") in ENDPOINTS
+    return (isinstance(entry, dict) and entry.get("type") in KINDS
             and isinstance(entry.get("id"), str) and bool(entry["id"])
             and isinstance(entry.get("deleted"), bool))
 

@@ -19,13 +19,13 @@ from simulator.cli.params import (
     source,
     target_options,
 )
-from simulator.scim.paths import segment
+from simulator.scim.paths import resource_path
 from suites import reportdir
 from suites.cleanup import CleanupResult, cleanup
 from suites.client import ScimClient
 from suites.config import HarnessError, target_url
 from suites.ledger import Ledger
-from suites.ledgerfile import ENDPOINTS, LedgerError
+from suites.ledgerfile import KINDS, LedgerError
 from suites.lostcreates import lookup_path, possibly_left_block, possibly_left_line
 
 STOPPING = "stopping: finishing the deletes in flight and writing the ledger; kill -9 abandons them"
@@ -108,10 +108,10 @@ def cleanup_cmd(ledger_file: str, allow_other_url: bool, **options: Any) -> None
 def _check_credentials(client: ScimClient, ledger: Ledger, given: str | None) -> None:
     """Read the first resource to delete once: a 401/403 refuses the cleanup up front (given:
     where the credentials came from), rather than failing every resource one by one."""
-    first = next((e for e in ledger.pending() if e["type"] in ENDPOINTS), None)
+    first = next((e for e in ledger.pending() if e["type"] in KINDS), None)
     lost = next(iter(ledger.unsettled()), None)
     if first is not None:
-        path = f"{ENDPOINTS[first['type']]}/{segment(first['id'])}"
+        path = resource_path(f"{first['type']}s", first["id"])
     elif lost is not None:  # only creates that got no response: their lookup is the first read
         path = lookup_path(lost["type"], lost["name"])
     else:
