@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,12 @@ from simulator.cli.provider_cmd import load_extensions
 from simulator.cli.replay_checks import run_checks
 from simulator.cli.replay_flow import FlowReplay
 from simulator.cli.replay_har import FlowRecorder
+from simulator.cli.replay_output import RateLimitNotice
 from simulator.cli.replay_required import Required, read_required
 from simulator.cli.replay_target import checked_target, okta_auth
+from simulator.okta import transport as okta_transport
 from simulator.okta.flowdata import FlowError, load_flow
+from simulator.okta.retry import RetryPolicy
 from simulator.okta.transport import Transport
 from simulator.scim import urns
 from simulator.scim.extensions import targets_group
@@ -118,11 +121,12 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
             required = (Required() if embedded else
                         read_required(config, declared, run_id, recorder.record if recorder else None))
             # Not redacted by the transport: the recorder redacts as the run's HAR does.
+            notice = RateLimitNotice(RetryPolicy())
             transport = Transport(timeout=config.timeout, verify=config.verify, redact=False,
-                                  on_exchange=recorder)
+                                  retry=notice.policy, on_exchange=_each(recorder, notice))
             lookup = ScimClient(config, recorder.record if recorder else lambda _: None)
             replay = FlowReplay(spec, url, auth, flavour, transport, no_cleanup, interrupts, ledger, failed,
-                                required, lookup)
+                                required, lookup, notice)
             code = max(code, *(replay.once(variables) for variables in attributes))
         except Interrupted as exc:
             click.echo(f"{spec.name}: stopped by {signal.Signals(exc.signum).name}", err=True)
@@ -134,6 +138,18 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
                 if recorder is not None and out is not None:
                     recorder.write(out, run_id)
     sys.exit(code)
+
+
+def _each(*listeners: Callable[[okta_transport.Exchange], None] | None,
+          ) -> Callable[[okta_transport.Exchange], None]:
+    """One on_exchange that calls each listener given (None: not there) in turn."""
+    present = [listener for listener in listeners if listener is not None]
+
+    def each(sent: okta_transport.Exchange) -> None:
+        for listener in present:
+            listener(sent)
+
+    return each
 
 
 def _open_ledger(out: Path | None, embedded: bool, run_id: str, url: str) -> tuple[Ledger, list[Path]]:

@@ -13,7 +13,7 @@ import click
 from simulator.cli import replay_ledger
 from simulator.cli.interrupts import Interrupted, Interrupts
 from simulator.cli.params import plural
-from simulator.cli.replay_output import CleanupProgress, Progress
+from simulator.cli.replay_output import CleanupProgress, Progress, RateLimitNotice
 from simulator.cli.replay_required import Required, StepRequests
 from simulator.okta.embedded import embedded_simulator
 from simulator.okta.flowcleanup import cleanup
@@ -46,6 +46,7 @@ class FlowReplay:
     failed: list[str]  # each resource the flow's cleanup failed to delete ("User <id>: DELETE -> 500")
     required: Required  # what the target requires, and what the app maps for it
     lookup: ScimClient  # looks up, before the cleanup, what the creates that got no response made
+    notice: RateLimitNotice  # the transport's: says what Okta does after each 429, naming the step
 
     def once(self, variables: dict[str, Any] | None) -> int:
         rng = random.Random()
@@ -68,6 +69,7 @@ class FlowReplay:
                           on_deleted=self.ledger.deleted_by_run, on_unconfirmed=self.ledger.add_unconfirmed)
         except FlowError as exc:
             raise click.UsageError(str(exc)) from exc
+        self.notice.step = lambda: run.current_step
         try:
             result = run.run()
         except Interrupted:
@@ -81,6 +83,7 @@ class FlowReplay:
         return code
 
     def _cleanup(self, app: AppInstance, created: list[tuple[str, str, str]], prefix: str) -> None:
+        self.notice.step = lambda: "cleanup"
         if not created and not self.ledger.unsettled():
             return
         if self.no_cleanup:

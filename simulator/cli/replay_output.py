@@ -7,8 +7,10 @@ from collections.abc import Callable
 
 import click
 
+from simulator.okta import transport
 from simulator.okta.flowresults import StepResult
 from simulator.okta.plan import Send
+from simulator.okta.retry import RetryPolicy, parse_retry_after
 from simulator.okta.wire import ScimRequest, ScimResponse
 
 SHOWN_REPEATS = 2  # a step repeated 101 times prints its first and last requests only
@@ -39,6 +41,48 @@ class Progress:
         """The step that was running when the flow was stopped."""
         if step_id:
             click.echo(f"  {step_id:22} INTERRUPTED")
+
+
+class RateLimitNotice:
+    """A Transport's on_exchange: says at once when the target answered 429 and what Okta's policy
+    does next (okta-scim.md §10: Retry-After seconds if an integer, else 300 s, doubled on each retry,
+    10 attempts), so a wait of minutes is not mistaken for a hang. `step` names the flow's running
+    step (FlowReplay points it at the flow, then at its cleanup)."""
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self.policy = policy
+        self.step: Callable[[], str] = lambda: ""
+
+    def __call__(self, sent: transport.Exchange) -> None:
+        if sent.response.status != 429:
+            return
+        request, step = sent.request, self.step()
+        via = f"{request.step}: " if request.step != step else ""  # as print_step shows a call
+        head = f"  {step:22} … {via}{request.request_line} -> 429"
+        delay = self.policy.delay(sent.attempt, sent.response.header("Retry-After"))
+        if delay is None:
+            click.echo(f"{head}; Okta gives up after {sent.attempt} attempts")
+            return
+        click.echo(f"{head}; Okta waits {_duration(delay)} ({self._why(sent)}), then sends it again "
+                   f"(attempt {sent.attempt + 1} of {self.policy.max_attempts})")
+
+    def _why(self, sent: transport.Exchange) -> str:
+        header = sent.response.header("Retry-After")
+        doubled = f", doubled {sent.attempt - 1}x" if sent.attempt > 1 else ""
+        seconds = parse_retry_after(header)
+        if seconds is not None:
+            return f"Retry-After: {seconds}{doubled}"
+        said = "no Retry-After" if header is None else f"Retry-After {header.strip()!r} is not in seconds"
+        return f"{said}: Okta's default {self.policy.default_delay_s:g} s{doubled}"
+
+
+def _duration(seconds: float) -> str:
+    """'1 s', '300 s (5 min)', '38400 s (10 h 40 min)'."""
+    if seconds < 120:
+        return f"{seconds:g} s"
+    minutes = round(seconds / 60)
+    hours, rest = divmod(minutes, 60)
+    return f"{seconds:g} s ({f'{hours} h {rest} min' if hours else f'{minutes} min'})"
 
 
 class CleanupProgress:

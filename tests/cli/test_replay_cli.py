@@ -16,7 +16,9 @@ import requests
 from click.testing import CliRunner
 
 from simulator.cli import main, replay_target
-from simulator.cli.replay_output import CleanupProgress, Progress
+from simulator.cli.replay_output import CleanupProgress, Progress, RateLimitNotice
+from simulator.okta import transport as okta_transport
+from simulator.okta.retry import RetryPolicy
 from simulator.okta.wire import ScimRequest, ScimResponse
 from simulator.provider.app import create_app
 from simulator.provider.server import start_in_thread
@@ -320,3 +322,38 @@ def test_replay_refuses_a_report_dir_with_resources_left_before_the_flow(tmp_pat
     assert result.exit_code == 2
     assert "lists 1 resource a previous run left on https://old.example/scim/v2" in result.output
     assert "steps passed" not in result.output  # refused before the flow ran
+
+
+def _attempt(status: int, attempt: int, retry_after: str | None = None) -> okta_transport.Exchange:
+    headers = (("Retry-After", retry_after),) if retry_after is not None else ()
+    return okta_transport.Exchange(ScimRequest("assign.create", "POST", "http://x/scim/v2", "/Users"),
+                                   ScimResponse(status, headers=headers), attempt, 0.0, 1.0)
+
+
+def test_each_429_says_at_once_what_okta_does_next() -> None:
+    """A 429 without Retry-After makes Okta wait 5 minutes, then 10, …: said when it happens, so the
+    wait is not taken for a hang (okta-scim.md §10: integer Retry-After, else 300 s, doubled, 10 tries)."""
+    notice = RateLimitNotice(RetryPolicy())
+    notice.step = lambda: "assign"
+    with CliRunner().isolation() as (out, _, _):
+        for sent in (_attempt(200, 1), _attempt(429, 1, "2"), _attempt(429, 3, "2"), _attempt(429, 1),
+                     _attempt(429, 2, "Wed, 21 Oct 2026 07:28:00 GMT"), _attempt(429, 10, "1")):
+            notice(sent)
+    head = "  assign                 … assign.create: POST /scim/v2/Users -> 429; "
+    assert out.getvalue().decode().splitlines() == [
+        head + "Okta waits 2 s (Retry-After: 2), then sends it again (attempt 2 of 10)",
+        head + "Okta waits 8 s (Retry-After: 2, doubled 2x), then sends it again (attempt 4 of 10)",
+        head + "Okta waits 300 s (5 min) (no Retry-After: Okta's default 300 s), then sends it again "
+               "(attempt 2 of 10)",
+        head + "Okta waits 600 s (10 min) (Retry-After 'Wed, 21 Oct 2026 07:28:00 GMT' is not in seconds: "
+               "Okta's default 300 s, doubled 1x), then sends it again (attempt 3 of 10)",
+        head + "Okta gives up after 10 attempts",
+    ]
+
+
+def test_replay_shows_the_429s_of_a_rate_limited_target() -> None:
+    with provider("rate-limited=1") as url:
+        result = CliRunner().invoke(main, ["replay", "connect", "--url", url, "--token", TOKEN])
+    assert result.exit_code == 0, result.output
+    assert "-> 429; Okta waits 1 s (Retry-After: 1), then sends it again (attempt 2 of 10)" in result.output
+    assert "connect: all 2 steps passed" in result.output
