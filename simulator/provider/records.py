@@ -1,11 +1,12 @@
 """What the provider's store holds and raises: records, member deltas, storage errors, the clocks
-that stamp meta and the id sequences (random UUIDs, or counters under numeric-ids)."""
+that stamp meta, the id sequences (random UUIDs, or counters under numeric-ids), and the view of a
+record that filters and sorting read (EvalView)."""
 
 from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -81,3 +82,35 @@ class MemberDelta:
 
     added: tuple[dict[str, Any], ...] = ()
     removed: frozenset[str] = frozenset()
+
+
+class EvalView(Mapping[str, Any]):
+    """A record seen as a resource for filters and sorting; meta and groups built on access."""
+
+    __slots__ = ("_groups", "_rec", "_version")
+
+    def __init__(self, rec: Record, groups: Callable[[str], list[dict[str, Any]]], version: str) -> None:
+        self._rec = rec
+        self._groups = groups
+        self._version = version
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "id":
+            return self._rec.id
+        if key == "meta":
+            return {
+                "resourceType": self._rec.kind,
+                "created": self._rec.created,
+                "lastModified": self._rec.last_modified,
+                "version": self._version,
+            }
+        if key == "groups" and self._rec.kind == "User":
+            return self._groups(self._rec.id) or None
+        return self._rec.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from ("id", "meta")
+        yield from self._rec.data
+
+    def __len__(self) -> int:
+        return len(self._rec.data) + 2

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,15 +10,13 @@ from simulator.provider import extension_quirks as ext_quirks
 from simulator.provider import resources
 from simulator.provider.core_schemas import ENTERPRISE_USER, GROUP, USER
 from simulator.provider.deviations import Deviations, patch_quirks
-from simulator.provider.errors import ScimError
+from simulator.provider.errors import ScimError, store_errors
 from simulator.provider.patch import apply_patch
 from simulator.provider.patch_members import MEMBERS, fold_members, member_steps
 from simulator.provider.patch_request import PatchError
 from simulator.provider.records import (
-    Conflict,
-    InvalidReference,
+    EvalView,
     MemberDelta,
-    NotFound,
     Record,
     counter_ids,
     offset_now,
@@ -57,38 +54,6 @@ class ResourceType:
     endpoint: str
     description: str
     schema: ResourceSchema
-
-
-class EvalView(Mapping[str, Any]):
-    """A record seen as a resource for filters and sorting; meta and groups built on access."""
-
-    __slots__ = ("_groups", "_rec", "_version")
-
-    def __init__(self, rec: Record, groups: Callable[[str], list[dict[str, Any]]], version: str) -> None:
-        self._rec = rec
-        self._groups = groups
-        self._version = version
-
-    def __getitem__(self, key: str) -> Any:
-        if key == "id":
-            return self._rec.id
-        if key == "meta":
-            return {
-                "resourceType": self._rec.kind,
-                "created": self._rec.created,
-                "lastModified": self._rec.last_modified,
-                "version": self._version,
-            }
-        if key == "groups" and self._rec.kind == "User":
-            return self._groups(self._rec.id) or None
-        return self._rec.data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        yield from ("id", "meta")
-        yield from self._rec.data
-
-    def __len__(self) -> int:
-        return len(self._rec.data) + 2
 
 
 class Provider:
@@ -153,7 +118,7 @@ class Provider:
         if "group-name-conflict-500" in self.deviations and kind == "Group" and self.store.lookup(
                 kind, "displayName", str(data.get("displayName"))):
             raise RuntimeError("UNIQUE constraint failed: group.name")
-        with _store_errors():
+        with store_errors():
             rec = self.store.create(kind, data)
         return self._after_write(rec)
 
@@ -216,7 +181,7 @@ class Provider:
                 return None
             return MemberDelta(self._new_members(change.added), change.removed)
 
-        with _store_errors():
+        with store_errors():
             rec = self.store.update_members(gid, delta, if_version=self._precondition(if_match))
         return None if rec is None else self._after_write(rec)
 
@@ -247,13 +212,13 @@ class Provider:
         return data
 
     def delete(self, kind: str, rid: str, if_match: str | None = None) -> None:
-        with _store_errors():
+        with store_errors():
             self.store.delete(kind, rid, if_version=self._precondition(if_match))
 
     def _update(
         self, kind: str, rid: str, change: Callable[[Record], dict[str, Any]], if_match: str | None
     ) -> Record:
-        with _store_errors():
+        with store_errors():
             rec = self.store.update(kind, rid, change, if_version=self._precondition(if_match))
         return self._after_write(rec)
 
@@ -306,7 +271,7 @@ class Provider:
 
     # -- reads ---------------------------------------------------------------------------
     def get(self, kind: str, rid: str) -> Record:
-        with _store_errors():
+        with store_errors():
             return self.store.get(kind, rid)
 
     def view(self, rec: Record) -> EvalView:
@@ -329,21 +294,3 @@ def etag_matches(header: str, etag: str) -> bool:
         if tag == "*" or tag.removeprefix("W/") == opaque:
             return True
     return False
-
-
-@contextmanager
-def _store_errors() -> Iterator[None]:
-    """Map storage errors to SCIM errors."""
-    try:
-        yield
-    except NotFound as exc:
-        raise ScimError(404, f"Resource {str(exc).split()[1]} not found.") from exc
-    except Conflict as exc:
-        raise ScimError(409, f"{_sentence(exc)}.", "uniqueness") from exc
-    except InvalidReference as exc:
-        raise ScimError(400, f"{_sentence(exc)}.", "invalidValue") from exc
-
-
-def _sentence(exc: Exception) -> str:
-    text = str(exc)
-    return text[:1].upper() + text[1:]
