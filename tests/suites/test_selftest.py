@@ -367,3 +367,13 @@ def test_sort_checks_scope_by_user_type_where_only_eq_is_taken() -> None:
     assert failing(sorting) == set() and {"SORT-ORDER-001", "SORT-PAGE-001", "DISC-SORT-001"} <= judged
     assert failing(ignoring) == {c["id"] for c in ignoring["checks"]} & set(BY_DEVIATION["sort-ignored"])
     assert {"SORT-ORDER-001", "SORT-CASE-001", "DISC-SORT-001"} <= failing(ignoring)
+
+
+def test_an_aiw_app_needs_no_patch() -> None:
+    """Okta's App Integration Wizard apps are PUT-only (okta-scim.md §1: GET + PUT for users, PUT
+    /Groups/{id} with the full member list for group push): a server without PATCH fails no check
+    of an `--okta-flavour aiw` run, where the OIN flavour fails OKTA_NEEDS["patch-unsupported"]."""
+    with provider(*LEGAL_VARIANTS, "patch-unsupported") as url:
+        summary = run_suites(url, (), "--okta-flavour", "aiw")
+    assert failing(summary) == set()
+    assert summary["verdicts"] == {"rfc": "pass", "okta": "pass"} and summary["exit_code"] == 0
