@@ -377,3 +377,15 @@ def test_an_aiw_app_needs_no_patch() -> None:
         summary = run_suites(url, (), "--okta-flavour", "aiw")
     assert failing(summary) == set()
     assert summary["verdicts"] == {"rfc": "pass", "okta": "pass"} and summary["exit_code"] == 0
+
+
+def test_okta_counters_on_a_whole_list_say_the_rfc_allows_leaving_them_out() -> None:
+    """A list returned whole may leave startIndex and itemsPerPage out (RFC 7644 §3.4.2, the
+    list-counters-when-paged condition); Okta's connection test reads them anyway (okta-scim.md §2),
+    so OKTA-CONNECT-002 fails on an empty target, and its message says both."""
+    with provider("list-counters-when-paged") as url:
+        summary = run_suites(url, ["okta"], "-k", "CONNECT")
+    assert failing(summary) == {"OKTA-CONNECT-002"}
+    message = next(c["message"] for c in summary["checks"] if c["id"] == "OKTA-CONNECT-002")
+    assert "startIndex to be a JSON number (RFC 7644 §3.4.2 lets a list returned whole leave it out; " \
+           "Okta's connection test reads it whatever the list" in message
