@@ -75,6 +75,8 @@ def replay_cmd(flow: str, flavour: str, no_cleanup: bool, extensions: tuple[str,
     Flows: connect, spec-test, crud-test, user-lifecycle, group-push, import, custom-attributes.
     crud-test and custom-attributes are driven through an in-process simulator's admin API, as
     Okta's own CRUD test drives an org; the SCIM requests it sends are printed under each step.
+    A 429 is printed at once with Okta's wait before it sends again (Retry-After seconds, else
+    300, doubled on each retry, 10 tries).
     Where the target's User resource type requires an extension (RFC 7643 §6, read from
     /ResourceTypes and /Schemas), the app maps a value into each of its attributes, as that
     target's Okta admin must (one line names them); a step failed for lacking one says so.
