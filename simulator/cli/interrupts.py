@@ -12,6 +12,7 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+HOLDING = "stopping once the create in flight is answered, so its record is kept; a second Ctrl-C stops now"
 
 
 class Interrupted(KeyboardInterrupt):
@@ -96,6 +97,7 @@ class Interrupts:
             return
         if self._depth and self._pending is None:
             self._pending = signum
+            self.announce(HOLDING)  # the create may sit out a 429 wait of minutes
             return
         self._stopping = True  # what runs from here on is the command cleaning up
         raise Interrupted(signum)  # a second signal does not wait (a create may sit out a long 429 wait)

@@ -63,8 +63,8 @@ class RateLimitNotice:
         if delay is None:
             click.echo(f"{head}; Okta gives up after {sent.attempt} attempts")
             return
-        click.echo(f"{head}; Okta waits {_duration(delay)} ({self._why(sent)}), then sends it again "
-                   f"(attempt {sent.attempt + 1} of {self.policy.max_attempts})")
+        click.echo(f"{head}; Okta sends it again in {_duration(delay)} "
+                   f"(attempt {sent.attempt + 1} of {self.policy.max_attempts}; {self._why(sent)})")
 
     def _why(self, sent: transport.Exchange) -> str:
         header = sent.response.header("Retry-After")
@@ -77,12 +77,11 @@ class RateLimitNotice:
 
 
 def _duration(seconds: float) -> str:
-    """'1 s', '300 s (5 min)', '38400 s (10 h 40 min)'."""
+    """'1 s', '5 min', '10 h 40 min'."""
     if seconds < 120:
         return f"{seconds:g} s"
-    minutes = round(seconds / 60)
-    hours, rest = divmod(minutes, 60)
-    return f"{seconds:g} s ({f'{hours} h {rest} min' if hours else f'{minutes} min'})"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
 class CleanupProgress:

@@ -13,7 +13,8 @@ from simulator.cli.interrupts import Interrupted, Interrupts
 from simulator.cli.progress_line import ProgressLine
 
 
-def test_a_signal_inside_held_is_raised_when_the_block_ends() -> None:
+def test_a_signal_inside_held_is_raised_when_the_block_ends(capfd: pytest.CaptureFixture[str]) -> None:
+    """The wait is said at once: a create may sit out a 429 wait of minutes."""
     interrupts, before = Interrupts(), signal.getsignal(signal.SIGTERM)
     done = []
     with interrupts.installed(), pytest.raises(Interrupted) as stopped, interrupts.held():
@@ -21,6 +22,8 @@ def test_a_signal_inside_held_is_raised_when_the_block_ends() -> None:
         done.append("recorded")
     assert done == ["recorded"] and stopped.value.exit_code == 143
     assert signal.getsignal(signal.SIGTERM) is before  # restored
+    assert capfd.readouterr().err == (
+        "stopping once the create in flight is answered, so its record is kept; a second Ctrl-C stops now\n")
 
 
 def test_a_second_signal_inside_held_raises_at_once() -> None:

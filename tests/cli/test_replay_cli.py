@@ -341,12 +341,11 @@ def test_each_429_says_at_once_what_okta_does_next() -> None:
             notice(sent)
     head = "  assign                 … assign.create: POST /scim/v2/Users -> 429; "
     assert out.getvalue().decode().splitlines() == [
-        head + "Okta waits 2 s (Retry-After: 2), then sends it again (attempt 2 of 10)",
-        head + "Okta waits 8 s (Retry-After: 2, doubled 2x), then sends it again (attempt 4 of 10)",
-        head + "Okta waits 300 s (5 min) (no Retry-After: Okta's default 300 s), then sends it again "
-               "(attempt 2 of 10)",
-        head + "Okta waits 600 s (10 min) (Retry-After 'Wed, 21 Oct 2026 07:28:00 GMT' is not in seconds: "
-               "Okta's default 300 s, doubled 1x), then sends it again (attempt 3 of 10)",
+        head + "Okta sends it again in 2 s (attempt 2 of 10; Retry-After: 2)",
+        head + "Okta sends it again in 8 s (attempt 4 of 10; Retry-After: 2, doubled 2x)",
+        head + "Okta sends it again in 5 min (attempt 2 of 10; no Retry-After: Okta's default 300 s)",
+        head + "Okta sends it again in 10 min (attempt 3 of 10; Retry-After 'Wed, 21 Oct 2026 07:28:00 GMT' "
+               "is not in seconds: Okta's default 300 s, doubled 1x)",
         head + "Okta gives up after 10 attempts",
     ]
 
@@ -355,5 +354,5 @@ def test_replay_shows_the_429s_of_a_rate_limited_target() -> None:
     with provider("rate-limited=1") as url:
         result = CliRunner().invoke(main, ["replay", "connect", "--url", url, "--token", TOKEN])
     assert result.exit_code == 0, result.output
-    assert "-> 429; Okta waits 1 s (Retry-After: 1), then sends it again (attempt 2 of 10)" in result.output
+    assert "-> 429; Okta sends it again in 1 s (attempt 2 of 10; Retry-After: 1)" in result.output
     assert "connect: all 2 steps passed" in result.output
