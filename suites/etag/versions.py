@@ -62,14 +62,34 @@ def change(target: Target, factory: Factory) -> Change:
     return Change(target.pick_attribute("User", "displayName", "name.givenName"), factory.faker.name())
 
 
+# A weak ETag "might not change for every change to the representation data" (RFC 7232 §2.1),
+# e.g. one made from a modification time of one-second resolution: a weak ETag still unchanged
+# after a replacement is given one more, this long after the first.
+WEAK_ETAG_WAIT = 1.1
+
+
 def versioned_user(factory: Factory, client: ScimClient, target: Target) -> Versioned:
-    """A created user that has been replaced once, so its first ETag is stale."""
+    """A created user that has been replaced, so its first ETag is stale.
+
+    A weak ETag that the first replacement left unchanged gets a second replacement
+    WEAK_ETAG_WAIT seconds later: RFC 7232 §2.1 lets a weak validator stay the same across a
+    change (it "SHOULD change" when the prior representation is no longer an acceptable
+    substitute, which ETAG-VERSION-001 judges), so the stale-If-Match checks wait for a stale
+    version rather than fail on that SHOULD. A strong one "changes value whenever a change
+    occurs", so it gets no second chance.
+    """
     __tracebackhide__ = True
     created = factory.user()
     path = user_path(created["id"])
     _, first, _ = read(client, path)
     expect_status(client.put(path, change(target, factory).replacing(factory, created)), 200, 204)
     user, current, reply = read(client, path)
+    after = "the PUT"
+    if current == first and first.startswith("W/"):
+        client.sleep(WEAK_ETAG_WAIT)
+        expect_status(client.put(path, change(target, factory).replacing(factory, user)), 200, 204)
+        user, current, reply = read(client, path)
+        after = f"two PUTs {WEAK_ETAG_WAIT} s apart"
     expect(current != first, "(precondition) a new ETag after the user was replaced",
-           f"ETag {current} both before and after the PUT", reply)
+           f"ETag {current} both before and after {after}", reply)
     return Versioned(user, current, first)

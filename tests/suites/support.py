@@ -96,17 +96,22 @@ class Response:
 
 
 Rewrite = Callable[[Response], None]
+RewriteRequest = Callable[[dict[str, Any]], None]  # edits a request's WSGI environ in place
 
 
 class _Rewriter:
     """WSGI middleware: a scripted bad response, made by editing the compliant one."""
 
-    def __init__(self, app: Callable[..., Any], rewrite: Rewrite) -> None:
+    def __init__(self, app: Callable[..., Any], rewrite: Rewrite,
+                 rewrite_request: RewriteRequest | None = None) -> None:
         self.app = app
         self.rewrite = rewrite
+        self.rewrite_request = rewrite_request
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         captured: dict[str, Any] = {}
+        if self.rewrite_request is not None:
+            self.rewrite_request(environ)
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
             captured["status"], captured["headers"] = status, headers
@@ -127,17 +132,19 @@ class _Rewriter:
 
 @contextmanager
 def provider(*deviations: str, extensions: Sequence[str] = (IVANTI_SPEC,),
-             rewrite: Rewrite | None = None) -> Iterator[str]:
+             rewrite: Rewrite | None = None,
+             rewrite_request: RewriteRequest | None = None) -> Iterator[str]:
     """A reference provider on a free loopback port; yields its base URL.
 
     rewrite, when given, edits every response in place: a scripted bad response for checks
-    that no provider deviation reproduces.
+    that no provider deviation reproduces. rewrite_request, given with it, first edits each
+    request's WSGI environ (e.g. to map a scripted header value back to the provider's own).
     """
     cfg = ProviderConfig(token=TOKEN, deviations=Deviations.parse(deviations),
                          extensions=tuple(parse_extension_spec(e) for e in extensions))
     app = create_app(cfg)
     if rewrite is not None:
-        app.wsgi_app = _Rewriter(app.wsgi_app, rewrite)  # type: ignore[method-assign]
+        app.wsgi_app = _Rewriter(app.wsgi_app, rewrite, rewrite_request)  # type: ignore[method-assign]
     with start_in_thread(app) as server:
         yield server.url + "/scim/v2"
 

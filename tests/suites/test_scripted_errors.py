@@ -41,3 +41,32 @@ def test_an_unknown_id_answered_400_fails_only_the_404_checks() -> None:
     with provider(rewrite=_unknown_id_is_400) as url:
         summary = run_suites(url, ["errors"])
     assert failing(summary) == {"ERR-OKTA-001", "ERR-MEDIA-002"}
+
+
+def _me_without_a_subject(resp: Response) -> None:
+    """Canaille 0.3.6: /Me is served (GET, PUT, PATCH, DELETE; OPTIONS lists them), but a
+    client's token has no user, so GET /Me answers 404 with a SCIM Error."""
+    if resp.method == "GET" and resp.path.endswith("/Me"):
+        resp.status = 404
+        resp.set_json({"schemas": [urns.ERROR], "status": "404", "detail": "404 Not Found"})
+
+
+def _me_not_routed(resp: Response) -> None:
+    """No /Me route at all: every method, OPTIONS too, answers 404 (better-auth 1.7.5)."""
+    if resp.path.endswith("/Me"):
+        resp.status = 404
+        resp.headers.pop("Allow", None)
+        resp.set_json({"schemas": [urns.ERROR], "status": "404", "detail": "Not found"})
+
+
+def test_me_404_for_credentials_without_a_resource_is_skipped() -> None:
+    with provider(rewrite=_me_without_a_subject) as url:
+        summary = run_suites(url, ["errors"])
+    me = next(c for c in summary["checks"] if c["id"] == "ERR-ME-001")
+    assert (failing(summary), me["outcome"]) == (set(), "skipped")
+
+
+def test_me_404_without_a_me_route_fails() -> None:
+    with provider(rewrite=_me_not_routed) as url:
+        summary = run_suites(url, ["errors"])
+    assert failing(summary) == {"ERR-ME-001"}
