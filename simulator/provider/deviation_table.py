@@ -167,6 +167,12 @@ BUGS = (
         "minimal servers; makes Okta link the wrong user",
     ),
     Deviation(
+        "filter-unsupported-ignored",
+        "filter.supported is false, and a list with a filter returns the whole collection instead "
+        "of declining it with 400 invalidFilter",
+        "Canaille 0.3.6; Okta links the first user its userName lookup returns",
+    ),
+    Deviation(
         "unstable-paging",
         "list order changes from one request to the next",
         "servers paging an unordered database query; Okta import needs stable order",

@@ -112,7 +112,7 @@ def _hashed_id(rec: Record) -> bytes:
 
 
 def _select(provider: Provider, kind: str, rs: ResourceSchema, text: str | None) -> list[Record]:
-    if text is None or "filter-ignored" in provider.deviations:
+    if text is None or {"filter-ignored", "filter-unsupported-ignored"} & provider.deviations.active:
         return provider.store.scan(kind)
     if "filter-unsupported" in provider.deviations:
         # RFC 7644 §3.4.2.2: "Providers MUST decline to filter results if the specified filter

@@ -17,6 +17,9 @@ bp = Blueprint("discovery", __name__)
 RFC6750 = "https://www.rfc-editor.org/info/rfc6750"
 
 
+FILTER_OFF = frozenset({"filter-unsupported", "filter-unsupported-ignored"})  # filter.supported false
+
+
 @bp.before_request
 def _no_filters() -> None:
     # RFC 7644 §4: query parameters are ignored here, and a filter SHOULD get 403.
@@ -31,7 +34,7 @@ def service_provider_config(prov: Provider, base: str) -> dict[str, Any]:
         "documentationUri": "https://www.rfc-editor.org/info/rfc7644",
         "patch": {"supported": "patch-unsupported" not in prov.deviations},
         "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
-        "filter": {"supported": "filter-unsupported" not in prov.deviations,
+        "filter": {"supported": not prov.deviations.active & FILTER_OFF,
                    "maxResults": prov.max_results},
         "changePassword": {"supported": "change-password-unsupported" not in prov.deviations},
         "sort": {"supported": "sort-unsupported" not in prov.deviations},

@@ -47,6 +47,30 @@ def test_advertised_filter_is_applied(target: Target, factory: Factory, client: 
     expect_equal(found, [user["id"]], "the ids of Resources", reply)
 
 
+@pytest.mark.check("DISC-FILTER-002", level="MUST", refs=["RFC7644 §3.4.2.2", "RFC7643 §5"], okta=True,
+                   caught_by=["filter-unsupported-ignored"])
+def test_unadvertised_filter_is_declined_not_ignored(target: Target, factory: Factory,
+                                                     client: ScimClient) -> None:
+    """Without filter.supported, `userName eq "<name>"` is declined with 400, or applied; never ignored.
+
+    RFC 7644 §3.4.2.2: "When specified, only those resources matching the filter expression SHALL
+    be returned", and "Providers MUST decline to filter results if the specified filter operation
+    is not recognized and return an HTTP 400 error with a "scimType" error of "invalidFilter"".
+    Okta looks a user up by this very request before it creates one, and links the first resource
+    the list returns (okta-scim.md §4.1): an unfiltered list makes it write to somebody else.
+    """
+    if target.supports("filter"):
+        pytest.skip("the target advertises filter.supported: DISC-FILTER-001 judges its filter")
+    user, _other = factory.user(), factory.user()  # a second user, so that ignoring the filter shows
+    reply = client.get("/Users", params={"filter": f'userName eq "{user["userName"]}"'})
+    if reply.status == 400:
+        return
+    expect_status(reply, 200, 400)
+    found = [r.get("id") for r in expect_object(reply).get("Resources") or [] if isinstance(r, dict)]
+    expect(set(found) <= {user["id"]}, "400 invalidFilter, or only the user named in the filter",
+           f"{len(found)} resources, {len(set(found) - {user['id']})} of them other users", reply)
+
+
 @pytest.mark.check("DISC-ETAG-001", level="MUST", refs=["RFC7643 §5", "RFC7644 §3.14"],
                    caught_by=["no-etag"])
 def test_advertised_etag_is_sent(target: Target, factory: Factory, client: ScimClient) -> None:

@@ -31,7 +31,8 @@ def test_crud_assign_creates_findable_user(okta: OktaSender, scim_config: RunCon
 
 
 @pytest.mark.check("OKTA-CRUD-002", level="MUST", refs=["RFC7644 §3.5.1", "Okta CRUD Test 5–6"], okta=True,
-                   caught_by=["empty-result-not-listresponse", "filter-ignored", "put-rejects-readonly-echo",
+                   caught_by=["empty-result-not-listresponse", "filter-ignored",
+                              "filter-unsupported-ignored", "put-rejects-readonly-echo",
                               "startindex-zero-based"])
 def test_crud_profile_update_reaches_target(okta: OktaSender, scim_config: RunConfig) -> None:
     """Update the Okta user's first name: Okta's GET + PUT change `name.givenName` on the server.
@@ -45,6 +46,7 @@ def test_crud_profile_update_reaches_target(okta: OktaSender, scim_config: RunCo
 @pytest.mark.check("OKTA-CRUD-003", level="MUST", okta=True,
                    refs=["RFC7644 §3.5.2", "RFC7643 §4.1.1", "Okta CRUD Test 7–8"],
                    caught_by=["deactivate-deletes", "empty-result-not-listresponse", "filter-ignored",
+                              "filter-unsupported-ignored",
                               "patch-requires-path", "startindex-zero-based"])
 def test_crud_deactivate_keeps_user_inactive(okta: OktaSender, scim_config: RunConfig) -> None:
     """Deactivate the Okta user: Okta's PATCH leaves the user readable with `active: false`.
@@ -57,6 +59,7 @@ def test_crud_deactivate_keeps_user_inactive(okta: OktaSender, scim_config: RunC
 
 @pytest.mark.check("OKTA-CRUD-004", level="MUST", refs=["RFC7644 §3.5.2", "Okta CRUD Test 9–11"], okta=True,
                    caught_by=["deactivate-deletes", "empty-result-not-listresponse", "filter-ignored",
+                              "filter-unsupported-ignored",
                               "patch-requires-path", "startindex-zero-based"])
 def test_crud_reactivate_makes_user_active(okta: OktaSender, scim_config: RunConfig) -> None:
     """Activate the Okta user and re-assign the app: the user is `active: true` again.
@@ -68,6 +71,7 @@ def test_crud_reactivate_makes_user_active(okta: OktaSender, scim_config: RunCon
 
 @pytest.mark.check("OKTA-CRUD-005", level="MUST", refs=["RFC7644 §3.5.2", "Okta CRUD Test 12–13"], okta=True,
                    caught_by=["deactivate-deletes", "empty-result-not-listresponse", "filter-ignored",
+                              "filter-unsupported-ignored",
                               "patch-requires-path", "startindex-zero-based"])
 def test_crud_unassign_deactivates_never_deletes(okta: OktaSender, scim_config: RunConfig) -> None:
     """Remove the user from the app: Okta deactivates it; it stays readable with `active: false`.

@@ -18,7 +18,8 @@ FLOW = "group-push"
 
 @pytest.mark.check("OKTA-GROUP-001", level="MUST", refs=["RFC7644 §3.3", "RFC7644 §3.5.2.1", "Okta §8.1"],
                    okta=True,
-                   caught_by=["empty-result-not-listresponse", "filter-ignored", "members-require-type"])
+                   caught_by=["empty-result-not-listresponse", "filter-ignored",
+                              "filter-unsupported-ignored", "members-require-type"])
 def test_push_creates_group_with_member(okta: OktaSender, scim_config: RunConfig) -> None:
     """Push group: lookup by displayName, POST with members [], PATCH add; the member is listed.
 
@@ -50,7 +51,8 @@ def test_push_adds_members_in_batches(okta: OktaSender, scim_config: RunConfig,
 
 @pytest.mark.check("OKTA-GROUP-003", level="MUST", refs=["RFC7644 §3.5.2.2", "Okta §8.3"], okta=True,
                    caught_by=[
-                       "empty-result-not-listresponse", "filter-ignored", "member-filter-path-unsupported",
+                       "empty-result-not-listresponse", "filter-ignored", "filter-unsupported-ignored",
+                       "member-filter-path-unsupported",
                        "members-require-type"
                    ])
 def test_membership_change_removes_and_adds(okta: OktaSender, scim_config: RunConfig) -> None:
@@ -64,7 +66,8 @@ def test_membership_change_removes_and_adds(okta: OktaSender, scim_config: RunCo
 
 @pytest.mark.check("OKTA-GROUP-004", level="MUST", refs=["RFC7644 §3.5.2.3", "Okta §8.3"], okta=True,
                    caught_by=[
-                       "empty-result-not-listresponse", "filter-ignored", "member-filter-path-unsupported",
+                       "empty-result-not-listresponse", "filter-ignored", "filter-unsupported-ignored",
+                       "member-filter-path-unsupported",
                        "members-require-type"
                    ])
 def test_push_now_replaces_members(okta: OktaSender, scim_config: RunConfig) -> None:
@@ -78,7 +81,8 @@ def test_push_now_replaces_members(okta: OktaSender, scim_config: RunConfig) -> 
 
 @pytest.mark.check("OKTA-GROUP-005", level="MUST", refs=["RFC7644 §3.5.2.3", "Okta §8.3"], okta=True,
                    caught_by=[
-                       "empty-result-not-listresponse", "filter-ignored", "member-filter-path-unsupported",
+                       "empty-result-not-listresponse", "filter-ignored", "filter-unsupported-ignored",
+                       "member-filter-path-unsupported",
                        "members-require-type"
                    ])
 def test_push_now_empty_group(okta: OktaSender, scim_config: RunConfig) -> None:
@@ -92,7 +96,8 @@ def test_push_now_empty_group(okta: OktaSender, scim_config: RunConfig) -> None:
 
 @pytest.mark.check("OKTA-GROUP-006", level="MUST", refs=["RFC7644 §3.5.2.3", "Okta §8.4"], okta=True,
                    caught_by=[
-                       "empty-result-not-listresponse", "filter-ignored", "group-rename-rejects-id",
+                       "empty-result-not-listresponse", "filter-ignored", "filter-unsupported-ignored",
+                       "group-rename-rejects-id",
                        "members-require-type", "patch-requires-path"
                    ])
 def test_rename_with_id_in_value(okta: OktaSender, scim_config: RunConfig) -> None:
@@ -108,7 +113,8 @@ def test_rename_with_id_in_value(okta: OktaSender, scim_config: RunConfig) -> No
 
 
 @pytest.mark.check("OKTA-GROUP-007", level="MUST", refs=["RFC7644 §3.6", "Okta §8.5"], okta=True,
-                   caught_by=["empty-result-not-listresponse", "filter-ignored", "members-require-type"])
+                   caught_by=["empty-result-not-listresponse", "filter-ignored",
+                              "filter-unsupported-ignored", "members-require-type"])
 def test_unlink_and_delete(okta: OktaSender, scim_config: RunConfig) -> None:
     """Unlink pushed group with "Delete the group in the target app": DELETE, then the group is gone.
 

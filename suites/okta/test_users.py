@@ -13,7 +13,8 @@ FLOW = "user-lifecycle"
 
 @pytest.mark.check("OKTA-USER-001", level="MUST", refs=["RFC7644 §3.4.2", "RFC7644 §3.3", "Okta §4.1"],
                    okta=True,
-                   caught_by=["empty-result-not-listresponse", "filter-ignored"])
+                   caught_by=["empty-result-not-listresponse", "filter-ignored",
+                              "filter-unsupported-ignored"])
 def test_assign_looks_up_then_creates(okta: OktaSender, scim_config: RunConfig) -> None:
     """Assign: Okta's userName lookup misses, its POST creates the user, and the user reads back.
 
@@ -26,7 +27,8 @@ def test_assign_looks_up_then_creates(okta: OktaSender, scim_config: RunConfig) 
 
 @pytest.mark.check("OKTA-USER-002", level="MUST", refs=["RFC7644 §3.5.1", "Okta §4.2b"], okta=True,
                    caught_by=[
-                       "empty-result-not-listresponse", "filter-ignored", "put-rejects-readonly-echo",
+                       "empty-result-not-listresponse", "filter-ignored", "filter-unsupported-ignored",
+                       "put-rejects-readonly-echo",
                        "startindex-zero-based"
                    ])
 def test_assign_links_existing_user_with_put_echo(okta: OktaSender, scim_config: RunConfig) -> None:
@@ -39,7 +41,8 @@ def test_assign_links_existing_user_with_put_echo(okta: OktaSender, scim_config:
 
 
 @pytest.mark.check("OKTA-USER-003", level="MUST", refs=["RFC7644 §3.5.1", "Okta §5.1"], okta=True,
-                   caught_by=["empty-result-not-listresponse", "filter-ignored", "put-rejects-readonly-echo"])
+                   caught_by=["empty-result-not-listresponse", "filter-ignored",
+                              "filter-unsupported-ignored", "put-rejects-readonly-echo"])
 def test_profile_push_put_is_stored(okta: OktaSender, scim_config: RunConfig) -> None:
     """Profile push: Okta's GET + PUT with a new givenName is answered 200 and stored.
 
@@ -52,6 +55,7 @@ def test_profile_push_put_is_stored(okta: OktaSender, scim_config: RunConfig) ->
                    okta=True,
                    caught_by=[
                        "deactivate-deletes", "empty-result-not-listresponse", "filter-ignored",
+                       "filter-unsupported-ignored",
                        "patch-requires-path"
                    ])
 def test_deactivate_keeps_user_readable(okta: OktaSender, scim_config: RunConfig) -> None:
@@ -67,6 +71,7 @@ def test_deactivate_keeps_user_readable(okta: OktaSender, scim_config: RunConfig
 @pytest.mark.check("OKTA-USER-005", level="MUST", refs=["RFC7644 §3.5.2", "Okta §6.2"], okta=True,
                    caught_by=[
                        "deactivate-deletes", "empty-result-not-listresponse", "filter-ignored",
+                       "filter-unsupported-ignored",
                        "patch-requires-path"
                    ])
 def test_reactivate_sets_active_true(okta: OktaSender, scim_config: RunConfig) -> None:
@@ -81,7 +86,7 @@ def test_reactivate_sets_active_true(okta: OktaSender, scim_config: RunConfig) -
 @pytest.mark.check("OKTA-USER-006", level="MUST", refs=["RFC7644 §3.3", "Okta §4.3"], okta=True,
                    caught_by=[
                        "duplicate-username-allowed", "empty-result-not-listresponse", "error-body-not-scim",
-                       "filter-ignored"
+                       "filter-ignored", "filter-unsupported-ignored"
                    ])
 def test_duplicate_okta_create_conflicts(okta: OktaSender, scim_config: RunConfig) -> None:
     """Okta's create body sent again for an existing userName is refused with 409 Conflict.

@@ -117,3 +117,19 @@ def test_no_bulk_endpoint_and_a_bare_filter_decline_are_no_failures() -> None:
         summary = run_suites(url, ["discovery"], "-k", "bulk or sort")
     assert {c["id"]: c["outcome"] for c in summary["checks"]} == {
         "DISC-BULK-001": "passed", "DISC-SORT-001": "passed"}
+
+
+def _filter_unadvertised(resp: Response) -> None:
+    """/ServiceProviderConfig says filter.supported false; the provider still applies filters."""
+    if resp.method == "GET" and resp.status == 200 and resp.path.endswith("/ServiceProviderConfig"):
+        resp.set_json({**resp.json, "filter": {**resp.json["filter"], "supported": False}})
+
+
+def test_an_unadvertised_filter_that_is_applied_passes() -> None:
+    """RFC 7644 §3.4.2.2 asks that only matching resources be returned, or a 400 invalidFilter: a
+    target that applies a filter it does not advertise passes DISC-FILTER-002 (and
+    filter-unsupported-ignored, which ignores it, fails it: test_selftest)."""
+    with provider(rewrite=_filter_unadvertised) as url:
+        summary = run_suites(url, ["discovery"], "-k", "filter_is_applied or filter_is_declined")
+    outcomes = {c["id"]: c["outcome"] for c in summary["checks"]}
+    assert outcomes == {"DISC-FILTER-001": "skipped", "DISC-FILTER-002": "passed"}

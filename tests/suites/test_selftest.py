@@ -56,7 +56,7 @@ IVANTI = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User"
 
 # Checks the default self-test provider cannot exercise (it declares no required extension and
 # no canonicalValues); test_checks_skipped_by_default_pass_where_they_apply runs them.
-SKIPPED_BY_DEFAULT = {"EXT-REQ-001", "EXT-TYPE-003"}
+SKIPPED_BY_DEFAULT = {"DISC-FILTER-002", "EXT-REQ-001", "EXT-TYPE-003"}  # filter advertised
 ACME = "urn:ietf:params:scim:schemas:extension:acme:2.0:User"
 # Okta's SPEC test POSTs fixed bodies with the core schema only (okta-scim.md §11.1): a server that
 # requires an extension refuses step 6, as it refuses Okta's own test; 7 to 9 need step 6.
