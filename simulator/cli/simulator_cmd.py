@@ -19,7 +19,10 @@ from werkzeug.serving import BaseWSGIServer
 
 from simulator.cli.params import CannotStart
 from simulator.okta.api import SimulatorConfig, create_app
+from simulator.okta.scheduler import RetryScheduler
+from simulator.okta.service_sync import SyncActions
 from simulator.okta.store import OrgFileError, OrgStore
+from simulator.okta.transport import Transport
 from simulator.provider.server import build_server
 
 if sys.platform != "win32":
@@ -88,11 +91,22 @@ def _org_token(path: str, given: str | None) -> str:
     help="API token clients send as 'SSWS <token>'; kept in the org database for the next start "
     "[env SCIMCERT_ADMIN_TOKEN; default: the one kept there, else random; printed].",
 )  # fmt: skip
-def simulator_cmd(host: str, port: int, db: str | None, admin_token: str | None) -> None:
+@click.option(
+    "--inline-429-wait", "inline_wait", default=10, show_default=True, type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="How long one SCIM request may wait through 429 answers inside an admin call; a longer "
+    "wait pauses the task and Okta's retry runs later in the background.",
+)  # fmt: skip
+def simulator_cmd(host: str, port: int, db: str | None, admin_token: str | None, inline_wait: float) -> None:
     """Serve the Okta simulator's admin API (Okta's /api/v1 subset) and web console until Ctrl-C.
 
     The org (and its API token) lives in the --db file, so a restart loses nothing. Ctrl-C or
     SIGTERM lets the admin calls in flight finish first; a second Ctrl-C abandons them.
+
+    A target answering 429 is retried as Okta does: after Retry-After seconds (else 300), doubling,
+    at most 10 attempts. Waits that fit in --inline-429-wait happen inside the admin call; a longer
+    one pauses the task (Tasks page and GET /api/v1/tasks show when it is retried) and the server
+    retries it then, also after a restart.
     """
     if admin_token is not None and (not admin_token.strip() or admin_token != admin_token.strip()):
         raise click.BadParameter("the token must be non-blank text without leading or trailing spaces "
@@ -100,7 +114,9 @@ def simulator_cmd(host: str, port: int, db: str | None, admin_token: str | None)
     path = db or default_db()
     held = _hold_org(path)  # noqa: F841 (kept open, and so locked, until the process ends)
     token = _org_token(path, admin_token)
-    app = create_app(SimulatorConfig(token, path))
+    app = create_app(SimulatorConfig(token, path, transport=Transport(inline_wait_s=inline_wait)))
+    org = app.extensions["okta_org"]
+    retries = RetryScheduler(SyncActions(org.svc, org.apps, org.groups))
     calls = InFlight(app.wsgi_app)
     app.wsgi_app = calls  # type: ignore[method-assign]
     try:
@@ -115,7 +131,8 @@ def simulator_cmd(host: str, port: int, db: str | None, admin_token: str | None)
     click.echo(f"API token (Authorization: SSWS <token>): {token}")
     click.echo("Press Ctrl-C to stop.")
     sys.stdout.flush()
-    _serve(server, calls)
+    retries.start()
+    _serve(server, calls, retries)
 
 
 class InFlight:
@@ -188,19 +205,22 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # SIGTERM (how CI and service managers stop it) stops it as Ctrl-C does
 
 
-def _serve(server: BaseWSGIServer, calls: InFlight) -> None:
-    """Serve until Ctrl-C or SIGTERM, then finish the admin calls in flight (a second signal
-    abandons them: exit 1, saying so)."""
+def _serve(server: BaseWSGIServer, calls: InFlight, retries: RetryScheduler) -> None:
+    """Serve until Ctrl-C or SIGTERM, then finish the admin calls and the task retry in flight
+    (a second signal abandons them: exit 1, saying so)."""
     signal.signal(signal.SIGTERM, _interrupt)
     server.serve_forever()  # returns on KeyboardInterrupt, with the listening socket closed
     waiting = calls.stop()
+    retries.stop(timeout=0)  # starts no new retry
     if waiting:
         click.echo(f"\nstopping: finishing {waiting} admin call(s) in flight, so the org records what "
                    "they sent to the target; Ctrl-C again abandons them", err=True)
     try:
         calls.wait()
+        while not retries.stop(timeout=0.2):  # short waits, so a signal can interrupt them
+            pass
     except KeyboardInterrupt:
-        click.echo(f"stopped: abandoned {calls.count} admin call(s) in flight; the org may not "
-                   "record the SCIM requests they sent (see the target)", err=True)
+        click.echo(f"stopped: abandoned {calls.count} admin call(s) (and any task retry) in flight; the "
+                   "org may not record the SCIM requests they sent (see the target)", err=True)
         sys.exit(1)
     click.echo("stopped", err=True)

@@ -162,9 +162,11 @@ def push_json(p: PushRec) -> dict[str, Any]:
 
 
 def task_json(t: TaskRec) -> dict[str, Any]:
+    """A Tasks-page entry; `retryAt` (UTC) is when Okta retries a task a 429 paused, `attempts` the
+    requests made for its step so far (okta-scim.md §10)."""
     return {"id": t.id, "appId": t.app_id, "objectId": t.object_id, "action": t.action,
             "errorSummary": t.error, "failedStep": t.failed_step, "status": t.status,
-            "created": t.created}  # fmt: skip
+            "created": t.created, "attempts": t.attempts, "retryAt": t.retry_at}  # fmt: skip
 
 
 _ADMIN = {"id": "scimcert-admin", "type": "User", "alternateId": "admin", "displayName": "API token owner"}

@@ -108,3 +108,13 @@ def import_error(what: str, app: str, reason: str) -> str:
 def connection_error(reason: str) -> str:
     """A failed 'Test API Credentials' / 'Test Connector Configuration' [I]."""
     return f"Error authenticating: {reason}"
+
+
+def rate_limited(step: str, attempts: int, max_attempts: int, retry_at: str | None) -> str:
+    """A task a 429 paused (okta-scim.md §10 [D] S4: Okta retries it later) or ended; the wording is
+    scimcert's [I]. `retry_at` is the task's UTC time, None once Okta has given up."""
+    where = f"Rate limited by the target (429) at step {step}"
+    if retry_at is None:
+        return f"{where}; Okta gave up after {attempts} of {max_attempts} attempts (Retry starts over)."
+    shown = retry_at[:19].replace("T", " ")
+    return f"{where}; Okta retries at {shown} UTC (attempt {attempts + 1} of {max_attempts})."

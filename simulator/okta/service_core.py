@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
 
+from simulator.okta import errors
 from simulator.okta.model import USER_PREFIX
 from simulator.okta.plan import Plan
-from simulator.okta.store import AppRec, GroupRec, LogRec, OrgStore, TaskRec, UserRec, now
-from simulator.okta.transport import Run, Transport
+from simulator.okta.store import AppRec, GroupRec, LogRec, OrgStore, TaskRec, UserRec, now, stamp
+from simulator.okta.transport import RateLimited, Run, Transport
+
+RATE_LIMIT_EVENT: Final = "application.integration.rate_limit_exceeded"  # okta-admin-api.md §12 [D] A6
 
 
 class OrgError(Exception):
@@ -45,6 +51,7 @@ class Happened:
             "provisioning": [
                 {
                     **run.outcome.to_json(),
+                    **({"rate_limited": run.rate_limited.to_json()} if run.rate_limited else {}),
                     "exchanges": [{"step": e.request.step, "request": e.request_line} for e in run.exchanges],
                 }
                 for run in self.runs
@@ -90,7 +97,11 @@ def assignable(user: UserRec) -> bool:
     return user.status != "DEPROVISIONED"
 
 
-def event_type(step: str) -> str:
+def event_type(step: str, status: int = 0) -> str:
+    """A SCIM exchange's System Log event; a 429 is Okta's rate-limit event (legacy
+    app.api.error.rate.limit.exceeded), whatever the step."""
+    if status == 429:
+        return RATE_LIMIT_EVENT
     return next((event for prefix, event in _EVENTS if step.startswith(prefix)), "application.provision")
 
 
@@ -103,6 +114,9 @@ class OrgCore:
         self.transport = transport or Transport()
         self.rng = random.Random(seed) if seed is not None else random.SystemRandom()
         self.exact_links = exact_links  # every app links exact lookup hits only (AppInstance.exact_links)
+        self.wall: Callable[[], datetime] = lambda: datetime.now(UTC)  # when paused tasks are due
+        self.on_paused: Callable[[TaskRec], None] | None = None  # a scheduler's wake-up
+        self._attempts_used = 0
 
     # ---- System Log ----------------------------------------------------------------------------
 
@@ -117,14 +131,14 @@ class OrgCore:
 
     def execute(self, app: AppRec, plan: Plan, object_id: str, happened: Happened) -> Run:
         """Run a plan, log every exchange, and leave a task when it failed."""
-        run = self.transport.run(plan)
+        run = self.transport.run(plan, attempts_used=self._attempts_used)
         for ex in run.exchanges:
             ok = 200 <= ex.response.status < 300 or (
                 ex.request.step.endswith("lookup") and ex.response.status == 404
             )
             self.store.add_log(
                 LogRec(
-                    0, str(uuid.uuid4()), now(), event_type(ex.request.step),
+                    0, str(uuid.uuid4()), now(), event_type(ex.request.step, ex.response.status),
                     "SUCCESS" if ok else "FAILURE", None if ok else f"HTTP {ex.response.status}",
                     ex.request_line, app.id, object_id, ex.request.step, ex.to_json(),
                 )
@@ -134,12 +148,34 @@ class OrgCore:
                 "tsk" + uuid.uuid4().hex[:17], app.id, object_id, run.outcome.action,
                 run.outcome.error or "", run.outcome.failed_step, "OPEN", now(),
             )  # fmt: skip
+            if run.rate_limited is not None:
+                task = self._rate_limited(task, run.rate_limited)
             self.store.add_task(task)
             happened.tasks.append(task)
+            if task.retry_at is not None and self.on_paused is not None:
+                self.on_paused(task)
         if object_id.startswith(USER_PREFIX):
             self._record_sync(app.id, object_id, run.outcome.ok)
         happened.runs.append(run)
         return run
+
+    def _rate_limited(self, task: TaskRec, limited: RateLimited) -> TaskRec:
+        """A 429 ended the run: the task is paused until Okta's retry (or it gave up)."""
+        retry_at = None
+        if limited.delay_s is not None:
+            retry_at = stamp(self.wall() + timedelta(seconds=limited.delay_s))
+        error = errors.rate_limited(limited.step, limited.attempt, limited.max_attempts, retry_at)
+        step = limited.step
+        return replace(task, error=error, failed_step=step, attempts=limited.attempt, retry_at=retry_at)
+
+    @contextmanager
+    def continuing(self, attempts_used: int) -> Iterator[None]:
+        """Run plans as the retry of a paused task that already made `attempts_used` requests."""
+        before, self._attempts_used = self._attempts_used, attempts_used
+        try:
+            yield
+        finally:
+            self._attempts_used = before
 
     def _record_sync(self, app_id: str, user_id: str, ok: bool) -> None:
         """A provisioned app user's syncState follows its last push: ERROR while the target missed

@@ -31,19 +31,27 @@ class SyncActions:
 
     # ---- tasks ------------------------------------------------------------------------------
 
-    def retry_task(self, task_id: str) -> tuple[TaskRec, Happened]:
-        """Re-run a task's failed action; the task is CLOSED on success, else keeps the new error."""
+    def retry_task(self, task_id: str, *, scheduled: bool = False) -> tuple[TaskRec, Happened]:
+        """Re-run a task's failed action; the task is CLOSED on success, else keeps the new error.
+
+        `scheduled`: Okta's own retry of a task a 429 paused (okta-scim.md §10): it continues the
+        task's count of attempts, and does nothing when the task is no longer paused. A manual
+        retry ("Retry Selected") starts the count over.
+        """
         happened = Happened()
         with self.store.transaction():
             task = self.store.task(task_id)
             if task is None:
                 raise not_found(task_id, "Task")
+            if scheduled and (task.status != "OPEN" or task.retry_at is None):
+                return task, happened  # retried by hand (or closed) since it was due
             if task.status != "OPEN":
                 raise invalid("status", f"Task {task_id} is {task.status}; only open tasks can be retried")
             app = self.svc.app(task.app_id)
             if not self.svc.provisioning(app):
                 raise invalid("connection", "Provisioning is not enabled for the app instance.")
-            self._rerun(app, task, happened)
+            with self.svc.continuing(task.attempts if scheduled else 0):
+                self._rerun(app, task, happened)
             task = self._settle(task, happened)
         return task, happened
 
@@ -92,13 +100,14 @@ class SyncActions:
     def _settle(self, task: TaskRec, happened: Happened) -> TaskRec:
         """Close the task, or fold the retry's new task into it so one failure stays one task."""
         if not happened.tasks:
-            closed = replace(task, status="CLOSED")
+            closed = replace(task, status="CLOSED", retry_at=None)
             self.store.put_task(closed)
             return closed
         latest = happened.tasks[-1]
         for new in happened.tasks:
             self.store.delete_task(new.id)
-        kept = replace(task, error=latest.error, failed_step=latest.failed_step)
+        kept = replace(task, error=latest.error, failed_step=latest.failed_step, attempts=latest.attempts,
+                       retry_at=latest.retry_at)  # fmt: skip
         self.store.put_task(kept)
         happened.tasks[:] = [kept]
         return kept

@@ -8,7 +8,7 @@ store_records.py the records they read and write.
 from __future__ import annotations
 
 from simulator.okta.store_apps import AppTables
-from simulator.okta.store_db import OrgFileError, now
+from simulator.okta.store_db import OrgFileError, now, parse_stamp, stamp
 from simulator.okta.store_log import LogTables
 from simulator.okta.store_people import PeopleTables
 from simulator.okta.store_records import (
@@ -36,6 +36,8 @@ __all__ = [
     "TaskRec",
     "UserRec",
     "now",
+    "parse_stamp",
+    "stamp",
 ]
 
 

@@ -53,6 +53,11 @@ CREATE TABLE IF NOT EXISTS import_seen (
   PRIMARY KEY (app_id, kind, scim_id));
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+_ADDED: Final = (  # columns added after the first release: (table, column, type), see _migrate
+    ("logs", "targets", "TEXT"),
+    ("tasks", "attempts", "INTEGER NOT NULL DEFAULT 0"),
+    ("tasks", "retry_at", "TEXT"),
+)
 _TABLES: Final = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
 
 
@@ -62,8 +67,18 @@ class OrgFileError(Exception):
 
 def now() -> str:
     """Okta's timestamp format: ISO 8601 UTC with milliseconds."""
-    stamp = datetime.now(UTC)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+    return stamp(datetime.now(UTC))
+
+
+def stamp(moment: datetime) -> str:
+    """A UTC moment in Okta's timestamp format (it sorts as the moments do)."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse_stamp(text: str) -> datetime:
+    """The UTC moment of a `stamp()` text."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 def _check_path(path: str) -> None:
@@ -127,9 +142,10 @@ class StoreCore:
 
     def _migrate(self) -> None:
         """Bring an org file written by an earlier scimcert up to this schema."""
-        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(logs)")}
-        if "targets" not in columns:
-            self._db.execute("ALTER TABLE logs ADD COLUMN targets TEXT")
+        for table, column, kind in _ADDED:
+            columns = {r["name"] for r in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         with self._lock:

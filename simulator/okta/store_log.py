@@ -42,10 +42,7 @@ class LogTables(StoreCore):
         self._run("DELETE FROM push_mappings WHERE id = ?", mapping_id)
 
     def add_task(self, t: TaskRec) -> None:
-        self._run(
-            "INSERT INTO tasks VALUES (?,?,?,?,?,?,?,?)",
-            t.id, t.app_id, t.object_id, t.action, t.error, t.failed_step, t.status, t.created,
-        )  # fmt: skip
+        self._put_task("INSERT", t)
 
     def tasks(self) -> list[TaskRec]:
         return [TaskRec(**dict(r)) for r in self._all("SELECT * FROM tasks ORDER BY created, id")]
@@ -56,10 +53,21 @@ class LogTables(StoreCore):
 
     def put_task(self, t: TaskRec) -> None:
         """Replace a task (a retry closes it or records its latest error)."""
+        self._put_task("INSERT OR REPLACE", t)
+
+    def _put_task(self, verb: str, t: TaskRec) -> None:
         self._run(
-            "INSERT OR REPLACE INTO tasks VALUES (?,?,?,?,?,?,?,?)",
+            f"{verb} INTO tasks (id, app_id, object_id, action, error, failed_step, status, created,"
+            " attempts, retry_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
             t.id, t.app_id, t.object_id, t.action, t.error, t.failed_step, t.status, t.created,
+            t.attempts, t.retry_at,
         )  # fmt: skip
+
+    def paused_tasks(self) -> list[TaskRec]:
+        """Open tasks Okta retries by itself (a 429 paused them), the soonest first."""
+        rows = self._all("SELECT * FROM tasks WHERE status = 'OPEN' AND retry_at IS NOT NULL"
+                         " ORDER BY retry_at, id")  # fmt: skip
+        return [TaskRec(**dict(r)) for r in rows]
 
     def delete_task(self, task_id: str) -> None:
         self._run("DELETE FROM tasks WHERE id = ?", task_id)

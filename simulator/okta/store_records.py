@@ -103,6 +103,8 @@ class TaskRec:
     failed_step: str | None
     status: str
     created: str
+    attempts: int = 0  # requests made for its step while the target answered 429 (okta-scim.md §10)
+    retry_at: str | None = None  # when Okta retries the paused task (UTC, `now()` format); None: manual only
 
 
 @dataclass(frozen=True, slots=True)

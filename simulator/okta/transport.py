@@ -61,15 +61,42 @@ class Exchange:
 
 
 @dataclass(frozen=True, slots=True)
+class RateLimited:
+    """A run that ended on a 429 (okta-scim.md §10): the step, how many requests its task has made
+    for it, and the wait Okta's policy asks before the next one. `delay_s` None: the policy gave up
+    after its last attempt. Otherwise the run is *paused*: the wait would have gone past the
+    transport's inline budget, so it was not slept and the plan got the 429."""
+
+    step: str
+    attempt: int
+    delay_s: float | None
+    max_attempts: int
+
+    @property
+    def paused(self) -> bool:
+        return self.delay_s is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"step": self.step, "attempt": self.attempt, "max_attempts": self.max_attempts,
+                "paused": self.paused, "delay_s": self.delay_s}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class Run:
-    """A plan's outcome and every exchange made for it, in order."""
+    """A plan's outcome and every exchange made for it, in order; `rate_limited` when a 429 ended it."""
 
     outcome: Outcome
     exchanges: tuple[Exchange, ...]
+    rate_limited: RateLimited | None = None
 
 
 class Transport:
-    """Sends plan requests with `requests` (or to `forward`); retries 429s per RetryPolicy on the clock."""
+    """Sends plan requests with `requests` (or to `forward`); retries 429s per RetryPolicy on the clock.
+
+    `inline_wait_s` bounds the 429 waits one request may sleep through (None: no bound, as the
+    in-process uses want). A wait that would go past it is not slept: the plan gets the 429 and
+    the Run says it was paused (RateLimited), so a server can retry the task later as Okta does.
+    """
 
     def __init__(
         self,
@@ -82,6 +109,7 @@ class Transport:
         verify: bool | str = True,  # or the path of a CA bundle
         on_exchange: Callable[[Exchange], None] | None = None,
         forward: Callable[[ScimRequest], ScimResponse] | None = None,
+        inline_wait_s: float | None = None,
     ) -> None:
         self.session = session or _okta_session()
         self.forward = forward  # when set, requests go to it instead of HTTP (a recording client)
@@ -91,16 +119,37 @@ class Transport:
         self.redact = redact
         self.verify = verify
         self.on_exchange = on_exchange
+        self.inline_wait_s = inline_wait_s
 
-    def run(self, plan: Plan) -> Run:
-        """Drive the plan to its end; a failed request becomes part of the Outcome, not an exception."""
+    def run(self, plan: Plan, *, attempts_used: int = 0) -> Run:
+        """Drive the plan to its end; a failed request becomes part of the Outcome, not an exception.
+
+        `attempts_used`: requests a paused task already made (its retry continues Okta's count).
+        Once paused, nothing more is sent: a further request of the plan gets the same 429.
+        """
         log: list[Exchange] = []
-        outcome = drive(plan, lambda request: self.send(request, log))
-        return Run(outcome, tuple(log))
+        limited: list[RateLimited] = []
+        last: list[ScimResponse] = []
+
+        def send(request: ScimRequest) -> ScimResponse:
+            if limited and limited[-1].paused:
+                return last[-1]
+            response, ended = self._send(request, log, attempts_used)
+            limited[:] = [ended] if ended else []
+            last[:] = [response]
+            return response
+
+        outcome = drive(plan, send)
+        return Run(outcome, tuple(log), limited[-1] if limited else None)
 
     def send(self, request: ScimRequest, log: list[Exchange] | None = None) -> ScimResponse:
-        """One step: send, and on 429 wait and resend until the policy gives up."""
-        attempt, waited = 1, 0.0
+        """One step: send, and on 429 wait and resend until the policy gives up (or the budget ends)."""
+        return self._send(request, log, 0)[0]
+
+    def _send(
+        self, request: ScimRequest, log: list[Exchange] | None, attempts_used: int
+    ) -> tuple[ScimResponse, RateLimited | None]:
+        attempt, waited, slept = 1, 0.0, 0.0
         while True:
             started = self.clock.monotonic()
             response = self._once(request)
@@ -114,12 +163,13 @@ class Transport:
             if self.on_exchange is not None:
                 self.on_exchange(exchange)
             if response.status != 429:
-                return response
-            delay = self.retry.delay(attempt, response.header("Retry-After"))
-            if delay is None:
-                return response
+                return response, None
+            used = attempts_used + attempt
+            delay = self.retry.delay(used, response.header("Retry-After"))
+            if delay is None or (self.inline_wait_s is not None and slept + delay > self.inline_wait_s):
+                return response, RateLimited(request.step, used, delay, self.retry.max_attempts)
             self.clock.sleep(delay)
-            attempt, waited = attempt + 1, delay
+            attempt, waited, slept = attempt + 1, delay, slept + delay
 
     def _once(self, request: ScimRequest) -> ScimResponse:
         if self.forward is not None:
