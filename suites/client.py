@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from functools import cached_property
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -237,12 +238,18 @@ def _json_or_none(data: str | bytes | None) -> Any:
         return None
 
 
-def _retry_after(reply: Reply) -> float | None:
-    raw = reply.headers.get("Retry-After", "")
+def _retry_after(reply: Reply) -> float:
+    """Seconds to wait before resending a 429's request: its Retry-After as delay-seconds or as an
+    HTTP-date (RFC 9110 §10.2.3), kept within [0, MAX_RETRY_WAIT]; 1 s when it gives neither."""
+    raw = reply.headers.get("Retry-After", "").strip()
     try:
-        return min(MAX_RETRY_WAIT, max(0.0, float(raw)))
+        seconds = float(raw)
     except ValueError:
-        return 1.0
+        try:
+            seconds = (parsedate_to_datetime(raw) - datetime.now(UTC)).total_seconds()
+        except (TypeError, ValueError, IndexError):
+            seconds = 1.0
+    return min(MAX_RETRY_WAIT, max(0.0, seconds))
 
 
 def _describe(exc: requests.RequestException) -> str:

@@ -261,6 +261,14 @@ BUGS = (
         condition=True,
     ),
     Deviation(
+        "rate-limited-no-retry-after",
+        "past N requests per second answers 429 without Retry-After (rate-limited-no-retry-after=N, "
+        "default 5): Okta then pauses the task 5 minutes, doubling on each retry",
+        "API gateways throttling with a bare 429 (RFC 6585 §4 makes Retry-After a MAY)",
+        param="per_second",
+        default=5.0,
+    ),
+    Deviation(
         "rate-limited",
         "past N requests per second answers 429 with Retry-After: 1 (rate-limited=N, default 20)",
         "SaaS APIs; Okta waits Retry-After seconds",

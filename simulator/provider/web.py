@@ -86,6 +86,8 @@ def _before(limiter: _RateLimiter) -> Response | None:
         time.sleep(devs.param("slow"))
     if "rate-limited" in devs and not limiter.allow(devs.param("rate-limited")):
         return error_response(429, "Too many requests; retry after 1 second.", None, {"Retry-After": "1"})
+    if "rate-limited-no-retry-after" in devs and not limiter.allow(devs.param("rate-limited-no-retry-after")):
+        return error_response(429, "Too many requests.")
     return _authenticate()
 
 

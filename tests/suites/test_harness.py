@@ -8,7 +8,10 @@ import os
 import re
 import subprocess
 import sys
+import time
+from email.utils import formatdate
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import requests
@@ -22,7 +25,7 @@ from simulator.provider.server import start_in_thread
 from simulator.provider.service import ProviderConfig
 from suites.baseline import load_baseline
 from suites.catalogue import SUITES_DIR
-from suites.client import Reply, ScimClient, _describe
+from suites.client import Reply, ScimClient, _describe, _retry_after
 from suites.config import Auth, HarnessError, RunConfig
 from suites.exchange import Exchange
 from suites.ledger import Ledger
@@ -674,3 +677,18 @@ def test_an_interrupted_run_counts_checks_not_cases() -> None:
     assert summary["not_run"] == 2
     assert interrupted.line(summary) == ("INTERRUPTED by SIGINT after 1 of 3 checks: the run is incomplete "
                                          "and has no verdict")
+
+
+@pytest.mark.parametrize(("retry_after", "low", "high"), [
+    ("2", 2.0, 2.0), ("120", 5.0, 5.0), ("-3", 0.0, 0.0), (None, 1.0, 1.0), ("soon", 1.0, 1.0),
+    ("in-3s", 1.0, 1.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0, 0.0), ("Wed, 21 Oct 2015 07:28:00", 1.0, 1.0),
+])
+def test_a_429_is_retried_after_its_retry_after_seconds_or_date(retry_after: str | None, low: float,
+                                                                 high: float) -> None:
+    """RFC 9110 §10.2.3: delay-seconds or an HTTP-date (a date in the future is waited for, one in
+    the past not at all), kept within 0..5 s; 1 s when the header gives neither (or a date with no zone)."""
+    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+    reply = SimpleNamespace(headers=headers)
+    assert low <= _retry_after(reply) <= high  # type: ignore[arg-type]
+    in_three_seconds = SimpleNamespace(headers={"Retry-After": formatdate(time.time() + 3, usegmt=True)})
+    assert 1.5 <= _retry_after(in_three_seconds) <= 3.0  # type: ignore[arg-type]

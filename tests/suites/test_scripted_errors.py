@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from email.utils import formatdate
+
 from simulator.scim import urns
 from tests.suites.scripted import scripted
 from tests.suites.support import Response, failing, provider, run_suites
@@ -70,3 +73,20 @@ def test_me_404_without_a_me_route_fails() -> None:
     with provider(rewrite=_me_not_routed) as url:
         summary = run_suites(url, ["errors"])
     assert failing(summary) == {"ERR-ME-001"}
+
+
+def _retry_after_as_date(resp: Response) -> None:
+    """The rate-limited condition's 429s say when to retry as an HTTP-date (RFC 9110 §10.2.3)."""
+    if resp.status == 429:
+        resp.headers["Retry-After"] = formatdate(time.time() + 1, usegmt=True)
+
+
+def test_a_429_with_an_http_date_fails_only_the_retry_after_check() -> None:
+    """RFC 9110 allows an HTTP-date; Okta reads only seconds and waits 5 minutes for anything else:
+    ERR-RATE-001 (MAY) fails, naming the date, and the run itself still waits as told and passes."""
+    with provider("rate-limited=5", rewrite=_retry_after_as_date) as url:
+        summary = run_suites(url, ["errors"])
+    assert failing(summary) == {"ERR-RATE-001"}
+    message = next(c["message"] for c in summary["checks"] if c["id"] == "ERR-RATE-001")
+    assert "-> 429 with Retry-After: " in message and " GMT" in message
+    assert summary["exit_code"] == 0  # a MAY fails the run only at --fail-on may

@@ -55,8 +55,9 @@ EQ_ONLY_SUBJECTS = {
 IVANTI = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User"
 
 # Checks the default self-test provider cannot exercise (it declares no required extension and
-# no canonicalValues); test_checks_skipped_by_default_pass_where_they_apply runs them.
-SKIPPED_BY_DEFAULT = {"DISC-FILTER-002", "EXT-REQ-001", "EXT-TYPE-003"}  # filter advertised
+# no canonicalValues, advertises filtering, and throttles nobody);
+# test_checks_skipped_by_default_pass_where_they_apply runs them.
+SKIPPED_BY_DEFAULT = {"DISC-FILTER-002", "ERR-RATE-001", "EXT-REQ-001", "EXT-TYPE-003"}
 ACME = "urn:ietf:params:scim:schemas:extension:acme:2.0:User"
 # Okta's SPEC test POSTs fixed bodies with the core schema only (okta-scim.md §11.1): a server that
 # requires an extension refuses step 6, as it refuses Okta's own test; 7 to 9 need step 6.
@@ -96,10 +97,17 @@ def test_checks_skipped_by_default_pass_where_they_apply() -> None:
     with start_in_thread(create_app(cfg)) as server:
         summary = run_suites(server.url + "/scim/v2", ["extensions"], "-k",
                              "required_extension or canonical_values")
+    with provider("filter-unsupported") as url:
+        declined = run_suites(url, ["discovery"], "-k", "filter_is_declined")
+    with provider("rate-limited=5") as url:
+        throttled = run_suites(url, ["errors"])
     small = ProviderConfig(token=TOKEN, max_results=5)  # DISC-MAXRESULTS-001 creates the 6 users it needs
     with start_in_thread(create_app(small)) as server:
         limited = run_suites(server.url + "/scim/v2", ["discovery"], "-k", "max_results_is_honoured")
-    assert by_id(summary["checks"]) == dict.fromkeys(SKIPPED_BY_DEFAULT, "passed")
+    outcomes = {**by_id(summary["checks"]), **by_id(declined["checks"]),
+                **{c["id"]: c["outcome"] for c in throttled["checks"] if c["id"] == "ERR-RATE-001"}}
+    assert outcomes == dict.fromkeys(SKIPPED_BY_DEFAULT, "passed")
+    assert failing(throttled) == set()
     # alone (in a full run it runs last, after PAGE-MAX-001 created more than maxResults users)
     assert by_id(limited["checks"]) == {"DISC-MAXRESULTS-001": "passed"}
 
