@@ -341,6 +341,9 @@ def test_the_stopping_notice_starts_its_own_line_in_merged_output(tmp_path: Path
         seen: list[str] = []
         reader = threading.Thread(target=lambda: seen.extend(iter(lambda: proc.stdout.read(1), "")))
         reader.start()
+        # As above: the first check has passed, the next one is half-way through its POST (sent at
+        # once, the signal could land in the first check's report hooks, and no check shows E).
+        time.sleep(0.5)
         proc.send_signal(signal.SIGINT)  # mid-run: the check in flight is cut off, shown as E
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not re.search(r"test_create\.py \.*E", "".join(seen)):

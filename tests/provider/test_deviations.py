@@ -472,6 +472,15 @@ def probe_filter_applied(scim: Scim) -> tuple[int, list[str]]:
     return body["totalResults"], user_names(body)
 
 
+@probe("filter-unsupported-ignored", compliant={"filter.supported": True, "found": (1, ["otto"])},
+       deviant={"filter.supported": False, "found": (2, ["nia", "otto"])})
+def probe_filter_unsupported_ignored(scim: Scim) -> dict[str, Any]:
+    make_users(scim, "nia", "otto")
+    body = scim.list("/Users", filter='userName eq "otto@example.com"')
+    return {"filter.supported": spc(scim)["filter"]["supported"],
+            "found": (body["totalResults"], user_names(body))}
+
+
 @probe(
     "unstable-paging",
     compliant={"order changes": False, "always creation order": True},
@@ -760,6 +769,21 @@ def probe_latency(scim: Scim) -> dict[str, Any]:
         statuses.append(scim.get(path).status_code)
         delays.append(time.monotonic() - start)
     return {"statuses": statuses, "each took >= 0.3 s": min(delays) >= 0.28}
+
+
+@probe(
+    "rate-limited-no-retry-after",
+    spec="rate-limited-no-retry-after=3",
+    compliant={"first three": [200] * 3, "throttled": False, "Retry-After": None},
+    deviant={"first three": [200] * 3, "throttled": True, "Retry-After": None},
+)
+def probe_rate_limit_without_retry_after(scim: Scim) -> dict[str, Any]:
+    burst = [scim.get("/ServiceProviderConfig") for _ in range(8)]
+    throttled = next((r for r in burst if r.status_code == 429), None)
+    if throttled is not None:
+        time.sleep(1.1)  # the limiter's window is one second
+    return {"first three": [r.status_code for r in burst[:3]], "throttled": throttled is not None,
+            "Retry-After": throttled.headers.get("Retry-After") if throttled is not None else None}
 
 
 @probe(
