@@ -76,9 +76,11 @@ def test_add_to_multi_valued_appends(target: Target, client: ScimClient, factory
 
     RFC 7644 §3.5.2.1: "If the target location specifies a multi-valued attribute, a new value
     is added to the attribute." Where the target's User schema in /Schemas defines no
-    emails.type, the addresses alone are judged.
+    emails.type, the addresses alone are judged; where it defines no emails at all (they are
+    optional, RFC 7643 §4.1.2), the check is skipped.
     """
     target.require("patch")
+    target.require_attributes("User", "emails.value")
     typed = target.defines("User", "emails.type")
     user = factory.user()
     path = user_path(user["id"])

@@ -215,3 +215,17 @@ def test_an_enterprise_body_without_its_schemas_entry_may_be_refused() -> None:
         summary = run_suites(url, ["extensions"], "-k", "test_okta_body_without_schemas_entry")
     cases = {(c["id"], k["case"]): k["outcome"] for c in summary["checks"] for k in c["cases"]}
     assert cases == {("EXT-CREATE-004", "enterprise"): "skipped", ("EXT-CREATE-004", "ivanti"): "failed"}
+
+
+def test_checks_over_typed_attributes_say_why_they_skip_without_any() -> None:
+    """EXT-TYPE-001/002 were skipped as "[NOTSET] got empty parameter set for (urn,
+    typed_attribute)" (mlflow-oidc-auth 11.0.2, which has no extension): the reason now says what
+    was missing and how to test one."""
+    with provider(extensions=()) as url:
+        summary = run_suites(url, ["extensions"], "-k", "wrong_type_is_invalid_value")
+    typed = {c["id"]: c for c in summary["checks"] if c["id"] in ("EXT-TYPE-001", "EXT-TYPE-002")}
+    assert set(typed) == {"EXT-TYPE-001", "EXT-TYPE-002"}, [c["id"] for c in summary["checks"]]
+    for check in typed.values():
+        assert check["outcome"] == "skipped", check
+        assert "no extension under test (enterprise) has a single-valued readWrite attribute of type" \
+            in check["message"], check

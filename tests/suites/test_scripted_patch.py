@@ -234,3 +234,29 @@ def test_a_declined_path_filter_skips_the_no_target_check() -> None:
         summary = run_suites(url, ["patch"], "-k", "test_replace_filter_matching_nothing")
     (check,) = summary["checks"]
     assert check["outcome"] == "skipped" and "invalidFilter" in check["message"], check
+
+
+def _without_emails(resp: Response) -> None:
+    """A server whose User schema defines no emails (mlflow-oidc-auth 11.0.2): /Schemas leaves them
+    out, and a PATCH naming them is refused with 400 invalidPath."""
+    ops = json.loads(resp.request).get("Operations", []) if resp.method == "PATCH" and resp.request else []
+    if any(str(op.get("path", "")).startswith("emails") for op in ops if isinstance(op, dict)):
+        resp.status = 400
+        resp.set_json({"schemas": [urns.ERROR], "status": "400", "scimType": "invalidPath",
+                       "detail": "Unsupported attribute path 'emails'"})
+        return
+    body = resp.json if resp.method == "GET" and resp.status == 200 and resp.body.strip() else None
+    if isinstance(body, dict) and resp.path.endswith("/Schemas"):
+        for schema in body.get("Resources", []):
+            if schema.get("id") == urns.CORE_USER:
+                schema["attributes"] = [a for a in schema["attributes"] if a["name"] != "emails"]
+        resp.set_json(body)
+
+
+def test_the_multi_valued_add_check_skips_where_emails_are_not_defined() -> None:
+    """emails are optional (RFC 7643 §4.1.2), and a path to an attribute the schema does not define
+    is refused as invalidPath (PATCH-ERR-PATH-001 asks exactly that): PATCH-USR-ADD-001 skips."""
+    with provider(rewrite=_without_emails) as url:
+        summary = run_suites(url, ["patch"], "-k", "test_add_to_multi_valued_appends")
+    (check,) = summary["checks"]
+    assert check["outcome"] == "skipped" and "emails.value" in check["message"], check

@@ -45,3 +45,24 @@ def test_projection_without_schemas_fails_no_check() -> None:
                             "test_attributes_with_urn_qualified_name or test_attributes_parameter_forces_200")
     assert failing(projection) == failing(others) == set()
     assert projection["totals"]["passed"] >= 10 and others["totals"]["passed"] >= 2
+
+
+def drop_given_names(resp: Response) -> None:
+    """Users come back without name.givenName, as from a server that keeps only familyName and
+    formatted (RFC 7644 §3.3: it "is free to alter and/or ignore POSTed content")."""
+    body = resp.json if resp.path.startswith("/scim/v2/Users") and resp.status in (200, 201) else None
+    if not isinstance(body, dict):
+        return
+    for user in [body, *(r for r in body.get("Resources", []) if isinstance(r, dict))]:
+        if isinstance(user.get("name"), dict):
+            user["name"].pop("givenName", None)
+    resp.set_json(body)
+
+
+def test_the_sub_attribute_check_asks_for_a_sub_attribute_the_target_kept() -> None:
+    """PROJ-GET-004 failed with a KeyError on a user without givenName (mlflow-oidc-auth 11.0.2
+    keeps none), whatever the target did with attributes=: it now asks for name.familyName."""
+    with provider(rewrite=drop_given_names) as url:
+        summary = run_suites(url, ["projection"], "-k", "test_attributes_selects_a_sub_attribute")
+    (check,) = summary["checks"]
+    assert check["outcome"] == "passed", check

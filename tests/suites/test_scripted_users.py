@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from simulator.scim import urns
 from tests.suites.scripted import scripted
 from tests.suites.support import Response, failing, provider, run_suites
 
@@ -163,3 +164,65 @@ def test_lower_cased_usernames_fail_only_okta_s_exact_comparison() -> None:
         summary = run_suites(url)
     assert failing(summary) == {"OKTA-SPEC-006", "OKTA-SPEC-007", "OKTA-SPEC-008", "OKTA-SPEC-009"}
     assert summary["verdicts"]["rfc"] == "pass"
+
+
+def _immutable_username(resp: Response) -> None:
+    """/Schemas declares userName immutable, and a PUT that changes it is refused with 400
+    mutability, as RFC 7644 §3.5.1 says for an immutable attribute (mlflow-oidc-auth 11.0.2, whose
+    userName is the SCIM id). The provider's 409 for a taken userName stands for that refusal."""
+    body = resp.json if resp.body.strip() else None
+    if resp.method == "PUT" and resp.status == 409:
+        resp.status = 400
+        resp.set_json({"schemas": [urns.ERROR], "status": "400", "scimType": "mutability",
+                       "detail": "userName is immutable"})
+    elif resp.method == "GET" and resp.path.endswith("/Schemas") and isinstance(body, dict):
+        for schema in body.get("Resources", []):
+            for attr in schema.get("attributes", []) if schema.get("id") == urns.CORE_USER else []:
+                if attr["name"] == "userName":
+                    attr["mutability"] = "immutable"
+        resp.set_json(body)
+
+
+def test_put_of_a_taken_username_skips_where_username_is_immutable() -> None:
+    """USR-REPLACE-007 failed the 400 mutability of a target that declares userName immutable, as
+    PATCH-ERR-UNIQUE-001 no longer did: uniqueness is never reached, so it skips too."""
+    with provider(rewrite=_immutable_username) as url:
+        summary = run_suites(url, ["users"], "-k", "test_put_to_a_taken_username_is_refused")
+    (check,) = summary["checks"]
+    assert check["outcome"] == "skipped" and "mutability" in check["message"], check
+
+
+def test_put_of_a_taken_username_still_fails_where_an_immutable_username_is_taken() -> None:
+    """Declaring userName immutable hides no uniqueness bug: a PUT that takes another user's
+    userName and is accepted still fails."""
+    with provider("duplicate-username-allowed", rewrite=_immutable_username) as url:
+        summary = run_suites(url, ["users"], "-k", "test_put_to_a_taken_username_is_refused")
+    assert failing(summary) == {"USR-REPLACE-007"}
+
+
+class _KeepsNoGivenName:
+    """A server that keeps displayName but no name.givenName (mlflow-oidc-auth 11.0.2): a PUT that
+    changes only givenName changes nothing it keeps, so meta.lastModified stays where it was."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[Any, Any]] = {}  # id -> (displayName, lastModified)
+
+    def __call__(self, resp: Response) -> None:
+        body = resp.json if resp.status in (200, 201) and resp.body.strip() else None
+        if not isinstance(body, dict) or not isinstance(body.get("meta"), dict) or "id" not in body:
+            return
+        rid = str(body["id"])
+        if resp.method == "PUT" and rid in self.kept and self.kept[rid][0] == body.get("displayName"):
+            body["meta"]["lastModified"] = self.kept[rid][1]
+            resp.set_json(body)
+        elif resp.method in ("POST", "PUT", "PATCH"):
+            self.kept[rid] = (body.get("displayName"), body["meta"].get("lastModified"))
+
+
+def test_last_modified_is_judged_on_a_change_the_target_keeps() -> None:
+    """USR-REPLACE-006 changed only name.givenName, which a server need not keep (RFC 7644 §3.3), and
+    failed an unchanged lastModified on a server that had nothing to update."""
+    with provider(rewrite=_KeepsNoGivenName()) as url:
+        summary = run_suites(url, ["users"], "-k", "test_put_moves_last_modified_forward")
+    (check,) = summary["checks"]
+    assert check["outcome"] == "passed", check
