@@ -260,3 +260,24 @@ def test_the_multi_valued_add_check_skips_where_emails_are_not_defined() -> None
         summary = run_suites(url, ["patch"], "-k", "test_add_to_multi_valued_appends")
     (check,) = summary["checks"]
     assert check["outcome"] == "skipped" and "emails.value" in check["message"], check
+
+
+def _keeps_no_given_name(resp: Response) -> None:
+    """A server that keeps no name.givenName (RFC 7644 §3.3: it may ignore POSTed content)."""
+    body = resp.json if resp.headers.get("Content-Type", "").startswith("application/scim+json") else None
+    users = body.get("Resources", [body]) if isinstance(body, dict) else []
+    for user in users:
+        if isinstance(user, dict) and isinstance(user.get("name"), dict):
+            user["name"].pop("givenName", None)
+    if users:
+        resp.set_json(body)
+
+
+def test_patching_family_name_of_a_user_without_a_given_name_is_judged_not_crashed() -> None:
+    """PATCH-USR-REPLACE-002/003 read the created user's givenName as `user["name"]["givenName"]`
+    and ended in a KeyError (an error, not a verdict) where the target kept none; a PATCH of
+    familyName must then leave it absent, and does."""
+    with provider(rewrite=_keeps_no_given_name) as url:
+        summary = run_suites(url, ["patch/test_users.py"], "-k", "sub_attribute or keeps_other_sub")
+    outcomes = {c["id"]: c["outcome"] for c in summary["checks"]}
+    assert outcomes == {"PATCH-USR-REPLACE-002": "passed", "PATCH-USR-REPLACE-003": "passed"}, outcomes
