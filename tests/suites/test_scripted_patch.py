@@ -281,3 +281,24 @@ def test_patching_family_name_of_a_user_without_a_given_name_is_judged_not_crash
         summary = run_suites(url, ["patch/test_users.py"], "-k", "sub_attribute or keeps_other_sub")
     outcomes = {c["id"]: c["outcome"] for c in summary["checks"]}
     assert outcomes == {"PATCH-USR-REPLACE-002": "passed", "PATCH-USR-REPLACE-003": "passed"}, outcomes
+
+
+def _schema_without_nickname_or_title(resp: Response) -> None:
+    """/Schemas (and /Schemas/{User urn}) without nickName and title, as mlflow-oidc-auth's."""
+    body = resp.json if resp.method == "GET" and "/Schemas" in resp.path and resp.status == 200 else None
+    schemas = body.get("Resources", [body]) if isinstance(body, dict) else []
+    for schema in schemas:
+        if isinstance(schema, dict) and schema.get("id") == urns.CORE_USER:
+            schema["attributes"] = [a for a in schema["attributes"] if a["name"] not in ("nickName", "title")]
+    if schemas:
+        resp.set_json(body)
+
+
+def test_remove_of_a_single_valued_attribute_runs_without_nickname_or_title() -> None:
+    """PATCH-USR-REMOVE-001 skipped where /Schemas defines neither nickName nor title (the
+    mlflow-oidc-auth triage, where the missing `remove` then showed only through another check);
+    it now removes displayName there."""
+    with provider(rewrite=_schema_without_nickname_or_title) as url:
+        summary = run_suites(url, ["patch/test_users.py"], "-k", "remove_single_valued")
+    (check,) = summary["checks"]
+    assert (check["id"], check["outcome"]) == ("PATCH-USR-REMOVE-001", "passed"), check
