@@ -236,6 +236,18 @@ BUGS = (
         "the 'excludedAttributes' parameter is ignored",
         "minimal servers; Entra sends excludedAttributes=members",
     ),
+    Deviation(
+        "search-requires-filter",
+        "POST /.search refuses a SearchRequest without 'filter' with 400 invalidValue, though "
+        "RFC 7644 §3.4.3 makes every parameter of its body OPTIONAL",
+        "mitol-django-scim 2026.10.9 (every /.search body without a filter)",
+    ),
+    Deviation(
+        "search-body-ignored",
+        "POST /.search answers as GET of the collection with no parameters: the SearchRequest's "
+        "filter, startIndex, count, attributes and excludedAttributes are ignored",
+        "servers that hand /.search to their list handler, which reads the URL's query string only",
+    ),
     Deviation("meta-missing", "resources are returned without 'meta'", "minimal servers; RFC 7643 §3.1"),
     Deviation(
         "inactive-hidden",

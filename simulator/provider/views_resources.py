@@ -109,6 +109,11 @@ def _search_query() -> Query:
         raise ScimError(
             400, f"A search body must be a JSON object with schemas [{urns.SEARCH_REQUEST}].", "invalidSyntax"
         )
+    devs = provider().deviations
+    if "search-requires-filter" in devs and not body.get("filter"):
+        raise ScimError(400, "No filter query specified.", "invalidValue")
+    if "search-body-ignored" in devs:
+        return parse_query(request.args)  # the list handler's reading: the URL's query string only
     return parse_query(body, from_body=True)
 
 

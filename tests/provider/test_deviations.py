@@ -1088,6 +1088,53 @@ def probe_filter_unsupported(scim: Scim) -> dict[str, Any]:
     }
 
 
+def searched(scim: Scim, path: str, **params: Any) -> tuple[int, Any]:
+    """A POST .search: 200 and the userNames listed (before the @), or the status and scimType."""
+    resp = scim.post(path, {"schemas": [urns.SEARCH_REQUEST], **params})
+    return (200, sorted(user_names(resp.json()))) if resp.status_code == 200 else answer(resp)
+
+
+@probe(
+    "search-requires-filter",
+    compliant={"no parameters": (200, ["hal", "ida"]), "count only": (200, ["hal"]),
+               "filter": (200, ["ida"]), "GET without filter": OK},
+    deviant={"no parameters": (400, "invalidValue"), "count only": (400, "invalidValue"),
+             "filter": (200, ["ida"]), "GET without filter": OK},
+)
+def probe_search_requires_filter(scim: Scim) -> dict[str, Any]:
+    make_users(scim, "hal", "ida")
+    return {
+        "no parameters": searched(scim, "/Users/.search"),
+        "count only": searched(scim, "/Users/.search", count=1),
+        "filter": searched(scim, "/Users/.search", filter='userName eq "ida@example.com"'),
+        "GET without filter": answer(scim.get("/Users")),
+    }
+
+
+@probe(
+    "search-body-ignored",
+    compliant={"filter": (200, ["kim"]), "count": (200, ["jo"]), "attributes": ["id", "schemas", "userName"],
+               "root filter": (200, ["kim"]), "GET filter": ["kim"]},
+    deviant={"filter": (200, ["jo", "kim"]), "count": (200, ["jo", "kim"]),
+             "attributes": "2 users, whole", "root filter": (200, ["jo", "kim"]), "GET filter": ["kim"]},
+)
+def probe_search_body_ignored(scim: Scim) -> dict[str, Any]:
+    make_users(scim, "jo", "kim")
+    kim = 'userName eq "kim@example.com"'
+    projected = scim.post("/Users/.search", {"schemas": [urns.SEARCH_REQUEST], "filter": kim,
+                                              "attributes": ["userName"]}).json()["Resources"]
+    root = scim.post("/.search", {"schemas": [urns.SEARCH_REQUEST], "filter": kim}).json()
+    return {
+        "filter": searched(scim, "/Users/.search", filter=kim),
+        "count": searched(scim, "/Users/.search", startIndex=1, count=1),
+        "attributes": sorted(projected[0]) if len(projected) == 1 else
+        f"{len(projected)} users, {'whole' if all('emails' in r for r in projected) else 'projected'}",
+        "root filter": (200, sorted(r["userName"].partition("@")[0] for r in root["Resources"]
+                                    if "userName" in r)),
+        "GET filter": user_names(scim.list("/Users", filter=kim)),
+    }
+
+
 @probe(
     "change-password-unsupported",
     compliant={"changePassword.supported": True, "POST with password": CREATED, "PUT new password": OK,
