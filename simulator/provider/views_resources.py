@@ -111,9 +111,9 @@ def _search_query() -> Query:
         )
     devs = provider().deviations
     if "search-requires-filter" in devs and not body.get("filter"):
-        raise ScimError(400, "No filter query specified.", "invalidValue")
-    if "search-body-ignored" in devs:
-        return parse_query(request.args)  # the list handler's reading: the URL's query string only
+        raise ScimError(400, "No filter query specified")
+    if "search-reads-filter-only" in devs:  # the rest as the list handler reads it: from the URL
+        return parse_query({**request.args.to_dict(), "filter": body.get("filter")}, from_body=True)
     return parse_query(body, from_body=True)
 
 
