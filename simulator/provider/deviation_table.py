@@ -236,6 +236,18 @@ BUGS = (
         "the 'excludedAttributes' parameter is ignored",
         "minimal servers; Entra sends excludedAttributes=members",
     ),
+    Deviation(
+        "search-requires-filter",
+        "POST /.search refuses a SearchRequest without 'filter' with 400 'No filter query specified', "
+        "though RFC 7644 §3.4.3 makes every parameter of its body OPTIONAL",
+        "django-scim2 0.23's search view, hence mitol-django-scim 2026.10.9",
+    ),
+    Deviation(
+        "search-reads-filter-only",
+        "POST /.search reads only 'filter' from the SearchRequest: its startIndex, count, attributes "
+        "and excludedAttributes are ignored (those of the URL's query string apply)",
+        "django-scim2 0.23 (count=1 in the body returns every match)",
+    ),
     Deviation("meta-missing", "resources are returned without 'meta'", "minimal servers; RFC 7643 §3.1"),
     Deviation(
         "inactive-hidden",

@@ -109,6 +109,11 @@ def _search_query() -> Query:
         raise ScimError(
             400, f"A search body must be a JSON object with schemas [{urns.SEARCH_REQUEST}].", "invalidSyntax"
         )
+    devs = provider().deviations
+    if "search-requires-filter" in devs and not body.get("filter"):
+        raise ScimError(400, "No filter query specified")
+    if "search-reads-filter-only" in devs:  # the rest as the list handler reads it: from the URL
+        return parse_query({**request.args.to_dict(), "filter": body.get("filter")}, from_body=True)
     return parse_query(body, from_body=True)
 
 

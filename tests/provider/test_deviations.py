@@ -1088,6 +1088,54 @@ def probe_filter_unsupported(scim: Scim) -> dict[str, Any]:
     }
 
 
+def searched(scim: Scim, path: str, **params: Any) -> tuple[int, Any]:
+    """A POST .search: 200 and the userNames listed (before the @), or the status and scimType."""
+    resp = scim.post(path, {"schemas": [urns.SEARCH_REQUEST], **params})
+    return (200, sorted(user_names(resp.json()))) if resp.status_code == 200 else answer(resp)
+
+
+@probe(
+    "search-requires-filter",
+    compliant={"no parameters": (200, ["hal", "ida"]), "count only": (200, ["hal"]),
+               "filter": (200, ["ida"]), "GET without filter": OK},
+    deviant={"no parameters": (400, None), "count only": (400, None),
+             "filter": (200, ["ida"]), "GET without filter": OK},
+)
+def probe_search_requires_filter(scim: Scim) -> dict[str, Any]:
+    make_users(scim, "hal", "ida")
+    return {
+        "no parameters": searched(scim, "/Users/.search"),
+        "count only": searched(scim, "/Users/.search", count=1),
+        "filter": searched(scim, "/Users/.search", filter='userName eq "ida@example.com"'),
+        "GET without filter": answer(scim.get("/Users")),
+    }
+
+
+@probe(
+    "search-reads-filter-only",
+    compliant={"filter": (200, ["kim"]), "count": (200, ["jo"]), "emails despite attributes": False,
+               "emails despite excludedAttributes": False, "count in the URL": (200, ["jo", "kim"])},
+    deviant={"filter": (200, ["kim"]), "count": (200, ["jo", "kim"]), "emails despite attributes": True,
+             "emails despite excludedAttributes": True, "count in the URL": (200, ["jo"])},
+)
+def probe_search_reads_filter_only(scim: Scim) -> dict[str, Any]:
+    make_users(scim, "jo", "kim")
+    kim = 'userName eq "kim@example.com"'
+
+    def emails(**projection: list[str]) -> bool:
+        body = {"schemas": [urns.SEARCH_REQUEST], "filter": kim, **projection}
+        return "emails" in scim.post("/Users/.search", body).json()["Resources"][0]
+
+    url_paged = scim.post("/Users/.search?count=1", {"schemas": [urns.SEARCH_REQUEST]})
+    return {
+        "filter": searched(scim, "/Users/.search", filter=kim),
+        "count": searched(scim, "/Users/.search", startIndex=1, count=1),
+        "emails despite attributes": emails(attributes=["userName"]),
+        "emails despite excludedAttributes": emails(excludedAttributes=["emails"]),
+        "count in the URL": (200, user_names(url_paged.json())),
+    }
+
+
 @probe(
     "change-password-unsupported",
     compliant={"changePassword.supported": True, "POST with password": CREATED, "PUT new password": OK,

@@ -156,7 +156,12 @@ KNOWN_DEVIATIONS: dict[str, str] = {
     **_each("ignores attributes and excludedAttributes on every operation (RFC 7644 §3.9: 'When "
             "specified, the default list of attributes SHALL be overridden')",
             "PROJ-GET-001", "PROJ-GET-002", "PROJ-GET-004", "PROJ-GET-006", "PROJ-LIST-001",
-            "PROJ-LIST-002", "PROJ-WRITE-001", "PROJ-WRITE-002"),
+            "PROJ-LIST-002", "PROJ-WRITE-001", "PROJ-WRITE-002", "SEARCH-PROJ-001"),
+    # POST /.search
+    "SEARCH-LIST-001": "a SearchRequest without filter is refused with 400 'No filter query specified', "
+                       "though RFC 7644 §3.4.3 makes every parameter of its body OPTIONAL (MUST)",
+    "SEARCH-PAGE-001": "startIndex and count in a SearchRequest are ignored: count=1 returns every match "
+                       "(RFC 7644 §3.4.2.4: 'MUST NOT return more results than specified')",
 }
 
 
