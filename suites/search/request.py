@@ -15,8 +15,9 @@ from suites.filter.query import DECLINED
 NOT_SERVED = (404, 405, 501)
 MAY = ('RFC 7644 §3.4.3: "Clients MAY execute queries without passing parameters on the URL by '
        'using the HTTP POST verb combined with the "/.search" path extension."')
-# (base URL, path) -> the status of the bare SearchRequest that asked whether path is served
-_PROBED: dict[tuple[str, str], int | None] = {}
+# (run prefix, base URL, path) -> the status of the bare SearchRequest that asked whether path is
+# served: asked once per run (the prefix is the run's own, so runs in one process never share it)
+_PROBED: dict[tuple[str, str, str], int | None] = {}
 
 
 def search(client: ScimClient, path: str, **params: Any) -> Reply:
@@ -33,7 +34,7 @@ def search(client: ScimClient, path: str, **params: Any) -> Reply:
 
 
 def _bare_status(client: ScimClient, path: str) -> int | None:
-    key = (client.base, path)
+    key = (client.config.prefix, client.base, path)
     if key not in _PROBED:
         _PROBED[key] = client.post(path, {"schemas": [urns.SEARCH_REQUEST], "count": 1}).status
     return _PROBED[key]
