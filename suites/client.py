@@ -20,6 +20,8 @@ import requests
 
 from simulator.scim import urns
 from simulator.scim.ownership import lookup_hits, lookup_query, prefixed_name
+from suites.bulkcreates import BULK_PATH, read_outcome
+from suites.bulkcreates import report as bulk_report
 from suites.config import HarnessError, RunConfig
 from suites.exchange import Exchange, Redactor
 
@@ -123,6 +125,13 @@ class ScimClient:
         all_headers.update(headers or {})
         url = path if path.startswith(("http://", "https://")) else self.base + path
         creates = method == "POST" and CREATE_PATH.search(urlsplit(url).path)
+        if method == "POST" and BULK_PATH.search(urlsplit(url).path):
+            with deferred_interrupt():  # a BulkRequest creates too: its creates reach the ledger
+                reply = self._send_retrying(method, url, data, params, all_headers, step, exact)
+                outcome = read_outcome(data, reply.status, reply.json)
+                bulk_report(outcome, self.on_created, self.on_deleted, lambda kind, sent: self._find_lost(
+                    kind, f"{url.rsplit('/Bulk', 1)[0]}/{kind}s", json.dumps(sent)))
+            return reply
         if not creates:
             reply = self._send_retrying(method, url, data, params, all_headers, step, exact)
             deletes = method == "DELETE" and RESOURCE_PATH.search(urlsplit(url).path)

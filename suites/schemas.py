@@ -27,6 +27,7 @@ SCHEMA_FILES: Mapping[str, str] = MappingProxyType(
         "list-response": "rfc7644-3.4.2-list-response.schema.json",
         "error": "rfc7644-3.12-error.schema.json",
         "patch-op": "rfc7644-3.5.2-patch-op.schema.json",
+        "bulk-response": "rfc7644-3.7-bulk-response.schema.json",
         "service-provider-config": "rfc7643-5-service-provider-config.schema.json",
         "resource-type": "rfc7643-6-resource-type.schema.json",
         "schema": "rfc7643-7-schema.schema.json",

@@ -168,4 +168,14 @@ VARIANTS = (
         'RFC 3986 §3.3: "segment = *pchar", any other character percent-encoded (§2.1)',
         condition=True,
     ),
+    Deviation(
+        "bulk-unsupported",
+        "bulk.supported is false (maxOperations and maxPayloadSize 0) and POST /Bulk answers 501 Not "
+        "Implemented",
+        'RFC 7644 §3.7: "The SCIM bulk operation is an optional server feature that enables clients '
+        'to send a potentially large collection of resource operations in a single request. Support '
+        'for bulk requests can be discovered by querying the service provider configuration (see '
+        'Section 4)."',
+        condition=True,
+    ),
 )

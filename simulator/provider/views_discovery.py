@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from simulator.provider import bulk
 from simulator.provider.errors import ScimError
 from simulator.provider.service import Provider, ResourceType
 from simulator.provider.web import base_url, provider, scim_json
@@ -33,7 +34,9 @@ def service_provider_config(prov: Provider, base: str) -> dict[str, Any]:
         "schemas": [urns.SERVICE_PROVIDER_CONFIG],
         "documentationUri": "https://www.rfc-editor.org/info/rfc7644",
         "patch": {"supported": "patch-unsupported" not in prov.deviations},
-        "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
+        "bulk": {"supported": True, "maxOperations": bulk.MAX_OPERATIONS,
+                 "maxPayloadSize": bulk.max_payload(prov)}
+        if bulk.supported(prov) else {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
         "filter": {"supported": not prov.deviations.active & FILTER_OFF,
                    "maxResults": prov.max_results},
         "changePassword": {"supported": "change-password-unsupported" not in prov.deviations},

@@ -1,10 +1,10 @@
-"""Users and Groups endpoints (RFC 7644 §3.3–§3.6), /.search, and the unsupported /Me and /Bulk."""
+"""Users and Groups endpoints (RFC 7644 §3.3–§3.6), /.search, /Bulk (§3.7), and the unsupported /Me."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from simulator.provider import render
+from simulator.provider import bulk, render
 from simulator.provider.errors import ScimError
 from simulator.provider.listing import Query, paginate, parse_query, select
 from simulator.provider.projection import Projection
@@ -151,5 +151,10 @@ def me() -> Response:
 
 
 @bp.route("/Bulk", methods=["POST"])
-def bulk() -> Response:
-    raise ScimError(501, "Bulk operations are not supported (see /ServiceProviderConfig).")
+def bulk_request() -> Response:
+    """POST /Bulk (RFC 7644 §3.7, simulator/provider/bulk.py); 501 under bulk-unsupported."""
+    prov = provider()
+    if not bulk.supported(prov):
+        raise ScimError(501, "Bulk operations are not supported (see /ServiceProviderConfig).")
+    bulk.check_size(prov, request.content_length)
+    return scim_json(bulk.run(prov, read_json(), base_url()))

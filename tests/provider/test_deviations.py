@@ -1206,6 +1206,53 @@ def test_deviation_on_the_wire(make_provider: ProviderFactory, name: str, side: 
     assert case.probe(scim) == expected
 
 
+def bulk(scim: Scim, *ops: dict[str, Any], **extra: Any) -> requests.Response:
+    return scim.post("/Bulk", {"schemas": [urns.BULK_REQUEST], **extra, "Operations": list(ops)})
+
+
+def bulk_statuses(resp: requests.Response) -> list[str]:
+    return [op["status"] for op in resp.json()["Operations"]]
+
+
+def bulk_post(bulk_id: str, name: str, **data: Any) -> dict[str, Any]:
+    return {"method": "POST", "path": "/Users", "bulkId": bulk_id, "data": user_body(name, **data)}
+
+
+@probe("bulk-unsupported", compliant=(True, 200), deviant=(False, 501))
+def probe_bulk_unsupported(scim: Scim) -> tuple[bool, int]:
+    return spc(scim)["bulk"]["supported"], bulk(scim).status_code
+
+
+@probe("bulk-ids-unresolved", compliant=["201", "201", "204"], deviant=["201", "400", "404"])
+def probe_bulk_ids_unresolved(scim: Scim) -> list[str]:
+    group = {"method": "POST", "path": "/Groups", "bulkId": "g",
+             "data": {"schemas": [urns.CORE_GROUP], "displayName": "G", "members": [{"value": "bulkId:u"}]}}
+    delete = {"method": "DELETE", "path": "/Users/bulkId:u"}
+    return bulk_statuses(bulk(scim, bulk_post("u", "bob@example.com"), group, delete))
+
+
+@probe("bulk-path-ids-unresolved", compliant=["201", "204"], deviant=["201", "404"])
+def probe_bulk_path_ids_unresolved(scim: Scim) -> list[str]:
+    delete = {"method": "DELETE", "path": "/Users/bulkId:u"}
+    return bulk_statuses(bulk(scim, bulk_post("u", "bob@example.com"), delete))
+
+
+@probe("bulk-fail-on-errors-ignored", compliant=["404"], deviant=["404", "404"])
+def probe_bulk_fail_on_errors_ignored(scim: Scim) -> list[str]:
+    missing = {"method": "DELETE", "path": "/Users/missing"}
+    return bulk_statuses(bulk(scim, missing, missing, failOnErrors=1))
+
+
+@probe("bulk-max-operations-ignored", compliant=(413, None), deviant=OK)
+def probe_bulk_max_operations_ignored(scim: Scim) -> tuple[int, str | None]:
+    return answer(bulk(scim, *[{"method": "DELETE", "path": "/Users/missing"}] * 101))
+
+
+@probe("bulk-no-location", compliant=True, deviant=False)
+def probe_bulk_no_location(scim: Scim) -> bool:
+    return "location" in bulk(scim, bulk_post("u", "bob@example.com")).json()["Operations"][0]
+
+
 def test_every_deviation_has_a_probe() -> None:
     assert set(CASES) == set(REGISTRY)
 

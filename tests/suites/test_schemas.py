@@ -216,6 +216,21 @@ SCHEMA = {  # RFC 7643 §8.7.1, Group abridged
     ],
     "meta": {"resourceType": "Schema", "location": f"/v2/Schemas/{urns.CORE_GROUP}"},
 }
+BULK = {  # after RFC 7644 §3.7.3's example
+    "schemas": [urns.BULK_RESPONSE],
+    "Operations": [
+        {"location": "https://example.com/v2/Users/92b725cd-9465-4e7d-8c16-01f8e146b87a",
+         "method": "POST", "bulkId": "qwerty", "version": 'W/"4weymrEsh5O6cAEK"', "status": "201"},
+        {"location": "https://example.com/v2/Users/b7c14771-226c-4d05-8860-134711653041",
+         "method": "PUT", "version": 'W/"huJj29dMNgu3WXPD"', "status": "200"},
+        {"location": "https://example.com/v2/Users/e9025315-6bea-44e1-899c-1e07454e468b",
+         "method": "DELETE", "status": "204"},
+        {"method": "POST", "bulkId": "qwerty", "status": "400",
+         "response": {"schemas": [urns.ERROR], "scimType": "invalidSyntax",
+                      "detail": "Request is unparsable, syntactically incorrect, or violates schema.",
+                      "status": "400"}},
+    ],
+}
 SAMPLES: dict[str, list[Any]] = {
     "user": [MINIMAL_USER, FULL_USER, ENTERPRISE],
     "enterprise-user": [ENTERPRISE],
@@ -223,6 +238,7 @@ SAMPLES: dict[str, list[Any]] = {
     "list-response": [LIST, {"schemas": [urns.LIST_RESPONSE], "totalResults": 0}],
     "error": [ERROR, {"schemas": [urns.ERROR], "status": "404"}],
     "patch-op": [PATCH],
+    "bulk-response": [BULK, {"schemas": [urns.BULK_RESPONSE], "Operations": []}],
     "service-provider-config": [SPC],
     "resource-type": [RESOURCE_TYPE],
     "schema": [SCHEMA, *(s.to_json() for s in (USER, GROUP, ENTERPRISE_USER))],
@@ -294,6 +310,10 @@ BROKEN = [
     ("group", GROUP_DOC, ("displayName",), DELETE, ""),
     ("group", GROUP_DOC, ("members",), {"value": "x"}, "/members"),
     ("group", GROUP_DOC, ("members", 0, "value"), 5, "/members/0/value"),
+    ("bulk-response", BULK, ("schemas",), [urns.BULK_REQUEST], "/schemas"),
+    ("bulk-response", BULK, ("Operations", 0, "status"), "Created", "/Operations/0/status"),
+    ("bulk-response", BULK, ("Operations", 1, "method"), "GET", "/Operations/1/method"),
+    ("bulk-response", BULK, ("failOnErrors",), 1, ""),
     ("list-response", LIST, ("totalResults",), "1", "/totalResults"),
     ("list-response", LIST, ("totalResults",), 1.0, "/totalResults"),
     ("list-response", LIST, ("Resources",), DELETE, ""),

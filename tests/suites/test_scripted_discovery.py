@@ -87,13 +87,14 @@ def test_inconsistent_reads_by_id_fail_the_by_id_checks() -> None:
 
 @scripted(*BEHAVIOUR_CHECKS)
 def test_features_that_do_not_work_fail_the_feature_checks() -> None:
-    with provider(rewrite=_break_behaviour) as url:
+    with provider("bulk-unsupported", rewrite=_break_behaviour) as url:
         summary = run_suites(url, ["discovery"])
     assert failing(summary) == BEHAVIOUR_CHECKS
 
 
 def _without_bulk_endpoint(resp: Response) -> None:
-    """A server without bulk and without a /Bulk route: 404, as for any endpoint it lacks."""
+    """A server without bulk (bulk.supported false, the bulk-unsupported condition) and without a
+    /Bulk route: 404, as for any endpoint it lacks."""
     if resp.method == "POST" and resp.path.endswith("/Bulk"):
         resp.status = 404
         resp.set_json({"schemas": [urns.ERROR], "status": "404", "detail": "Not found."})
@@ -113,7 +114,7 @@ def test_no_bulk_endpoint_and_a_bare_filter_decline_are_no_failures() -> None:
         _without_bulk_endpoint(resp)
         _declines_sw_without_scim_type(resp)
 
-    with provider(rewrite=rewrite) as url:
+    with provider("bulk-unsupported", rewrite=rewrite) as url:
         summary = run_suites(url, ["discovery"], "-k", "bulk or sort")
     assert {c["id"]: c["outcome"] for c in summary["checks"]} == {
         "DISC-BULK-001": "passed", "DISC-SORT-001": "passed"}

@@ -250,7 +250,7 @@ def test_legal_variants_do_not_fail_a_run() -> None:
         c["id"]: c["message"][:400] for c in summary["checks"] if c["outcome"] in ("failed", "error")}
     skipped = {c["id"]: c["message"] for c in summary["checks"] if c["outcome"] == "skipped"}
     unadvertised = {i for i, m in skipped.items() if any(
-        f"{feature}.supported is not true" in m for feature in ("etag", "sort", "changePassword"))}
+        f"{feature}.supported is not true" in m for feature in ("etag", "sort", "changePassword", "bulk"))}
     declined = {i for i, m in skipped.items()
                 if "the target declines the filter '" in m and "'invalidFilter'" in m}
     assert declined == EQ_ONLY_SUBJECTS
@@ -258,6 +258,20 @@ def test_legal_variants_do_not_fail_a_run() -> None:
     assert {i for i in unadvertised if i.startswith(("ETAG-", "SORT-"))} == {
         e.id for e in CATALOGUE if e.suite in ("etag", "sort")}
     assert {"DISC-PASSWORD-001", "PATCH-USR-PASSWORD-001"} <= unadvertised
+    assert {i for i in unadvertised if i.startswith("BULK-")} == {
+        e.id for e in CATALOGUE if e.suite == "bulk"}
+
+
+def test_bulk_checks_pass_under_every_other_legal_variant() -> None:
+    """The legal-variants run has no bulk (bulk-unsupported is one of them): the bulk suite runs
+    against every other variant at once, numeric and opaque ids in its locations and paths,
+    PATCH answered 204, no ETags, and passes."""
+    with provider(*(v for v in LEGAL_VARIANTS if v != "bulk-unsupported")) as url:
+        summary = run_suites(url, ["bulk", "discovery"], "-k", "bulk or BULK")
+    assert failing(summary) == set() and summary["exit_code"] == 0, {
+        c["id"]: c["message"][:400] for c in summary["checks"] if c["outcome"] in ("failed", "error")}
+    assert {c["id"]: c["outcome"] for c in summary["checks"]} == {
+        "DISC-BULK-001": "passed", **{e.id: "passed" for e in CATALOGUE if e.suite == "bulk"}}
 
 
 @pytest.mark.parametrize("condition", sorted(OKTA_NEEDS))

@@ -1,0 +1,133 @@
+"""BulkRequests that create, reference, patch and delete Users and Groups (RFC 7644 §3.7–§3.7.3).
+
+Every resource a BulkRequest creates reaches the run's ledger from the BulkResponse before the
+next request (suites/bulkcreates.py), and the cleanup deletes it like any other."""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from typing import Any
+
+import pytest
+
+from simulator.scim import urns
+from suites.bulk.request import (
+    expect_op_status,
+    new_bulk_id,
+    post,
+    resource_path_of,
+    result_of,
+    results,
+    send,
+)
+from suites.client import ScimClient
+from suites.expect import expect, expect_equal, expect_object, expect_status, value_at
+from suites.factory import Factory
+from suites.target import Target
+
+
+@pytest.mark.check("BULK-OPS-001", level="MUST", refs=["RFC7644 §3.7", "RFC7644 §3.7.2", "RFC7644 §3.7.3"],
+                   caught_by=["bulk-no-location"])
+def test_bulk_posts_create_what_they_report(target: Target, factory: Factory, client: ScimClient) -> None:
+    """A BulkRequest POSTing a user and a group is answered 200 with a BulkResponse: each POST
+    with its bulkId, status 201 and a location where GET finds the resource it sent.
+
+    RFC 7644 §3.7: "Bulk responses are identified using the following URI:
+    "urn:ietf:params:scim:api:messages:2.0:BulkResponse"."; §3.7.2: "The service provider MUST
+    return the same "bulkId" together with the newly created resource."; §3.7.3: "The service
+    provider response MUST include the result of all processed operations. A "location"
+    attribute that includes the resource's endpoint MUST be returned for all operations except
+    for failed POST operations (which have no location)." The status is the one "that would
+    have been returned if a single HTTP request would have been used": 201 for a create (§3.3).
+    """
+    user, group = factory.user_body(), factory.group_body()
+    uid, gid = new_bulk_id("user"), new_bulk_id("group")
+    reply = send(target, client, [post("User", uid, user), post("Group", gid, group)])
+    found = results(reply)
+    for bulk_id, kind, attr, sent in ((uid, "User", "userName", user), (gid, "Group", "displayName", group)):
+        result = result_of(found, bulk_id, reply)
+        expect(str(result.get("method") or "").upper() == "POST", f'"method": "POST" for {bulk_id}',
+               result.get("method"), reply)
+        expect_op_status(result, (201,), f"the POST of {bulk_id}", reply)
+        read = expect_status(client.get(resource_path_of(result, kind, f"the POST of {bulk_id}", reply)), 200)
+        expect_equal(str(expect_object(read).get(attr) or "").casefold(), str(sent[attr]).casefold(),
+                     f"{attr} of the {kind.lower()} at the location of {bulk_id}", read)
+
+
+@pytest.mark.check("BULK-REF-001", level="MUST", refs=["RFC7644 §3.7.2"],
+                   caught_by=["bulk-ids-unresolved", "bulk-no-location"])
+def test_bulk_id_names_a_new_member(target: Target, factory: Factory, client: ScimClient) -> None:
+    """A group POSTed with the member "bulkId:<the user's bulkId>" holds the user created by an
+    earlier operation of the same request.
+
+    RFC 7644 §3.7.2: "In order to add the new "User" to the "Group", the client must use the
+    surrogate id attribute, "bulkId", to reference the User. The "bulkId" attribute value must be
+    prepended with the literal "bulkId:"; e.g., if the bulkId is 'qwerty', the value is
+    "bulkId:qwerty". The service provider MUST replace the string "bulkId:qwerty" with the
+    permanent resource id once created."
+    """
+    uid, gid = new_bulk_id("member"), new_bulk_id("team")
+    group = factory.group_body()
+    group["members"] = [{"value": f"bulkId:{uid}"}]
+    reply = send(target, client, [post("User", uid, factory.user_body()), post("Group", gid, group)])
+    found = results(reply)
+    user_result, group_result = result_of(found, uid, reply), result_of(found, gid, reply)
+    expect_op_status(user_result, (201,), f"the POST of the user {uid}", reply)
+    expect_op_status(group_result, (201,), f'the POST of the group naming "bulkId:{uid}" as a member', reply)
+    user_read = expect_status(client.get(resource_path_of(user_result, "User", uid, reply)), 200)
+    user_id = expect_object(user_read).get("id")
+    read = expect_status(client.get(resource_path_of(group_result, "Group", gid, reply)), 200)
+    members = [m.get("value") for m in expect_object(read).get("members") or [] if isinstance(m, dict)]
+    expect(members == [user_id], f'members [{user_id!r}] (the user "bulkId:{uid}" named)', members, read)
+
+
+@pytest.mark.check("BULK-REF-002", level="MUST", refs=["RFC7644 §3.7", "RFC7644 §3.7.2"],
+                   caught_by=["bulk-ids-unresolved", "bulk-path-ids-unresolved", "bulk-no-location"])
+def test_bulk_id_in_a_path_patches_and_deletes(target: Target, factory: Factory, client: ScimClient) -> None:
+    """After two user POSTs, a PATCH of /Users/bulkId:<first> and a DELETE of
+    /Users/bulkId:<second> in the same request take effect on the users created.
+
+    RFC 7644 §3.7.2: "The service provider MUST replace the string "bulkId:qwerty" with the
+    permanent resource id once created."; RFC 7644's own §3.7.2 example PATCHes
+    "/Groups/bulkId:ytrewq". §3.7 ("path"): "all other "method" values must specify the path to
+    a specific resource". A PATCH is answered 200 or 204 (§3.5.2), a DELETE 204 (§3.6); a target
+    without patch.supported gets a PUT of the whole user instead.
+    """
+    attr = target.pick_attribute("User", "displayName", "name.givenName")
+    first, second = factory.user_body(), factory.user_body()
+    aid, bid = new_bulk_id("kept"), new_bulk_id("gone")
+    wanted = f"{value_at(first, attr) or 'Bulk'} {secrets.token_hex(2)}"
+    change: dict[str, Any]
+    if target.supports("patch"):
+        change = {"method": "PATCH", "path": f"/Users/bulkId:{aid}", "data": {
+            "schemas": [urns.PATCH_OP], "Operations": [{"op": "replace", "path": attr, "value": wanted}]}}
+    else:
+        change = {"method": "PUT", "path": f"/Users/bulkId:{aid}", "data": _with(first, attr, wanted)}
+    reply = send(target, client, [post("User", aid, first), post("User", bid, second), change,
+                                  {"method": "DELETE", "path": f"/Users/bulkId:{bid}"}])
+    found = results(reply)
+    kept, gone = result_of(found, aid, reply), result_of(found, bid, reply)
+    expect_op_status(kept, (201,), f"the POST of {aid}", reply)
+    expect_op_status(gone, (201,), f"the POST of {bid}", reply)
+    rest = [r for r in found if r.get("bulkId") not in (aid, bid)]
+    methods = [str(r.get("method") or "").upper() for r in rest]
+    expect(methods == [change["method"], "DELETE"], f"results of the {change['method']} and the DELETE",
+           [r.get("method") for r in rest], reply)
+    expect_op_status(rest[0], (200, 204), f"the {change['method']} of /Users/bulkId:{aid}", reply)
+    expect_op_status(rest[1], (204,), f"the DELETE of /Users/bulkId:{bid}", reply)
+    read = expect_status(client.get(resource_path_of(kept, "User", aid, reply)), 200)
+    expect_equal(value_at(expect_object(read), attr), wanted, f"{attr} after the bulk {change['method']}",
+                 read)
+    expect_status(client.get(resource_path_of(gone, "User", bid, reply)), 404)
+
+
+def _with(body: dict[str, Any], attr: str, value: Any) -> dict[str, Any]:
+    """body with attr (e.g. displayName, name.givenName) set to value."""
+    changed = copy.deepcopy(body)
+    head, _, sub = attr.partition(".")
+    if sub:
+        changed.setdefault(head, {})[sub] = value
+    else:
+        changed[head] = value
+    return changed
