@@ -37,9 +37,9 @@ def max_payload(prov: Provider) -> int:
 
 
 def check_size(prov: Provider, length: int | None) -> None:
-    """RFC 7644 §3.7.4: "If either limit is exceeded, the service provider MUST return HTTP
-    response code 413 (Payload Too Large). The returned response MUST specify the limit exceeded
-    in the body of the error response." (Its example carries no scimType: Table 9 has none for it.)"""
+    """RFC 7644 §3.7.4: "If either limits are exceeded, the service provider MUST return HTTP
+    response code 413 (Request Entity Too Large). The returned response MUST specify the limit
+    exceeded in the body of the error response." (Its example carries no scimType.)"""
     if length is not None and length > max_payload(prov):
         raise ScimError(413, f"The size of the bulk operation ({length} bytes) exceeds the "
                              f"maxPayloadSize ({max_payload(prov)}).")
