@@ -12,7 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -65,9 +65,20 @@ class OrgFileError(Exception):
     """The org file cannot be used: one sentence saying why and what to do."""
 
 
+_LAST_NOW = [datetime.min.replace(tzinfo=UTC)]
+_NOW_LOCK = threading.Lock()
+
+
 def now() -> str:
-    """Okta's timestamp format: ISO 8601 UTC with milliseconds."""
-    return stamp(datetime.now(UTC))
+    """Okta's timestamp format: ISO 8601 UTC with milliseconds, strictly increasing in this
+    process: lists sort by `created`, so records made in one millisecond keep the order they were
+    made in (by id they came out in random order, unlike Okta's lists)."""
+    with _NOW_LOCK:
+        moment = datetime.now(UTC)
+        moment = max(moment.replace(microsecond=moment.microsecond // 1000 * 1000),
+                     _LAST_NOW[0] + timedelta(milliseconds=1))
+        _LAST_NOW[0] = moment
+    return stamp(moment)
 
 
 def stamp(moment: datetime) -> str:

@@ -110,3 +110,10 @@ def test_concurrent_admin_calls_do_not_corrupt(tmp_path):
     assert not errors
     logins = [u.profile["login"] for u in svc.store.users()]
     assert len(logins) == len(set(logins)) == 150
+
+
+def test_timestamps_increase_so_lists_keep_creation_order() -> None:
+    """Users made in one millisecond sorted by (created, id) came out in random order: the
+    paging test saw it once in CI. now() never repeats a millisecond within the process."""
+    stamps = [now() for _ in range(2000)]
+    assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
