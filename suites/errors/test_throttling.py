@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
+from simulator.okta.retry import parse_retry_after
 from suites.client import Reply
 from suites.exchange import Exchange
 from suites.expect import fail
-
-SECONDS = re.compile(r"[0-9]+")  # RFC 9110 §10.2.3 delay-seconds, the form Okta reads
 
 
 def _unhelpful(exchanges: list[tuple[str, Any]]) -> list[tuple[Exchange, str]]:
@@ -21,7 +19,7 @@ def _unhelpful(exchanges: list[tuple[str, Any]]) -> list[tuple[Exchange, str]]:
         if exchange.status != 429:
             continue
         value = exchange.response_header("Retry-After")
-        if value is None or not SECONDS.fullmatch(value.strip()):
+        if parse_retry_after(value) is None:  # Okta's own reading: delay-seconds or nothing
             said = "no Retry-After" if value is None else f"Retry-After: {value}"
             found.append((exchange, f"{check_id}: {exchange.request_line} with {said}"))
     return found
