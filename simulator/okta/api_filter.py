@@ -28,8 +28,8 @@ from simulator.scim.filter_ast import (
     Present,
     ValuePath,
 )
-from simulator.scim.filter_eval import parse_datetime
 from simulator.scim.filter_parse import parse_filter
+from simulator.scim.filter_values import parse_datetime
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 OPERATORS = ("eq", "sw", "co", "gt", "ge", "lt", "le")

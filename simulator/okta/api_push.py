@@ -22,7 +22,7 @@ from simulator.okta.api_render import (
 from simulator.okta.service import invalid, not_found
 from simulator.okta.service_apps import BASE_NAMES
 from simulator.okta.store import AppRec
-from simulator.scim.filter_eval import parse_datetime
+from simulator.scim.filter_values import parse_datetime
 
 bp = Blueprint("okta_push", __name__)
 _MAPPINGS = "/apps/<app_id>/group-push/mappings"

@@ -20,7 +20,6 @@ from simulator.scim.filter_eval import (
     Predicate,
     compile_filter,
     compile_value_filter,
-    parse_datetime,
 )
 from simulator.scim.filter_parse import (
     MAX_DEPTH,
@@ -29,6 +28,7 @@ from simulator.scim.filter_parse import (
     parse_filter,
     parse_path,
 )
+from simulator.scim.filter_values import parse_datetime
 
 __all__ = [
     "MAX_DEPTH",

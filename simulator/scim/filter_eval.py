@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from simulator.scim.filter_ast import (
@@ -20,26 +17,13 @@ from simulator.scim.filter_ast import (
     Present,
     ValuePath,
 )
+from simulator.scim.filter_values import COMPARE, element_test
 from simulator.scim.schema import AttributeDef, ResourceSchema
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 _Getter = Callable[[Mapping[str, Any]], Any]
-_Test = Callable[[Any], bool]
 
 _MAPPING = (dict, Mapping)
-_CMP: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq,
-    "ne": operator.ne,
-    "gt": operator.gt,
-    "ge": operator.ge,
-    "lt": operator.lt,
-    "le": operator.le,
-    "co": operator.contains,
-    "sw": str.startswith,
-    "ew": str.endswith,
-}
-_SUBSTRING = frozenset({"co", "sw", "ew"})
-_STRINGY = frozenset({"string", "reference", "binary", "dateTime"})
 # RFC 7643 §2.3.8: 'schemas' is on every resource yet in no schema; URNs compare case-insensitively.
 _SCHEMAS = AttributeDef("schemas", type="reference", multi_valued=True, case_exact=False)
 
@@ -242,14 +226,14 @@ def _value_path(node: ValuePath, target: _Target) -> Predicate:
 
 def _compare(node: Compare, target: _Target) -> Predicate:
     op, get = node.op, target.get
-    if op not in _CMP:
+    if op not in COMPARE:
         raise FilterError(f'unknown operator "{op}" in filter')
     if node.value is None:
         if op not in ("eq", "ne"):
             raise FilterError(f'null can only be compared with "eq" or "ne", not "{op}"')
         present = _present_predicate(target)
         return present if op == "ne" else (lambda r: not present(r))
-    test = _element_test(op, node.value, target)
+    test = element_test(op, node.value, target.leaf, target.label)
     if target.collection:
         if op == "ne":
             return lambda r: _absent(values := get(r)) or any(map(test, values))
@@ -262,58 +246,3 @@ def _compare(node: Compare, target: _Target) -> Predicate:
     if op == "ne":
         return lambda r: (value := get(r)) is None or test(value)
     return lambda r: test(get(r))
-
-
-def _element_test(op: str, want: str | float | bool, target: _Target) -> _Test:
-    """Check op/value against the leaf type; return a test for one stored value."""
-    kind, label = target.leaf.type, target.label
-    if kind in ("boolean", "binary") and op not in ("eq", "ne"):
-        raise FilterError(f'operator "{op}" is not allowed on {kind} attribute "{label}"')
-    if kind in ("integer", "decimal") and op in _SUBSTRING:
-        raise FilterError(f'operator "{op}" is not allowed on {kind} attribute "{label}"')
-    fn = _CMP[op]
-    if kind == "boolean":
-        if not isinstance(want, bool):
-            raise _mismatch(kind, label, want, "true or false")
-        return lambda value: isinstance(value, bool) and fn(value, want)
-    if kind in ("integer", "decimal"):
-        if isinstance(want, bool) or not isinstance(want, (int, float)):
-            raise _mismatch(kind, label, want, "a number")
-        kinds = int if kind == "integer" else (int, float)
-        return lambda v: isinstance(v, kinds) and not isinstance(v, bool) and fn(v, want)
-    if kind not in _STRINGY or not isinstance(want, str):
-        raise _mismatch(kind, label, want, "a string")
-    if kind == "dateTime" and op not in _SUBSTRING:
-        return _datetime_test(fn, want, label)
-    if target.leaf.case_exact:
-        return lambda value: isinstance(value, str) and fn(value, want)
-    folded = want.casefold()
-    return lambda value: isinstance(value, str) and fn(value.casefold(), folded)
-
-
-def _datetime_test(fn: Callable[[Any, Any], bool], want: str, label: str) -> _Test:
-    moment = parse_datetime(want)
-    if moment is None:
-        raise FilterError(
-            f'dateTime attribute "{label}" needs an ISO 8601 date-time such as '
-            f'"2011-05-13T04:42:34Z", got {json.dumps(want)}'
-        )
-    return lambda value: (stored := parse_datetime(value)) is not None and fn(stored, moment)
-
-
-def parse_datetime(value: Any) -> datetime | None:
-    """Parse an xsd:dateTime-like string ('Z' or offset); naive times are taken as UTC."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def _mismatch(kind: str, label: str, want: object, expected: str) -> FilterError:
-    return FilterError(
-        f'{kind} attribute "{label}" cannot be compared with {json.dumps(want)}; '
-        f"expected {expected}"
-    )
