@@ -102,6 +102,7 @@ def test_config_precedence_cli_env_toml(tmp_path: Path) -> None:
     ({"url": "http://[::1"}, "is not a valid URL"),
     ({"url": "http://"}, "names no host"),
     ({"url": "https://h/scim/v2?x=1"}, "query string or fragment"),
+    ({"url": "https://ann:pw@h/scim/v2"}, "carries credentials before its host; give the URL without them"),
     ({"timeout": "inf"}, "positive number"),
     ({"timeout": "1e400"}, "positive number"),
     ({"timeout": "nan"}, "positive number"),
@@ -213,6 +214,12 @@ def test_timeout_may_stand_in_either_table(tmp_path: Path, table: str) -> None:
     ({}, '[target]\nurl = "ftp://x"\n', "url in {file}: target URL 'ftp://x' must start with http://"),
     ({"SCIMCERT_BASIC": "s3cret-no-colon"}, "", "SCIMCERT_BASIC: --basic takes USER:PASSWORD"),
     ({"SCIMCERT_TOKEN": "s3cret\u20ac"}, "", "SCIMCERT_TOKEN: --token holds a line break"),
+    # requests sent a URL's user:password@ in place of the given credentials; every report showed it
+    ({"SCIMCERT_URL": "https://ann:s3cret@h/scim/v2"}, "",
+     "SCIMCERT_URL: target URL 'https://…@h/scim/v2' carries credentials before its host"),
+    ({}, '[target]\nurl = "https://s3cret@h/scim/v2"\n', "url in {file}: target URL 'https://…@h/scim/v2'"),
+    ({"SCIMCERT_URL": "http://ann:s3cret@[::1"}, "", "SCIMCERT_URL: target URL 'http://…@[::1' is not"),
+    ({"SCIMCERT_URL": "ftp://ann:s3cret@h"}, "", "SCIMCERT_URL: target URL 'ftp://…@h' must start with http"),
     ({}, '[target]\nheader = "X-Key: s3c\\r\\nret"\n', "header in {file}: --header holds a line break"),
     ({}, '[run]\nwaivers = "missing.toml"\n', "waivers in {file}: waivers file missing.toml does not exist"),
 ])
