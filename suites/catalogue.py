@@ -89,6 +89,13 @@ def _line(entry: Entry) -> int:
     return inspect.getsourcelines(getattr(module, func))[1]
 
 
+def check_title(doc: str | None, fallback: str) -> str:
+    """A check's title: the first paragraph of its docstring on one line (some wrap its sentence
+    over two lines, which their first line alone would cut off mid-sentence), else fallback."""
+    paragraph = inspect.cleandoc(doc or "").split("\n\n", 1)[0]
+    return " ".join(paragraph.split()) or fallback
+
+
 def _entry(func: Any, suite: str, path: str) -> Entry | None:
     marks = [m for m in getattr(func, "pytestmark", []) if m.name == "check"]
     if not marks:
@@ -97,7 +104,7 @@ def _entry(func: Any, suite: str, path: str) -> Entry | None:
     doc = inspect.getdoc(func) or ""
     return Entry(
         id=str(mark.args[0] if mark.args else mark.kwargs["id"]),
-        title=doc.splitlines()[0] if doc else func.__name__,
+        title=check_title(doc, func.__name__),
         level=str(mark.kwargs.get("level", "MUST")),
         refs=tuple(mark.kwargs.get("refs", ())),
         okta=bool(mark.kwargs.get("okta", False)),

@@ -131,6 +131,7 @@ KINDS: Mapping[str, str] = {"timeout": "number", "insecure": "flag", "no_okta_ga
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
 RUN_ID = re.compile(r"[A-Za-z0-9-]{1,24}")
+_USERINFO = re.compile(r"(//)[^/?#]*@")  # the user:password@ of a URL
 _T = TypeVar("_T")
 
 
@@ -178,7 +179,18 @@ def _auth(token: Any, basic: Any, header: Any) -> Auth:
         raise HarnessError("--basic takes USER:PASSWORD")
     if kind == "header" and (":" not in value or not value.partition(":")[0].strip()):
         raise HarnessError("--header takes 'Name: value', e.g. 'Authorization: SSWS abc'")
-    return Auth(kind, value)
+    auth = Auth(kind, value)
+    if not all(_header_safe(part) for pair in auth.headers().items() for part in pair):
+        # requests and http.client would stop the run with a traceback that repeats the credential
+        option = {"bearer": "--token", "header": "--header"}[kind]  # basic goes out base64-encoded
+        raise HarnessError(f"{option} holds a line break, a control character or a character beyond "
+                           "Latin-1, which an HTTP header cannot carry; check the value")
+    return auth
+
+
+def _header_safe(text: str) -> bool:
+    """Whether text can be sent as an HTTP header name or value: Latin-1 with no control characters."""
+    return all((" " <= c <= "\xff" and c != "\x7f") or c == "\t" for c in text)
 
 
 def _flag(value: Any) -> bool:
@@ -193,17 +205,23 @@ def target_url(value: Any) -> str:
     example = "give the SCIM base URL, e.g. https://scim.example.com/scim/v2"
     if not text:
         raise HarnessError(f"the target URL is empty; {example}")
+    shown = _USERINFO.sub(r"\1…@", text)  # a password in the URL is never repeated
     try:
         parts = urlsplit(text)
         host, _ = parts.hostname, parts.port  # each raises ValueError when malformed
     except ValueError:
-        raise HarnessError(f"target URL {text!r} is not a valid URL; {example}") from None
+        raise HarnessError(f"target URL {shown!r} is not a valid URL; {example}") from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise HarnessError(f"target URL {text!r} must start with http:// or https://")
+        raise HarnessError(f"target URL {shown!r} must start with http:// or https://")
+    if "@" in parts.netloc:
+        # requests would send them as Basic credentials in place of the given ones, and every
+        # report would show them with the target
+        raise HarnessError(f"target URL {shown!r} carries credentials before its host; give the URL "
+                           "without them and the credentials with --basic USER:PASS (or --token, --header)")
     if not host:
-        raise HarnessError(f"target URL {text!r} names no host; {example}")
+        raise HarnessError(f"target URL {shown!r} names no host; {example}")
     if parts.query or parts.fragment or text.endswith(("?", "#")):
-        raise HarnessError(f"target URL {text!r} has a query string or fragment; give the base URL alone, "
+        raise HarnessError(f"target URL {shown!r} has a query string or fragment; give the base URL alone, "
                            "e.g. https://scim.example.com/scim/v2")
     return text.rstrip("/")
 

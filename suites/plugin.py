@@ -88,6 +88,8 @@ def pytest_configure(config: pytest.Config) -> None:
     except HarnessError as exc:
         raise pytest.UsageError(f"scimcert: {exc}") from exc
     config.stash[STATE_KEY] = state
+    if run.verify is False:  # asked for: not two lines of urllib3's warning on every request
+        config.addinivalue_line("filterwarnings", "ignore::urllib3.exceptions.InsecureRequestWarning")
     note = None if preset else untested_group_extensions(run)  # `scimcert run` said it already
     if note:
         sys.stderr.write(f"{note}\n")

@@ -168,9 +168,10 @@ def _taken_from(name: str, sources: tuple[Mapping[str, Any], ...]) -> int | None
 
 def _label(name: str, index: int, file: str, value: Any = None) -> str:
     """Source index of a setting for a message: '--url', 'SCIMCERT_URL' or 'url in FILE'; given
-    its value, a variable shows it ('SCIMCERT_FAIL_ON=sometimes'), unless it is a secret."""
+    its value, a variable shows it ('SCIMCERT_FAIL_ON=sometimes'), unless it is a secret or the
+    URL (its message quotes it, without the credentials it may carry)."""
     var, key = SOURCES[name]
-    if index == 1 and value is not None and name not in SECRET_KEYS:
+    if index == 1 and value is not None and name not in (*SECRET_KEYS, "url"):
         return f"{var}={value}"
     return ("--" + name.replace("_", "-"), var, f"{key} in {file}")[index]
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from suites.baseline import load_baseline
+from suites.catalogue import check_title
 from suites.config import RunConfig
 from suites.exchange import Exchange
 from suites.levels import Level, basis_of
@@ -37,10 +38,9 @@ class CheckInfo:
             return None
         kw = marker.kwargs
         doc = (getattr(item, "function", None).__doc__ or "") if hasattr(item, "function") else ""
-        title = doc.strip().splitlines()[0].strip() if doc.strip() else item.name
         return cls(
             id=str(marker.args[0] if marker.args else kw.get("id")),
-            title=title,
+            title=check_title(doc, item.name),
             level=Level[str(kw.get("level", "MUST"))],
             refs=tuple(kw.get("refs", ())),
             okta=bool(kw.get("okta", False)),

@@ -18,6 +18,7 @@ from simulator.cli.params import (
     settings,
     source,
     target_options,
+    unverified_tls,
 )
 from simulator.scim.paths import resource_path
 from suites import reportdir
@@ -69,6 +70,7 @@ def cleanup_cmd(ledger_file: str, allow_other_url: bool, **options: Any) -> None
         client = ScimClient(replace(config, url=target_url(target)), lambda _: None)
     except HarnessError as exc:
         raise click.UsageError(str(exc)) from exc
+    unverified_tls(client.config)
     _check_credentials(client, ledger, credentials_source(config, options))
     todo = len(ledger.pending())
     elsewhere = target.rstrip("/") != ledger.target.rstrip("/")

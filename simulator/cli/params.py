@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from urllib3.exceptions import InsecureRequestWarning
 
 from suites.config import (
     TARGET_KEYS,
@@ -128,3 +130,13 @@ def credentials_source(config: RunConfig, options: Mapping[str, Any]) -> str | N
 def plural(n: int, noun: str) -> str:
     """'1 check', '2 checks'."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def unverified_tls(config: RunConfig) -> None:
+    """With --insecure (or its setting): say so once, instead of urllib3's InsecureRequestWarning,
+    two lines on every request the command sends to an https target."""
+    if config.verify is not False:
+        return
+    warnings.filterwarnings("ignore", category=InsecureRequestWarning)
+    if str(config.url).lower().startswith("https://"):
+        click.echo("warning: the target's TLS certificate is not verified (insecure).", err=True)

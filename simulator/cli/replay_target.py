@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from simulator.cli.params import CannotStart, credentials_source
+from simulator.cli.params import CannotStart, credentials_source, unverified_tls
 from simulator.okta.wire import Auth, BasicAuth, BearerAuth, HeaderAuth
 from simulator.provider.app import create_app
 from simulator.provider.server import start_in_thread
@@ -42,6 +42,7 @@ def checked_target(stack: ExitStack, config: RunConfig, options: dict[str, Any],
         raise click.UsageError("replay sends what Okta sends, and Okta's SCIM apps always authenticate "
                                "(bearer token, basic or a header): give --token, --basic or --header (or "
                                "SCIMCERT_TOKEN, SCIMCERT_BASIC or SCIMCERT_HEADER, or one in scimcert.toml)")
+    unverified_tls(config)
     client = ScimClient(config, lambda _: None)
     with closing(client.session):
         problem = preflight(client, credentials=credentials_source(config, options))

@@ -26,6 +26,7 @@ from simulator.cli.params import (
     report_folder,
     settings,
     target_options,
+    unverified_tls,
 )
 from simulator.cli.progress_line import ProgressLine
 from simulator.provider.child import ChildServer, start_in_child
@@ -148,6 +149,7 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
                 elif not {"--collect-only", "--co"} & set(pytest_args):
                     if cfg.url.startswith("http://"):
                         click.echo("warning: the target URL is plain http://; Okta requires https.", err=True)
+                    unverified_tls(cfg)
                     sent = _preflight(cfg, created, credentials_source(cfg, options))
                 paths = [str(SUITES_DIR / s) for s in suites] if suites else [str(SUITES_DIR)]
                 code = pytest.main([*ISOLATED, *paths, *pytest_args],

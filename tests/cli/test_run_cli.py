@@ -38,6 +38,10 @@ def test_checks_catalogue() -> None:
     rows = [line for line in text.splitlines() if line.startswith("  ")]
     assert len(rows) == len(entries)
     assert len({row.index(e["title"]) for row, e in zip(rows, entries, strict=True)}) == 1  # aligned
+    # a title is the docstring's whole first paragraph, also where it wraps over two lines
+    titles = {e["id"]: e["title"] for e in entries}
+    assert titles["BULK-FAIL-001"].endswith("a DELETE of an existing user that follows a DELETE of a "
+                                            "missing one leaves the user in place.")
 
 
 def test_checks_of_one_suite_and_an_unknown_suite() -> None:

@@ -88,6 +88,10 @@ def test_config_precedence_cli_env_toml(tmp_path: Path) -> None:
     ({"token": "a", "basic": "u:p"}, "only one of"),
     ({"basic": "nocolon"}, "USER:PASSWORD"),
     ({"header": "no colon"}, "Name: value"),
+    ({"token": "tok\u20ac"}, "--token holds .* beyond Latin-1"),  # http.client's UnicodeEncodeError
+    ({"token": "tok\nX-Injected: 1"}, "--token holds a line break"),  # requests' InvalidHeader
+    ({"header": "X-Key: k\u20acy"}, "--header holds"),
+    ({"header": "X-K\u00e9y\u20ac: v"}, "--header holds"),
     ({"timeout": "-3"}, "positive number"),
     ({"fail_on": "sometimes"}, "must, should or may"),
     ({"run_id": "bad id!"}, "run id"),
@@ -98,6 +102,7 @@ def test_config_precedence_cli_env_toml(tmp_path: Path) -> None:
     ({"url": "http://[::1"}, "is not a valid URL"),
     ({"url": "http://"}, "names no host"),
     ({"url": "https://h/scim/v2?x=1"}, "query string or fragment"),
+    ({"url": "https://ann:pw@h/scim/v2"}, "carries credentials before its host; give the URL without them"),
     ({"timeout": "inf"}, "positive number"),
     ({"timeout": "1e400"}, "positive number"),
     ({"timeout": "nan"}, "positive number"),
@@ -208,6 +213,14 @@ def test_timeout_may_stand_in_either_table(tmp_path: Path, table: str) -> None:
     ({"SCIMCERT_CA_BUNDLE": "/nonexist"}, "", "SCIMCERT_CA_BUNDLE=/nonexist: CA bundle /nonexist does not"),
     ({}, '[target]\nurl = "ftp://x"\n', "url in {file}: target URL 'ftp://x' must start with http://"),
     ({"SCIMCERT_BASIC": "s3cret-no-colon"}, "", "SCIMCERT_BASIC: --basic takes USER:PASSWORD"),
+    ({"SCIMCERT_TOKEN": "s3cret\u20ac"}, "", "SCIMCERT_TOKEN: --token holds a line break"),
+    # requests sent a URL's user:password@ in place of the given credentials; every report showed it
+    ({"SCIMCERT_URL": "https://ann:s3cret@h/scim/v2"}, "",
+     "SCIMCERT_URL: target URL 'https://…@h/scim/v2' carries credentials before its host"),
+    ({}, '[target]\nurl = "https://s3cret@h/scim/v2"\n', "url in {file}: target URL 'https://…@h/scim/v2'"),
+    ({"SCIMCERT_URL": "http://ann:s3cret@[::1"}, "", "SCIMCERT_URL: target URL 'http://…@[::1' is not"),
+    ({"SCIMCERT_URL": "ftp://ann:s3cret@h"}, "", "SCIMCERT_URL: target URL 'ftp://…@h' must start with http"),
+    ({}, '[target]\nheader = "X-Key: s3c\\r\\nret"\n', "header in {file}: --header holds a line break"),
     ({}, '[run]\nwaivers = "missing.toml"\n', "waivers in {file}: waivers file missing.toml does not exist"),
 ])
 def test_a_refused_value_names_the_variable_or_file_it_came_from(tmp_path: Path, env: dict[str, str],

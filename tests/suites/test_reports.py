@@ -165,7 +165,10 @@ from suites.expect import expect_status
 
 @pytest.mark.check("T-PASS-001", level="MUST", refs=["RFC7644 §3.4.2"], readonly=True)
 def test_list_users(client):
-    """GET /Users answers 200."""
+    """GET /Users answers 200 with the users the target holds, a title that wraps over two
+    lines of the docstring.
+
+    Details below the title."""
     expect_status(client.get("/Users"), 200)
 
 
@@ -204,6 +207,9 @@ def test_junit_names_cases_by_check_id_and_failures_by_their_evidence(pytester: 
     assert next(c for c in summary["checks"] if c["id"] == "T-FAIL-001")["message"].startswith(
         "[/Users/nope] " + evidence)
     assert "T-FAIL-001" in (tmp_path / "report.html").read_text()
+    assert next(c for c in summary["checks"] if c["id"] == "T-PASS-001")["title"] == (
+        "GET /Users answers 200 with the users the target holds, a title that wraps over two lines of "
+        "the docstring.")  # the whole first paragraph, not its first line
 
 
 # Deviations that together fail well over a hundred checks, in every suite.
