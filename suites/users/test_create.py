@@ -249,9 +249,10 @@ def test_create_accepts_application_json_okta_spec_step6(factory: Factory) -> No
 
 @pytest.mark.check("USR-CREATE-014", level="MAY", refs=["RFC7644 §3.3"])
 def test_create_response_keeps_the_other_values_sent(factory: Factory, target: Target) -> None:
-    """The created user carries the emails (value, type, primary) and externalId sent, as far as
-    the target's User schema in /Schemas defines them as writable (a server without emails.type,
-    or with a readOnly externalId, keeps none).
+    """The created user carries the emails (value, type, primary) and externalId sent.
+
+    As far as the target's User schema in /Schemas defines them as writable: a server without
+    emails.type, or with a readOnly externalId, keeps none.
 
     RFC 7644 §3.3: "Since the server is free to alter and/or ignore POSTed content, returning the
     full representation can be useful to the client" — keeping these values is the server's
