@@ -11,11 +11,11 @@ import pytest
 
 from simulator.cli.interrupts import Interrupted
 from simulator.cli.run_cmd import ISOLATED
+from simulator.cli.run_end import EXIT_HARNESS
 from simulator.scim.schema import SchemaDef
 from suites.catalogue import SUITES_DIR
 from suites.config import Preset, RunConfig
 
-EXIT_HARNESS = 2
 # The Okta suite module holding each flow's checks: `--report-dir` runs it for the reports.
 FLOW_CHECKS = {"connect": "test_connect.py", "spec-test": "test_spec.py",
                "crud-test": "test_crud.py", "user-lifecycle": "test_users.py",

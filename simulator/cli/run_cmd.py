@@ -21,7 +21,6 @@ from simulator.cli.interrupts import Interrupts
 from simulator.cli.params import (
     CannotStart,
     credentials_source,
-    plural,
     remove_empty,
     report_folder,
     settings,
@@ -29,6 +28,7 @@ from simulator.cli.params import (
     unverified_tls,
 )
 from simulator.cli.progress_line import ProgressLine
+from simulator.cli.run_end import exit_code, left_behind
 from simulator.provider.child import ChildServer, start_in_child
 from simulator.provider.service import ProviderConfig
 from suites import reportdir
@@ -37,14 +37,12 @@ from suites.client import ScimClient
 from suites.config import Auth, HarnessError, Preset, RunConfig
 from suites.exchange import Exchange
 from suites.extensions.discovery import untested_group_extensions
-from suites.ledger import Ledger
 from suites.report import preflight
 from suites.state import RunState
 
 if TYPE_CHECKING:
     from simulator.provider.server import RunningServer
 
-EXIT_HARNESS = 2
 EXIT_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}  # 128 + the signal's number, as shells report it
 STOPPING = "stopping: deleting what the run created and writing its reports; kill -9 abandons it"
 # Only the plugins a run needs: whatever else is installed beside pytest (randomly, xdist,
@@ -158,8 +156,8 @@ def run_cmd(suites: tuple[str, ...], pytest_args: tuple[str, ...], overwrite: bo
             remove_empty(created)
             sys.exit(EXIT_SIGNAL.get(str(exc), 130))
         remove_empty(created)  # a run that wrote nothing (no check selected, --collect-only) leaves no folder
-        _left_behind(out / "ledger.json", embedded, not cfg.cleanup)
-    sys.exit(EXIT_SIGNAL[checks.stopped_by] if checks.stopped_by else _exit_code(int(code), cfg.read_only))
+        left_behind(out / "ledger.json", embedded, not cfg.cleanup)
+    sys.exit(EXIT_SIGNAL[checks.stopped_by] if checks.stopped_by else exit_code(int(code), cfg.read_only))
 
 
 def _reject_scim_options(pytest_args: tuple[str, ...]) -> None:
@@ -275,41 +273,3 @@ class _Checks:
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self) -> None:
         self.interrupts.stop()
-
-
-def _left_behind(ledger_file: Path, embedded: bool, no_cleanup: bool) -> None:
-    """Say what the run left on its target, and how to delete it later."""
-    try:
-        ledger = Ledger.load(ledger_file)
-    except (OSError, ValueError, KeyError, TypeError):
-        return  # the run did not get as far as its ledger
-    left = ledger.pending()
-    if embedded:
-        # The embedded provider keeps everything in memory: what it held went with it. The run
-        # marks that itself (RunConfig.ephemeral); this catches a run stopped before it could.
-        if ledger.discard():
-            ledger.flush()
-        if no_cleanup:
-            click.echo(f"--no-cleanup: what the run created ({plural(len(ledger.entries), 'resource')}) was "
-                       "on the embedded reference provider, which has stopped: nothing is left to delete.")
-    elif left:
-        kept = (f"--no-cleanup kept {plural(len(left), 'resource')} the run created" if no_cleanup
-                else f"the run left {plural(len(left), 'resource')}")
-        click.echo(f"{kept} on {ledger.target}; 'scimcert cleanup {ledger_file}' (with the run's "
-                   "credentials) deletes them.")
-    elif no_cleanup and not ledger.possibly_left():
-        click.echo("--no-cleanup: the run left nothing on the target.")
-    if not embedded and ledger.unsettled():
-        lost = len(ledger.unsettled())
-        click.echo(f"{plural(lost, 'create')} got no response and may have left a resource on "
-                   f"{ledger.target}; 'scimcert cleanup {ledger_file}' looks {'it' if lost == 1 else 'them'} "
-                   "up by name again and deletes what it finds.")
-
-
-def _exit_code(code: int, read_only: bool) -> int:
-    if code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        return code
-    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
-        why = " (--read-only keeps only the checks that send no writes)" if read_only else ""
-        click.echo(f"scimcert: no checks selected{why}", err=True)
-    return EXIT_HARNESS
