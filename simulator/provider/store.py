@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -254,33 +254,28 @@ class Store:
         rec.last_modified = self._clock()
         rec.version = next(self._versions)
 
-    def _index(self, rec: Record, members: bool = True) -> None:
+    def _keys(self, rec: Record, members: bool) -> Iterator[tuple[dict[str, set[str]], str]]:
+        """Each index that lists rec, with rec's key in it (a group's members: when members)."""
         table = self._tables[rec.kind]
         ext = rec.data.get("externalId")
         if isinstance(ext, str):
-            table.by_external_id.setdefault(ext, set()).add(rec.id)
+            yield table.by_external_id, ext
         name = rec.data.get(self._name_attr(rec.kind))
         if isinstance(name, str):
-            table.by_name.setdefault(self._name_key(rec.kind, name), set()).add(rec.id)
+            yield table.by_name, self._name_key(rec.kind, name)
         if rec.kind == USER and self._unique_emails:
             for email in _email_keys(rec.data):
-                table.by_email.setdefault(email, set()).add(rec.id)
+                yield table.by_email, email
         for member in rec.data.get("members") or () if rec.kind == GROUP and members else ():
-            self._member_of.setdefault(str(member["value"]), set()).add(rec.id)
+            yield self._member_of, str(member["value"])
+
+    def _index(self, rec: Record, members: bool = True) -> None:
+        for index, key in self._keys(rec, members):
+            index.setdefault(key, set()).add(rec.id)
 
     def _unindex(self, rec: Record, members: bool = True) -> None:
-        table = self._tables[rec.kind]
-        ext = rec.data.get("externalId")
-        if isinstance(ext, str):
-            _discard(table.by_external_id, ext, rec.id)
-        name = rec.data.get(self._name_attr(rec.kind))
-        if isinstance(name, str):
-            _discard(table.by_name, self._name_key(rec.kind, name), rec.id)
-        if rec.kind == USER and self._unique_emails:
-            for email in _email_keys(rec.data):
-                _discard(table.by_email, email, rec.id)
-        for member in rec.data.get("members") or () if rec.kind == GROUP and members else ():
-            _discard(self._member_of, str(member["value"]), rec.id)
+        for index, key in self._keys(rec, members):
+            _discard(index, key, rec.id)
 
     def _drop_member(self, gid: str, member_id: str) -> None:
         group = self._tables[GROUP].records.get(gid)
