@@ -239,6 +239,9 @@ def seconds(value: Any) -> float:
 
 
 def _verify(insecure: Any, ca_bundle: Any) -> bool | str:
+    if ca_bundle and _flag(insecure):
+        raise HarnessError("give only one of --insecure (no certificate check) and --ca-bundle "
+                           "(check the certificate against a bundle)")
     if ca_bundle:
         if not Path(str(ca_bundle)).is_file():
             raise HarnessError(f"CA bundle {ca_bundle} does not exist")

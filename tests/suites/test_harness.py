@@ -86,6 +86,7 @@ def test_config_precedence_cli_env_toml(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("cli", "message"), [
     ({"url": "ftp://x"}, "must start with http"),
     ({"token": "a", "basic": "u:p"}, "only one of"),
+    ({"insecure": True, "ca_bundle": __file__}, "only one of --insecure .* and --ca-bundle"),
     ({"basic": "nocolon"}, "USER:PASSWORD"),
     ({"header": "no colon"}, "Name: value"),
     ({"token": "tok\u20ac"}, "--token holds .* beyond Latin-1"),  # http.client's UnicodeEncodeError
