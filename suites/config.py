@@ -180,7 +180,7 @@ def _auth(token: Any, basic: Any, header: Any) -> Auth:
     if kind == "header" and (":" not in value or not value.partition(":")[0].strip()):
         raise HarnessError("--header takes 'Name: value', e.g. 'Authorization: SSWS abc'")
     auth = Auth(kind, value)
-    if not all(_header_safe(part) for pair in auth.headers().items() for part in pair):
+    if not all(header_safe(part) for pair in auth.headers().items() for part in pair):
         # requests and http.client would stop the run with a traceback that repeats the credential
         option = {"bearer": "--token", "header": "--header"}[kind]  # basic goes out base64-encoded
         raise HarnessError(f"{option} holds a line break, a control character or a character beyond "
@@ -188,7 +188,7 @@ def _auth(token: Any, basic: Any, header: Any) -> Auth:
     return auth
 
 
-def _header_safe(text: str) -> bool:
+def header_safe(text: str) -> bool:
     """Whether text can be sent as an HTTP header name or value: Latin-1 with no control characters."""
     return all((" " <= c <= "\xff" and c != "\x7f") or c == "\t" for c in text)
 

@@ -17,6 +17,7 @@ from simulator.scim import urns
 from simulator.scim.extensions import load_extension_file, parse_extension_spec
 from simulator.scim.schema import SchemaDef, SchemaDefinitionError
 from suites.catalogue import by_deviation
+from suites.config import header_safe
 
 
 def load_extensions(specs: tuple[str, ...], files: tuple[str, ...]) -> tuple[SchemaDef, ...]:
@@ -112,6 +113,9 @@ def provider_cmd(
         devs = Deviations.parse(deviations)
     except UnknownDeviation as exc:
         raise click.UsageError(str(exc)) from exc
+    if token is not None and not header_safe(token):
+        raise click.BadParameter("holds a line break, a control character or a character beyond Latin-1, "
+                                 "which no client can send in an HTTP header", param_hint="--token")
     exts = load_extensions(extensions, extension_files)
     config = ProviderConfig(
         token=token or secrets.token_urlsafe(24),

@@ -47,6 +47,7 @@ def test_deviations_lists_all() -> None:
         (["--extension-file", "/nonexistent.json"], "does not exist"),
         (["--require-extension", "urn:x:y:User"], "names no declared or built-in extension"),
         (["--port", "70000"], "70000"),
+        (["--token", "t\u00f6k\u20ac"], "beyond Latin-1, which no client can send"),
     ],
 )
 def test_bad_options_exit_2_with_a_message(args: list[str], message: str) -> None:
