@@ -33,6 +33,13 @@ def require_filter_and_pages(target: Target, client: ScimClient, scope: Scope) -
     n = len(scope.ids)
     if target.max_results is not None and target.max_results < n:
         pytest.skip(f"filter.maxResults={target.max_results} is below the {n} this check pages over")
+    return require_filter(target, client, scope)
+
+
+def require_filter(target: Target, client: ScimClient, scope: Scope) -> Scope:
+    """The scope to list, or skip: unless the target filters and takes the scope's filter (or its
+    eq filter). For checks that walk pages of any size, such as the cursor checks."""
+    target.require("filter")
     taken, scim_type = _taken(client, scope)
     if taken is None:
         tried = " or ".join(f"'{f}'" for f in (scope.filter, scope.eq_filter) if f)
