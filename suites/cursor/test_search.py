@@ -15,8 +15,10 @@ from suites.target import Target
 @pytest.mark.check("CURSOR-SEARCH-001", level="MUST", refs=["RFC9865 §3", "RFC9865 §2"],
                    caught_by=["empty-cursor-ignored", "search-ignores-cursor"])
 def test_search_pages_by_the_body_cursor(scoped: Scope, client: ScimClient, target: Target) -> None:
-    """POST /Users/.search with "cursor": "" and count=3 in the body returns at most 3 of the 7
-    matches and a nextCursor, which in the next body lists matches not listed yet.
+    """POST /Users/.search pages by the body's cursor: "" opens the query, nextCursor moves on.
+
+    With "cursor": "" and count=3 in the body, at most 3 of the 7 matches and a nextCursor; that
+    nextCursor in the next body lists matches not listed yet.
 
     RFC 9865 §3: "When posting to /.search, the client would pass the parameters defined in
     Section 2 in the body of the POST request."; §2: "Service providers supporting cursor-based

@@ -46,8 +46,9 @@ def test_empty_cursor_opens_a_cursor_paged_query(scoped: Scope, client: ScimClie
 @pytest.mark.check("CURSOR-WALK-001", level="MUST", refs=["RFC9865 §2"],
                    caught_by=["empty-cursor-ignored", "cursor-skips-boundary-record"])
 def test_next_cursors_reach_every_resource(scoped: Scope, client: ScimClient, target: Target) -> None:
-    """Following nextCursor, all other parameters the same, lists every match; a page without
-    nextCursor ends the walk.
+    """Following nextCursor, all other parameters the same, lists every match before it stops.
+
+    A page without nextCursor ends the walk.
 
     RFC 9865 §2: "nextCursor MUST be omitted from a response only to indicate that there are no
     more result pages."; to get another page "the client MUST query the same service provider
@@ -104,8 +105,10 @@ def test_cursors_are_unreserved_characters(scoped: Scope, client: ScimClient, ta
 @pytest.mark.check("CURSOR-SORT-001", level="SHOULD", refs=["RFC9865 §2.2", "RFC7644 §3.4.2.3"],
                    caught_by=["cursor-sort-ignored"])
 def test_cursor_pages_are_sorted(scoped: Scope, client: ScimClient, target: Target) -> None:
-    """With sortBy=userName, ascending and descending, a walk by nextCursor lists the matches in
-    the order of the same query answered in one index-paged page.
+    """With sortBy, a walk by nextCursor lists the matches in the target's own sorted order.
+
+    sortBy=userName, ascending and descending: the order of the same query answered in one
+    index-paged page.
 
     RFC 9865 §2.2: "If sorting is implemented as described Section 3.4.2.3 of [RFC7644], then
     cursor-paged results should be sorted." The target's own sorted page is the reference, so
@@ -118,6 +121,9 @@ def test_cursor_pages_are_sorted(scoped: Scope, client: ScimClient, target: Targ
         sort = {"sortBy": "userName", "sortOrder": order}
         whole = list_users(client, scope=scoped, startIndex=1, count=len(scoped.ids), **sort)
         reference = ids_of(resources(list_body(whole)))
+        if set(scoped.ids) - set(reference):  # e.g. a cursor-only target's first page (RFC 9865 §2.3)
+            pytest.skip(f"the one-page {order} listing of the {len(scoped.ids)} matches, the order "
+                        f"to compare with, holds only {len(reference)} of them")
         walked = walk(by_get(client, scoped, PAGE, **sort), max_pages(scoped))
         seen = list(dict.fromkeys(walked.ids))  # in the order first listed
         if seen != [i for i in reference if i in seen]:
