@@ -195,10 +195,11 @@ def pagination_config(provider: Provider) -> dict[str, Any]:
     """The /ServiceProviderConfig pagination block (RFC 9865 §4), as the provider behaves."""
     devs = provider.deviations
     flag: Any = "true" if "pagination-flags-as-strings" in devs else True
+    only = "cursor-only" in devs  # RFC 9865 §2.3
     return {
         "cursor": flag,
-        "index": flag,
-        "defaultPaginationMethod": "index",
+        "index": False if only else flag,
+        "defaultPaginationMethod": "cursor" if only else "index",
         "defaultPageSize": provider.max_results,
         "maxPageSize": provider.max_results,
         "cursorTimeout": 0 if "cursor-timeout-zero" in devs else provider.cursors.timeout,

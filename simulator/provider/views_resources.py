@@ -124,6 +124,8 @@ def _search_query() -> Query:
 
 def _list(kinds: list[str], query: Query) -> Response:
     prov = provider()
+    if query.cursor is None and "cursor-only" in prov.deviations:  # RFC 9865 §2.3; startIndex ignored
+        query = dataclasses.replace(query, cursor="")
     if query.cursor == "" and "empty-cursor-ignored" in prov.deviations:
         query = dataclasses.replace(query, cursor=None)  # the bug: `if cursor:` reads an empty cursor as none
     if query.cursor is not None and "cursor-sort-ignored" in prov.deviations:

@@ -1330,6 +1330,13 @@ def probe_cursor_sort_ignored(scim: Scim) -> list[str]:
     return walked_names(cursor_walk(scim, sortBy="userName"))
 
 
+@probe("cursor-only", compliant=(True, True, False, ["b", "c"]), deviant=(False, False, True, ["a", "b"]))
+def probe_cursor_only(scim: Scim) -> tuple[bool, bool, bool, list[str]]:
+    make_users(scim, "a", "b", "c")
+    page = scim.list("/Users", startIndex=2, count=2)  # startIndex ignored: the first cursor page
+    return spc(scim)["pagination"]["index"], "startIndex" in page, "nextCursor" in page, user_names(page)
+
+
 @probe("search-ignores-cursor", compliant=(True, 2), deviant=(False, 2))
 def probe_search_ignores_cursor(scim: Scim) -> tuple[bool, int]:
     make_users(scim, "a", "b", "c")

@@ -178,3 +178,18 @@ def test_a_tampered_or_respelled_cursor_is_refused() -> None:
         assert exc.value.scim_type == "invalidCursor", bad
     padded = codec.issue("q", Mark(False, "id-1", 1, 0, None), padded=True)
     assert padded.endswith("==") and codec.read(padded, "q", padded=True).forward is False
+
+
+def test_a_cursor_only_provider_pages_every_list_by_cursor(make_provider: ProviderFactory) -> None:
+    """cursor-only (RFC 9865 §2.3): no cursor parameter is an empty one; startIndex is ignored."""
+    scim = make_provider("cursor-only")
+    for n in "abc":
+        scim.create_user(f"{n}@example.com")
+    pagination = scim.get("/ServiceProviderConfig").json()["pagination"]
+    assert (pagination["index"], pagination["defaultPaginationMethod"]) == (False, "cursor")
+    first = scim.list("/Users", startIndex=3, count=2)
+    assert names(first) == ["a@example.com", "b@example.com"] and "startIndex" not in first
+    rest = scim.list("/Users", startIndex=3, count=2, cursor=first["nextCursor"])
+    assert names(rest) == ["c@example.com"] and "nextCursor" not in rest
+    found = search(scim, "/Users/.search", count=2)
+    assert names(found) == ["a@example.com", "b@example.com"] and "nextCursor" in found
