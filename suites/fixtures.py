@@ -14,6 +14,7 @@ from suites.config import HarnessError, RunConfig
 from suites.extensions.discovery import discovered
 from suites.factory import Factory
 from suites.ledger import Ledger
+from suites.pagination.scope import Scope, scoped_users
 from suites.state import RunState, state_of
 from suites.target import Target
 
@@ -77,6 +78,20 @@ def factory(client: ScimClient, ledger: Ledger, scim_config: RunConfig, target: 
                    required=target.required_extensions("User"),
                    required_groups=target.required_extensions("Group"),
                    core=target.core_schema("User"), core_groups=target.core_schema("Group"))
+
+
+PAGED_USERS = 7  # users under the shared scope: PAGE-WALK-001 and the cursor walks page over them by 3
+
+
+@pytest.fixture(scope="session")
+def paged_users(factory: Factory, target: Target) -> Scope:
+    """PAGED_USERS users under a userName prefix of their own, plus one decoy outside it.
+
+    Created once for the paging checks of the pagination and cursor suites, which only list them:
+    the scoped ones filter on the prefix (or, where the target declines `sw`, on a title of their
+    own), the others only need a collection holding more users than the pages they ask for.
+    """
+    return scoped_users(factory, PAGED_USERS, titled=target.defines("User", "title"))
 
 
 @pytest.fixture(scope="session")

@@ -169,6 +169,17 @@ VARIANTS = (
         condition=True,
     ),
     Deviation(
+        "cursor-only",
+        "cursor paging only (pagination.index false, defaultPaginationMethod cursor): a list or search "
+        "without a cursor answers the first cursor page, nextCursor and no startIndex, and startIndex "
+        "is ignored. Okta pages by startIndex and reads startIndex and itemsPerPage: its connection "
+        "test, SPEC test and import fail, saying so, as Okta would",
+        'RFC 9865 §2.3: "A service provider MAY require cursor-based pagination to retrieve all results '
+        'for a query by including a nextCursor value in the response even when the query does not '
+        'include the cursor parameter."',
+        condition=True,
+    ),
+    Deviation(
         "bulk-unsupported",
         "bulk.supported is false (maxOperations and maxPayloadSize 0) and POST /Bulk answers 501 Not "
         "Implemented",

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.provider.deviation_bulk import BULK_BUGS
+from simulator.provider.deviation_cursor import CURSOR_BUGS
 from simulator.provider.deviation_table import BUGS, Deviation
 from simulator.provider.deviation_variants import VARIANTS
 from simulator.provider.errors import ScimError
 
-REGISTRY: Mapping[str, Deviation] = {d.name: d for d in (*BUGS, *BULK_BUGS, *VARIANTS)}
+REGISTRY: Mapping[str, Deviation] = {d.name: d for d in (*BUGS, *BULK_BUGS, *CURSOR_BUGS, *VARIANTS)}
 
 
 class UnknownDeviation(ValueError):

@@ -37,6 +37,7 @@ class Query:
     sort_by: str | None = None
     descending: bool = False
     projection: Projection = field(default_factory=Projection)
+    cursor: str | None = None  # RFC 9865 §2: "" asks for the first page of a cursor-paged query
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ def parse_query(params: Mapping[str, Any], *, from_body: bool = False) -> Query:
         sort_by=_text(params.get("sortBy"), "sortBy"),
         descending=order == "descending",
         projection=Projection.from_params(params.get("attributes"), params.get("excludedAttributes")),
+        cursor=_cursor(params.get("cursor")),
     )
 
 
@@ -66,6 +68,15 @@ def _text(value: Any, name: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise ScimError(400, f"{name} must be a string.", "invalidValue")
+    return value
+
+
+def _cursor(value: Any) -> str | None:
+    """The cursor parameter: None when absent, "" (or a bare `?cursor`) for the first page."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ScimError(400, "Cursor value is invalid: it must be a string.", "invalidCursor")
     return value
 
 

@@ -123,3 +123,17 @@ def list_response(provider: Provider, total: int, start: int, resources: list[di
     if "list-counters-when-paged" in devs and start == 1 and len(resources) == total:
         del body["startIndex"], body["itemsPerPage"]  # the whole result: no partial page
     return body
+
+
+def cursor_list_response(total: int, resources: list[dict[str, Any]], next_cursor: str | None,
+                         previous_cursor: str | None) -> dict[str, Any]:
+    """A cursor-paged ListResponse (RFC 9865 §2): nextCursor unless it is the last page,
+    previousCursor unless it is the first; no startIndex, which a cursor page has none of."""
+    body: dict[str, Any] = {"schemas": [urns.LIST_RESPONSE], "totalResults": total,
+                            "itemsPerPage": len(resources)}
+    if previous_cursor is not None:
+        body["previousCursor"] = previous_cursor
+    if next_cursor is not None:
+        body["nextCursor"] = next_cursor
+    body["Resources"] = resources
+    return body

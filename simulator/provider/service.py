@@ -9,6 +9,7 @@ from typing import Any
 from simulator.provider import extension_quirks as ext_quirks
 from simulator.provider import resources
 from simulator.provider.core_schemas import ENTERPRISE_USER, GROUP, USER
+from simulator.provider.cursors import CursorCodec
 from simulator.provider.deviations import Deviations, patch_quirks
 from simulator.provider.errors import ScimError, store_errors
 from simulator.provider.patch import apply_patch
@@ -81,6 +82,7 @@ class Provider:
             clock=offset_now if "datetime-offsets" in self.deviations else utc_now,
             new_id=self._ids(),
         )
+        self.cursors = CursorCodec()  # signs this instance's cursors (RFC 9865)
 
     def _ids(self) -> Callable[[], str]:
         """The id sequence: UUIDs or counters (numeric-ids), wrapped by opaque-ids."""

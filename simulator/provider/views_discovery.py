@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from simulator.provider import bulk
+from simulator.provider.cursors import pagination_config
 from simulator.provider.errors import ScimError
 from simulator.provider.service import Provider, ResourceType
 from simulator.provider.web import base_url, provider, scim_json
@@ -42,6 +43,7 @@ def service_provider_config(prov: Provider, base: str) -> dict[str, Any]:
         "changePassword": {"supported": "change-password-unsupported" not in prov.deviations},
         "sort": {"supported": "sort-unsupported" not in prov.deviations},
         "etag": {"supported": "etag-unsupported" not in prov.deviations},
+        "pagination": pagination_config(prov),  # RFC 9865 §4
         "authenticationSchemes": [
             {
                 "type": "oauthbearertoken",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint, Response, request
 
 from simulator.provider import bulk, render
+from simulator.provider.cursors import cursor_page
 from simulator.provider.errors import ScimError
 from simulator.provider.listing import Query, paginate, parse_query, select
 from simulator.provider.projection import Projection
@@ -114,15 +117,28 @@ def _search_query() -> Query:
         raise ScimError(400, "No filter query specified")
     if "search-reads-filter-only" in devs:  # the rest as the list handler reads it: from the URL
         return parse_query({**request.args.to_dict(), "filter": body.get("filter")}, from_body=True)
+    if "search-ignores-cursor" in devs:  # cursors added to GET only: the body's is never read
+        body = {k: v for k, v in body.items() if k != "cursor"}
     return parse_query(body, from_body=True)
 
 
 def _list(kinds: list[str], query: Query) -> Response:
     prov = provider()
-    page = paginate(prov, _select_all(kinds, query), query)
-    if page.total == 0 and query.filter and "filter-miss-404" in prov.deviations:
+    if query.cursor is None and "cursor-only" in prov.deviations:  # RFC 9865 §2.3; startIndex ignored
+        query = dataclasses.replace(query, cursor="")
+    if query.cursor == "" and "empty-cursor-ignored" in prov.deviations:
+        query = dataclasses.replace(query, cursor=None)  # the bug: `if cursor:` reads an empty cursor as none
+    if query.cursor is not None and "cursor-sort-ignored" in prov.deviations:
+        query = dataclasses.replace(query, sort_by=None)
+    records = _select_all(kinds, query)
+    if not records and query.filter and "filter-miss-404" in prov.deviations:
         raise ScimError(404, "No resources match the filter.")
     base = base_url()
+    if query.cursor is not None:  # RFC 9865 §2.4: a cursor parameter asks for cursor paging
+        cpage = cursor_page(prov, kinds, query, records)
+        found = [render.render(prov, r, base, query.projection) for r in cpage.records]
+        return scim_json(render.cursor_list_response(cpage.total, found, cpage.next, cpage.previous))
+    page = paginate(prov, records, query)
     items = [render.render(prov, r, base, query.projection) for r in page.records]
     return scim_json(render.list_response(prov, page.total, query.start_index, items, query.count))
 

@@ -61,7 +61,11 @@ def search(client: ScimClient, kind: str, text: str, **params: Any) -> Reply:
     later: list[Reply] = []
     got, total = len(_page(first)), first.body.get("totalResults")
     while first.status == 200 and isinstance(total, int) and 0 < got < total and len(later) < MAX_PAGES:
-        later.append(client.get(filter_path(kind, text, **params, startIndex=got + 1)))
+        # A page with a nextCursor (RFC 9865 §2.3: a target may page by cursor only, ignoring
+        # startIndex) is followed by it, the other parameters unchanged; else by startIndex.
+        nxt = (later[-1] if later else first).body.get("nextCursor")
+        more = {"cursor": nxt} if isinstance(nxt, str) and nxt else {"startIndex": got + 1}
+        later.append(client.get(filter_path(kind, text, **params, **more)))
         size = len(_page(later[-1]))
         if later[-1].status != 200 or not size:
             break  # listed() judges that page

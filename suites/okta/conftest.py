@@ -13,6 +13,7 @@ from suites.extensions.discovery import short, under_test
 from suites.factory import Factory
 from suites.ledger import Ledger
 from suites.okta.support import OktaSender
+from suites.pagination.scope import index_declined
 from suites.target import Target
 
 CROWD = 101  # one more than Okta's page size and group push batch (okta-scim.md §3, §8.3)
@@ -27,7 +28,8 @@ def okta(client: ScimClient, ledger: Ledger, scim_config: RunConfig, target: Tar
     faker.seed_instance(scim_config.run_id)
     return OktaSender(client, ledger, target.required_extensions("User"), faker,
                       required_groups=target.required_extensions("Group"),
-                      declined=frozenset(f for f in ("patch", "filter") if target.declines(f)))
+                      declined=frozenset(f for f in ("patch", "filter") if target.declines(f))
+                      | ({"index"} if index_declined(target) else set()))
 
 
 @pytest.fixture(scope="session")

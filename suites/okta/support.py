@@ -94,7 +94,13 @@ class OktaSender:
     def declined_note(self) -> str:
         """Why the last request failed, when it uses a feature the target says it does not support."""
         request, reply = (self.sent[-1], self.last) if self.sent else (None, None)
-        if request is None or reply is None or (reply.status or 0) < 400:
+        if request is None or reply is None:
+            return ""
+        if "index" in self.declined and request.method == "GET" and "startIndex=" in request.query:
+            return (" (pagination.index is false in /ServiceProviderConfig: the target pages by cursor "
+                    "only (RFC 9865 §2.3), but Okta pages by startIndex and reads startIndex and "
+                    "itemsPerPage (okta-scim.md §2, §3), so Okta fails here too)")
+        if (reply.status or 0) < 400:
             return ""
         if request.method == "PATCH" and "patch" in self.declined:
             return (" (patch.supported is false in /ServiceProviderConfig: Okta's OIN apps send "

@@ -25,7 +25,7 @@ def test_import_reads_every_page_once(okta: OktaSender, scim_config: RunConfig,
     pages = outcome.summary.pages if outcome.summary else 0
     expect(pages >= 2, "more than one page of 100", f"{pages} page(s)", okta.last)
     missing = [u["id"] for u in crowd if seen.count(u["id"]) != 1]
-    expect(not missing, "each run user imported exactly once",
+    expect(not missing, f"each run user imported exactly once{okta.declined_note()}",
            f"{len(missing)} missing or repeated{_short_pages(okta)}", okta.last)
 
 

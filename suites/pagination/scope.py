@@ -24,6 +24,24 @@ class Scope:
     eq_filter: str | None = None
 
 
+CURSOR_ONLY = ('RFC 9865 §2.3: "A service provider MAY require cursor-based pagination to retrieve all '
+               'results for a query"')
+
+
+def index_declined(target: Target) -> bool:
+    """Whether /ServiceProviderConfig says the target does not page by startIndex (RFC 9865 §4)."""
+    section = target.spc.get("pagination")
+    return isinstance(section, dict) and section.get("index") is False
+
+
+def require_index(target: Target) -> None:
+    """Skip a check of startIndex paging where /ServiceProviderConfig says the target pages by
+    cursor only (pagination.index false, RFC 9865 §4): the cursor suite judges its paging."""
+    if index_declined(target):
+        pytest.skip(f"pagination.index is false in /ServiceProviderConfig: the target pages by cursor, "
+                    f"not by startIndex (RFC 7644 §3.4.2.4); {CURSOR_ONLY}")
+
+
 def require_filter_and_pages(target: Target, client: ScimClient, scope: Scope) -> Scope:
     """The scope to page over, or skip: unless the target filters, takes the scope's filter (or
     its eq filter) and its pages may hold the scope."""
@@ -33,6 +51,13 @@ def require_filter_and_pages(target: Target, client: ScimClient, scope: Scope) -
     n = len(scope.ids)
     if target.max_results is not None and target.max_results < n:
         pytest.skip(f"filter.maxResults={target.max_results} is below the {n} this check pages over")
+    return require_filter(target, client, scope)
+
+
+def require_filter(target: Target, client: ScimClient, scope: Scope) -> Scope:
+    """The scope to list, or skip: unless the target filters and takes the scope's filter (or its
+    eq filter). For checks that walk pages of any size, such as the cursor checks."""
+    target.require("filter")
     taken, scim_type = _taken(client, scope)
     if taken is None:
         tried = " or ".join(f"'{f}'" for f in (scope.filter, scope.eq_filter) if f)

@@ -6,19 +6,28 @@ import pytest
 
 from suites.client import ScimClient
 from suites.expect import expect, expect_equal
-from suites.pagination.scope import Scope, counter, list_body, list_users, require_filter_and_pages, resources
+from suites.pagination.scope import (
+    Scope,
+    counter,
+    list_body,
+    list_users,
+    require_filter_and_pages,
+    require_index,
+    resources,
+)
 from suites.target import Target
 
 
 @pytest.mark.check("PAGE-COUNTS-001", level="MUST", refs=["RFC7644 §3.4.2", "RFC7644 §3.4.2.4"],
                    okta=True, caught_by=["list-counts-as-strings"])
-def test_counters_are_json_integers(scoped: Scope, client: ScimClient) -> None:
+def test_counters_are_json_integers(scoped: Scope, client: ScimClient, target: Target) -> None:
     """A partial page carries totalResults, startIndex and itemsPerPage as JSON integers.
 
     RFC 7644 §3.4.2.4: itemsPerPage, totalResults "Non-negative integer"; startIndex and
     itemsPerPage are "REQUIRED when partial results are returned due to pagination" (§3.4.2).
     Okta's import requires JSON numbers, not strings (okta-scim.md §3).
     """
+    require_index(target)
     reply = list_users(client, startIndex=1, count=1)
     body = list_body(reply)
     for name in ("totalResults", "startIndex", "itemsPerPage"):

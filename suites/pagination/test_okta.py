@@ -9,6 +9,8 @@ import pytest
 from simulator.scim import urns
 from suites.client import ScimClient
 from suites.expect import describe, expect, expect_status, fail
+from suites.pagination.scope import require_index
+from suites.target import Target
 
 # A server that answers an empty collection with a bare [] fails here only when the collection
 # is empty. This module sorts after test_count.py and test_counters.py, whose users make the
@@ -17,7 +19,7 @@ from suites.expect import describe, expect, expect_status, fail
 
 @pytest.mark.check("PAGE-OKTA-001", level="MUST", refs=["RFC7644 §3.4.2", "RFC7644 §3.4.2.4"],
                    okta=True, readonly=True, caught_by=["list-counts-as-strings"])
-def test_okta_connection_test_request(client: ScimClient) -> None:
+def test_okta_connection_test_request(client: ScimClient, target: Target) -> None:
     """GET /Users?startIndex=1&count=2 answers 200 with a ListResponse and integer counters.
 
     RFC 7644 §3.4.2: "Responses MUST be identified using the following URI:
@@ -27,6 +29,7 @@ def test_okta_connection_test_request(client: ScimClient) -> None:
     connection test sends exactly this request and wants all three counters and Resources
     always (okta-scim.md §2); this check asks only what the RFC asks.
     """
+    require_index(target)
     reply = expect_status(client.get("/Users", params={"startIndex": 1, "count": 2}), 200)
     body = reply.json
     if not isinstance(body, dict):

@@ -6,7 +6,15 @@ import pytest
 
 from suites.client import ScimClient
 from suites.expect import expect, expect_equal, ids_of
-from suites.pagination.scope import Scope, counter, list_body, list_users, require_filter_and_pages, resources
+from suites.pagination.scope import (
+    Scope,
+    counter,
+    list_body,
+    list_users,
+    require_filter_and_pages,
+    require_index,
+    resources,
+)
 from suites.target import Target
 
 
@@ -19,6 +27,7 @@ def test_start_index_is_one_based(scoped: Scope, client: ScimClient, target: Tar
     response, "The 1-based index of the first result in the current set of query results".
     Okta's import pages with startIndex=1, 101, 201, ... (okta-scim.md §3).
     """
+    require_index(target)
     n = len(scoped.ids)
     scoped = require_filter_and_pages(target, client, scoped)
     reply = list_users(client, scope=scoped, startIndex=2, count=n)
@@ -34,6 +43,7 @@ def test_start_index_below_one_means_one(scoped: Scope, client: ScimClient, targ
 
     RFC 7644 §3.4.2.4: startIndex: "A value less than 1 SHALL be interpreted as 1."
     """
+    require_index(target)
     n = len(scoped.ids)
     scoped = require_filter_and_pages(target, client, scoped)
     reply = list_users(client, scope=scoped, startIndex=0, count=n)
@@ -45,13 +55,14 @@ def test_start_index_below_one_means_one(scoped: Scope, client: ScimClient, targ
 
 
 @pytest.mark.check("PAGE-START-003", level="SHOULD", refs=["RFC7644 §3.4.2", "RFC7644 §3.4.2.4"])
-def test_page_past_the_end_is_empty(scoped: Scope, client: ScimClient) -> None:
+def test_page_past_the_end_is_empty(scoped: Scope, client: ScimClient, target: Target) -> None:
     """A startIndex past the last result answers 200 with an empty page and the real total.
 
     RFC 7644 §3.4.2.4 defines startIndex as an index into the results and count as a maximum
     ("MAY return fewer results"); a page beyond them simply holds none. RFC 7644 §3.4.2:
     totalResults "may be larger than the number of resources returned".
     """
+    require_index(target)
     probe = list_users(client, count=1)
     total = counter(list_body(probe), "totalResults", probe)
     reply = list_users(client, startIndex=total + 10, count=10)

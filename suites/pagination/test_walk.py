@@ -6,7 +6,15 @@ import pytest
 
 from suites.client import ScimClient
 from suites.expect import expect_equal, ids_of
-from suites.pagination.scope import Scope, counter, list_body, list_users, require_filter_and_pages, resources
+from suites.pagination.scope import (
+    Scope,
+    counter,
+    list_body,
+    list_users,
+    require_filter_and_pages,
+    require_index,
+    resources,
+)
 from suites.target import Target
 
 PAGE = 3
@@ -28,6 +36,7 @@ def test_walk_sees_each_resource_once_in_a_stable_order(scoped: Scope, client: S
     Okta's import needs a stable order across pages and pages by startIndex += count
     (okta-scim.md §3), so the check is Okta-critical.
     """
+    require_index(target)
     users = len(scoped.ids)
     scoped = require_filter_and_pages(target, client, scoped)
     whole = list_users(client, scope=scoped, startIndex=1, count=users)

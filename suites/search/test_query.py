@@ -17,6 +17,7 @@ from suites.pagination.scope import (
     list_body,
     list_users,
     require_filter_and_pages,
+    require_index,
     resources,
     scoped_users,
 )
@@ -118,6 +119,7 @@ def test_search_pages_by_the_body(scoped: Scope, client: ScimClient, target: Tar
     specified"; §3.4.2: startIndex and itemsPerPage are "REQUIRED when partial results are
     returned due to pagination". The body's filter scopes the query to the check's own users.
     """
+    require_index(target)
     n = len(scoped.ids)
     scoped = require_filter_and_pages(target, client, scoped)
     reply = search(client, "/Users/.search", filter=scoped.filter, startIndex=2, count=1)

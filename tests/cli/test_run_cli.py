@@ -50,7 +50,7 @@ def test_checks_of_one_suite_and_an_unknown_suite() -> None:
     assert sort and text.rstrip().endswith(f"{len(sort)} checks in 1 suite")
     unknown = CliRunner().invoke(main, ["checks", "--suite", "nosuch"])
     assert unknown.exit_code == 2
-    assert "unknown suite 'nosuch'; suites: bulk, discovery, errors" in unknown.output
+    assert "unknown suite 'nosuch'; suites: bulk, cursor, discovery" in unknown.output
 
 
 def test_run_bad_input_exits_2_without_traceback() -> None:

@@ -1195,17 +1195,7 @@ def probe_opaque_ids(scim: Scim) -> dict[str, Any]:
     }
 
 
-# -- the tests -----------------------------------------------------------------------------
-@pytest.mark.parametrize("side", ["compliant", "deviant"])
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_deviation_on_the_wire(make_provider: ProviderFactory, name: str, side: str) -> None:
-    case = CASES[name]
-    switched_on = (case.spec,) if side == "deviant" else ()
-    scim = make_provider(*switched_on, extensions=(IVANTI_SPEC,), **case.config)
-    expected = case.deviant if side == "deviant" else case.compliant
-    assert case.probe(scim) == expected
-
-
+# -- bulk (RFC 7644 §3.7) ------------------------------------------------------------------
 def bulk(scim: Scim, *ops: dict[str, Any], **extra: Any) -> requests.Response:
     return scim.post("/Bulk", {"schemas": [urns.BULK_REQUEST], **extra, "Operations": list(ops)})
 
@@ -1251,6 +1241,119 @@ def probe_bulk_max_operations_ignored(scim: Scim) -> tuple[int, str | None]:
 @probe("bulk-no-location", compliant=True, deviant=False)
 def probe_bulk_no_location(scim: Scim) -> bool:
     return "location" in bulk(scim, bulk_post("u", "bob@example.com")).json()["Operations"][0]
+
+
+# -- cursor paging (RFC 9865) ---------------------------------------------------------------
+def cursor_walk(scim: Scim, count: int = 2, **params: Any) -> list[dict[str, Any]]:
+    """The pages of GET /Users by nextCursor from an empty cursor (at most 10)."""
+    pages, cursor = [], ""
+    for _ in range(10):
+        pages.append(scim.list("/Users", cursor=cursor, count=count, **params))
+        if "nextCursor" not in pages[-1]:
+            break
+        cursor = pages[-1]["nextCursor"]
+    return pages
+
+
+def walked_names(pages: list[dict[str, Any]]) -> list[str]:
+    return [n for page in pages for n in user_names(page)]
+
+
+@probe("pagination-flags-as-strings", compliant=(True, True), deviant=("true", "true"))
+def probe_pagination_flags_as_strings(scim: Scim) -> tuple[Any, Any]:
+    section = spc(scim)["pagination"]
+    return section["cursor"], section["index"]
+
+
+@probe("cursor-timeout-zero", compliant=3600, deviant=0)
+def probe_cursor_timeout_zero(scim: Scim) -> Any:
+    return spc(scim)["pagination"]["cursorTimeout"]
+
+
+@probe("empty-cursor-ignored", compliant=(True, False), deviant=(False, True))
+def probe_empty_cursor_ignored(scim: Scim) -> tuple[bool, bool]:
+    make_users(scim, "a", "b", "c")
+    first = scim.list("/Users", cursor="", count=2)
+    return "nextCursor" in first, "startIndex" in first
+
+
+@probe("cursor-skips-boundary-record", compliant=["a", "b", "c", "d", "e"], deviant=["a", "b", "d", "e"])
+def probe_cursor_skips_boundary_record(scim: Scim) -> list[str]:
+    make_users(scim, "a", "b", "c", "d", "e")
+    return walked_names(cursor_walk(scim))
+
+
+@probe("cursor-repeats-boundary-record", compliant=["a", "b", "c", "d"],
+       deviant=["a", "b", "b", "c", "c", "d"])
+def probe_cursor_repeats_boundary_record(scim: Scim) -> list[str]:
+    make_users(scim, "a", "b", "c", "d")
+    return walked_names(cursor_walk(scim))
+
+
+@probe("previous-cursor-on-first-page", compliant=(False, True), deviant=(True, True))
+def probe_previous_cursor_on_first_page(scim: Scim) -> tuple[bool, bool]:
+    make_users(scim, "a", "b", "c")
+    first, second = cursor_walk(scim)
+    return "previousCursor" in first, "previousCursor" in second
+
+
+@probe("previous-cursor-echoes-request", compliant=["a", "b"], deviant=["c", "d"])
+def probe_previous_cursor_echoes_request(scim: Scim) -> list[str]:
+    make_users(scim, "a", "b", "c", "d", "e")
+    second = cursor_walk(scim)[1]
+    return user_names(scim.list("/Users", cursor=second["previousCursor"], count=2))
+
+
+@probe("forged-cursor-restarts", compliant=(400, "invalidCursor"), deviant=OK)
+def probe_forged_cursor_restarts(scim: Scim) -> tuple[int, str | None]:
+    make_users(scim, "a")
+    return answer(scim.get("/Users", params={"cursor": "forged0cursor", "count": 1}))
+
+
+@probe("max-page-size-ignored", compliant=3, deviant=4, max_results=3)
+def probe_max_page_size_ignored(scim: Scim) -> int:
+    make_users(scim, "a", "b", "c", "d")
+    return len(scim.list("/Users", cursor="", count=10)["Resources"])
+
+
+@probe("cursor-base64-padded", compliant=True, deviant=False)
+def probe_cursor_base64_padded(scim: Scim) -> bool:
+    make_users(scim, "a", "b", "c")
+    pages = cursor_walk(scim)
+    assert walked_names(pages) == ["a", "b", "c"]
+    return bool(re.fullmatch(r"[A-Za-z0-9._~-]+", pages[0]["nextCursor"]))
+
+
+@probe("cursor-sort-ignored", compliant=["a", "b", "c"], deviant=["c", "a", "b"])
+def probe_cursor_sort_ignored(scim: Scim) -> list[str]:
+    make_users(scim, "c", "a", "b")
+    return walked_names(cursor_walk(scim, sortBy="userName"))
+
+
+@probe("cursor-only", compliant=(True, True, False, ["b", "c"]), deviant=(False, False, True, ["a", "b"]))
+def probe_cursor_only(scim: Scim) -> tuple[bool, bool, bool, list[str]]:
+    make_users(scim, "a", "b", "c")
+    page = scim.list("/Users", startIndex=2, count=2)  # startIndex ignored: the first cursor page
+    return spc(scim)["pagination"]["index"], "startIndex" in page, "nextCursor" in page, user_names(page)
+
+
+@probe("search-ignores-cursor", compliant=(True, 2), deviant=(False, 2))
+def probe_search_ignores_cursor(scim: Scim) -> tuple[bool, int]:
+    make_users(scim, "a", "b", "c")
+    body = {"schemas": [urns.SEARCH_REQUEST], "cursor": "", "count": 2}
+    found = scim.post("/Users/.search", body).json()
+    return "nextCursor" in found, len(found["Resources"])
+
+
+# -- the tests -----------------------------------------------------------------------------
+@pytest.mark.parametrize("side", ["compliant", "deviant"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_deviation_on_the_wire(make_provider: ProviderFactory, name: str, side: str) -> None:
+    case = CASES[name]
+    switched_on = (case.spec,) if side == "deviant" else ()
+    scim = make_provider(*switched_on, extensions=(IVANTI_SPEC,), **case.config)
+    expected = case.deviant if side == "deviant" else case.compliant
+    assert case.probe(scim) == expected
 
 
 def test_every_deviation_has_a_probe() -> None:

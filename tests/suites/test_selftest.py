@@ -41,7 +41,14 @@ OKTA_NEEDS = {
         *(f"OKTA-USER-00{n}" for n in range(1, 7)),  # every assignment looks the user up first
     }),
 }
-LEGAL_VARIANTS = sorted(SKIP_IN_MATRIX - set(OPERATING) - set(OKTA_NEEDS))
+# RFC 9865 §2.3 lets a server page by cursor only; Okta pages by startIndex and reads startIndex and
+# itemsPerPage (okta-scim.md §2, §3): its connection test, SPEC test and import fail, as Okta would.
+# The checks of startIndex paging skip there. It has a test of its own too.
+CURSOR_ONLY = "cursor-only"
+OKTA_PAGES_BY_INDEX = {"OKTA-CONNECT-002", "OKTA-IMPORT-001", "OKTA-SPEC-001", "OKTA-SPEC-002"}
+INDEX_PAGING = {"PAGE-COUNTS-001", "PAGE-START-001", "PAGE-START-002", "PAGE-START-003", "PAGE-WALK-001",
+                "PAGE-OKTA-001", "SEARCH-PAGE-001", "SORT-PAGE-001"}
+LEGAL_VARIANTS = sorted(SKIP_IN_MATRIX - set(OPERATING) - set(OKTA_NEEDS) - {CURSOR_ONLY})
 # the checks of those features then skip
 UNADVERTISING = {"etag-unsupported", "sort-unsupported", "change-password-unsupported"}
 # filter-eq-only declines every operator but eq, and or/not/valuePath (RFC 7644 §3.12
@@ -291,6 +298,36 @@ def test_okta_fails_where_it_needs_a_feature_the_target_switches_off(condition: 
     reason = f"{feature}.supported is not true in /ServiceProviderConfig"
     skipped = {c["id"] for c in summary["checks"] if c["outcome"] == "skipped" and reason in c["message"]}
     assert {e.id for e in CATALOGUE if e.suite == feature} <= skipped
+
+
+def test_a_cursor_only_target_skips_index_paging_and_fails_okta_s_paging() -> None:
+    """RFC 9865 §2.3: "A service provider MAY require cursor-based pagination to retrieve all
+    results for a query". With every other legal variant on too (but sort-unsupported: sorted pages
+    are judged here), no RFC check fails, the checks of startIndex paging are skipped saying why,
+    and the cursor checks pass; Okta pages by startIndex (okta-scim.md §2, §3), so exactly its
+    paging checks fail, saying why, as Okta would."""
+    with provider(*(v for v in LEGAL_VARIANTS if v != "sort-unsupported"), CURSOR_ONLY) as url:
+        summary = run_suites(url)
+    bad = {c["id"]: c["message"] for c in summary["checks"] if c["outcome"] in ("failed", "error")}
+    assert set(bad) == OKTA_PAGES_BY_INDEX, {i: m[:400] for i, m in bad.items()}
+    assert all("(pagination.index is false in /ServiceProviderConfig: the target pages by cursor only "
+               "(RFC 9865 §2.3), but Okta pages by startIndex" in m for m in bad.values()), bad
+    assert summary["verdicts"] == {"rfc": "pass", "okta": "fail"} and summary["exit_code"] == 1
+    skipped = {c["id"] for c in summary["checks"] if c["outcome"] == "skipped"
+               and "pagination.index is false in /ServiceProviderConfig" in c["message"]}
+    assert skipped == INDEX_PAGING
+    outcomes = by_id(summary["checks"])
+    assert {outcomes[e.id] for e in CATALOGUE if e.suite == "cursor"} == {"passed"}
+
+
+def test_filter_and_sort_checks_follow_next_cursor_on_a_cursor_only_target() -> None:
+    """A cursor-only target ignores startIndex (RFC 9865 §2.3): the filter and sort checks read a
+    short-paged listing's later pages by startIndex, got the first page again, and failed 11 checks
+    of such a server with pages of 1. They follow nextCursor where a page carries one."""
+    with provider(CURSOR_ONLY, "page-size=1") as url:
+        summary = run_suites(url, ["filter", "sort"])
+    assert failing(summary) == set() and summary["exit_code"] == 0
+    assert {c["id"] for c in summary["checks"] if c["outcome"] == "skipped"} == {"SORT-PAGE-001"}
 
 
 # Okta's own bodies, sent again as Okta sends them: a server with unique emails refuses them for
