@@ -19,6 +19,7 @@ from suites.exchange import Exchange
 from suites.expect import ConformanceFailure
 from suites.gate_view import baseline_line, check_lines, gate_name, regression_lines, totals_line
 from suites.har import har
+from suites.known_bugs import console_lines
 from suites.ledger import Ledger
 from suites.levels import Level
 from suites.lostcreates import possibly_left_line
@@ -208,6 +209,8 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
         tr.write_line(stopped, red=True, bold=True)
     _print_failed(tr, summary["checks"], {r.info.id: r.interrupted_by for r in state.results.values()
                                           if r.interrupted_by})
+    for text in console_lines(summary.get("known_bugs") or []):
+        tr.write_line(text)
     if "baseline" in summary:
         tr.write_line(baseline_line(summary["baseline"]))
         for text in regression_lines(summary, fail_on, okta_gate):

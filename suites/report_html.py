@@ -12,6 +12,7 @@ from suites import interrupted
 from suites.config import Auth
 from suites.exchange import Exchange
 from suites.gate_view import gate_html
+from suites.known_bugs import known_bugs_html
 from suites.matrix import matrix_html
 from suites.state import state_of
 from suites.summary import build_summary, verdicts_line
@@ -91,4 +92,5 @@ class HtmlHooks:
             prefix.append(f'<p class="scimcert-interrupted"><b>{html.escape(stopped)}</b></p>')
         baseline = state.config.baseline
         prefix.append(gate_html(data, state.waivers, str(baseline) if baseline else None))
+        prefix.append(known_bugs_html(data.get("known_bugs") or []))
         prefix.append(matrix_html(data.get("extensions") or []))

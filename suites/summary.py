@@ -10,6 +10,7 @@ from typing import Any
 from simulator import __version__
 from suites import interrupted
 from suites.baseline import FAILING, RANK, by_id, compare, gating, okta_failures, rfc_failures
+from suites.known_bugs import matching
 from suites.ledger import Ledger
 from suites.levels import Level
 from suites.lostcreates import possibly_left_block
@@ -46,6 +47,7 @@ def build_summary(state: RunState, ledger: Ledger | None) -> dict[str, Any]:
         "fail_on": threshold.name,
         "okta_gate": okta_gate,
         "waivers": _waiver_report(state, checks),
+        "known_bugs": [bug.as_json() for bug in matching(state.results.values(), checks)],
     }
     matrix = extension_matrix(state.results.values())
     if matrix:

@@ -7,13 +7,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.provider.deviation_bulk import BULK_BUGS
-from simulator.provider.deviation_cursor import CURSOR_BUGS
-from simulator.provider.deviation_table import BUGS, Deviation
-from simulator.provider.deviation_variants import VARIANTS
 from simulator.provider.errors import ScimError
+from simulator.scim.deviation_registry import REGISTRY
+from simulator.scim.deviation_table import Deviation
 
-REGISTRY: Mapping[str, Deviation] = {d.name: d for d in (*BUGS, *BULK_BUGS, *CURSOR_BUGS, *VARIANTS)}
+__all__ = ["REGISTRY", "Deviation", "Deviations", "UnknownDeviation", "patch_quirks"]
 
 
 class UnknownDeviation(ValueError):

@@ -1,6 +1,6 @@
 """Responses the RFCs allow, made by editing the compliant provider's: no check may fail on them.
 
-The provider's conditions (simulator/provider/deviation_variants.py) model the legal choices that
+The provider's conditions (simulator/scim/deviation_variants.py) model the legal choices that
 change what a server does; these rewrites model the ones that only change how an answer looks.
 """
 

@@ -94,6 +94,7 @@ def test_compliant_provider_passes_every_check(compliant_summary: dict) -> None:
     assert bad == {}
     assert {i for i, o in outcomes.items() if o == "skipped"} == SKIPPED_BY_DEFAULT
     assert compliant_summary["exit_code"] == 0
+    assert compliant_summary["known_bugs"] == []
     assert set(outcomes) == {e.id for e in CATALOGUE}
 
 
@@ -204,10 +205,10 @@ def test_a_read_only_run_keeps_the_enterprise_cases_of_checks_that_send_no_write
     assert disc and set(disc.values()) == {"passed"}, disc
 
 
-def _failing_in(deviation: str, suites: list[str]) -> tuple[set[str], int]:
+def _failing_in(deviation: str, suites: list[str]) -> tuple[set[str], int, list[str]]:
     with provider(deviation) as url:
         summary = run_suites(url, suites)
-    return failing(summary), summary["exit_code"]
+    return failing(summary), summary["exit_code"], [b["name"] for b in summary["known_bugs"]]
 
 
 def _runs(suites: list[str]) -> list[list[str]]:
@@ -227,11 +228,13 @@ def test_deviation_fails_exactly_its_checks(deviation: str) -> None:
     suites = sorted({e.suite for e in CATALOGUE if e.id in listed})
     with ThreadPoolExecutor(max_workers=2) as pool:
         runs = list(pool.map(lambda run: _failing_in(deviation, run), _runs(suites)))
-    assert set().union(*(found for found, _ in runs)) == listed
+    assert set().union(*(found for found, _, _ in runs)) == listed
+    # and the run names it among the known bugs its failures match (suites/known_bugs.py)
+    assert all(deviation in known for found, _, known in runs if found), [known for _, _, known in runs]
     # The default gate (fail-on MUST + Okta readiness) fails the run exactly when the deviation
     # breaks a MUST or an Okta-critical check; a SHOULD/MAY-only one fails at --fail-on should/may.
     gated = any((e.level == "MUST" and e.basis == "rfc") or e.okta for e in CATALOGUE if e.id in listed)
-    assert max(code for _, code in runs) == (1 if gated else 0)
+    assert max(code for _, code, _ in runs) == (1 if gated else 0)
 
 
 @pytest.mark.parametrize("condition", sorted(OPERATING))

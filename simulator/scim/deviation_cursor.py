@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.provider.deviation_table import Deviation
+from simulator.scim.deviation_table import Deviation
 
 CURSOR_BUGS = (
     Deviation(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.provider.deviation_table import Deviation
+from simulator.scim.deviation_table import Deviation
 
 _RFC7644_PATCH = (
     'RFC 7644 §3.5.2: "the server either MUST return a 200 OK response code and the entire resource '

@@ -1,0 +1,93 @@
+"""The known real-world bugs a run's failures match, for triage.
+
+Every bug the reference provider can switch on (`scimcert deviations`) names the checks it makes
+fail, and the self-tests prove it fails exactly those. A target on which every one of a bug's
+checks that the run judged failed behaves as that bug does there: a pointer to a likely cause
+with where the bug was seen, not a diagnosis (another fault can fail the same checks). The bugs
+that explain more failures come first, and a bug whose failures those before it all explain is
+left out.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.scim.deviation_registry import REGISTRY
+from suites.state import CheckResult
+
+FAILING = ("failed", "error", "waived")
+SHOWN = 5  # on the console; summary.json and report.html list them all
+HEADING = ("failures that match known bugs (each bug's checks all failed here; "
+           "'scimcert deviations' describes every bug):")
+
+
+@dataclass(frozen=True, slots=True)
+class KnownBug:
+    name: str
+    summary: str
+    seen_in: str
+    checks: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "summary": self.summary, "seen_in": self.seen_in,
+                "checks": list(self.checks)}
+
+
+def matching(results: Iterable[CheckResult], checks: Sequence[Mapping[str, Any]]) -> list[KnownBug]:
+    """The bugs (not the conditions: those fail no check) whose checks, of those the run judged
+    (not skipped), all failed; checks: summary.json's, one outcome per check id."""
+    outcome = {str(c["id"]): str(c["outcome"]) for c in checks}
+    caught: dict[str, set[str]] = {}
+    for result in results:
+        for name in result.info.caught_by:
+            caught.setdefault(name, set()).add(result.info.id)
+    found = []
+    for name, ids in caught.items():
+        bug = REGISTRY.get(name)
+        judged = sorted(i for i in ids if outcome.get(i, "skipped") != "skipped")
+        if bug is None or bug.condition or not judged:
+            continue
+        if all(outcome[i] in FAILING for i in judged):
+            found.append(KnownBug(name, bug.summary, bug.seen_in, tuple(judged)))
+    return _cover(sorted(found, key=lambda b: (-len(b.checks), b.name)))
+
+
+def _cover(bugs: list[KnownBug]) -> list[KnownBug]:
+    """Each bug in turn that explains a failure none before it explains, or exactly the failures
+    one before it explains (the failures cannot tell the two apart): a bug whose checks larger
+    ones already cover adds nothing."""
+    explained: set[str] = set()
+    kept: list[KnownBug] = []
+    for bug in bugs:
+        if not explained.issuperset(bug.checks) or any(k.checks == bug.checks for k in kept):
+            kept.append(bug)
+            explained.update(bug.checks)
+    return kept
+
+
+def console_lines(bugs: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The first SHOWN of summary.json's known_bugs, one line each, and how many more there are."""
+    if not bugs:
+        return []
+    lines = [HEADING]
+    for bug in bugs[:SHOWN]:
+        lines.append(f"  {bug['name']} ({', '.join(bug['checks'])}): {bug['summary']}")
+    if len(bugs) > SHOWN:
+        lines.append(f"  and {len(bugs) - SHOWN} more: known_bugs in summary.json, or report.html")
+    return lines
+
+
+def known_bugs_html(bugs: Sequence[Mapping[str, Any]]) -> str:
+    """report.html's table of summary.json's known_bugs ("" when there are none)."""
+    if not bugs:
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(b['name'])}</td><td>{html.escape(b['summary'])}</td>"
+        f"<td>{html.escape(b['seen_in'])}</td><td>{html.escape(', '.join(b['checks']))}</td></tr>"
+        for b in bugs)
+    return (f'<div class="scimcert-known-bugs"><p><b>{html.escape(HEADING)}</b></p><table>'
+            "<tr><th>bug</th><th>what it does</th><th>seen in</th><th>its checks that failed</th></tr>"
+            f"{rows}</table></div>")

@@ -1,0 +1,63 @@
+"""Which known bugs a run's failures match (suites/known_bugs.py), on hand-made results."""
+
+from __future__ import annotations
+
+from suites.known_bugs import SHOWN, console_lines, known_bugs_html, matching
+from suites.levels import Level
+from suites.state import CheckInfo, CheckResult
+
+
+def result(check: str, outcome: str, *caught_by: str) -> CheckResult:
+    info = CheckInfo(check, check, Level.MUST, (), False, False, caught_by)
+    return CheckResult(info, f"suites/x.py::{check}", outcome)
+
+
+def names(*results: CheckResult) -> list[str]:
+    found = matching(results, [r.as_json() for r in results])
+    return [bug.name for bug in found]
+
+
+def test_a_bug_matches_when_every_check_of_it_the_run_judged_failed() -> None:
+    assert names(result("A", "failed", "patch-requires-path"),
+                 result("B", "failed", "patch-requires-path"),
+                 result("C", "skipped", "patch-requires-path")) == ["patch-requires-path"]
+    # one of its checks passed: the target does not behave as the bug does
+    assert names(result("A", "failed", "patch-requires-path"),
+                 result("B", "passed", "patch-requires-path")) == []
+    # none judged: nothing to go by
+    assert names(result("A", "skipped", "patch-requires-path")) == []
+    # waived and errored checks fail too
+    assert names(result("A", "waived", "password-returned"),
+                 result("B", "error", "password-returned")) == ["password-returned"]
+
+
+def test_larger_bugs_come_first_and_one_they_cover_is_left_out() -> None:
+    results = (result("A", "failed", "patch-requires-path", "group-rename-rejects-id"),
+               result("B", "failed", "patch-requires-path"),
+               result("C", "failed", "member-readd-duplicates"))
+    # group-rename-rejects-id's only failure is patch-requires-path's too
+    assert names(*results) == ["patch-requires-path", "member-readd-duplicates"]
+
+
+def test_bugs_failing_the_very_same_checks_are_both_named() -> None:
+    """The failures cannot tell them apart, so neither is left out."""
+    assert names(result("A", "failed", "groups-not-derived", "delete-keeps-memberships")) == [
+        "delete-keeps-memberships", "groups-not-derived"]
+
+
+def test_conditions_and_unknown_names_are_no_bugs() -> None:
+    assert names(result("A", "failed", "patch-unsupported"), result("B", "failed", "no-such-bug")) == []
+
+
+def test_console_shows_the_first_few_and_counts_the_rest() -> None:
+    bugs = [{"name": f"bug-{i}", "summary": "does X", "seen_in": "here", "checks": [f"C-{i}"]}
+            for i in range(SHOWN + 2)]
+    lines = console_lines(bugs)
+    assert lines[1] == "  bug-0 (C-0): does X"
+    assert len(lines) == 1 + SHOWN + 1 and lines[-1].startswith("  and 2 more: known_bugs in summary.json")
+    assert console_lines([]) == [] and known_bugs_html([]) == ""
+
+
+def test_report_html_escapes_what_the_table_says() -> None:
+    text = known_bugs_html([{"name": "b", "summary": "<script>", "seen_in": "a & b", "checks": ["X"]}])
+    assert "&lt;script&gt;" in text and "a &amp; b" in text and "<script>" not in text
