@@ -20,8 +20,8 @@ from suites.state import CheckResult
 
 FAILING = ("failed", "error", "waived")
 SHOWN = 5  # on the console; summary.json and report.html list them all
-HEADING = ("failures that match known bugs (each bug's checks all failed here; "
-           "'scimcert deviations' describes every bug):")
+HEADING = ("failures that match known bugs ({explained} of {failures} failed checks; each bug's checks "
+           "all failed here; 'scimcert deviations' describes every bug):")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +68,19 @@ def _cover(bugs: list[KnownBug]) -> list[KnownBug]:
     return kept
 
 
-def console_lines(bugs: Sequence[Mapping[str, Any]]) -> list[str]:
+def heading(bugs: Sequence[Mapping[str, Any]], checks: Sequence[Mapping[str, Any]]) -> str:
+    """The heading of the known bugs: how many of the failed checks they explain."""
+    failures = {str(c["id"]) for c in checks if c["outcome"] in FAILING}
+    explained = failures & {str(i) for bug in bugs for i in bug["checks"]}
+    return HEADING.format(explained=len(explained), failures=len(failures))
+
+
+def console_lines(summary: Mapping[str, Any]) -> list[str]:
     """The first SHOWN of summary.json's known_bugs, one line each, and how many more there are."""
+    bugs = summary.get("known_bugs") or []
     if not bugs:
         return []
-    lines = [HEADING]
+    lines = [heading(bugs, summary["checks"])]
     for bug in bugs[:SHOWN]:
         lines.append(f"  {bug['name']} ({', '.join(bug['checks'])}): {bug['summary']}")
     if len(bugs) > SHOWN:
@@ -80,14 +88,16 @@ def console_lines(bugs: Sequence[Mapping[str, Any]]) -> list[str]:
     return lines
 
 
-def known_bugs_html(bugs: Sequence[Mapping[str, Any]]) -> str:
+def known_bugs_html(summary: Mapping[str, Any]) -> str:
     """report.html's table of summary.json's known_bugs ("" when there are none)."""
+    bugs = summary.get("known_bugs") or []
     if not bugs:
         return ""
     rows = "".join(
         f"<tr><td>{html.escape(b['name'])}</td><td>{html.escape(b['summary'])}</td>"
         f"<td>{html.escape(b['seen_in'])}</td><td>{html.escape(', '.join(b['checks']))}</td></tr>"
         for b in bugs)
-    return (f'<div class="scimcert-known-bugs"><p><b>{html.escape(HEADING)}</b></p><table>'
+    title = html.escape(heading(bugs, summary["checks"]))
+    return (f'<div class="scimcert-known-bugs"><p><b>{title}</b></p><table>'
             "<tr><th>bug</th><th>what it does</th><th>seen in</th><th>its checks that failed</th></tr>"
             f"{rows}</table></div>")

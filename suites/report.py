@@ -209,7 +209,7 @@ def print_summary(tr: Any, summary: dict[str, Any], state: RunState) -> None:
         tr.write_line(stopped, red=True, bold=True)
     _print_failed(tr, summary["checks"], {r.info.id: r.interrupted_by for r in state.results.values()
                                           if r.interrupted_by})
-    for text in console_lines(summary.get("known_bugs") or []):
+    for text in console_lines(summary):
         tr.write_line(text)
     if "baseline" in summary:
         tr.write_line(baseline_line(summary["baseline"]))

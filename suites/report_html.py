@@ -92,5 +92,5 @@ class HtmlHooks:
             prefix.append(f'<p class="scimcert-interrupted"><b>{html.escape(stopped)}</b></p>')
         baseline = state.config.baseline
         prefix.append(gate_html(data, state.waivers, str(baseline) if baseline else None))
-        prefix.append(known_bugs_html(data.get("known_bugs") or []))
+        prefix.append(known_bugs_html(data))
         prefix.append(matrix_html(data.get("extensions") or []))

@@ -52,12 +52,17 @@ def test_conditions_and_unknown_names_are_no_bugs() -> None:
 def test_console_shows_the_first_few_and_counts_the_rest() -> None:
     bugs = [{"name": f"bug-{i}", "summary": "does X", "seen_in": "here", "checks": [f"C-{i}"]}
             for i in range(SHOWN + 2)]
-    lines = console_lines(bugs)
+    checks = [{"id": f"C-{i}", "outcome": "failed"} for i in range(SHOWN + 4)]
+    lines = console_lines({"known_bugs": bugs, "checks": checks})
+    assert lines[0].startswith(f"failures that match known bugs ({SHOWN + 2} of {SHOWN + 4} failed checks;")
     assert lines[1] == "  bug-0 (C-0): does X"
     assert len(lines) == 1 + SHOWN + 1 and lines[-1].startswith("  and 2 more: known_bugs in summary.json")
-    assert console_lines([]) == [] and known_bugs_html([]) == ""
+    empty = {"known_bugs": [], "checks": checks}
+    assert console_lines(empty) == [] and known_bugs_html(empty) == ""
 
 
 def test_report_html_escapes_what_the_table_says() -> None:
-    text = known_bugs_html([{"name": "b", "summary": "<script>", "seen_in": "a & b", "checks": ["X"]}])
+    text = known_bugs_html({"known_bugs": [{"name": "b", "summary": "<script>", "seen_in": "a & b",
+                                            "checks": ["X"]}], "checks": [{"id": "X", "outcome": "failed"}]})
     assert "&lt;script&gt;" in text and "a &amp; b" in text and "<script>" not in text
+    assert "(1 of 1 failed checks;" in text
