@@ -25,6 +25,7 @@ SCHEMA_FILES: Mapping[str, str] = MappingProxyType(
         "enterprise-user": "rfc7643-4.3-enterprise-user.schema.json",
         "group": "rfc7643-4.2-group.schema.json",
         "list-response": "rfc7644-3.4.2-list-response.schema.json",
+        "cursor-list-response": "rfc9865-2-cursor-list-response.schema.json",
         "error": "rfc7644-3.12-error.schema.json",
         "patch-op": "rfc7644-3.5.2-patch-op.schema.json",
         "bulk-response": "rfc7644-3.7-bulk-response.schema.json",

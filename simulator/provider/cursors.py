@@ -46,7 +46,7 @@ class Mark:
 
 @dataclass(frozen=True, slots=True)
 class CursorPage:
-    total: int
+    total: int | None  # None: omitted (the cursor-omits-total condition, RFC 9865 §2)
     records: list[Record]
     next: str | None
     previous: str | None
@@ -147,7 +147,8 @@ def cursor_page(provider: Provider, kinds: Sequence[str], query: Query, records:
         prev = query.cursor
     if "previous-cursor-on-first-page" in devs and not query.cursor and page:
         prev = issue(False, page[0], start)
-    return CursorPage(len(records), page, nxt, prev)
+    total = None if "cursor-omits-total" in devs else len(records)  # RFC 9865 §2: MAY omit
+    return CursorPage(total, page, nxt, prev)
 
 
 def _read(codec: CursorCodec, query: Query, key: str, padded: bool, devs: frozenset[str]) -> Mark | None:

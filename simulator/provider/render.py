@@ -125,12 +125,15 @@ def list_response(provider: Provider, total: int, start: int, resources: list[di
     return body
 
 
-def cursor_list_response(total: int, resources: list[dict[str, Any]], next_cursor: str | None,
+def cursor_list_response(total: int | None, resources: list[dict[str, Any]], next_cursor: str | None,
                          previous_cursor: str | None) -> dict[str, Any]:
     """A cursor-paged ListResponse (RFC 9865 §2): nextCursor unless it is the last page,
-    previousCursor unless it is the first; no startIndex, which a cursor page has none of."""
-    body: dict[str, Any] = {"schemas": [urns.LIST_RESPONSE], "totalResults": total,
-                            "itemsPerPage": len(resources)}
+    previousCursor unless it is the first; no startIndex, which a cursor page has none of; no
+    totalResults where total is None (RFC 9865 §2: a cursor-paging provider MAY omit it)."""
+    body: dict[str, Any] = {"schemas": [urns.LIST_RESPONSE]}
+    if total is not None:
+        body["totalResults"] = total
+    body["itemsPerPage"] = len(resources)
     if previous_cursor is not None:
         body["previousCursor"] = previous_cursor
     if next_cursor is not None:

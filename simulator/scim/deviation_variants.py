@@ -180,6 +180,16 @@ VARIANTS = (
         condition=True,
     ),
     Deviation(
+        "cursor-omits-total",
+        "a cursor-paged list or search (one with a cursor parameter, or any list under cursor-only) "
+        "carries no totalResults; index-paged lists keep it. Okta reads totalResults: with "
+        "cursor-only, its group import and its SPEC test's lookups (\"totalResults 0\") fail too, "
+        "saying so, as Okta would",
+        'RFC 9865 §2: "Service providers implementing cursor pagination that are unable to estimate '
+        'totalResults MAY choose to omit the totalResults attribute."',
+        condition=True,
+    ),
+    Deviation(
         "bulk-unsupported",
         "bulk.supported is false (maxOperations and maxPayloadSize 0) and POST /Bulk answers 501 Not "
         "Implemented",

@@ -11,6 +11,7 @@ from simulator.scim import urns
 from simulator.scim.schema import SchemaDef, SchemaDefinitionError
 from suites.client import ScimClient
 from suites.expect import expect, expect_equal, expect_object, expect_schema, expect_status, fail
+from suites.pagination.totals import list_schema
 from suites.target import Target
 
 UNKNOWN_SCHEMA = "urn:ietf:params:scim:schemas:extension:scimcert-no-such-schema:2.0:User"
@@ -27,7 +28,7 @@ def _listed(target: Target, path: str, kind: str) -> list[dict[str, Any]]:
     __tracebackhide__ = True
     reply = expect_status(target.fetch(path), 200)
     body = expect_object(reply)
-    expect_schema(body, "list-response", reply)
+    expect_schema(body, list_schema(reply, target), reply)  # totalResults: RFC 9865 §2
     resources = body.get("Resources") or []
     for item in resources:
         expect_schema(item, kind, reply)

@@ -60,17 +60,30 @@ def search(client: ScimClient, kind: str, text: str, **params: Any) -> Reply:
         return first
     later: list[Reply] = []
     got, total = len(_page(first)), first.body.get("totalResults")
-    while first.status == 200 and isinstance(total, int) and 0 < got < total and len(later) < MAX_PAGES:
-        # A page with a nextCursor (RFC 9865 §2.3: a target may page by cursor only, ignoring
-        # startIndex) is followed by it, the other parameters unchanged; else by startIndex.
-        nxt = (later[-1] if later else first).body.get("nextCursor")
-        more = {"cursor": nxt} if isinstance(nxt, str) and nxt else {"startIndex": got + 1}
+    while first.status == 200 and len(later) < MAX_PAGES:
+        more = _next_page(later[-1] if later else first, got, total)
+        if more is None:
+            break
         later.append(client.get(filter_path(kind, text, **params, **more)))
         size = len(_page(later[-1]))
         if later[-1].status != 200 or not size:
             break  # listed() judges that page
         got += size
     return Pages(first, tuple(later)) if later else first
+
+
+def _next_page(last: Reply, got: int, total: Any) -> dict[str, Any] | None:
+    """The parameters that ask for the page after last (got results read so far), None at the end.
+    A page with a nextCursor (RFC 9865 §2.3: a target may page by cursor only, ignoring startIndex)
+    is followed by it, the other parameters unchanged, even where the list leaves totalResults out
+    (RFC 9865 §2 lets a cursor-paged one); else by startIndex, up to totalResults."""
+    known = isinstance(total, int) and not isinstance(total, bool)
+    if not got or (known and got >= total):
+        return None
+    nxt = last.body.get("nextCursor")
+    if isinstance(nxt, str) and nxt:
+        return {"cursor": nxt}
+    return {"startIndex": got + 1} if known else None
 
 
 def _page(reply: Reply) -> list[Any]:

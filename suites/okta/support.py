@@ -19,6 +19,7 @@ from simulator.okta.plan import Outcome, Plan
 from simulator.okta.profile_editor import Mapped, mapping_simulator, with_mappings
 from simulator.okta.transport import wire_headers
 from simulator.okta.wire import Auth, BasicAuth, BearerAuth, HeaderAuth, ScimRequest, ScimResponse
+from simulator.scim import urns
 from simulator.scim.schema import SchemaDef
 from suites.client import Reply, ScimClient
 from suites.config import RunConfig
@@ -96,10 +97,17 @@ class OktaSender:
         request, reply = (self.sent[-1], self.last) if self.sent else (None, None)
         if request is None or reply is None:
             return ""
+        no_total = request.method == "GET" and _omits_total(reply)
         if "index" in self.declined and request.method == "GET" and "startIndex=" in request.query:
+            total = (" and totalResults, which the target leaves out (RFC 9865 §2 lets a cursor-paged "
+                     "list)") if no_total else ""
             return (" (pagination.index is false in /ServiceProviderConfig: the target pages by cursor "
                     "only (RFC 9865 §2.3), but Okta pages by startIndex and reads startIndex and "
-                    "itemsPerPage (okta-scim.md §2, §3), so Okta fails here too)")
+                    f"itemsPerPage (okta-scim.md §2, §3){total}, so Okta fails here too)")
+        if no_total and ("index" in self.declined or "nextCursor" in reply.body):
+            return (" (the target leaves totalResults out of its cursor-paged list, which RFC 9865 §2 "
+                    "allows, but Okta reads totalResults (okta-scim.md §3, §4.1, §11.1), so Okta "
+                    "fails here too)")
         if (reply.status or 0) < 400:
             return ""
         if request.method == "PATCH" and "patch" in self.declined:
@@ -114,6 +122,13 @@ class OktaSender:
 
     def drive(self, plan: Plan) -> Outcome:
         return engine.drive(plan, self)
+
+
+def _omits_total(reply: Reply) -> bool:
+    """A 200 ListResponse without totalResults."""
+    body = reply.json
+    return (reply.status == 200 and isinstance(body, dict) and body.get("totalResults") is None
+            and urns.LIST_RESPONSE in (body.get("schemas") or []))
 
 
 def flow_step(flow: str, step_id: str, sender: OktaSender, config: RunConfig,

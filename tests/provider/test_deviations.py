@@ -1337,6 +1337,17 @@ def probe_cursor_only(scim: Scim) -> tuple[bool, bool, bool, list[str]]:
     return spc(scim)["pagination"]["index"], "startIndex" in page, "nextCursor" in page, user_names(page)
 
 
+@probe("cursor-omits-total", compliant=(3, 3, 3), deviant=(3, None, None))
+def probe_cursor_omits_total(scim: Scim) -> tuple[Any, Any, Any]:
+    make_users(scim, "a", "b", "c")
+    body = {"schemas": [urns.SEARCH_REQUEST], "cursor": "", "count": 2}
+    searched = scim.post("/Users/.search", body).json()
+    first, rest = cursor_walk(scim)[:2]  # totalResults on neither page of a cursor-paged query
+    assert (first.get("totalResults"), searched.get("totalResults")) == (rest.get("totalResults"),) * 2
+    indexed = scim.list("/Users", count=2)  # index-paged: keeps it
+    return indexed.get("totalResults"), first.get("totalResults"), rest.get("totalResults")
+
+
 @probe("search-ignores-cursor", compliant=(True, 2), deviant=(False, 2))
 def probe_search_ignores_cursor(scim: Scim) -> tuple[bool, int]:
     make_users(scim, "a", "b", "c")

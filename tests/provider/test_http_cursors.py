@@ -193,3 +193,20 @@ def test_a_cursor_only_provider_pages_every_list_by_cursor(make_provider: Provid
     assert names(rest) == ["c@example.com"] and "nextCursor" not in rest
     found = search(scim, "/Users/.search", count=2)
     assert names(found) == ["a@example.com", "b@example.com"] and "nextCursor" in found
+
+
+def test_cursor_omits_total_leaves_index_paged_lists_whole(make_provider: ProviderFactory) -> None:
+    """cursor-omits-total (RFC 9865 §2: "MAY choose to omit the totalResults attribute"): no
+    cursor-paged page carries totalResults, an index-paged list still does (RFC 7644 §3.4.2); with
+    cursor-only every list is cursor-paged, so none does."""
+    scim = make_provider("cursor-omits-total")
+    for n in "abc":
+        scim.create_user(f"{n}@example.com")
+    first = scim.list("/Users", cursor="", count=2)
+    assert "totalResults" not in first and names(first) == ["a@example.com", "b@example.com"]
+    assert first["itemsPerPage"] == 2 and "nextCursor" in first
+    indexed = scim.list("/Users", startIndex=1, count=2)
+    assert indexed["totalResults"] == 3 and indexed["startIndex"] == 1
+    only = make_provider("cursor-only", "cursor-omits-total")
+    only.create_user("a@example.com")
+    assert "totalResults" not in only.list("/Users", startIndex=1, count=2)

@@ -126,6 +126,13 @@ LIST = {  # RFC 7644 §3.4.2
     "startIndex": 1,
     "Resources": [{"id": "2819c223-7f76-453a-919d-413861904646", "userName": "bjensen"}],
 }
+CURSOR_LIST = {  # RFC 9865 §2: a middle page, without totalResults
+    "schemas": [urns.LIST_RESPONSE],
+    "itemsPerPage": 1,
+    "previousCursor": "ze7L30kMiiLX6x",
+    "nextCursor": "YkU3OF86Pz0rGv",
+    "Resources": [{"id": "2819c223-7f76-453a-919d-413861904646", "userName": "bjensen"}],
+}
 ERROR = {  # RFC 7644 §3.12
     "schemas": [urns.ERROR],
     "scimType": "mutability",
@@ -236,6 +243,7 @@ SAMPLES: dict[str, list[Any]] = {
     "enterprise-user": [ENTERPRISE],
     "group": [GROUP_DOC],
     "list-response": [LIST, {"schemas": [urns.LIST_RESPONSE], "totalResults": 0}],
+    "cursor-list-response": [CURSOR_LIST, LIST, {"schemas": [urns.LIST_RESPONSE], "Resources": []}],
     "error": [ERROR, {"schemas": [urns.ERROR], "status": "404"}],
     "patch-op": [PATCH],
     "bulk-response": [BULK, {"schemas": [urns.BULK_RESPONSE], "Operations": []}],
@@ -320,6 +328,11 @@ BROKEN = [
     ("list-response", LIST, ("startIndex",), 0, "/startIndex"),
     ("list-response", LIST, ("itemsPerPage",), -1, "/itemsPerPage"),
     ("list-response", LIST, ("schemas",), [urns.ERROR], "/schemas"),
+    ("list-response", CURSOR_LIST, ("previousCursor",), "x", ""),  # an index-paged list needs the total
+    ("cursor-list-response", CURSOR_LIST, ("nextCursor",), 7, "/nextCursor"),
+    ("cursor-list-response", CURSOR_LIST, ("totalResults",), "1", "/totalResults"),
+    ("cursor-list-response", LIST, ("Resources",), DELETE, ""),  # totalResults 2 needs Resources
+    ("cursor-list-response", CURSOR_LIST, ("schemas",), [urns.ERROR], "/schemas"),
     ("error", ERROR, ("status",), 400, "/status"),
     ("error", ERROR, ("status",), "Bad Request", "/status"),
     ("error", ERROR, ("scimType",), "invalidRequest", "/scimType"),
@@ -382,6 +395,7 @@ LENIENT = [  # each is correct per the RFC, so a failure here would be a false f
     ("user", changed(FULL_USER, ("urn:example:ext:2.0:User",), {"anything": 1})),
     ("user", changed(FULL_USER, ("emails", 0, "type"), "personal")),  # canonical values are suggestions
     ("list-response", changed(LIST, ("Resources",), [])),  # a page past the end
+    ("cursor-list-response", changed(CURSOR_LIST, ("Resources",), DELETE)),  # no total: Resources optional
     ("patch-op", changed(PATCH, ("Operations", 0, "op"), "Add")),
     ("service-provider-config", changed(SPC, ("bulk",), {"supported": False})),
     ("resource-type", changed(RESOURCE_TYPE, ("id",), DELETE)),  # §6: id is OPTIONAL

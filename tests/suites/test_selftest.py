@@ -46,6 +46,10 @@ OKTA_NEEDS = {
 # The checks of startIndex paging skip there. It has a test of its own too.
 CURSOR_ONLY = "cursor-only"
 OKTA_PAGES_BY_INDEX = {"OKTA-CONNECT-002", "OKTA-IMPORT-001", "OKTA-SPEC-001", "OKTA-SPEC-002"}
+# cursor-omits-total (one of the legal variants) leaves totalResults out of cursor-paged lists (RFC
+# 9865 §2), which with cursor-only are all lists: Okta reads it, so its group import (paged by
+# startIndex too) and its SPEC test's "totalResults 0" lookups fail as well, saying why.
+OKTA_READS_TOTAL = {"OKTA-IMPORT-002", "OKTA-SPEC-003", "OKTA-SPEC-005"}
 INDEX_PAGING = {"PAGE-COUNTS-001", "PAGE-START-001", "PAGE-START-002", "PAGE-START-003", "PAGE-WALK-001",
                 "PAGE-OKTA-001", "SEARCH-PAGE-001", "SORT-PAGE-001"}
 LEGAL_VARIANTS = sorted(SKIP_IN_MATRIX - set(OPERATING) - set(OKTA_NEEDS) - {CURSOR_ONLY})
@@ -308,26 +312,34 @@ def test_a_cursor_only_target_skips_index_paging_and_fails_okta_s_paging() -> No
     results for a query". With every other legal variant on too (but sort-unsupported: sorted pages
     are judged here), no RFC check fails, the checks of startIndex paging are skipped saying why,
     and the cursor checks pass; Okta pages by startIndex (okta-scim.md §2, §3), so exactly its
-    paging checks fail, saying why, as Okta would."""
+    paging checks fail, saying why, as Okta would. With cursor-omits-total no list carries
+    totalResults (RFC 9865 §2 allows it): the checks that need it count by nextCursor, or skip
+    saying why (PAGE-COUNTS-003); Okta's checks that read it fail, saying so."""
     with provider(*(v for v in LEGAL_VARIANTS if v != "sort-unsupported"), CURSOR_ONLY) as url:
         summary = run_suites(url)
     bad = {c["id"]: c["message"] for c in summary["checks"] if c["outcome"] in ("failed", "error")}
-    assert set(bad) == OKTA_PAGES_BY_INDEX, {i: m[:400] for i, m in bad.items()}
+    assert set(bad) == OKTA_PAGES_BY_INDEX | OKTA_READS_TOTAL, {i: m[:400] for i, m in bad.items()}
     assert all("(pagination.index is false in /ServiceProviderConfig: the target pages by cursor only "
-               "(RFC 9865 §2.3), but Okta pages by startIndex" in m for m in bad.values()), bad
+               "(RFC 9865 §2.3), but Okta pages by startIndex" in bad[i] for i in OKTA_PAGES_BY_INDEX), bad
+    assert all("totalResults, which the target leaves out" in bad[i] or "the target leaves totalResults "
+               "out of its cursor-paged list, which RFC 9865 §2 allows, but Okta reads totalResults" in bad[i]
+               for i in OKTA_READS_TOTAL), bad
     assert summary["verdicts"] == {"rfc": "pass", "okta": "fail"} and summary["exit_code"] == 1
-    skipped = {c["id"] for c in summary["checks"] if c["outcome"] == "skipped"
-               and "pagination.index is false in /ServiceProviderConfig" in c["message"]}
-    assert skipped == INDEX_PAGING
+    skipped = {c["id"]: c["message"] for c in summary["checks"] if c["outcome"] == "skipped"}
+    assert {i for i, m in skipped.items() if "pagination.index is false in /ServiceProviderConfig" in m} \
+        == INDEX_PAGING
+    assert {i for i, m in skipped.items() if "leaves totalResults out" in m} == {"PAGE-COUNTS-003"}
     outcomes = by_id(summary["checks"])
     assert {outcomes[e.id] for e in CATALOGUE if e.suite == "cursor"} == {"passed"}
 
 
-def test_filter_and_sort_checks_follow_next_cursor_on_a_cursor_only_target() -> None:
+@pytest.mark.parametrize("total", [(), ("cursor-omits-total",)], ids=["with-total", "omits-total"])
+def test_filter_and_sort_checks_follow_next_cursor_on_a_cursor_only_target(total: tuple[str, ...]) -> None:
     """A cursor-only target ignores startIndex (RFC 9865 §2.3): the filter and sort checks read a
     short-paged listing's later pages by startIndex, got the first page again, and failed 11 checks
-    of such a server with pages of 1. They follow nextCursor where a page carries one."""
-    with provider(CURSOR_ONLY, "page-size=1") as url:
+    of such a server with pages of 1. They follow nextCursor where a page carries one, also where
+    the page leaves totalResults out (RFC 9865 §2): they stopped at the first page there."""
+    with provider(CURSOR_ONLY, "page-size=1", *total) as url:
         summary = run_suites(url, ["filter", "sort"])
     assert failing(summary) == set() and summary["exit_code"] == 0
     assert {c["id"] for c in summary["checks"] if c["outcome"] == "skipped"} == {"SORT-PAGE-001"}
