@@ -17,6 +17,7 @@ from suites.target import Target
 MAY_OMIT = ('RFC 9865 §2: "Service providers implementing cursor pagination that are unable to '
             'estimate totalResults MAY choose to omit the totalResults attribute."')
 MAX_COUNT_PAGES = 50  # pages count_users() reads by nextCursor at most
+PAGE_SIZE = 100  # the count it asks for (Okta's page size, okta-scim.md §3), or maxPageSize if lower
 
 
 def request_params(reply: Reply) -> dict[str, Any]:
@@ -90,8 +91,9 @@ def count_users(client: ScimClient, target: Target, up_to: int) -> int:
     if total is not None:
         return total
     found, cursor = 0, None
+    size = min(up_to, PAGE_SIZE, _max_page_size(target) or PAGE_SIZE)  # §2.1 invalidCount above it
     for _ in range(MAX_COUNT_PAGES):
-        params: dict[str, Any] = {"count": up_to, **({"cursor": cursor} if cursor is not None else {})}
+        params: dict[str, Any] = {"count": size, **({"cursor": cursor} if cursor is not None else {})}
         reply = client.get("/Users", params=params)
         body = list_body(reply)
         page = len(resources(body))
@@ -101,3 +103,10 @@ def count_users(client: ScimClient, target: Target, up_to: int) -> int:
             break
         cursor = nxt
     return found
+
+
+def _max_page_size(target: Target) -> int | None:
+    """pagination.maxPageSize of /ServiceProviderConfig (RFC 9865 §4), when a positive integer."""
+    section = target.spc.get("pagination")
+    size = section.get("maxPageSize") if isinstance(section, dict) else None
+    return size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else None
