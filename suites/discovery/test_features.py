@@ -21,11 +21,11 @@ from suites.expect import (
 )
 from suites.factory import Factory
 from suites.filter.query import listed
-from suites.pagination.totals import count_users, cursor_paged
+from suites.pagination.totals import FILL_LIMIT, count_users, cursor_paged
 from suites.sort.scope import scope_attributes, scope_filters, scoped_search
 from suites.target import Target
 
-OBSERVE_LIMIT = 250  # create resources to observe maxResults only up to this (PAGE-MAX-001's FILL_LIMIT)
+OBSERVE_LIMIT = FILL_LIMIT  # create resources to observe maxResults only up to this
 
 
 def _patch_op(path: str, value: object) -> dict[str, object]:

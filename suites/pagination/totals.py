@@ -11,12 +11,14 @@ import pytest
 
 from suites.client import Reply, ScimClient
 from suites.expect import fail
+from suites.factory import Factory
 from suites.pagination.scope import counter, list_body, resources
 from suites.target import Target
 
 MAY_OMIT = ('RFC 9865 §2: "Service providers implementing cursor pagination that are unable to '
             'estimate totalResults MAY choose to omit the totalResults attribute."')
 MAX_COUNT_PAGES = 50  # pages count_users() reads by nextCursor at most
+FILL_LIMIT = 250  # the most users more_users_than() creates
 PAGE_SIZE = 100  # the count it asks for (Okta's page size, okta-scim.md §3), or maxPageSize if lower
 
 
@@ -103,6 +105,16 @@ def count_users(client: ScimClient, target: Target, up_to: int) -> int:
             break
         cursor = nxt
     return found
+
+
+def more_users_than(limit: int, name: str, factory: Factory, client: ScimClient, target: Target) -> None:
+    """Make the target hold more than limit (the advertised name) users: create the missing ones
+    when that is at most FILL_LIMIT, else skip the check, which cannot observe the limit."""
+    missing = limit + 1 - count_users(client, target, limit + 1)
+    if missing > FILL_LIMIT:
+        pytest.skip(f"exceeding {name}={limit} would need {missing} more users")
+    if missing > 0:
+        factory.users([factory.user_body() for _ in range(missing)])
 
 
 def _max_page_size(target: Target) -> int | None:
