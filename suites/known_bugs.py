@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.scim.deviation_registry import REGISTRY
+from suites.baseline import FAILING
 from suites.state import CheckResult
 
-FAILING = ("failed", "error", "waived")
 SHOWN = 5  # on the console; summary.json and report.html list them all
 HEADING = ("failures that match known bugs ({explained} of {failures} failed checks; each bug's checks "
            "all failed here; 'scimcert deviations' describes every bug):")
