@@ -36,6 +36,13 @@ def max_payload(prov: Provider) -> int:
     return prov.config.max_body_bytes
 
 
+def advertised_max_payload(prov: Provider) -> int:
+    """bulk.maxPayloadSize as /ServiceProviderConfig says it: the limit, or half of it with the
+    bulk-max-payload-understated bug (which still takes bodies up to the real limit)."""
+    real = max_payload(prov)
+    return real // 2 if "bulk-max-payload-understated" in prov.deviations else real
+
+
 def check_size(prov: Provider, length: int | None) -> None:
     """RFC 7644 §3.7.4: "If either limits are exceeded, the service provider MUST return HTTP
     response code 413 (Request Entity Too Large). The returned response MUST specify the limit

@@ -36,7 +36,7 @@ def service_provider_config(prov: Provider, base: str) -> dict[str, Any]:
         "documentationUri": "https://www.rfc-editor.org/info/rfc7644",
         "patch": {"supported": "patch-unsupported" not in prov.deviations},
         "bulk": {"supported": True, "maxOperations": bulk.MAX_OPERATIONS,
-                 "maxPayloadSize": bulk.max_payload(prov)}
+                 "maxPayloadSize": bulk.advertised_max_payload(prov)}
         if bulk.supported(prov) else {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
         "filter": {"supported": not prov.deviations.active & FILTER_OFF,
                    "maxResults": prov.max_results},

@@ -31,6 +31,13 @@ BULK_BUGS = (
         'response code 413 (Payload Too Large)."',
     ),
     Deviation(
+        "bulk-max-payload-understated",
+        "/ServiceProviderConfig says a bulk.maxPayloadSize half the size the server takes: a "
+        "BulkRequest larger than the advertised limit is run instead of refused with 413",
+        "configurations not updated when the server's body limit was raised; RFC 7644 §3.7.4: \"If "
+        'either limit is exceeded, the service provider MUST return HTTP response code 413"',
+    ),
+    Deviation(
         "bulk-no-location",
         "BulkResponse operations carry no location, not even a successful POST's",
         'RFC 7644 §3.7.3: "A "location" attribute that includes the resource\'s endpoint MUST be '

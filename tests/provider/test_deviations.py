@@ -7,6 +7,7 @@ switched on; the @probe decorator next to it states what each must observe.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -1236,6 +1237,14 @@ def probe_bulk_fail_on_errors_ignored(scim: Scim) -> list[str]:
 @probe("bulk-max-operations-ignored", compliant=(413, None), deviant=OK)
 def probe_bulk_max_operations_ignored(scim: Scim) -> tuple[int, str | None]:
     return answer(bulk(scim, *[{"method": "DELETE", "path": "/Users/missing"}] * 101))
+
+
+@probe("bulk-max-payload-understated", compliant=(413, None), deviant=OK)
+def probe_bulk_max_payload_understated(scim: Scim) -> tuple[int, str | None]:
+    advertised = scim.get("/ServiceProviderConfig").json()["bulk"]["maxPayloadSize"]
+    op = {"method": "DELETE", "path": "/Users/missing"}
+    size = len(json.dumps({"schemas": [urns.BULK_REQUEST], "Operations": [op]}).encode())
+    return answer(bulk(scim, {**op, "path": op["path"] + "x" * (advertised + 1 - size)}))
 
 
 @probe("bulk-no-location", compliant=True, deviant=False)
