@@ -107,8 +107,18 @@ class Target:
 
     @property
     def max_results(self) -> int | None:
-        value = (self.spc.get("filter") or {}).get("maxResults")
-        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+        return _positive_int((self.spc.get("filter") or {}).get("maxResults"))
+
+    @property
+    def pagination(self) -> dict[str, Any] | None:
+        """The pagination attribute of /ServiceProviderConfig (RFC 9865 §4), None when absent."""
+        section = self.spc.get("pagination")
+        return section if isinstance(section, dict) else None
+
+    @property
+    def max_page_size(self) -> int | None:
+        """pagination.maxPageSize (RFC 9865 §4), when a positive integer."""
+        return _positive_int((self.pagination or {}).get("maxPageSize"))
 
     def resource_types(self) -> list[dict[str, Any]]:
         return _listed(self.fetch("/ResourceTypes").json)
@@ -171,3 +181,7 @@ def _required(rtype: dict[str, Any] | None) -> list[str]:
     if not isinstance(entries, list):
         return []
     return [str(e.get("schema")) for e in entries if isinstance(e, dict) and e.get("required") is True]
+
+
+def _positive_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None

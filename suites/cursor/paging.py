@@ -21,15 +21,9 @@ SHOULD_ADVERTISE = ('RFC 9865 §4: "A SCIM service provider implementing cursor-
 Fetch = Callable[[str], Reply]
 
 
-def pagination(target: Target) -> dict[str, Any] | None:
-    """The pagination attribute of /ServiceProviderConfig (RFC 9865 §4), None when absent."""
-    section = target.spc.get("pagination")
-    return section if isinstance(section, dict) else None
-
-
 def require_pagination(target: Target) -> dict[str, Any]:
     """The pagination attribute, or skip: the target does not say how it pages."""
-    section = pagination(target)
+    section = target.pagination
     if section is None:
         pytest.skip(f"/ServiceProviderConfig has no pagination attribute; {SHOULD_ADVERTISE}")
     return section

@@ -30,8 +30,7 @@ CURSOR_ONLY = ('RFC 9865 §2.3: "A service provider MAY require cursor-based pag
 
 def index_declined(target: Target) -> bool:
     """Whether /ServiceProviderConfig says the target does not page by startIndex (RFC 9865 §4)."""
-    section = target.spc.get("pagination")
-    return isinstance(section, dict) and section.get("index") is False
+    return (target.pagination or {}).get("index") is False
 
 
 def require_index(target: Target) -> None:

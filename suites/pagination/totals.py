@@ -47,8 +47,8 @@ def cursor_paged(reply: Reply, target: Target) -> bool:
     params = request_params(reply)
     if "cursor" in params:
         return True
-    section = target.spc.get("pagination")
-    if not isinstance(section, dict):
+    section = target.pagination
+    if section is None:
         return False
     if section.get("index") is False:
         return True
@@ -93,7 +93,7 @@ def count_users(client: ScimClient, target: Target, up_to: int) -> int:
     if total is not None:
         return total
     found, cursor = 0, None
-    size = min(up_to, PAGE_SIZE, _max_page_size(target) or PAGE_SIZE)  # §2.1 invalidCount above it
+    size = min(up_to, PAGE_SIZE, target.max_page_size or PAGE_SIZE)  # §2.1 invalidCount above it
     for _ in range(MAX_COUNT_PAGES):
         params: dict[str, Any] = {"count": size, **({"cursor": cursor} if cursor is not None else {})}
         reply = client.get("/Users", params=params)
@@ -115,10 +115,3 @@ def more_users_than(limit: int, name: str, factory: Factory, client: ScimClient,
         pytest.skip(f"exceeding {name}={limit} would need {missing} more users")
     if missing > 0:
         factory.users([factory.user_body() for _ in range(missing)])
-
-
-def _max_page_size(target: Target) -> int | None:
-    """pagination.maxPageSize of /ServiceProviderConfig (RFC 9865 §4), when a positive integer."""
-    section = target.spc.get("pagination")
-    size = section.get("maxPageSize") if isinstance(section, dict) else None
-    return size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else None
