@@ -5,6 +5,7 @@ RFC 7644 §3.7: "The SCIM bulk operation is an optional server feature that enab
 send a potentially large collection of resource operations in a single request. Support for bulk
 requests can be discovered by querying the service provider configuration (see Section 4)."
 The bulk-unsupported condition takes that choice: bulk.supported false and /Bulk answering 501.
+The order of the operations and their "bulkId:" references: bulk_plan.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from simulator.provider import render
+from simulator.provider import bulk_plan, render
+from simulator.provider.bulk_plan import REFERENCE
 from simulator.provider.errors import ScimError
 from simulator.provider.records import Record
 from simulator.provider.service import Provider
@@ -21,11 +23,12 @@ from simulator.scim import urns
 from simulator.scim.paths import resource_path
 
 MAX_OPERATIONS = 100  # bulk.maxOperations; bulk.maxPayloadSize is the provider's body limit
-REFERENCE = "bulkId:"
 METHODS = ("POST", "PUT", "PATCH", "DELETE")
 _PATH = re.compile(r"^/(Users|Groups)(?:/([^/]+))?/?$")
 UNSUPPORTED = "bulk-unsupported"
 UNRESOLVED_PATHS = frozenset({"bulk-ids-unresolved", "bulk-path-ids-unresolved"})
+_DROPS = "bulk-unresolved-refs-dropped"
+_IN_ORDER = frozenset({_DROPS, "bulk-ids-unresolved"})  # the bugs that run a request as it comes
 
 
 def supported(prov: Provider) -> bool:
@@ -75,49 +78,104 @@ def run(prov: Provider, body: Any, base: str) -> dict[str, Any]:
         raise ScimError(400, "failOnErrors must be an integer of at least 1.", "invalidValue")
     if "bulk-fail-on-errors-ignored" in prov.deviations:
         fail_on = None
-    created: dict[str, str] = {}  # bulkId -> id of the resource its POST created
-    results: list[dict[str, Any]] = []
+    job = _Run(prov, ops, base)
+    plan = list(range(len(ops))) if _IN_ORDER & prov.deviations.active else bulk_plan.order(ops)
     errors = 0
-    for op in ops:
+    for index in plan:
         if fail_on is not None and errors >= fail_on:
             break
-        result = _operation(prov, op, created, base)
-        results.append(result)
-        errors += int(result["status"]) >= 400
-    return {"schemas": [urns.BULK_RESPONSE], "Operations": results}
+        errors += int(job.operation(index)["status"]) >= 400
+    job.complete()
+    return {"schemas": [urns.BULK_RESPONSE], "Operations": [job.results[i] for i in sorted(job.results)]}
 
 
-def _operation(prov: Provider, op: Any, created: dict[str, str], base: str) -> dict[str, Any]:
-    """One operation's entry in the BulkResponse: method, bulkId, version, location, status (a
-    string, as RFC 7644 §3.7.3's examples give it) and, for an error, response.
+class _Run:
+    """One BulkRequest being run: the results so far and the resources its POSTs created."""
 
-    RFC 7644 §3.7.3: "A "location" attribute that includes the resource's endpoint MUST be
-    returned for all operations except for failed POST operations (which have no location)."
-    """
-    op = op if isinstance(op, dict) else {}
-    method = str(op.get("method") or "").upper()
-    result: dict[str, Any] = {"method": op.get("method")}
-    if "bulkId" in op:
-        result["bulkId"] = op["bulkId"]
-    try:
-        kind, rid = _target(prov, op, method, created)
-        if rid is not None:
-            result["location"] = base + resource_path(f"{kind}s", rid)
-        rec, status = _apply(prov, op, method, kind, rid, _resolve(prov, op.get("data"), created))
-    except ScimError as exc:
-        result["status"] = str(exc.status)
-        result["response"] = _error(exc)
+    def __init__(self, prov: Provider, ops: list[Any], base: str) -> None:
+        self.prov, self.ops, self.base = prov, ops, base
+        self.creators = bulk_plan.creators(ops)
+        self.created: dict[str, str] = {}  # bulkId -> id of the resource its POST created
+        self.results: dict[int, dict[str, Any]] = {}  # position in the request -> its result
+        self.deferred: list[tuple[int, str, str, Any]] = []  # POSTs created without a reference
+
+    def waiting(self) -> set[str]:
+        """The bulkIds of this request's POSTs that have not run yet."""
+        return {b for b, i in self.creators.items() if i not in self.results}
+
+    def operation(self, index: int) -> dict[str, Any]:
+        """Run the operation at index; its entry in the BulkResponse: method, bulkId, version,
+        location, status (a string, as RFC 7644 §3.7.3's examples give it) and, for an error,
+        response.
+
+        RFC 7644 §3.7.3: "A "location" attribute that includes the resource's endpoint MUST be
+        returned for all operations except for failed POST operations (which have no location)."
+        """
+        prov, op = self.prov, self.ops[index]
+        op = op if isinstance(op, dict) else {}
+        method = str(op.get("method") or "").upper()
+        result: dict[str, Any] = {"method": op.get("method")}
+        if "bulkId" in op:
+            result["bulkId"] = op["bulkId"]
+        self.results[index] = result
+        try:
+            kind, rid = _target(prov, op, method, self.created)
+            if rid is not None:
+                result["location"] = self.base + resource_path(f"{kind}s", rid)
+            data, early = self._data(op.get("data"))
+            rec, status = _apply(prov, op, method, kind, rid, data)
+        except ScimError as exc:
+            _failed(result, exc)
+            return result
+        if rec is not None:
+            self._located(result, rec)
+            if method == "POST" and isinstance(op.get("bulkId"), str):
+                self.created[op["bulkId"]] = rec.id
+            if early and _DROPS not in prov.deviations:
+                self.deferred.append((index, kind, rec.id, op.get("data")))
+        result["status"] = str(status)
         return result
-    if rec is not None:
-        result["location"] = render.location(base, rec)
-        if prov.etags:
-            result["version"] = prov.etag(rec)
-        if method == "POST" and isinstance(op.get("bulkId"), str):
-            created[op["bulkId"]] = rec.id
-    if "bulk-no-location" in prov.deviations:
-        result.pop("location", None)
-    result["status"] = str(status)
-    return result
+
+    def _data(self, data: Any) -> tuple[Any, bool]:
+        """data with its references resolved, and whether it names a POST that has not run yet
+        (stripped: the POST is in a cycle, RFC 7644 §3.7.1)."""
+        if "bulk-ids-unresolved" in self.prov.deviations:
+            return data, False  # the bug: references are passed on as they are
+        early = set(bulk_plan.references({"data": data})) & self.waiting()
+        if early and "bulk-cycles-refused" in self.prov.deviations:
+            raise ScimError(409, f"'bulkId:{sorted(early)[0]}' is part of a circular reference.")
+        if early:
+            data = bulk_plan.strip(data, early)
+        return _resolve(self.prov, data, self.created), bool(early)
+
+    def complete(self) -> None:
+        """Give each POST created without a reference to a POST of its cycle the whole of its
+        data, now that the cycle's resources exist; where one of them could not be created, the
+        POST fails after all (409) and what it created is deleted."""
+        for index, kind, rid, data in self.deferred:
+            result = self.results[index]
+            try:
+                rec = self.prov.replace(kind, rid, _resolve(self.prov, data, self.created), None)
+            except ScimError as exc:
+                self.prov.delete(kind, rid, None)
+                self.created = {b: i for b, i in self.created.items() if i != rid}
+                for key in ("location", "version"):
+                    result.pop(key, None)
+                _failed(result, exc)
+                continue
+            self._located(result, rec)
+
+    def _located(self, result: dict[str, Any], rec: Record) -> None:
+        result["location"] = render.location(self.base, rec)
+        if self.prov.etags:
+            result["version"] = self.prov.etag(rec)
+        if "bulk-no-location" in self.prov.deviations:
+            result.pop("location", None)
+
+
+def _failed(result: dict[str, Any], exc: ScimError) -> None:
+    result["status"] = str(exc.status)
+    result["response"] = _error(exc)
 
 
 def _target(
@@ -184,10 +242,11 @@ def _resolve(prov: Provider, value: Any, created: dict[str, str]) -> Any:
 
 def _reference(prov: Provider, ref: str, created: dict[str, str]) -> str:
     """RFC 7644 §3.7.1: the service provider "MAY stop after a failed attempt and instead return
-    HTTP status code 409 (Conflict)"; a reference to no earlier successful POST gets that 409."""
+    HTTP status code 409 (Conflict)"; a reference to no successful POST of the request gets that
+    409 (the POST failed, or the request has none with that bulkId)."""
     rid = created.get(ref.removeprefix(REFERENCE))
     if rid is None:
-        raise ScimError(409, f"{ref!r} names no resource an earlier operation of this request created.")
+        raise ScimError(409, f"{ref!r} names no resource this request created.")
     return rid
 
 

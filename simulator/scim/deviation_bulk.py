@@ -19,6 +19,15 @@ BULK_BUGS = (
         "mitol-django-scim 2026.10.9 (docs/real-servers.md); RFC 7644 §3.7.2",
     ),
     Deviation(
+        "bulk-unresolved-refs-dropped",
+        'the operations run in the order they come, and a "bulkId:X" reference to a POST that has not '
+        "run yet is dropped from the data instead of resolved or refused: of two groups POSTed as each "
+        "other's member, the first is created without its member (201 all the same)",
+        'servers that leave out member values naming no resource; RFC 7644 §3.7.1: "The service provider '
+        'MUST try to resolve circular cross-references between resources in a single bulk job but MAY '
+        'stop after a failed attempt and instead return HTTP status code 409 (Conflict)."',
+    ),
+    Deviation(
         "bulk-fail-on-errors-ignored",
         "failOnErrors is ignored: every operation runs, however many failed before it",
         'RFC 7644 §3.7: failOnErrors is "the number of errors that the service provider will accept '

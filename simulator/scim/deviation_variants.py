@@ -199,4 +199,14 @@ VARIANTS = (
         'Section 4)."',
         condition=True,
     ),
+    Deviation(
+        "bulk-cycles-refused",
+        'a BulkRequest whose POSTs reference each other in a cycle ("bulkId:X" in the data of a POST '
+        "that X's POST references too) is not resolved: the operations of the cycle answer 409 and "
+        "create nothing (a reference to a later POST that is no cycle is still resolved)",
+        'RFC 7644 §3.7.1: "The service provider MUST try to resolve circular cross-references between '
+        'resources in a single bulk job but MAY stop after a failed attempt and instead return HTTP '
+        'status code 409 (Conflict)."; scim2-server 0.8.3 answers so',
+        condition=True,
+    ),
 )

@@ -21,9 +21,12 @@ from suites.bulk.request import (
     results,
     send,
 )
-from suites.client import ScimClient
+from suites.bulkcreates import status_of
+from suites.client import Reply, ScimClient
 from suites.expect import expect, expect_equal, expect_object, expect_status, value_at
 from suites.factory import Factory
+from suites.filter.query import string
+from suites.ledger import Ledger
 from suites.target import Target
 
 
@@ -134,3 +137,73 @@ def _with(body: dict[str, Any], attr: str, value: Any) -> dict[str, Any]:
     else:
         changed[head] = value
     return changed
+
+
+@pytest.mark.check("BULK-REF-003", level="MUST", refs=["RFC7644 §3.7.1", "RFC7644 §3.7.2", "RFC7643 §4.2"],
+                   caught_by=["bulk-unresolved-refs-dropped", "bulk-ids-unresolved", "bulk-no-location"])
+def test_bulk_circular_references(target: Target, factory: Factory, client: ScimClient,
+                                  ledger: Ledger) -> None:
+    """Two groups POSTed in one BulkRequest, each naming the other as a member by its bulkId, are
+    both created holding each other, or the operations of the cycle answer 409 and create nothing.
+
+    RFC 7644 §3.7.1: "The service provider MUST try to resolve circular cross-references between
+    resources in a single bulk job but MAY stop after a failed attempt and instead return HTTP
+    status code 409 (Conflict)." Its example is this one: group A with member "bulkId:B" and group
+    B with member "bulkId:A". A group as a member is a nested group, which RFC 7643 §4.2 leaves to
+    the target ("The intention of the "Group" type is to allow the service provider to support
+    nested groups"): the check skips where the target's Group schema names no "Group" among
+    members.type's canonicalValues or members.$ref's referenceTypes.
+    """
+    require_nested_groups(target)
+    aid, bid = new_bulk_id("cycle-a"), new_bulk_id("cycle-b")
+    first, second = factory.group_body(), factory.group_body()
+    first["members"] = [{"value": f"bulkId:{bid}", "type": "Group"}]
+    second["members"] = [{"value": f"bulkId:{aid}", "type": "Group"}]
+    reply = send(target, client, [post("Group", aid, first), post("Group", bid, second)])
+    found = results(reply)
+    ops = {aid: result_of(found, aid, reply), bid: result_of(found, bid, reply)}
+    codes = {bulk_id: status_of(result) for bulk_id, result in ops.items()}
+    if set(codes.values()) == {409}:
+        _expect_not_created(target, client, ledger, (first, second), reply)
+        return
+    expect(set(codes.values()) == {201}, "both POSTs answered 201 (the cycle resolved) or both 409 (RFC "
+           "7644 §3.7.1: the service provider MAY stop and return 409)", f"statuses {codes}", reply)
+    reads = {bulk_id: expect_status(client.get(resource_path_of(result, "Group", bulk_id, reply)), 200)
+             for bulk_id, result in ops.items()}
+    for holder, member in ((aid, bid), (bid, aid)):
+        read, wanted = reads[holder], expect_object(reads[member]).get("id")
+        members = [m.get("value") for m in expect_object(read).get("members") or [] if isinstance(m, dict)]
+        expect(members == [wanted], f'the group {holder} holding the group "bulkId:{member}" '
+               f"(members [{wanted!r}])", members, read)
+
+
+def require_nested_groups(target: Target) -> None:
+    """Skip the calling check where the target's Group schema in /Schemas names no "Group"
+    among members.type's canonicalValues or members.$ref's referenceTypes (an unreadable schema
+    skips nothing)."""
+    rs = target.resource_schema("Group")
+    if rs is None:
+        return
+    named = [d.leaf for d in (rs.resolve(None, "members", "type"), rs.resolve(None, "members", "$ref")) if d]
+    kinds = {str(v).casefold() for d in named for v in (*d.canonical_values, *d.reference_types)}
+    if "group" not in kinds:
+        pytest.skip('the target\'s Group schema names no "Group" member type (members.type canonicalValues, '
+                    "members.$ref referenceTypes): it advertises no nested groups")
+
+
+def _expect_not_created(target: Target, client: ScimClient, ledger: Ledger,
+                        groups: tuple[dict[str, Any], ...], reply: Reply) -> None:
+    """Where the target filters, no group of the refused POSTs exists (one that does joins the
+    ledger, so the cleanup deletes it)."""
+    if not target.supports("filter"):
+        return
+    found: dict[str, str] = {}
+    for group in groups:
+        name = group["displayName"]
+        query = {"filter": f"displayName eq {string(name)}"}
+        listed = expect_status(client.get("/Groups", params=query), 200)
+        for held in expect_object(listed).get("Resources") or []:
+            if isinstance(held, dict) and isinstance(held.get("id"), str):
+                ledger.add_once("Group", held["id"], name)
+                found[name] = held["id"]
+    expect(not found, "no group of the two POSTs answered 409", f"groups {found} exist", reply)

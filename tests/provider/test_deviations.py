@@ -1228,6 +1228,27 @@ def probe_bulk_path_ids_unresolved(scim: Scim) -> list[str]:
     return bulk_statuses(bulk(scim, bulk_post("u", "bob@example.com"), delete))
 
 
+def cycle_members(scim: Scim) -> list[str | int]:
+    """Statuses of two groups POSTed as each other's member, then how many members each holds."""
+    def group(bulk_id: str, other: str) -> dict[str, Any]:
+        return {"method": "POST", "path": "/Groups", "bulkId": bulk_id, "data": {
+            "schemas": [urns.CORE_GROUP], "displayName": bulk_id, "members": [{"value": f"bulkId:{other}"}]}}
+    ops = bulk(scim, group("a", "b"), group("b", "a")).json()["Operations"]
+    held = [len(scim.http.get(o["location"], timeout=5).json().get("members", []))
+            for o in ops if "location" in o]
+    return [o["status"] for o in ops] + held
+
+
+@probe("bulk-unresolved-refs-dropped", compliant=["201", "201", 1, 1], deviant=["201", "201", 0, 1])
+def probe_bulk_unresolved_refs_dropped(scim: Scim) -> list[str | int]:
+    return cycle_members(scim)
+
+
+@probe("bulk-cycles-refused", compliant=["201", "201", 1, 1], deviant=["409", "409"])
+def probe_bulk_cycles_refused(scim: Scim) -> list[str | int]:
+    return cycle_members(scim)
+
+
 @probe("bulk-fail-on-errors-ignored", compliant=["404"], deviant=["404", "404"])
 def probe_bulk_fail_on_errors_ignored(scim: Scim) -> list[str]:
     missing = {"method": "DELETE", "path": "/Users/missing"}

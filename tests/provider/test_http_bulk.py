@@ -83,3 +83,80 @@ def test_bulk_unsupported_answers_501_and_says_so(make_provider: ProviderFactory
     assert scim.get("/ServiceProviderConfig").json()["bulk"] == {
         "supported": False, "maxOperations": 0, "maxPayloadSize": 0}
     assert bulk(scim).status_code == 501
+
+
+def _group(name: str, *members: str) -> dict[str, Any]:
+    return {"schemas": [urns.CORE_GROUP], "displayName": name,
+            "members": [{"value": f"bulkId:{m}", "type": "Group"} for m in members]}
+
+
+def _ids(scim: Scim, ops: list[dict[str, Any]]) -> list[str]:
+    return [o["location"].rsplit("/", 1)[1] for o in ops]
+
+
+def test_a_reference_to_a_later_post_runs_that_post_first(scim: Scim) -> None:
+    """RFC 7644 §3.7.2: the group names a user its request creates after it; the results keep the
+    request's order."""
+    ops = bulk(scim, {"method": "POST", "path": "/Groups", "bulkId": "g",
+                      "data": {"schemas": [urns.CORE_GROUP], "displayName": "Early",
+                               "members": [{"value": "bulkId:u"}]}},
+               {"method": "POST", "path": "/Users", "bulkId": "u", "data": user_body("u@example.com")},
+               ).json()["Operations"]
+    assert [(o["bulkId"], o["status"]) for o in ops] == [("g", "201"), ("u", "201")]
+    gid, uid = _ids(scim, ops)
+    assert [m["value"] for m in scim.get(f"/Groups/{gid}").json()["members"]] == [uid]
+
+
+def test_circular_references_are_resolved(scim: Scim) -> None:
+    """RFC 7644 §3.7.1's example: group A has B as a member and B has A; and a cycle of three. Each
+    group holds the next, and its result's version is the ETag of what it holds."""
+    ops = bulk(scim, {"method": "POST", "path": "/Groups", "bulkId": "a", "data": _group("A", "b")},
+               {"method": "POST", "path": "/Groups", "bulkId": "b", "data": _group("B", "a")},
+               {"method": "POST", "path": "/Groups", "bulkId": "x", "data": _group("X", "y")},
+               {"method": "POST", "path": "/Groups", "bulkId": "y", "data": _group("Y", "z")},
+               {"method": "POST", "path": "/Groups", "bulkId": "z", "data": _group("Z", "x")},
+               ).json()["Operations"]
+    assert [o["status"] for o in ops] == ["201"] * 5
+    a, b, x, y, z = ids = _ids(scim, ops)
+    for holder, member, op in zip(ids, (b, a, y, z, x), ops, strict=True):
+        got = scim.get(f"/Groups/{holder}")
+        assert [(m["value"], m["type"]) for m in got.json()["members"]] == [(member, "Group")]
+        assert op["version"] == got.headers["ETag"]
+
+
+def test_a_cycle_whose_other_post_fails_creates_nothing(scim: Scim) -> None:
+    """A references B, so B runs first and creates itself without A, waiting for it; A then fails
+    (no displayName): B fails after all with 409, and what it created is gone."""
+    broken = {"schemas": [urns.CORE_GROUP], "members": [{"value": "bulkId:b"}]}
+    ops = bulk(scim, {"method": "POST", "path": "/Groups", "bulkId": "a", "data": broken},
+               {"method": "POST", "path": "/Groups", "bulkId": "b", "data": _group("B", "a")},
+               ).json()["Operations"]
+    assert [o["status"] for o in ops] == ["400", "409"]
+    assert all("location" not in o and "version" not in o for o in ops)
+    assert scim.list("/Groups")["totalResults"] == 0
+
+
+def test_bulk_cycles_refused_answers_409_to_the_cycle_only(make_provider: ProviderFactory) -> None:
+    """The bulk-cycles-refused condition (RFC 7644 §3.7.1 "MAY stop after a failed attempt and
+    instead return HTTP status code 409"): the cycle's POSTs fail and create nothing; a reference
+    to a later POST that is no cycle still resolves."""
+    scim = make_provider("bulk-cycles-refused")
+    ops = bulk(scim, {"method": "POST", "path": "/Groups", "bulkId": "a", "data": _group("A", "b")},
+               {"method": "POST", "path": "/Groups", "bulkId": "b", "data": _group("B", "a")},
+               {"method": "POST", "path": "/Groups", "bulkId": "c", "data": _group("C", "d")},
+               {"method": "POST", "path": "/Groups", "bulkId": "d", "data": _group("D")},
+               ).json()["Operations"]
+    assert [o["status"] for o in ops] == ["409", "409", "201", "201"]
+    assert "circular reference" in ops[1]["response"]["detail"]
+    assert scim.list("/Groups")["totalResults"] == 2
+
+
+def test_bulk_unresolved_refs_dropped_creates_the_first_group_empty(make_provider: ProviderFactory) -> None:
+    scim = make_provider("bulk-unresolved-refs-dropped")
+    ops = bulk(scim, {"method": "POST", "path": "/Groups", "bulkId": "a", "data": _group("A", "b")},
+               {"method": "POST", "path": "/Groups", "bulkId": "b", "data": _group("B", "a")},
+               ).json()["Operations"]
+    assert [o["status"] for o in ops] == ["201", "201"]
+    a, b = _ids(scim, ops)
+    assert scim.get(f"/Groups/{a}").json().get("members", []) == []
+    assert [m["value"] for m in scim.get(f"/Groups/{b}").json()["members"]] == [a]

@@ -43,8 +43,9 @@ def test_what_a_bulk_request_creates_is_in_the_ledger_and_cleaned_up(tmp_path: P
     pending = {kind: {e["id"] for e in ledger.pending() if e["type"] == kind} for kind in ("User", "Group")}
     assert pending == held, kept["stdout"][-3000:]
     # BULK-OPS-001 and BULK-REF-001 each create a user and a group, BULK-REF-002 two users (it
-    # deletes one), BULK-FAIL-001 one user through the factory (a POST /Users)
-    assert (len(held["User"]), len(held["Group"])) == (4, 2)
+    # deletes one), BULK-FAIL-001 one user through the factory (a POST /Users), BULK-REF-003 two
+    # groups holding each other
+    assert (len(held["User"]), len(held["Group"])) == (4, 4)
     # without locations, the user BULK-REF-002 deleted in the same request is not found by its
     # name: it is listed as unconfirmed, which the cleanup looks up again
     listed = len([e for e in ledger.entries if e["type"] == "User"])
@@ -93,3 +94,48 @@ def test_ctrl_c_during_a_bulk_post_waits_until_its_creates_are_recorded(
         client.post("/Bulk", {"schemas": [urns.BULK_REQUEST], "Operations": [op]})
     assert [(kind, name) for kind, _, name in recorded] == [("User", "held@example.com")]
     assert scim.get(f"/Users/{recorded[0][1]}").status_code == 200
+
+
+def _cycle_refused_but_created(resp: Response) -> None:
+    """The cycle's POSTs are answered 409 without a location, but the groups were created."""
+    body = resp.json if resp.method == "POST" and resp.path.endswith("/Bulk") else None
+    if body and [o.get("bulkId", "")[:6] for o in body["Operations"]] == ["cycle-", "cycle-"]:
+        body["Operations"] = [{**{k: v for k, v in o.items() if k not in ("location", "version")},
+                               "status": "409"} for o in body["Operations"]]
+        resp.set_json(body)
+
+
+def test_a_409_to_the_cycle_that_created_the_groups_all_the_same_fails(tmp_path: Path) -> None:
+    """BULK-REF-003 accepts 409 for the cycle (RFC 7644 §3.7.1: "MAY stop after a failed attempt and
+    instead return HTTP status code 409"), but then looks the two groups up: found, they fail the
+    check, join the ledger, and the cleanup deletes them."""
+    with provider(rewrite=_cycle_refused_but_created) as url:
+        summary = run_suites(url, ["bulk"], "-k", "circular", report_dir=tmp_path)
+        assert _held(url) == {"User": set(), "Group": set()}
+    assert failing(summary) == {"BULK-REF-003"}
+    message = next(c["message"] for c in summary["checks"] if c["id"] == "BULK-REF-003")
+    assert "no group of the two POSTs answered 409" in message and "exist" in message
+    assert summary["cleanup"]["left"] == 0
+
+
+def _no_nested_groups(resp: Response) -> None:
+    """The Group schema names only "User" as a member type."""
+    body = resp.json if resp.method == "GET" and "/Schemas" in resp.path else None
+    docs = (body.get("Resources") or [body]) if isinstance(body, dict) else []
+    for doc in docs:
+        for attr in doc.get("attributes") or [] if doc.get("id") == urns.CORE_GROUP else []:
+            for sub in attr.get("subAttributes") or [] if attr["name"] == "members" else []:
+                for key in ("canonicalValues", "referenceTypes"):
+                    if key in sub:
+                        sub[key] = [v for v in sub[key] if v != "Group"]
+    if docs:
+        resp.set_json(body)
+
+
+def test_a_target_without_nested_groups_skips_the_circular_check() -> None:
+    with provider(rewrite=_no_nested_groups) as url:
+        summary = run_suites(url, ["bulk"])
+    outcomes = {c["id"]: (c["outcome"], c["message"]) for c in summary["checks"]}
+    assert failing(summary) == set()
+    outcome, message = outcomes["BULK-REF-003"]
+    assert outcome == "skipped" and "advertises no nested groups" in message
