@@ -85,11 +85,6 @@ def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def literal(value: Any) -> str:
-    """value as a filter comparison value (RFC 7644 §3.4.2.2: JSON literals)."""
-    return json.dumps(value)
-
-
 def key_of(doc: dict[str, Any], name: str) -> str | None:
     """The key of doc that is name, compared case-insensitively (RFC 7643 §2.1)."""
     return next((k for k in doc if isinstance(k, str) and k.casefold() == name.casefold()), None)

@@ -15,13 +15,13 @@ from suites.extensions.data import (
     ext_data,
     ext_value,
     fetch,
-    literal,
     other_value,
     same,
     simple_values,
     user_with,
 )
 from suites.factory import Factory
+from suites.filter.query import string
 from suites.target import Target
 
 STORED = ["drops-extension"]
@@ -98,7 +98,7 @@ def test_filter_on_urn_qualified_attribute(factory: Factory, client: ScimClient,
     attr, value, user = _made(factory, extensions, urn, attribute, made)
     mine = f'userName eq {json.dumps(user["userName"])}'
     for wanted, compare in ((value, [user["id"]]), (other_value(attr, factory.faker, value), [])):
-        text = f"{urn}:{attr.name} eq {literal(wanted)} and {mine}"
+        text = f"{urn}:{attr.name} eq {string(wanted)} and {mine}"
         reply = client.get("/Users", params={"filter": text})
         if reply.status == 400:
             pytest.skip(f"the target declines filters on {urn}:{attr.name} (400)")

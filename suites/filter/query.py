@@ -30,8 +30,10 @@ def new_scope(config: RunConfig) -> str:
     return f"{config.prefix}{secrets.token_hex(3)}-"
 
 
-def string(value: str) -> str:
-    """A filter comparison value: a JSON string (RFC 7644 §3.4.2.2 compValue)."""
+def string(value: Any) -> str:
+    """value as a filter comparison value: a JSON literal, for text a JSON string with its quotes
+    and backslashes escaped (RFC 7644 §3.4.2.2's ABNF: compValue = false / null / true / number /
+    string, "rules from JSON (RFC 7159)")."""
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -1,19 +1,13 @@
-"""Small helpers shared by the Group checks: paths, filter literals and member lists."""
+"""Small helpers shared by the Group checks: paths and member lists."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from simulator.scim.paths import group_path
 from suites.client import Reply, ScimClient
 from suites.target import Target
-
-
-def literal(text: str) -> str:
-    """A filter string literal: RFC 7644 §3.4.2.2 says it MUST be a valid JSON string."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def attribute(resource: Mapping[str, Any], name: str) -> Any:

@@ -8,7 +8,8 @@ from simulator.scim.paths import group_path
 from suites.client import ScimClient
 from suites.expect import expect, expect_equal, expect_object, expect_status, ids_of
 from suites.factory import Factory
-from suites.groups.helpers import attribute, literal, members_returned, unassigned
+from suites.filter.query import string
+from suites.groups.helpers import attribute, members_returned, unassigned
 from suites.target import Target
 
 
@@ -40,7 +41,7 @@ def test_filter_display_name_eq_finds_the_group(factory: Factory, client: ScimCl
     target.require("filter")
     group = factory.group()
     factory.group()  # a second group, so a server that ignores the filter shows itself
-    params = {"filter": f"displayName eq {literal(group['displayName'])}", "startIndex": 1, "count": 100}
+    params = {"filter": f"displayName eq {string(group['displayName'])}", "startIndex": 1, "count": 100}
     reply = client.get("/Groups", params=params)
     body = expect_object(expect_status(reply, 200))
     expect_equal(ids_of(body.get("Resources") or []), [group["id"]], "the ids in Resources", reply)
@@ -63,7 +64,7 @@ def test_filter_display_name_ignores_case(factory: Factory, client: ScimClient, 
         pytest.skip("the target declares Group displayName caseExact: true")
     name = factory.group()["displayName"]
     other_case = name.upper() if name.upper() != name else name.lower()
-    reply = client.get("/Groups", params={"filter": f"displayName eq {literal(other_case)}"})
+    reply = client.get("/Groups", params={"filter": f"displayName eq {string(other_case)}"})
     body = expect_object(expect_status(reply, 200))
     found = [r.get("displayName") for r in body.get("Resources") or [] if isinstance(r, dict)]
     expect(name in found, f"a group named {name!r} among Resources", f"displayNames {found}", reply)
@@ -103,7 +104,7 @@ def test_filtered_list_excluding_members(factory: Factory, client: ScimClient, t
     if members_returned(target) == "always":
         pytest.skip('the target declares Group members returned: "always"')
     group = factory.group([factory.user()["id"]])
-    params = {"excludedAttributes": "members", "filter": f"displayName eq {literal(group['displayName'])}"}
+    params = {"excludedAttributes": "members", "filter": f"displayName eq {string(group['displayName'])}"}
     reply = client.get("/Groups", params=params)
     resources = expect_object(expect_status(reply, 200)).get("Resources") or []
     ours = [r for r in resources if isinstance(r, dict) and r.get("id") == group["id"]]

@@ -112,11 +112,6 @@ def resource_paths(client: ScimClient, target: Target) -> list[str]:
     return paths
 
 
-def literal(text: str) -> str:
-    """A filter string literal: RFC 7644 §3.4.2.2 makes it a JSON string."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 def listed_in(body: Any) -> list[dict[str, Any]]:
     """The resources a list answer carries: a ListResponse's Resources, or a bare array."""
     items = body.get("Resources") if isinstance(body, dict) else body

@@ -14,13 +14,13 @@ from suites.client import Reply, ScimClient
 from suites.config import RunConfig
 from suites.expect import expect, expect_equal, expect_object, expect_schema, expect_status, ids_of
 from suites.factory import Factory
+from suites.filter.query import string
 from suites.ledger import Ledger
 from suites.security.probes import (
     NON_TOKEN,
     NONE,
     expect_refused,
     listed_in,
-    literal,
     malformed,
     require_auth,
     resource_paths,
@@ -110,7 +110,7 @@ def test_unauthenticated_create_creates_nothing(client: ScimClient, factory: Fac
         reply = send(client, "POST", "/Users", creds, json_body=body)
         created = ids_of([reply.body]) if reply.status in (200, 201) else []
         if target.supports("filter"):
-            found = client.get("/Users", params={"filter": f"userName eq {literal(body['userName'])}"})
+            found = client.get("/Users", params={"filter": f"userName eq {string(body['userName'])}"})
             created += _named(listed_in(found.json), body["userName"])
         for rid in dict.fromkeys(created):
             if not ledger.owns("User", rid):
@@ -170,7 +170,7 @@ def test_okta_spec_step_11(client: ScimClient, scim_config: RunConfig) -> None:
     """
     require_auth(scim_config.auth)
     name = f"{scim_config.prefix}Runscope{secrets.randbelow(1000):03d}@atko.com".upper()
-    reply = send(client, "GET", "/Users", NON_TOKEN, params={"filter": f"userName eq {literal(name)}"})
+    reply = send(client, "GET", "/Users", NON_TOKEN, params={"filter": f"userName eq {string(name)}"})
     expect_refused(reply, NON_TOKEN, 401)
     body = expect_object(reply)
     detail = body.get("detail")

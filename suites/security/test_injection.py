@@ -8,7 +8,8 @@ from suites.client import Reply, ScimClient
 from suites.config import RunConfig
 from suites.expect import describe, expect, fail, ids_of
 from suites.factory import Factory
-from suites.security.probes import listed_in, literal, total_of
+from suites.filter.query import string
+from suites.security.probes import listed_in, total_of
 from suites.target import Target
 
 REFS = ["RFC7644 §3.4.2.2", "RFC7644 §3.12"]
@@ -55,9 +56,9 @@ def test_tautology_filters_match_nothing(client: ScimClient, factory: Factory, t
     value `x' or '1'='1` is a plain string that no userName equals.
     """
     nobody = _nobody(scim_config)
-    expect_nothing_leaked(_probe(client, factory, target, f'userName eq {literal(nobody)} or "1" eq "1"'),
+    expect_nothing_leaked(_probe(client, factory, target, f'userName eq {string(nobody)} or "1" eq "1"'),
                           malformed=True)
-    sql = literal(nobody + "' or '1'='1")
+    sql = string(nobody + "' or '1'='1")
     expect_nothing_leaked(client.get("/Users", params={"filter": f"userName eq {sql}"}))
 
 
@@ -96,7 +97,7 @@ def test_parenthesis_break_out_is_refused(client: ScimClient, factory: Factory, 
     specified filter syntax was invalid" (400). A server that pastes the filter into its own
     parenthesised query would list every user; a 5xx lists nobody (its status: FLT-ERR-002).
     """
-    text = f"userName eq {literal(_nobody(scim_config))}) or (userName pr"
+    text = f"userName eq {string(_nobody(scim_config))}) or (userName pr"
     expect_nothing_leaked(_probe(client, factory, target, text), malformed=True)
 
 
@@ -110,5 +111,5 @@ def test_10000_character_value_is_handled(client: ScimClient, factory: Factory, 
     with a limit refuses it (400, or RFC 9110 §15.5.15 414 "URI Too Long"). A 5xx means the
     value reached somewhere that could not cope with it.
     """
-    text = f"userName eq {literal(_nobody(scim_config) + 'x' * 10_000)}"
+    text = f"userName eq {string(_nobody(scim_config) + 'x' * 10_000)}"
     expect_nothing_leaked(_probe(client, factory, target, text), 413, 414)
