@@ -130,7 +130,7 @@ def measure(org: Org, repeat: int, seed: int) -> dict[str, float]:
     )
     out[f"GET group of {GROUP_SIZE} members"] = median_ms(lambda i: org.http.get(gpath), max(3, repeat // 10))
     out["filter title pr (full scan)"] = median_ms(
-        lambda i: org.http.get(f"{org.base}/Users", params={"filter": "title pr", "count": 1}),
+        lambda i: org.http.get(f"{org.base}/Users", params={"filter": "title pr", "count": "1"}),
         max(3, repeat // 20),
     )
     return out

@@ -1,10 +1,14 @@
 """Benchmark: scimcert run beside scim2-tester (`scim2 --url URL test`) on the reference provider.
 
-Three tools run in the same session, taking turns:
+Four runs take turns in the same session:
 - `scimcert run`: the README's main command, against its embedded reference provider (started
   in a child process, discarded at the end, so the run deletes nothing one by one);
 - `scimcert run --url`: against a reference provider the benchmark serves, as a real target is
   tested (the run deletes what it created at the end);
+- `scimcert run --suite ...` on the peer's ground: the embedded run of only the suites that
+  judge what scim2-tester judges (GROUND: discovery, CRUD of users and groups, PATCH,
+  attributes/excludedAttributes, /.search, errors such as an unknown endpoint), so checks and
+  time compare like with like;
 - scim2-tester: `scim2 --url URL test` against a reference provider the benchmark serves.
 Requests are counted by a WSGI middleware on the benchmark's provider, and for the embedded run
 from its exchanges.har (which records every request). Reported: checks, requests, wall time and
@@ -93,6 +97,20 @@ def run_embedded() -> dict[str, float]:
             "tool_cpu_s": _cpu(resource.RUSAGE_CHILDREN) - tool_cpu, "provider_cpu_s": math.nan}
 
 
+# scim2-tester's checkers: discovery (ServiceProviderConfig, ResourceTypes, Schemas, unknown ids),
+# crud:create/read/update/delete, crud:read:attributes (GET, list, /.search), patch:add/remove/
+# replace, misc (an unknown URL answers 404)
+GROUND = ("discovery", "users", "groups", "patch", "projection", "search", "errors")
+
+
+def run_ground() -> dict[str, float]:
+    """`scimcert run` of the GROUND suites only, embedded like run_embedded."""
+    tool_cpu = _cpu(resource.RUSAGE_CHILDREN)
+    checks, wall, requests = _scimcert(*(arg for suite in GROUND for arg in ("--suite", suite)))
+    return {"checks": checks, "requests": requests, "wall_s": wall,
+            "tool_cpu_s": _cpu(resource.RUSAGE_CHILDREN) - tool_cpu, "provider_cpu_s": math.nan}
+
+
 def run_peer(url: str, scim2: str) -> tuple[int, float]:
     started = time.perf_counter()
     proc = subprocess.run([scim2, "--url", url, "-h", f"Authorization: Bearer {TOKEN}", "test"],
@@ -147,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("the peer is missing: pip install scim2-cli")
     rows = measure({"scimcert run": run_embedded,
                     "scimcert --url": lambda: once(run_scimcert),
+                    "scimcert ground": run_ground,
                     "scim2-tester": lambda: once(lambda url: run_peer(url, scim2))}, args.repeat)
     peer = rows["scim2-tester"]
     keys = ("checks", "requests", "wall_s", "tool_cpu_s", "provider_cpu_s")
