@@ -145,6 +145,8 @@ def compile_query_filter(
         if "filter-eq-only" in provider.deviations and not _eq_only(node):
             raise FilterError("only eq comparisons joined by and are supported")
         predicate = compile_filter(node, rs)
+        if "filter-first-value-only" in provider.deviations:
+            predicate = _on_first_values(predicate)
     except FilterError as exc:
         if "bad-filter-500" in provider.deviations:
             raise RuntimeError(f"filter crashed the query builder: {exc}") from exc
@@ -161,6 +163,14 @@ def compile_query_filter(
                     (r for r in found if predicate(provider.view(r))), key=lambda r: r.seq
                 )
     return predicate, None
+
+
+def _on_first_values(predicate: Predicate) -> Predicate:
+    """The filter-first-value-only bug: a multi-valued attribute is matched on its first value
+    only (emails on the first email, as a server filtering one email column does)."""
+    def first_values(data: Mapping[str, Any]) -> bool:
+        return predicate({k: v[:1] if isinstance(v, list) and k != "schemas" else v for k, v in data.items()})
+    return first_values
 
 
 def _eq_only(node: Filter) -> bool:

@@ -24,8 +24,11 @@ FILTER_OFF = frozenset({"filter-unsupported", "filter-unsupported-ignored"})  # 
 
 @bp.before_request
 def _no_filters() -> None:
-    # RFC 7644 §4: query parameters are ignored here, and a filter SHOULD get 403.
-    if request.args.get("filter"):
+    """RFC 7644 §4: "Query parameters described in Section 3.4.2, such as filtering, sorting, and
+    pagination, SHALL be ignored. If a "filter" is provided, the service provider SHOULD respond
+    with HTTP status code 403 (Forbidden) to ensure that clients cannot incorrectly assume that
+    any matching conditions specified in a filter are true." """
+    if request.args.get("filter") and "discovery-filter-ignored" not in provider().deviations:
         raise ScimError(403, "Filtering is not supported on discovery endpoints.")
 
 
@@ -89,6 +92,8 @@ def all_schemas(prov: Provider) -> list[SchemaDef]:
 
 
 def _listing(items: list[dict[str, Any]]) -> Response:
+    if "discovery-lists-paged" in provider().deviations:
+        items = _paged(items)
     return scim_json(
         {
             "schemas": [urns.LIST_RESPONSE],
@@ -98,6 +103,16 @@ def _listing(items: list[dict[str, Any]]) -> Response:
             "Resources": items,
         }
     )
+
+
+def _paged(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The discovery-lists-paged bug: startIndex and count applied as on a resource list."""
+    def number(name: str, default: int) -> int:
+        text = request.args.get(name, "")
+        return int(text) if text.strip().lstrip("-").isdigit() else default
+
+    start = max(1, number("startIndex", 1))
+    return items[start - 1:start - 1 + max(0, number("count", len(items)))]
 
 
 @bp.get("/ServiceProviderConfig")

@@ -100,6 +100,8 @@ def _authenticate() -> Response | None:
     if prov.config.open_discovery and any(e in segments for e in DISCOVERY_ENDPOINTS):
         return None
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if "auth-scheme-case-sensitive" in prov.deviations and scheme != "Bearer":
+        scheme = "not Bearer"  # the bug: only the exact spelling "Bearer" is taken
     if scheme.casefold() == "bearer" and given.strip() == token:
         return None
     detail = (

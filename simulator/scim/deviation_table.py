@@ -122,6 +122,21 @@ BUGS = (
         "servers with hand-written discovery documents",
     ),
     Deviation(
+        "discovery-lists-paged",
+        "/Schemas and /ResourceTypes honour startIndex and count as a resource list does: "
+        "?startIndex=2&count=1 leaves out all documents but the second",
+        "servers that serve discovery listings through their generic list handler; RFC 7644 §4: "
+        '"Query parameters described in Section 3.4.2, such as filtering, sorting, and pagination, '
+        'SHALL be ignored."',
+    ),
+    Deviation(
+        "discovery-filter-ignored",
+        "a filter on /Schemas or /ResourceTypes is ignored (200 and every document) instead of "
+        "answered 403",
+        'servers with no filter check on discovery endpoints; RFC 7644 §4: "If a "filter" is '
+        'provided, the service provider SHOULD respond with HTTP status code 403 (Forbidden)"',
+    ),
+    Deviation(
         "extension-case-sensitive",
         "extension URN keys, attribute names and URN-qualified PATCH paths match case-sensitively",
         "servers keying extensions by exact string; RFC 7643 §2.1 makes names case-insensitive",
@@ -157,6 +172,13 @@ BUGS = (
         "API gateways and WAFs in front of SCIM servers; Okta's SPEC test step 11 expects 401",
     ),
     Deviation(
+        "auth-scheme-case-sensitive",
+        "the Authorization scheme is compared case-sensitively: 'bearer <token>' is refused with 401 "
+        "where 'Bearer <token>' is taken",
+        'servers that test the header for the prefix "Bearer "; RFC 9110 §11.1: "It uses a '
+        'case-insensitive token to identify the authentication scheme"',
+    ),
+    Deviation(
         "bad-filter-500",
         "an unparsable filter answers 500 instead of 400 invalidFilter",
         "servers that pass filters to an ORM unchecked",
@@ -171,6 +193,13 @@ BUGS = (
         "filter.supported is false, and a list with a filter returns the whole collection instead "
         "of declining it with 400 invalidFilter",
         "Canaille 0.3.6; Okta links the first user its userName lookup returns",
+    ),
+    Deviation(
+        "filter-first-value-only",
+        "a filter on a multi-valued attribute matches its first value only: emails.value eq "
+        "a user's second email finds nobody",
+        "servers that filter on one email column; RFC 7644 §3.4.2.2: \"if a User has multiple "
+        '"emails" values, only one has to match for the entire User to match"',
     ),
     Deviation(
         "unstable-paging",

@@ -5,6 +5,7 @@ The user lookups only read; they share one user (`looked_up`) and a decoy beside
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -105,6 +106,36 @@ def test_value_path_filter_finds_the_user(looked_up: dict[str, Any], client: Sci
     """
     user = looked_up
     reply = search(client, "Users", f'emails[type eq "work" and value eq {string(user["userName"])}]')
+    expect_exactly(reply, {user["id"]: user["userName"]}, decline_ok=True)
+
+
+@pytest.mark.check("FLT-MULTI-001", level="MUST", refs=["RFC7644 §3.4.2.2"],
+                   caught_by=[*LISTING, "filter-first-value-only"])
+def test_any_value_of_a_multi_valued_attribute_matches(looked_up: dict[str, Any], target: Target,
+                                                       factory: Factory, client: ScimClient) -> None:
+    """`emails.value eq` with a user's second email finds the user: a multi-valued attribute
+    matches when any one of its values does.
+
+    RFC 7644 §3.4.2.2: "If the specified attribute in a filter expression is a multi-valued
+    attribute, the filter matches if any of the values of the specified attribute match the
+    specified criterion; e.g., if a User has multiple "emails" values, only one has to match for
+    the entire User to match." The user is created with a primary work email and a home one; the
+    filter names an email other than the first the target returns (a target that keeps only one
+    skips the check: RFC 7644 §3.3 lets it alter what is POSTed), and a target that declines
+    filtering on emails.value is skipped. The lookups' user and its decoy exist beside it, so a
+    target that ignores the filter lists them too.
+    """
+    target.require_attributes("User", "emails.value")
+    body = factory.user_body()
+    work = str(body["userName"])
+    body["emails"] = [{"value": work, "type": "work", "primary": True},
+                      {"value": f"home.{secrets.token_hex(3)}.{work}", "type": "home"}]
+    user = factory.create_user(body)
+    kept = [e.get("value") for e in user.get("emails") or [] if isinstance(e, dict)]
+    later = [v for v in kept[1:] if isinstance(v, str) and v != kept[0]]
+    if not later:
+        pytest.skip(f"the target keeps one of the user's two emails ({kept})")
+    reply = search(client, "Users", f"emails.value eq {string(later[-1])}")
     expect_exactly(reply, {user["id"]: user["userName"]}, decline_ok=True)
 
 

@@ -12,13 +12,14 @@ from simulator.scim import urns
 from simulator.scim.paths import user_path
 from suites.client import Reply, ScimClient
 from suites.config import RunConfig
-from suites.expect import expect, expect_equal, expect_object, expect_schema, expect_status, ids_of
+from suites.expect import describe, expect, expect_equal, expect_object, expect_schema, expect_status, ids_of
 from suites.factory import Factory
 from suites.filter.query import string
 from suites.ledger import Ledger
 from suites.security.probes import (
     NON_TOKEN,
     NONE,
+    Credentials,
     expect_refused,
     listed_in,
     malformed,
@@ -222,3 +223,25 @@ def test_refusals_are_401(client: ScimClient, scim_config: RunConfig) -> None:
     require_auth(scim_config.auth)
     for creds in (NONE, wrong(scim_config.auth)[0]):
         expect_refused(send(client, "GET", "/Users", creds), creds, 401)
+
+
+@pytest.mark.check("SEC-AUTH-010", level="SHOULD", refs=["RFC9110 §11.1", "RFC6750 §2.1", "RFC5234 §2.3"],
+                   readonly=True, caught_by=["auth-scheme-case-sensitive"])
+def test_the_auth_scheme_is_case_insensitive(client: ScimClient, scim_config: RunConfig) -> None:
+    """The configured credentials with the scheme in lower case ('bearer', 'basic') are accepted.
+
+    RFC 9110 §11.1: "It uses a case-insensitive token to identify the authentication scheme";
+    RFC 6750 §2.1 gives the header as the ABNF b64token after "Bearer", and RFC 5234 §2.3:
+    "ABNF strings are case insensitive". No requirement keyword, hence SHOULD; a server that
+    compares the prefix "Bearer " exactly refuses clients that send "bearer". A --header run
+    is judged when its header is an Authorization with a scheme ("Authorization: SSWS …"), and
+    skipped otherwise.
+    """
+    name, value = next(iter(scim_config.auth.headers().items()), ("", ""))
+    scheme, _, credentials = value.partition(" ")
+    if name.lower() != "authorization" or not scheme or not credentials.strip():
+        pytest.skip("the run's credentials are no Authorization header with a scheme")
+    creds = Credentials(f"the configured credentials as 'Authorization: {scheme.lower()} …'",
+                        (("Authorization", f"{scheme.lower()} {credentials}"),))
+    reply = send(client, "GET", "/Users", creds, params={"count": 1})
+    expect(reply.status == 200, f"200, as with 'Authorization: {scheme} …'", describe(reply), reply)

@@ -607,7 +607,33 @@ def probe_etag_emitted(scim: Scim) -> dict[str, Any]:
     return {"etag.supported": spc(scim)["etag"]["supported"], "POST": versions(created), "GET": versions(got)}
 
 
+@probe("filter-first-value-only", compliant=[1, 1], deviant=[1, 0])
+def probe_filter_first_value_only(scim: Scim) -> list[int]:
+    emails = [{"value": "ida@example.com", "type": "work", "primary": True},
+              {"value": "ida@home.example", "type": "home"}]
+    scim.post("/Users", user_body("ida@example.com", emails=emails))
+    return [scim.list(f'/Users?filter=emails.value eq "{e}"')["totalResults"]
+            for e in ("ida@example.com", "ida@home.example")]
+
+
+@probe("auth-scheme-case-sensitive", compliant=[200, 200], deviant=[200, 401])
+def probe_auth_scheme_case_sensitive(scim: Scim) -> list[int]:
+    return [scim.http.get(f"{scim.base}/Users", headers={"Authorization": f"{scheme} {TOKEN}"},
+                          timeout=5).status_code for scheme in ("Bearer", "bearer")]
+
+
 # -- discovery, auth, errors, HTTP framing -------------------------------------------------
+@probe("discovery-lists-paged", compliant=[4, 2], deviant=[1, 1])
+def probe_discovery_lists_paged(scim: Scim) -> list[int]:
+    return [len(scim.get(f"/{p}?startIndex=2&count=1").json()["Resources"])
+            for p in ("Schemas", "ResourceTypes")]
+
+
+@probe("discovery-filter-ignored", compliant=[403, 403], deviant=[200, 200])
+def probe_discovery_filter_ignored(scim: Scim) -> list[int]:
+    return [scim.get(f'/{p}?filter=id eq "x"').status_code for p in ("Schemas", "ResourceTypes")]
+
+
 @probe(
     "extension-not-advertised",
     compliant={

@@ -44,6 +44,8 @@ KNOWN_DEVIATIONS: dict[str, str] = {
     **_each("/ResourceTypes and /Schemas answer a ListResponse without totalResults, which RFC 7644 "
             "§3.4.2 marks REQUIRED (MUST)",
             "DISC-RTYPE-001", "DISC-SCHEMA-001"),
+    "DISC-QUERY-002": "/Schemas and /ResourceTypes ignore a filter (200 and every document) where RFC "
+                      "7644 §4 says the service provider SHOULD respond with 403 (Forbidden)",
     # PATCH (patch.supported is true)
     **_each("its User adapter can replace only userName, name.givenName/familyName, active, emails and "
             "the mapped externalId: PATCH of displayName or title answers 501 although /Schemas "

@@ -134,3 +134,26 @@ def test_an_unadvertised_filter_that_is_applied_passes() -> None:
         summary = run_suites(url, ["discovery"], "-k", "filter_is_applied or filter_is_declined")
     outcomes = {c["id"]: c["outcome"] for c in summary["checks"]}
     assert outcomes == {"DISC-FILTER-001": "skipped", "DISC-FILTER-002": "passed"}
+
+
+def _apply_discovery_filters(resp: Response) -> None:
+    """A filter on /Schemas or /ResourceTypes applied instead of refused: 200 and only the core
+    User documents (the ones the checks' filters name)."""
+    if resp.method == "GET" and resp.status == 403 and "filter=" in resp.query:
+        listing = "/Schemas" if resp.path.endswith("/Schemas") else "/ResourceTypes"
+        wanted = {"id": urns.CORE_USER} if listing == "/Schemas" else {"name": "User"}
+        key, value = next(iter(wanted.items()))
+        resp.status = 200
+        resp.set_json({"schemas": [urns.LIST_RESPONSE], "totalResults": 1, "startIndex": 1, "itemsPerPage": 1,
+                       "Resources": [{key: value, "schemas": [urns.SCHEMA if listing == "/Schemas"
+                                                               else urns.RESOURCE_TYPE]}]})
+
+
+def test_a_discovery_filter_that_is_applied_fails_both_query_checks() -> None:
+    """RFC 7644 §4: filtering "SHALL be ignored" (DISC-QUERY-001) and "SHOULD" get 403
+    (DISC-QUERY-002): a listing of only the documents the filter matches fails both."""
+    with provider(rewrite=_apply_discovery_filters) as url:
+        summary = run_suites(url, ["discovery/test_queries.py"])
+    assert failing(summary) == {"DISC-QUERY-001", "DISC-QUERY-002"}
+    messages = [c["message"] for c in summary["checks"] if c["id"] == "DISC-QUERY-001"]
+    assert messages and all("filtering SHALL be ignored" in m for m in messages)

@@ -18,11 +18,12 @@ from tests.suites.django_target import SERVICE_ACCOUNT
 class BearerTokenMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.expected = f"Bearer {os.environ['DJANGO_TARGET_TOKEN']}".encode()
+        self.expected = os.environ["DJANGO_TARGET_TOKEN"].encode()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        given = request.headers.get("Authorization", "").encode()
-        if hmac.compare_digest(given, self.expected):
+        # RFC 9110 §11.1: the authentication scheme is a case-insensitive token
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(token.encode(), self.expected):
             request.user = get_user_model().objects.get(username=SERVICE_ACCOUNT)
         else:
             request.user = AnonymousUser()
