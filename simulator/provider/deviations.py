@@ -78,3 +78,23 @@ def patch_quirks(active: Deviations, body: Any) -> None:
         value = op.get("value")
         if "group-rename-rejects-id" in active and isinstance(value, dict) and "id" in value:
             raise ScimError(400, f"Operations[{i}]: 'id' is read-only.", "mutability")
+
+
+def unsettled_primaries(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The primary-not-settled bug: a value that was primary stays primary after a PATCH made
+    another value primary (RFC 7644 §3.5.2 says the server SHALL set it to false)."""
+    out = dict(new)
+    for key, items in new.items():
+        before = old.get(key)
+        if isinstance(items, list) and isinstance(before, list):
+            out[key] = [_primary_again(item, before) for item in items]
+    return out
+
+
+def _primary_again(item: Any, before: list[Any]) -> Any:
+    """item with "primary": true again where a PATCH cleared it on a value that was primary."""
+    if not (isinstance(item, dict) and item.get("primary") is False):
+        return item
+    was = any(isinstance(b, dict) and b.get("primary") is True and b.get("value") == item.get("value")
+              for b in before)
+    return {**item, "primary": True} if was else item

@@ -10,7 +10,7 @@ from simulator.provider import extension_quirks as ext_quirks
 from simulator.provider import resources
 from simulator.provider.core_schemas import ENTERPRISE_USER, GROUP, USER
 from simulator.provider.cursors import CursorCodec
-from simulator.provider.deviations import Deviations, patch_quirks
+from simulator.provider.deviations import Deviations, patch_quirks, unsettled_primaries
 from simulator.provider.errors import ScimError, store_errors
 from simulator.provider.patch import apply_patch
 from simulator.provider.patch_members import MEMBERS, fold_members, member_steps
@@ -167,6 +167,8 @@ class Provider:
             data = self._coerce_changed(kind, current.data, patched)
             resources.check_immutable(current.data, data, rs)
             self._check_password_change(current.data, data)
+            if "primary-not-settled" in self.deviations:
+                return unsettled_primaries(current.data, data)
             return data
 
         return self._update(kind, rid, change, if_match)

@@ -66,6 +66,14 @@ BUGS = (
         "servers tested only with Okta; Microsoft Entra capitalises op names",
     ),
     Deviation(
+        "primary-not-settled",
+        'a PATCH that makes a value primary ("primary": true) leaves the one that was primary true '
+        "too: the user ends with two primary emails",
+        'servers that store each value\'s flags as they come; RFC 7644 §3.5.2: "a PATCH operation that '
+        'sets a value\'s "primary" sub-attribute to "true" SHALL cause the server to automatically '
+        'set "primary" to "false" for any other values in the array"',
+    ),
+    Deviation(
         "member-readd-duplicates",
         "a PATCH 'add' of a member the group already has lists that member twice",
         "scim2-server 0.8.3; Okta re-adds members when it links a push to an existing group",

@@ -130,6 +130,35 @@ def test_replace_through_value_filter(target: Target, client: ScimClient, factor
     expect(email_pairs(got) == wanted, f"emails (type, value) {wanted}", got.get("emails"), reply)
 
 
+@pytest.mark.check("PATCH-USR-PRIMARY-001", level="MUST", refs=["RFC7644 §3.5.2", "RFC7643 §2.4"],
+                   caught_by=["primary-not-settled"])
+def test_a_new_primary_clears_the_old_one(target: Target, client: ScimClient, factory: Factory) -> None:
+    """add of an email with "primary": true leaves it the user's only primary email.
+
+    RFC 7644 §3.5.2: "For multi-valued attributes, a PATCH operation that sets a value's
+    "primary" sub-attribute to "true" SHALL cause the server to automatically set "primary" to
+    "false" for any other values in the array."; RFC 7643 §2.4: "The primary attribute value
+    "true" MUST appear no more than once." The user starts with a primary work email. A target
+    that does not keep the added email (one email per user) is skipped: PATCH-USR-ADD-001 judges
+    adds.
+    """
+    target.require("patch")
+    target.require_attributes("User", "emails.primary")
+    name = factory.user_name()
+    work = [{"value": name, "type": "work", "primary": True}]
+    path = user_path(factory.user(userName=name, emails=work)["id"])
+    added = f"home.{name}"
+    patch_ok(client, path, {"op": "add", "path": "emails",
+                            "value": [{"value": added, "type": "home", "primary": True}]})
+    reply, user = read_back(client, path)
+    emails = [e for e in user.get("emails") or [] if isinstance(e, dict)]
+    if not any(str(e.get("value")).casefold() == added.casefold() for e in emails):
+        pytest.skip(f"the target did not keep the added email (emails {emails})")
+    primaries = [str(e.get("value")) for e in emails if e.get("primary") is True]
+    expect([p.casefold() for p in primaries] == [added.casefold()], f"{added!r} the only primary email",
+           f"primary emails {primaries}", reply)
+
+
 REMOVABLE = ("nickName", "title", "displayName", "externalId")  # optional single-valued strings
 
 

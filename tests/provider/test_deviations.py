@@ -622,6 +622,15 @@ def probe_auth_scheme_case_sensitive(scim: Scim) -> list[int]:
                           timeout=5).status_code for scheme in ("Bearer", "bearer")]
 
 
+@probe("primary-not-settled", compliant=[False, True], deviant=[True, True])
+def probe_primary_not_settled(scim: Scim) -> list[Any]:
+    emails = [{"value": "pia@example.com", "type": "work", "primary": True}]
+    uid = scim.post("/Users", user_body("pia@example.com", emails=emails)).json()["id"]
+    add = {"op": "add", "path": "emails", "value": [{"value": "pia@home.example", "primary": True}]}
+    got = scim.patch(f"/Users/{uid}", patch_op(add)).json()["emails"]
+    return [e.get("primary") for e in got]
+
+
 # -- discovery, auth, errors, HTTP framing -------------------------------------------------
 @probe("discovery-lists-paged", compliant=[4, 2], deviant=[1, 1])
 def probe_discovery_lists_paged(scim: Scim) -> list[int]:

@@ -58,6 +58,7 @@ KNOWN_DEVIATIONS: dict[str, str] = {
     **_each("its User adapter implements no PATCH 'add' or 'remove' (501), core or extension "
             "(RFC 7644 §3.5.2.1, §3.5.2.2: MUST)",
             "PATCH-USR-ADD-001", "PATCH-USR-REMOVE-001", "PATCH-USR-NOPATH-003", "PATCH-USR-ORDER-001",
+            "PATCH-USR-PRIMARY-001",
             "EXT-MGR-001",
             "EXT-PATCH-001", "EXT-PATCH-003", "EXT-PATCH-006"),
     **_each("PATCH of password answers 501 although /ServiceProviderConfig advertises changePassword "
