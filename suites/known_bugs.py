@@ -5,12 +5,14 @@ fail, and the self-tests prove it fails exactly those. A target on which every o
 checks that the run judged failed behaves as that bug does there: a pointer to a likely cause
 with where the bug was seen, not a diagnosis (another fault can fail the same checks). The bugs
 that explain more failures come first, and a bug whose failures those before it all explain is
-left out.
+left out. A check failed on a 501 Not Implemented is evidence for none of them (no bug answers
+501: the target does not implement what the check asked, whatever the check is about).
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +22,8 @@ from suites.baseline import FAILING
 from suites.state import CheckResult
 
 SHOWN = 5  # on the console; summary.json and report.html list them all
+# a failure message opening with the exchange it judged, answered 501: "[param] PATCH /Users/1 -> 501"
+NOT_IMPLEMENTED = re.compile(r"^(?:\[[^\]]*\] )?[A-Z]+ \S+ -> 501\b")
 HEADING = ("failures that match known bugs ({explained} of {failures} failed checks; each bug's checks "
            "all failed here; 'scimcert deviations' describes every bug):")
 
@@ -41,13 +45,17 @@ def matching(results: Iterable[CheckResult], checks: Sequence[Mapping[str, Any]]
     (not skipped), all failed; checks: summary.json's, one outcome per check id."""
     outcome = {str(c["id"]): str(c["outcome"]) for c in checks}
     caught: dict[str, set[str]] = {}
+    other_failures: set[str] = set()  # checks with a failure that is no 501
     for result in results:
         for name in result.info.caught_by:
             caught.setdefault(name, set()).add(result.info.id)
+        if result.outcome in FAILING and not NOT_IMPLEMENTED.match(result.message):
+            other_failures.add(result.info.id)
+    unimplemented = {i for i, o in outcome.items() if o in FAILING and i not in other_failures}
     found = []
     for name, ids in caught.items():
         bug = REGISTRY.get(name)
-        judged = sorted(i for i in ids if outcome.get(i, "skipped") != "skipped")
+        judged = sorted(i for i in ids if outcome.get(i, "skipped") != "skipped" and i not in unimplemented)
         if bug is None or bug.condition or not judged:
             continue
         if all(outcome[i] in FAILING for i in judged):

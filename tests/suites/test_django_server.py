@@ -186,5 +186,15 @@ def test_django_target_takes_only_its_token(django_server: str) -> None:
     assert requests.get(url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10).status_code == 200
 
 
+# the provider's bugs whose checks all failed on django-scim2 (a failure on a 501 counts for none:
+# its PATCH answers 501 where extension-path-rejected, member-filter-path-unsupported,
+# group-rename-rejects-id and primary-not-settled would fail the same checks otherwise)
+MATCHING_BUGS = {"drops-extension", "error-status-int", "attributes-ignored", "max-results-ignored",
+                 "search-reads-filter-only", "discovery-filter-ignored", "group-name-conflict-500",
+                 "groups-not-derived", "patch-op-case-sensitive", "search-requires-filter"}
+
+
 def test_django_scim2_fails_only_its_real_deviations(django_server: str) -> None:
-    expect_only_known(run_suites(django_server, token=TOKEN), KNOWN_DEVIATIONS)
+    summary = run_suites(django_server, token=TOKEN)
+    expect_only_known(summary, KNOWN_DEVIATIONS)
+    assert {bug["name"] for bug in summary["known_bugs"]} == MATCHING_BUGS

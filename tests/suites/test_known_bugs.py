@@ -7,9 +7,9 @@ from suites.levels import Level
 from suites.state import CheckInfo, CheckResult
 
 
-def result(check: str, outcome: str, *caught_by: str) -> CheckResult:
+def result(check: str, outcome: str, *caught_by: str, message: str = "") -> CheckResult:
     info = CheckInfo(check, check, Level.MUST, (), False, False, caught_by)
-    return CheckResult(info, f"suites/x.py::{check}", outcome)
+    return CheckResult(info, f"suites/x.py::{check}", outcome, message)
 
 
 def names(*results: CheckResult) -> list[str]:
@@ -43,6 +43,22 @@ def test_bugs_failing_the_very_same_checks_are_both_named() -> None:
     """The failures cannot tell them apart, so neither is left out."""
     assert names(result("A", "failed", "groups-not-derived", "delete-keeps-memberships")) == [
         "delete-keeps-memberships", "groups-not-derived"]
+
+
+def test_a_check_failed_on_a_501_is_evidence_for_no_bug() -> None:
+    """django-scim2 answers PATCH add with 501: PATCH-USR-PRIMARY-001 fails, but not as
+    primary-not-settled (whose only check it is) would fail it. No bug answers 501."""
+    not_implemented = "PATCH /scim/v2/Users/3 -> 501\nExpected: HTTP 200 or 204"
+    assert names(result("A", "failed", "primary-not-settled", message=not_implemented)) == []
+    assert names(result("A", "failed", "primary-not-settled", message="[x] PATCH /Users/3 -> 501")) == []
+    # another failure of it (a 5xx that is no 501, or a wrong value) still counts
+    assert names(result("A", "failed", "primary-not-settled", message="PATCH /Users/3 -> 500")) == [
+        "primary-not-settled"]
+    # a bug with other failed checks is named on those
+    both = (result("A", "failed", "patch-requires-path", message=not_implemented),
+            result("B", "failed", "patch-requires-path", message="PATCH /Users/1 -> 400"))
+    found = matching(both, [r.as_json() for r in both])
+    assert [(b.name, b.checks) for b in found] == [("patch-requires-path", ("B",))]
 
 
 def test_conditions_and_unknown_names_are_no_bugs() -> None:
