@@ -85,7 +85,8 @@ def run(prov: Provider, body: Any, base: str) -> dict[str, Any]:
         if fail_on is not None and errors >= fail_on:
             break
         errors += int(job.operation(index)["status"]) >= 400
-    job.complete()
+        job.complete(final=False)
+    job.complete(final=True)
     return {"schemas": [urns.BULK_RESPONSE], "Operations": [job.results[i] for i in sorted(job.results)]}
 
 
@@ -148,11 +149,16 @@ class _Run:
             data = bulk_plan.strip(data, early)
         return _resolve(self.prov, data, self.created), bool(early)
 
-    def complete(self) -> None:
+    def complete(self, *, final: bool) -> None:
         """Give each POST created without a reference to a POST of its cycle the whole of its
-        data, now that the cycle's resources exist; where one of them could not be created, the
-        POST fails after all (409) and what it created is deleted."""
-        for index, kind, rid, data in self.deferred:
+        data, as soon as the cycle's other POSTs have run (before any later operation); where one
+        of them could not be created (or, when final, never ran), the POST fails after all (409)
+        and what it created is deleted."""
+        waiting = self.waiting()
+        ready = [d for d in self.deferred
+                 if final or not set(bulk_plan.references({"data": d[3]})) & waiting]
+        self.deferred = [d for d in self.deferred if d not in ready]
+        for index, kind, rid, data in ready:
             result = self.results[index]
             try:
                 rec = self.prov.replace(kind, rid, _resolve(self.prov, data, self.created), None)

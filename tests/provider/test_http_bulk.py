@@ -160,3 +160,17 @@ def test_bulk_unresolved_refs_dropped_creates_the_first_group_empty(make_provide
     a, b = _ids(scim, ops)
     assert scim.get(f"/Groups/{a}").json().get("members", []) == []
     assert [m["value"] for m in scim.get(f"/Groups/{b}").json()["members"]] == [a]
+
+
+def test_a_cycle_is_complete_before_the_next_operation_runs(scim: Scim) -> None:
+    """The PATCH after the cycle renames the group its first POST created without its member:
+    the member is there already, and the rename is kept (not overwritten by the completion)."""
+    rename = {"method": "PATCH", "path": "/Groups/bulkId:b",
+              "data": patch_op({"op": "replace", "path": "displayName", "value": "B renamed"})}
+    ops = bulk(scim, {"method": "POST", "path": "/Groups", "bulkId": "a", "data": _group("A", "b")},
+               {"method": "POST", "path": "/Groups", "bulkId": "b", "data": _group("B", "a")},
+               rename).json()["Operations"]
+    assert [o["status"] for o in ops] == ["201", "201", "200"]
+    a, b = _ids(scim, ops[:2])
+    got = scim.get(f"/Groups/{b}").json()
+    assert got["displayName"] == "B renamed" and [m["value"] for m in got["members"]] == [a]
