@@ -96,7 +96,7 @@ def test_filter_on_urn_qualified_attribute(factory: Factory, client: ScimClient,
     """
     target.require("filter")
     attr, value, user = _made(factory, extensions, urn, attribute, made)
-    mine = f'userName eq {json.dumps(user["userName"])}'
+    mine = f'userName eq {string(user["userName"])}'
     for wanted, compare in ((value, [user["id"]]), (other_value(attr, factory.faker, value), [])):
         text = f"{urn}:{attr.name} eq {string(wanted)} and {mine}"
         reply = client.get("/Users", params={"filter": text})

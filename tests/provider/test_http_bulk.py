@@ -90,7 +90,7 @@ def _group(name: str, *members: str) -> dict[str, Any]:
             "members": [{"value": f"bulkId:{m}", "type": "Group"} for m in members]}
 
 
-def _ids(scim: Scim, ops: list[dict[str, Any]]) -> list[str]:
+def _ids(ops: list[dict[str, Any]]) -> list[str]:
     return [o["location"].rsplit("/", 1)[1] for o in ops]
 
 
@@ -103,7 +103,7 @@ def test_a_reference_to_a_later_post_runs_that_post_first(scim: Scim) -> None:
                {"method": "POST", "path": "/Users", "bulkId": "u", "data": user_body("u@example.com")},
                ).json()["Operations"]
     assert [(o["bulkId"], o["status"]) for o in ops] == [("g", "201"), ("u", "201")]
-    gid, uid = _ids(scim, ops)
+    gid, uid = _ids(ops)
     assert [m["value"] for m in scim.get(f"/Groups/{gid}").json()["members"]] == [uid]
 
 
@@ -117,7 +117,7 @@ def test_circular_references_are_resolved(scim: Scim) -> None:
                {"method": "POST", "path": "/Groups", "bulkId": "z", "data": _group("Z", "x")},
                ).json()["Operations"]
     assert [o["status"] for o in ops] == ["201"] * 5
-    a, b, x, y, z = ids = _ids(scim, ops)
+    a, b, x, y, z = ids = _ids(ops)
     for holder, member, op in zip(ids, (b, a, y, z, x), ops, strict=True):
         got = scim.get(f"/Groups/{holder}")
         assert [(m["value"], m["type"]) for m in got.json()["members"]] == [(member, "Group")]
@@ -157,7 +157,7 @@ def test_bulk_unresolved_refs_dropped_creates_the_first_group_empty(make_provide
                {"method": "POST", "path": "/Groups", "bulkId": "b", "data": _group("B", "a")},
                ).json()["Operations"]
     assert [o["status"] for o in ops] == ["201", "201"]
-    a, b = _ids(scim, ops)
+    a, b = _ids(ops)
     assert scim.get(f"/Groups/{a}").json().get("members", []) == []
     assert [m["value"] for m in scim.get(f"/Groups/{b}").json()["members"]] == [a]
 
@@ -171,6 +171,6 @@ def test_a_cycle_is_complete_before_the_next_operation_runs(scim: Scim) -> None:
                {"method": "POST", "path": "/Groups", "bulkId": "b", "data": _group("B", "a")},
                rename).json()["Operations"]
     assert [o["status"] for o in ops] == ["201", "201", "200"]
-    a, b = _ids(scim, ops[:2])
+    a, b = _ids(ops[:2])
     got = scim.get(f"/Groups/{b}").json()
     assert got["displayName"] == "B renamed" and [m["value"] for m in got["members"]] == [a]
