@@ -93,6 +93,8 @@ def delete(collection: str, rid: str) -> Response:
 
 @bp.get("/<any(Users, Groups):collection>")
 def list_resources(collection: str) -> Response:
+    if "negative-count-refused" in provider().deviations and request.args.get("count", "").startswith("-"):
+        raise ScimError(400, "Negative indexing is not supported.")  # the bug, as django-scim2 words it
     return _list([_kind(collection)], parse_query(request.args))
 
 

@@ -221,6 +221,13 @@ BUGS = (
     ),
     Deviation("count-ignored", "count is ignored and every resource is returned", "minimal servers"),
     Deviation(
+        "negative-count-refused",
+        "count=-1 is refused with 400 instead of read as 0 (no resources, only totalResults)",
+        "django-scim2 0.23 ('Negative indexing is not supported'); servers that pass count to SQL LIMIT "
+        "return a full page instead (SQLite reads -1 as no limit). RFC 7644 §3.4.2.4: \"A negative value "
+        'SHALL be interpreted as "0""',
+    ),
+    Deviation(
         "max-results-ignored",
         "count above the advertised filter.maxResults returns more than maxResults",
         "servers whose ServiceProviderConfig is out of date",

@@ -7,7 +7,7 @@ import pytest
 from suites.client import ScimClient
 from suites.expect import expect
 from suites.factory import Factory
-from suites.pagination.scope import Scope, list_body, list_users, resources
+from suites.pagination.scope import Scope, list_body, list_users, require_index, resources
 from suites.pagination.totals import more_users_than, total_results
 from suites.target import Target
 
@@ -44,6 +44,23 @@ def test_count_zero_returns_only_the_total(scoped: Scope, client: ScimClient, ta
     if total is not None:
         expect(total >= 1, "totalResults counting the existing users (at least 1)",
                f"totalResults = {total}", reply)
+
+
+@pytest.mark.check("PAGE-COUNT-003", level="MUST", refs=["RFC7644 §3.4.2.4"],
+                   caught_by=["count-ignored", "negative-count-refused"])
+def test_negative_count_reads_as_zero(scoped: Scope, client: ScimClient, target: Target) -> None:
+    """count=-1 is read as count=0: an answer with no resources.
+
+    RFC 7644 §3.4.2.4, count: "Non-negative integer. [...] A negative value SHALL be interpreted
+    as "0". A value of "0" indicates that no resource results are to be returned except for
+    "totalResults"." The RFC says how to read the value, so refusing it (400) fails too. A target
+    that pages by cursor only is skipped: RFC 9865 makes count a positive integer there and
+    defines the invalidCount error for it.
+    """
+    require_index(target)
+    reply = list_users(client, count=-1)
+    found = resources(list_body(reply))
+    expect(not found, "no Resources for count=-1 (read as 0)", f"{len(found)} Resources", reply)
 
 
 @pytest.mark.check("PAGE-MAX-001", level="SHOULD", refs=["RFC7643 §5", "RFC7644 §3.4.2.4"],

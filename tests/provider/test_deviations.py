@@ -631,6 +631,11 @@ def probe_primary_not_settled(scim: Scim) -> list[Any]:
     return [e.get("primary") for e in got]
 
 
+@probe("negative-count-refused", compliant=200, deviant=400)
+def probe_negative_count_refused(scim: Scim) -> int:
+    return scim.get("/Users?count=-1").status_code
+
+
 # -- discovery, auth, errors, HTTP framing -------------------------------------------------
 @probe("discovery-lists-paged", compliant=[4, 2], deviant=[1, 1])
 def probe_discovery_lists_paged(scim: Scim) -> list[int]:

@@ -156,6 +156,8 @@ KNOWN_DEVIATIONS: dict[str, str] = {
             "PAGE-MAX-001", "DISC-MAXRESULTS-001"),
     "PAGE-START-002": "startIndex=0 is refused with 400, where RFC 7644 §3.4.2.4 says 'A value less "
                       "than 1 SHALL be interpreted as 1'",
+    "PAGE-COUNT-003": "count=-1 is refused with 400 ('Negative indexing is not supported'), where RFC "
+                      "7644 §3.4.2.4 says 'A negative value SHALL be interpreted as \"0\"' (MUST)",
     **_each("ignores attributes and excludedAttributes on every operation (RFC 7644 §3.9: 'When "
             "specified, the default list of attributes SHALL be overridden')",
             "PROJ-GET-001", "PROJ-GET-002", "PROJ-GET-004", "PROJ-GET-006", "PROJ-LIST-001",
@@ -190,6 +192,7 @@ def test_django_target_takes_only_its_token(django_server: str) -> None:
 # its PATCH answers 501 where extension-path-rejected, member-filter-path-unsupported,
 # group-rename-rejects-id and primary-not-settled would fail the same checks otherwise)
 MATCHING_BUGS = {"drops-extension", "error-status-int", "attributes-ignored", "max-results-ignored",
+                 "negative-count-refused",
                  "search-reads-filter-only", "discovery-filter-ignored", "group-name-conflict-500",
                  "groups-not-derived", "patch-op-case-sensitive", "search-requires-filter"}
 
