@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,3 +99,16 @@ def _primary_again(item: Any, before: list[Any]) -> Any:
     was = any(isinstance(b, dict) and b.get("primary") is True and b.get("value") == item.get("value")
               for b in before)
     return {**item, "primary": True} if was else item
+
+
+def exact_core_paths(body: Any, names: Iterable[str]) -> None:
+    """The core-path-case-sensitive bug: a PATCH path whose core attribute is not spelled as the
+    schema spells it ("NAME.FAMILYNAME") is refused as if no such attribute existed."""
+    ops = body.get("Operations") if isinstance(body, dict) else None
+    exact = set(names)
+    folded = {n.casefold() for n in exact}
+    for i, op in enumerate(o for o in ops or () if isinstance(o, dict)):
+        path = op.get("path")
+        head = re.split(r"[.\[]", path, maxsplit=1)[0] if isinstance(path, str) else ""
+        if head and head not in exact and head.casefold() in folded:
+            raise ScimError(400, f"Operations[{i}]: no attribute {head!r}.", "invalidPath")

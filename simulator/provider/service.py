@@ -10,7 +10,7 @@ from simulator.provider import extension_quirks as ext_quirks
 from simulator.provider import resources
 from simulator.provider.core_schemas import ENTERPRISE_USER, GROUP, USER
 from simulator.provider.cursors import CursorCodec
-from simulator.provider.deviations import Deviations, patch_quirks, unsettled_primaries
+from simulator.provider.deviations import Deviations, exact_core_paths, patch_quirks, unsettled_primaries
 from simulator.provider.errors import ScimError, store_errors
 from simulator.provider.patch import apply_patch
 from simulator.provider.patch_members import MEMBERS, fold_members, member_steps
@@ -145,6 +145,8 @@ class Provider:
     def patch(self, kind: str, rid: str, body: Any, if_match: str | None = None) -> Record:
         rs = self.schema_of(kind)
         patch_quirks(self.deviations, body)
+        if "core-path-case-sensitive" in self.deviations:
+            exact_core_paths(body, (a.name for a in rs.core.attributes))
         ext_quirks.check_patch(self.deviations, body, rs)
         ops = body.get("Operations") if isinstance(body, dict) else None
         if "patch-not-atomic" in self.deviations and isinstance(ops, list) and len(ops) > 1:

@@ -74,6 +74,13 @@ BUGS = (
         'set "primary" to "false" for any other values in the array"',
     ),
     Deviation(
+        "core-path-case-sensitive",
+        "PATCH paths name core attributes case-sensitively: 'NAME.FAMILYNAME' is refused with 400 "
+        "invalidPath where 'name.familyName' is taken",
+        'servers that look attribute paths up in a case-sensitive map; RFC 7643 §2.1: "Attribute '
+        'names are case insensitive"',
+    ),
+    Deviation(
         "member-readd-duplicates",
         "a PATCH 'add' of a member the group already has lists that member twice",
         "scim2-server 0.8.3; Okta re-adds members when it links a push to an existing group",

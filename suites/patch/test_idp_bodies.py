@@ -8,7 +8,7 @@ import pytest
 
 from simulator.scim.paths import user_path
 from suites.client import ScimClient
-from suites.expect import expect, expect_equal, expect_status
+from suites.expect import expect, expect_equal, expect_status, value_at
 from suites.factory import Factory
 from suites.patch.ops import PATCH_OK, patch_body, patch_ok, precondition, read_back
 from suites.target import Target
@@ -92,6 +92,30 @@ def test_op_names_any_case(target: Target, client: ScimClient, factory: Factory)
         expect_status(reply, *PATCH_OK)
     after, user = read_back(client, path)
     expect_equal(user.get("title"), "Senior Buyer", "title after op 'Replace'", after)
+
+
+@pytest.mark.check("PATCH-USR-PATHCASE-001", level="SHOULD", refs=["RFC7643 §2.1", "RFC7644 §3.10", RFC],
+                   caught_by=["core-path-case-sensitive"])
+def test_path_names_any_case(target: Target, client: ScimClient, factory: Factory) -> None:
+    """A PATCH path written "NAME.FAMILYNAME" changes name.familyName as "name.familyName" does.
+
+    RFC 7643 §2.1: "Attribute names are case insensitive and are often "camel-cased" (e.g.,
+    "camelCase")." No requirement keyword, hence SHOULD (EXT-CASE-001/002 judge extension names
+    alike); RFC 7644 §3.10 builds a PATCH path of those names.
+    """
+    target.require("patch")
+    target.require_attributes("User", "name.familyName")
+    path = user_path(factory.user()["id"])
+    op = {"op": "replace", "path": "NAME.FAMILYNAME", "value": "Okafor"}
+    reply = client.patch(path, patch_body(op))
+    if reply.status not in PATCH_OK:  # the path's case, or any replace of it? A control tells.
+        precondition(client.patch(path, patch_body({**op, "path": "name.familyName"})),
+                     "a replace of name.familyName succeeds, as a control (PATCH-USR-REPLACE-002 judges "
+                     "it)", *PATCH_OK)
+        expect_status(reply, *PATCH_OK)
+    after, user = read_back(client, path)
+    expect_equal(value_at(user, "name.familyName"), "Okafor",
+                 'name.familyName after a replace of "NAME.FAMILYNAME"', after)
 
 
 @pytest.mark.check("PATCH-USR-ENTRA-001", level="MAY", refs=[RFC, "RFC7643 §2.3.2"],

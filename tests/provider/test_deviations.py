@@ -636,6 +636,13 @@ def probe_negative_count_refused(scim: Scim) -> int:
     return scim.get("/Users?count=-1").status_code
 
 
+@probe("core-path-case-sensitive", compliant=[200, 200], deviant=[200, 400])
+def probe_core_path_case_sensitive(scim: Scim) -> list[int]:
+    uid = scim.post("/Users", user_body("cam@example.com")).json()["id"]
+    return [scim.patch(f"/Users/{uid}", patch_op({"op": "replace", "path": path, "value": "Ng"})).status_code
+            for path in ("name.familyName", "NAME.FAMILYNAME")]
+
+
 # -- discovery, auth, errors, HTTP framing -------------------------------------------------
 @probe("discovery-lists-paged", compliant=[4, 2], deviant=[1, 1])
 def probe_discovery_lists_paged(scim: Scim) -> list[int]:

@@ -156,6 +156,9 @@ KNOWN_DEVIATIONS: dict[str, str] = {
             "PAGE-MAX-001", "DISC-MAXRESULTS-001"),
     "PAGE-START-002": "startIndex=0 is refused with 400, where RFC 7644 §3.4.2.4 says 'A value less "
                       "than 1 SHALL be interpreted as 1'",
+    "PATCH-USR-PATHCASE-001": "its User adapter matches PATCH paths case-sensitively: 'NAME.FAMILYNAME' "
+                              "answers 501 where 'name.familyName' is replaced (RFC 7643 §2.1: attribute "
+                              "names are case insensitive; no keyword: SHOULD)",
     "PAGE-COUNT-003": "count=-1 is refused with 400 ('Negative indexing is not supported'), where RFC "
                       "7644 §3.4.2.4 says 'A negative value SHALL be interpreted as \"0\"' (MUST)",
     **_each("ignores attributes and excludedAttributes on every operation (RFC 7644 §3.9: 'When "
