@@ -11,7 +11,7 @@ The order of the operations and their "bulkId:" references: bulk_plan.py.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from simulator.provider import bulk_plan, render
@@ -90,6 +90,16 @@ def run(prov: Provider, body: Any, base: str) -> dict[str, Any]:
     return {"schemas": [urns.BULK_RESPONSE], "Operations": [job.results[i] for i in sorted(job.results)]}
 
 
+class _Deferred(NamedTuple):
+    """A POST created without its references to POSTs of its cycle, to complete once they ran."""
+
+    position: int  # in the request
+    kind: str
+    rid: str
+    data: Any
+    waits: frozenset[str]  # the bulkIds of those POSTs
+
+
 class _Run:
     """One BulkRequest being run: the results so far and the resources its POSTs created."""
 
@@ -98,7 +108,7 @@ class _Run:
         self.creators = bulk_plan.creators(ops)
         self.created: dict[str, str] = {}  # bulkId -> id of the resource its POST created
         self.results: dict[int, dict[str, Any]] = {}  # position in the request -> its result
-        self.deferred: list[tuple[int, str, str, Any]] = []  # POSTs created without a reference
+        self.deferred: list[_Deferred] = []  # POSTs created without their references to a cycle
 
     def waiting(self) -> set[str]:
         """The bulkIds of this request's POSTs that have not run yet."""
@@ -123,7 +133,7 @@ class _Run:
             kind, rid = _target(prov, op, method, self.created)
             if rid is not None:
                 result["location"] = self.base + resource_path(f"{kind}s", rid)
-            data, early = self._data(op.get("data"))
+            data, waits = self._data(op.get("data"))
             rec, status = _apply(prov, op, method, kind, rid, data)
         except ScimError as exc:
             _failed(result, exc)
@@ -132,22 +142,22 @@ class _Run:
             self._located(result, rec)
             if method == "POST" and isinstance(op.get("bulkId"), str):
                 self.created[op["bulkId"]] = rec.id
-            if early and _DROPS not in prov.deviations:
-                self.deferred.append((index, kind, rec.id, op.get("data")))
+            if waits and _DROPS not in prov.deviations:
+                self.deferred.append(_Deferred(index, kind, rec.id, op.get("data"), waits))
         result["status"] = str(status)
         return result
 
-    def _data(self, data: Any) -> tuple[Any, bool]:
-        """data with its references resolved, and whether it names a POST that has not run yet
-        (stripped: the POST is in a cycle, RFC 7644 §3.7.1)."""
+    def _data(self, data: Any) -> tuple[Any, frozenset[str]]:
+        """data with its references resolved, and the bulkIds it names of POSTs that have not run
+        yet (stripped from it: the POST is in a cycle, RFC 7644 §3.7.1)."""
         if "bulk-ids-unresolved" in self.prov.deviations:
-            return data, False  # the bug: references are passed on as they are
-        early = set(bulk_plan.references({"data": data})) & self.waiting()
+            return data, frozenset()  # the bug: references are passed on as they are
+        early = frozenset(bulk_plan.named_in(data)) & self.waiting()
         if early and "bulk-cycles-refused" in self.prov.deviations:
             raise ScimError(409, f"'bulkId:{sorted(early)[0]}' is part of a circular reference.")
         if early:
             data = bulk_plan.strip(data, early)
-        return _resolve(self.prov, data, self.created), bool(early)
+        return _resolve(self.prov, data, self.created), early
 
     def complete(self, *, final: bool) -> None:
         """Give each POST created without a reference to a POST of its cycle the whole of its
@@ -155,10 +165,9 @@ class _Run:
         of them could not be created (or, when final, never ran), the POST fails after all (409)
         and what it created is deleted."""
         waiting = self.waiting()
-        ready = [d for d in self.deferred
-                 if final or not set(bulk_plan.references({"data": d[3]})) & waiting]
+        ready = [d for d in self.deferred if final or not d.waits & waiting]
         self.deferred = [d for d in self.deferred if d not in ready]
-        for index, kind, rid, data in ready:
+        for index, kind, rid, data, _ in ready:
             result = self.results[index]
             try:
                 rec = self.prov.replace(kind, rid, _resolve(self.prov, data, self.created), None)

@@ -15,6 +15,7 @@ run before the resource it references exists: it creates its resource without th
 
 from __future__ import annotations
 
+from collections.abc import Set
 from typing import Any
 
 REFERENCE = "bulkId:"
@@ -25,16 +26,14 @@ def references(op: Any) -> list[str]:
     """The bulkIds an operation references, in its path and anywhere in its data."""
     if not isinstance(op, dict):
         return []
-    found: list[str] = []
     path = str(op.get("path") or "")
-    for segment in path.split("/"):
-        if segment.startswith(REFERENCE):
-            found.append(segment.removeprefix(REFERENCE))
-    _walk(op.get("data"), found)
-    return found
+    in_path = [s.removeprefix(REFERENCE) for s in path.split("/") if s.startswith(REFERENCE)]
+    return in_path + named_in(op.get("data"))
 
 
-def _walk(value: Any, found: list[str]) -> None:
+def named_in(value: Any) -> list[str]:
+    """The bulkIds a value (an operation's data) references, at any depth."""
+    found: list[str] = []
     stack = [value]
     while stack:
         item = stack.pop()
@@ -44,6 +43,7 @@ def _walk(value: Any, found: list[str]) -> None:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+    return found
 
 
 def creators(ops: list[Any]) -> dict[str, int]:
@@ -85,7 +85,7 @@ def order(ops: list[Any]) -> list[int]:
     return ran
 
 
-def strip(value: Any, unresolved: set[str]) -> Any:
+def strip(value: Any, unresolved: Set[str]) -> Any:
     """value without its references to the bulkIds in unresolved: an element of a list that
     holds one (a member {"value": "bulkId:B"}) goes, and so does an attribute whose value is one
     (a manager {"value": "bulkId:B"})."""
@@ -93,7 +93,7 @@ def strip(value: Any, unresolved: set[str]) -> Any:
     return None if kept is _GONE else kept
 
 
-def _strip(value: Any, unresolved: set[str]) -> Any:
+def _strip(value: Any, unresolved: Set[str]) -> Any:
     if isinstance(value, str):
         return _GONE if value.startswith(REFERENCE) and value.removeprefix(REFERENCE) in unresolved else value
     if isinstance(value, list):
