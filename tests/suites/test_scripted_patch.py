@@ -24,10 +24,11 @@ ERROR_IDS = frozenset(i for i in PATCH_IDS if i.startswith("PATCH-ERR-"))
 ATOMIC = "PATCH-USR-ATOMIC-001"
 
 # Checks that read back a change: a server that accepts PATCH but never applies it fails them.
+# (PATCH-USR-PATHCASE-001 reads back too, but skips there: its control replace is not kept either.)
 READ_BACK = frozenset({
     "PATCH-USR-REPLACE-001", "PATCH-USR-REPLACE-002", "PATCH-USR-REPLACE-003", "PATCH-USR-ADD-001",
     "PATCH-USR-FILTER-001", "PATCH-USR-REMOVE-001", "PATCH-USR-NOPATH-001", "PATCH-USR-NOPATH-003",
-    "PATCH-USR-ORDER-001", "PATCH-USR-OPCASE-001", "PATCH-USR-PATHCASE-001", "PATCH-USR-ENTRA-001",
+    "PATCH-USR-ORDER-001", "PATCH-USR-OPCASE-001", "PATCH-USR-ENTRA-001",
     "PATCH-USR-EXT-001",
     "PATCH-USR-RESPONSE-001", "PATCH-GRP-ADD-001", "PATCH-GRP-REMOVE-001",
     "PATCH-GRP-MEMBERSHIP-001", "PATCH-GRP-REPLACE-001", "PATCH-GRP-REPLACE-002",
@@ -261,6 +262,17 @@ def test_the_multi_valued_add_check_skips_where_emails_are_not_defined() -> None
         summary = run_suites(url, ["patch"], "-k", "test_add_to_multi_valued_appends")
     (check,) = summary["checks"]
     assert check["outcome"] == "skipped" and "emails.value" in check["message"], check
+
+
+def test_the_path_case_check_skips_where_no_replace_of_family_name_is_kept() -> None:
+    """mlflow-oidc-auth 11.0.2 answers 200 to a replace of name.familyName in any case and keeps
+    none (it stores name.formatted only): PATCH-USR-PATHCASE-001 failed there as if the path's
+    case were at fault. Its control replace now tells, and it skips; PATCH-USR-REPLACE-002 judges
+    the lost value."""
+    with provider(rewrite=_ignores_patches()) as url:
+        summary = run_suites(url, ["patch/test_idp_bodies.py"], "-k", "path_names_any_case")
+    (check,) = summary["checks"]
+    assert check["outcome"] == "skipped" and "whatever the path's case" in check["message"], check
 
 
 def _keeps_no_given_name(resp: Response) -> None:
