@@ -397,6 +397,8 @@ LENIENT = [  # each is correct per the RFC, so a failure here would be a false f
     ("list-response", changed(LIST, ("Resources",), [])),  # a page past the end
     ("cursor-list-response", changed(CURSOR_LIST, ("Resources",), DELETE)),  # no total: Resources optional
     ("patch-op", changed(PATCH, ("Operations", 0, "op"), "Add")),
+    ("bulk-response", changed(BULK, ("Operations", 2, "bulkId"), None)),  # mitol-django-scim's DELETE
+    ("bulk-response", changed(BULK, ("Operations", 3, "location"), None)),  # a failed POST's
     ("service-provider-config", changed(SPC, ("bulk",), {"supported": False})),
     ("resource-type", changed(RESOURCE_TYPE, ("id",), DELETE)),  # §6: id is OPTIONAL
     ("schema", changed(SCHEMA, ("schemas",), [urns.SCHEMA])),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -264,15 +265,26 @@ def test_the_multi_valued_add_check_skips_where_emails_are_not_defined() -> None
     assert check["outcome"] == "skipped" and "emails.value" in check["message"], check
 
 
-def test_the_path_case_check_skips_where_no_replace_of_family_name_is_kept() -> None:
+def _refuses_patches(resp: Response) -> None:
+    """Every PATCH is answered 500, as mitol-django-scim's of name.familyName."""
+    if resp.method == "PATCH":
+        resp.status = 500
+        resp.set_json({"schemas": [urns.ERROR], "status": "500", "detail": "Exception occurred"})
+
+
+@pytest.mark.parametrize(("make", "control"), [(_ignores_patches, 200), (lambda: _refuses_patches, 500)],
+                         ids=["ignored", "refused"])
+def test_the_path_case_check_skips_where_no_replace_of_family_name_is_kept(
+        make: Callable[[], Rewrite], control: int) -> None:
     """mlflow-oidc-auth 11.0.2 answers 200 to a replace of name.familyName in any case and keeps
-    none (it stores name.formatted only): PATCH-USR-PATHCASE-001 failed there as if the path's
-    case were at fault. Its control replace now tells, and it skips; PATCH-USR-REPLACE-002 judges
-    the lost value."""
-    with provider(rewrite=_ignores_patches()) as url:
+    none (it stores name.formatted only), mitol-django-scim answers 500 to both: there
+    PATCH-USR-PATHCASE-001 failed as if the path's case were at fault. Its control replace now
+    tells, and it skips; PATCH-USR-REPLACE-002 judges the lost or refused value."""
+    with provider(rewrite=make()) as url:
         summary = run_suites(url, ["patch/test_idp_bodies.py"], "-k", "path_names_any_case")
     (check,) = summary["checks"]
-    assert check["outcome"] == "skipped" and "whatever the path's case" in check["message"], check
+    assert check["outcome"] == "skipped", check
+    assert f"not kept either (the control answered {control})" in check["message"], check
 
 
 def _keeps_no_given_name(resp: Response) -> None:
