@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import signal
@@ -195,6 +196,13 @@ class ScimClient:
             response = self.session.send(prepared, timeout=self.config.timeout, allow_redirects=False)
         except requests.RequestException as exc:
             error = _describe(exc)
+        else:
+            if response.status_code >= 500:
+                # A server that failed may tear its connection down right after answering (Express's
+                # final handler destroys the socket when an error follows a sent response, as
+                # scimmy-routers' does), and the next request, reusing that connection, would race
+                # the close and fail with no response: the next request opens a new one.
+                self.session.close()
         elapsed = (time.perf_counter() - clock) * 1000
         exchange = self._record(prepared, response, elapsed, started, error, step)
         return Reply(exchange, response)
@@ -270,5 +278,26 @@ def _describe(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.exceptions.Timeout):  # before ConnectionError: a ConnectTimeout is both
         return "timed out"
     if isinstance(exc, requests.exceptions.ConnectionError):
+        cause = _root_cause(exc)
+        if isinstance(cause, http.client.RemoteDisconnected):  # a ConnectionResetError too
+            return "connection closed by the target without a response"
+        if isinstance(cause, (ConnectionResetError, BrokenPipeError)):
+            return "connection reset by the target"
         return "connection failed"
     return type(exc).__name__
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost error of requests' and urllib3's wrappers (MaxRetryError.reason,
+    ProtocolError's second argument, chained causes)."""
+    seen: set[int] = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        inner = getattr(exc, "reason", None)
+        if not isinstance(inner, BaseException):
+            inner = next((a for a in reversed(exc.args) if isinstance(a, BaseException)), None)
+        inner = inner or exc.__cause__ or exc.__context__
+        if inner is None:
+            break
+        exc = inner
+    return exc
