@@ -111,7 +111,10 @@ class Transport:
         forward: Callable[[ScimRequest], ScimResponse] | None = None,
         inline_wait_s: float | None = None,
     ) -> None:
-        self.session = session or _okta_session()
+        self._own_session: requests.Session | None = None  # one it made, and so may close
+        if session is None:
+            session = self._own_session = _okta_session()
+        self.session = session
         self.forward = forward  # when set, requests go to it instead of HTTP (a recording client)
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
@@ -190,6 +193,11 @@ class Transport:
             cause = _cause(exc)
             shown = f"{type(exc).__name__} ({cause})" if cause else type(exc).__name__
             return ScimResponse(0, error=f"Connection failed: {shown}")
+        if raw.status_code >= 500 and self._own_session is not None:
+            # A failing server may tear the connection down right after answering (Express's final
+            # handler does when an error follows a sent response): the next request must not race
+            # that close on a reused connection, so it opens a new one.
+            self._own_session.close()
         text = raw.content.decode(raw.encoding or "utf-8", errors="replace")
         return ScimResponse.from_text(raw.status_code, text, tuple(raw.headers.items()))
 

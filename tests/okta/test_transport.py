@@ -22,7 +22,7 @@ from simulator.okta.retry import (
     parse_retry_after,
 )
 from simulator.okta.transport import Transport, wire_headers
-from simulator.okta.wire import REDACTED, BearerAuth
+from simulator.okta.wire import REDACTED, BearerAuth, ScimRequest
 from suites.client import ScimClient
 from suites.config import Auth, RunConfig
 from suites.exchange import Exchange
@@ -30,6 +30,7 @@ from suites.ledger import Ledger
 from suites.okta.support import OktaSender
 from tests.conftest import TOKEN, ProviderFactory
 from tests.okta.support import app, sample_user
+from tests.rawhttp import serve_raw, tears_down_after_a_500
 
 
 class FakeSession:
@@ -291,3 +292,12 @@ def test_aiw_lifecycle_and_import_against_reference_provider(target):
 
 def member_ids(scim, gid: str) -> set[str]:
     return {m["value"] for m in scim.get(f"/Groups/{gid}").json().get("members") or []}
+
+
+def test_no_step_is_sent_on_a_connection_the_server_tears_down_after_a_5xx() -> None:
+    """As the harness's client (tests/suites/test_client_connections.py): after a 500 the next
+    step opens a new connection instead of racing the server's close of the one it answered on."""
+    with serve_raw(tears_down_after_a_500) as url:
+        transport = Transport()
+        statuses = [transport.send(ScimRequest(f"step {n}", "GET", url, "/Users")).status for n in range(3)]
+    assert statuses == [500, 200, 200]
