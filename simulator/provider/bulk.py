@@ -28,6 +28,7 @@ _PATH = re.compile(r"^/(Users|Groups)(?:/([^/]+))?/?$")
 UNSUPPORTED = "bulk-unsupported"
 UNRESOLVED_PATHS = frozenset({"bulk-ids-unresolved", "bulk-path-ids-unresolved"})
 _DROPS = "bulk-unresolved-refs-dropped"
+_DUPLICATES = "bulk-cycle-duplicates"
 _IN_ORDER = frozenset({_DROPS, "bulk-ids-unresolved"})  # the bugs that run a request as it comes
 
 
@@ -170,7 +171,12 @@ class _Run:
         for index, kind, rid, data, _ in ready:
             result = self.results[index]
             try:
-                rec = self.prov.replace(kind, rid, _resolve(self.prov, data, self.created), None)
+                whole = _resolve(self.prov, data, self.created)
+                if _DUPLICATES in self.prov.deviations:  # the bug: a second resource, the first kept
+                    rec = self.prov.create(kind, whole)
+                    self.created[self.ops[index]["bulkId"]] = rec.id
+                else:
+                    rec = self.prov.replace(kind, rid, whole, None)
             except ScimError as exc:
                 self.prov.delete(kind, rid, None)
                 self.created = {b: i for b, i in self.created.items() if i != rid}

@@ -1291,6 +1291,19 @@ def probe_bulk_unresolved_refs_dropped(scim: Scim) -> list[str | int]:
     return cycle_members(scim)
 
 
+@probe("bulk-cycle-duplicates", compliant=(2, True), deviant=(3, False))
+def probe_bulk_cycle_duplicates(scim: Scim) -> tuple[int, bool]:
+    """How many groups exist after the cycle, and whether each holds the other as the response
+    reports them."""
+    def group(bulk_id: str, other: str) -> dict[str, Any]:
+        return {"method": "POST", "path": "/Groups", "bulkId": bulk_id, "data": {
+            "schemas": [urns.CORE_GROUP], "displayName": bulk_id, "members": [{"value": f"bulkId:{other}"}]}}
+    ops = bulk(scim, group("a", "b"), group("b", "a")).json()["Operations"]
+    a, b = (scim.http.get(o["location"], timeout=5).json() for o in ops)
+    held = [[m["value"] for m in g.get("members", [])] for g in (a, b)]
+    return scim.list("/Groups")["totalResults"], held == [[b["id"]], [a["id"]]]
+
+
 @probe("bulk-cycles-refused", compliant=["201", "201", 1, 1], deviant=["409", "409"])
 def probe_bulk_cycles_refused(scim: Scim) -> list[str | int]:
     return cycle_members(scim)

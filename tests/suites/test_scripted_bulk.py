@@ -118,6 +118,20 @@ def test_a_409_to_the_cycle_that_created_the_groups_all_the_same_fails(tmp_path:
     assert summary["cleanup"]["left"] == 0
 
 
+def test_a_cycle_resolved_by_a_second_copy_fails_and_the_copy_is_cleaned_up(tmp_path: Path) -> None:
+    """SCIMMY 1.3.5 resolves the cycle by creating a group twice: the copy without members, which the
+    other group holds, is in no BulkResponse. BULK-REF-003 finds it by its name, says so, and the
+    copy joins the ledger, so the cleanup leaves the target as it was (bulk-cycle-duplicates)."""
+    with provider("bulk-cycle-duplicates") as url:
+        summary = run_suites(url, ["bulk"], "-k", "circular", report_dir=tmp_path)
+        assert _held(url) == {"User": set(), "Group": set()}
+    assert failing(summary) == {"BULK-REF-003"}
+    message = next(c["message"] for c in summary["checks"] if c["id"] == "BULK-REF-003")
+    assert "created its group more than once" in message
+    groups = [e for e in Ledger.load(tmp_path / "ledger.json").entries if e["type"] == "Group"]
+    assert len(groups) == 3 and all(e.get("deleted") for e in groups) and summary["cleanup"]["left"] == 0
+
+
 def _no_nested_groups(resp: Response) -> None:
     """The Group schema names only "User" as a member type."""
     body = resp.json if resp.method == "GET" and "/Schemas" in resp.path else None
