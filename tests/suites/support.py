@@ -66,6 +66,15 @@ def served(command: Sequence[str], url: str, what: str, cwd: Path | None = None)
         proc.wait(timeout=10)
 
 
+def expect_takes_only(url: str, token: str) -> None:
+    """A real server's glue refuses no token and a wrong one with 401, and takes its own bearer token
+    (our glue's auth, which the checks' verdicts rely on)."""
+    users = url + "/Users"
+    assert requests.get(users, timeout=10).status_code == 401
+    assert requests.get(users, headers={"Authorization": "Bearer wrong"}, timeout=10).status_code == 401
+    assert requests.get(users, headers={"Authorization": f"Bearer {token}"}, timeout=10).status_code == 200
+
+
 def expect_only_known(summary: dict[str, Any], known: dict[str, str]) -> None:
     """A real server fails exactly its known deviations; the message names the others."""
     assert summary["totals"]["passed"] > 100
