@@ -6,7 +6,10 @@ checks that the run judged failed behaves as that bug does there: a pointer to a
 with where the bug was seen, not a diagnosis (another fault can fail the same checks). The bugs
 that explain more failures come first, and a bug whose failures those before it all explain is
 left out. A check failed on a 501 Not Implemented is evidence for none of them (no bug answers
-501: the target does not implement what the check asked, whatever the check is about).
+501: the target does not implement what the check asked, whatever the check is about). Where two
+bugs fail the very same check in ways its message tells apart (a missing Location header, or one
+that differs from meta.location), the check's marker gives each a pattern (`evidence`), and a
+failure whose message the pattern does not find is evidence against that bug.
 """
 
 from __future__ import annotations
@@ -46,11 +49,16 @@ def matching(results: Iterable[CheckResult], checks: Sequence[Mapping[str, Any]]
     outcome = {str(c["id"]): str(c["outcome"]) for c in checks}
     caught: dict[str, set[str]] = {}
     other_failures: set[str] = set()  # checks with a failure that is no 501
+    shown: dict[tuple[str, str], bool] = {}  # (bug, check) with evidence -> a failure showed it
     for result in results:
         for name in result.info.caught_by:
             caught.setdefault(name, set()).add(result.info.id)
         if result.outcome in FAILING and not NOT_IMPLEMENTED.match(result.message):
             other_failures.add(result.info.id)
+        for name, pattern in result.info.evidence:
+            key = (name, result.info.id)
+            shown[key] = shown.get(key, False) or (
+                result.outcome in FAILING and re.search(pattern, result.message) is not None)
     unimplemented = {i for i, o in outcome.items() if o in FAILING and i not in other_failures}
     found = []
     for name, ids in caught.items():
@@ -58,7 +66,7 @@ def matching(results: Iterable[CheckResult], checks: Sequence[Mapping[str, Any]]
         judged = sorted(i for i in ids if outcome.get(i, "skipped") != "skipped" and i not in unimplemented)
         if bug is None or bug.condition or not judged:
             continue
-        if all(outcome[i] in FAILING for i in judged):
+        if all(outcome[i] in FAILING and shown.get((name, i), True) for i in judged):
             found.append(KnownBug(name, bug.summary, bug.seen_in, tuple(judged)))
     return _cover(sorted(found, key=lambda b: (-len(b.checks), b.name)))
 

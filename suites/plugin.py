@@ -73,10 +73,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "check(id, level='MUST', refs=(), okta=False, readonly=False, caught_by=(), ext_op=None): a "
-        "conformance check with a stable id, an RFC 2119 level, references, whether a failure breaks "
-        "Okta, whether it sends no writes, the provider deviations that make it fail, and the "
-        "extension-matrix operation it covers (with parameters urn and attribute)",
+        "check(id, level='MUST', refs=(), okta=False, readonly=False, caught_by=(), evidence={}, "
+        "ext_op=None): a conformance check with a stable id, an RFC 2119 level, references, whether a "
+        "failure breaks Okta, whether it sends no writes, the provider deviations that make it fail "
+        "(with, for a deviation whose failure the check's message can tell from another's, a pattern "
+        "its message shows), and the extension-matrix operation it covers (with parameters urn and "
+        "attribute)",
     )
     preset = _preset(config)
     try:

@@ -30,6 +30,8 @@ class CheckInfo:
     readonly: bool
     caught_by: tuple[str, ...]
     basis: str = "rfc"  # see levels.basis_of
+    # (bug, pattern): the bug fails this check only with a message the pattern finds (suites/known_bugs.py)
+    evidence: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_item(cls, item: pytest.Item) -> CheckInfo | None:
@@ -38,8 +40,13 @@ class CheckInfo:
             return None
         kw = marker.kwargs
         doc = (getattr(item, "function", None).__doc__ or "") if hasattr(item, "function") else ""
+        check_id = str(marker.args[0] if marker.args else kw.get("id"))
+        evidence = dict(kw.get("evidence", {}))
+        if not set(evidence) <= set(kw.get("caught_by", ())):
+            raise ValueError(f"check {check_id}: evidence for {sorted(set(evidence))}, "
+                             f"but caught_by names {sorted(kw.get('caught_by', ()))}")
         return cls(
-            id=str(marker.args[0] if marker.args else kw.get("id")),
+            id=check_id,
             title=check_title(doc, item.name),
             level=Level[str(kw.get("level", "MUST"))],
             refs=tuple(kw.get("refs", ())),
@@ -47,6 +54,7 @@ class CheckInfo:
             readonly=bool(kw.get("readonly", False)),
             caught_by=tuple(kw.get("caught_by", ())),
             basis=basis_of(Path(str(item.path)).parent.name),
+            evidence=tuple(evidence.items()),
         )
 
 

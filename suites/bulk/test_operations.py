@@ -143,7 +143,9 @@ def _with(body: dict[str, Any], attr: str, value: Any) -> dict[str, Any]:
 
 @pytest.mark.check("BULK-REF-003", level="MUST", refs=["RFC7644 §3.7.1", "RFC7644 §3.7.2", "RFC7643 §4.2"],
                    caught_by=["bulk-unresolved-refs-dropped", "bulk-cycle-duplicates", "bulk-ids-unresolved",
-                              "bulk-no-location"])
+                              "bulk-no-location"],
+                   evidence={"bulk-unresolved-refs-dropped": r"holding the group[^\n]*\nReceived: \[\]",
+                             "bulk-cycle-duplicates": "created its group more than once"})
 def test_bulk_circular_references(target: Target, factory: Factory, client: ScimClient,
                                   ledger: Ledger) -> None:
     """Two groups POSTed in one BulkRequest, each naming the other as a member by its bulkId, are

@@ -47,7 +47,9 @@ def test_create_returns_201(factory: Factory) -> None:
 
 
 @pytest.mark.check("USR-CREATE-002", level="MUST", refs=["RFC7644 §3.3", "RFC7643 §3.1"],
-                   caught_by=["location-mismatch", "meta-missing", "no-location-header"])
+                   caught_by=["location-mismatch", "meta-missing", "no-location-header"],
+                   evidence={"location-mismatch": r"Expected: meta\.location",
+                             "no-location-header": r"Received: no Location header"})
 def test_create_location_header_is_meta_location(factory: Factory) -> None:
     """The 201 carries a Location header equal to meta.location.
 

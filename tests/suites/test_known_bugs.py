@@ -61,6 +61,27 @@ def test_a_check_failed_on_a_501_is_evidence_for_no_bug() -> None:
     assert [(b.name, b.checks) for b in found] == [("patch-requires-path", ("B",))]
 
 
+def test_a_failure_without_a_bugs_evidence_is_evidence_against_it() -> None:
+    """USR-CREATE-002 fails for a missing Location header (no-location-header) and for one that
+    differs from meta.location (location-mismatch): its marker gives each bug the message it shows,
+    so a target without the header is not told it may send a wrong one."""
+    evidence = (("location-mismatch", r"Expected: meta\.location"),
+                ("no-location-header", r"Received: no Location header"))
+    info = CheckInfo("USR-CREATE-002", "t", Level.MUST, (), False, False,
+                     ("location-mismatch", "no-location-header"), evidence=evidence)
+
+    def named(*messages: str) -> list[str]:
+        results = [CheckResult(info, f"x.py::t[{n}]", "failed", m) for n, m in enumerate(messages)]
+        return [bug.name for bug in matching(results, [results[0].as_json()])]
+
+    missing = "POST /Users -> 201\nExpected: a Location header\nReceived: no Location header"
+    differs = "POST /Users -> 201\nExpected: meta.location = https://a/Users/1\nReceived: https://b/1"
+    assert named(missing) == ["no-location-header"]
+    assert named(differs) == ["location-mismatch"]
+    assert named("POST /Users -> 500") == []  # another failure shows neither
+    assert named(missing, differs) == ["location-mismatch", "no-location-header"]  # one case each
+
+
 def test_conditions_and_unknown_names_are_no_bugs() -> None:
     assert names(result("A", "failed", "patch-unsupported"), result("B", "failed", "no-such-bug")) == []
 
