@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,6 +22,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 from simulator.provider.app import create_app
@@ -64,6 +67,26 @@ def served(command: Sequence[str], url: str, what: str, cwd: Path | None = None)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@contextmanager
+def served_node(folder: Path, package: str, token: str, base_path: str, what: str) -> Iterator[str]:
+    """A Node.js SCIM server nobody here wrote: `node server.mjs PORT TOKEN` in folder, whose pinned
+    packages `npm ci` installs (.ci/run does); yields its base URL. Without Node.js or the package,
+    the test skips with the command to run, or fails where SCIMCERT_REQUIRE_NODE=1 (as in CI)."""
+    if shutil.which("node") is None:
+        reason = "Node.js is not installed (apt-get install nodejs npm)"
+    elif not (folder / "node_modules" / package).is_dir():
+        reason = f"its packages are not installed (npm ci --prefix {folder})"
+    else:
+        port = free_port()
+        with served(["node", "server.mjs", str(port), token], f"http://127.0.0.1:{port}{base_path}", what,
+                    cwd=folder) as url:
+            yield url
+        return
+    if os.environ.get("SCIMCERT_REQUIRE_NODE", "") not in ("", "0"):
+        pytest.fail(f"SCIMCERT_REQUIRE_NODE is set but {what} cannot run: {reason}", pytrace=False)
+    pytest.skip(f"{what} needs Node.js: {reason}")
 
 
 def expect_takes_only(url: str, token: str) -> None:

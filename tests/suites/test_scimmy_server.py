@@ -11,14 +11,12 @@ Every failure must be a real deviation, asserted by id with the reason (docs/rea
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.suites.support import expect_only_known, expect_takes_only, free_port, run_suites, served
+from tests.suites.support import expect_only_known, expect_takes_only, run_suites, served_node
 
 TOKEN = "scimmy-target-token"
 TARGET = Path(__file__).resolve().parent / "scimmy_target"
@@ -105,25 +103,9 @@ MATCHING_BUGS = {"bulk-cycle-duplicates", "bulk-path-ids-unresolved", "core-path
                  "primary-not-settled"}
 
 
-def _missing() -> str | None:
-    if shutil.which("node") is None:
-        return "Node.js is not installed (apt-get install nodejs npm)"
-    if not (TARGET / "node_modules" / "scimmy").is_dir():
-        return f"its packages are not installed (npm ci --prefix {TARGET})"
-    return None
-
-
 @pytest.fixture(scope="module")
 def scimmy_server() -> Iterator[str]:
-    reason = _missing()
-    if reason is not None:
-        if os.environ.get("SCIMCERT_REQUIRE_NODE", "") not in ("", "0"):
-            pytest.fail(f"SCIMCERT_REQUIRE_NODE is set but the SCIMMY target cannot run: {reason}",
-                        pytrace=False)
-        pytest.skip(f"the SCIMMY target needs Node.js: {reason}")
-    port = free_port()
-    with served(["node", "server.mjs", str(port), TOKEN], f"http://127.0.0.1:{port}/scim/v2",
-                "the SCIMMY target", cwd=TARGET) as url:
+    with served_node(TARGET, "scimmy", TOKEN, "/scim/v2", "the SCIMMY target") as url:
         yield url
 
 
