@@ -89,6 +89,11 @@ def served_node(folder: Path, package: str, token: str, base_path: str, what: st
     pytest.skip(f"{what} needs Node.js: {reason}")
 
 
+def each(reason: str, *ids: str) -> dict[str, str]:
+    """One reason for several check ids, in a real server's table of known deviations."""
+    return dict.fromkeys(ids, reason)
+
+
 def expect_takes_only(url: str, token: str) -> None:
     """A real server's glue refuses no token and a wrong one with 401, and takes its own bearer token
     (our glue's auth, which the checks' verdicts rely on)."""

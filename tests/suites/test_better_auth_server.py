@@ -17,19 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.suites.support import expect_only_known, expect_takes_only, run_suites, served_node
+from tests.suites.support import each, expect_only_known, expect_takes_only, run_suites, served_node
 
 TOKEN = "better-auth-target-token-0123456789"
 TARGET = Path(__file__).resolve().parent / "better_auth_target"
 
 
-def _each(reason: str, *ids: str) -> dict[str, str]:
-    return dict.fromkeys(ids, reason)
-
-
 # check id -> why @better-auth/scim 1.7.5 really fails it
 KNOWN_DEVIATIONS: dict[str, str] = {
-    **_each("a path it does not route (an unknown endpoint, DELETE /ServiceProviderConfig, /Me) "
+    **each("a path it does not route (an unknown endpoint, DELETE /ServiceProviderConfig, /Me) "
             "answers 404 with an empty body, where RFC 7644 §3.12 says 'implementers MUST return the "
             "errors in the body of the response in a JSON format' (the checks ask 404/405/501 with a "
             "SCIM Error: SHOULD)",

@@ -17,36 +17,32 @@ from pathlib import Path
 
 import pytest
 
-from tests.suites.support import expect_only_known, expect_takes_only, free_port, run_suites, served
+from tests.suites.support import each, expect_only_known, expect_takes_only, free_port, run_suites, served
 
 TOKEN = "django-target-token"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _each(reason: str, *ids: str) -> dict[str, str]:
-    return dict.fromkeys(ids, reason)
-
-
 # check id -> why django-scim2 (0.23, on SQLite) really fails it
 KNOWN_DEVIATIONS: dict[str, str] = {
-    **_each("error bodies carry \"status\" as a JSON number, where RFC 7644 §3.12 defines it as 'The "
+    **each("error bodies carry \"status\" as a JSON number, where RFC 7644 §3.12 defines it as 'The "
             "HTTP status code ... expressed as a JSON string' (REQUIRED: MUST)",
             "ERR-BODY-001", "ERR-BODY-002", "ERR-BODY-003", "ERR-OKTA-001", "OKTA-SPEC-012",
             "USR-GET-002"),
-    **_each("its auth check answers a missing or wrong token with an empty 401, where RFC 7644 §3.12 "
+    **each("its auth check answers a missing or wrong token with an empty 401, where RFC 7644 §3.12 "
             "says 'implementers MUST return the errors in the body of the response in a JSON format'",
             "SEC-AUTH-006", "SEC-AUTH-007", "OKTA-SPEC-011"),
     "ERR-ENDPOINT-001": "a path under /scim/v2/ that its URLs do not match gets Django's HTML 404 page, "
                         "not a SCIM Error (RFC 7644 §3.12: MUST return errors as JSON)",
     "ERR-METHOD-001": "DELETE /ServiceProviderConfig gets a 405 with an empty body (RFC 7644 §3.12: MUST "
                       "return errors as JSON)",
-    **_each("/ResourceTypes and /Schemas answer a ListResponse without totalResults, which RFC 7644 "
+    **each("/ResourceTypes and /Schemas answer a ListResponse without totalResults, which RFC 7644 "
             "§3.4.2 marks REQUIRED (MUST)",
             "DISC-RTYPE-001", "DISC-SCHEMA-001"),
     "DISC-QUERY-002": "/Schemas and /ResourceTypes ignore a filter (200 and every document) where RFC "
                       "7644 §4 says the service provider SHOULD respond with 403 (Forbidden)",
     # PATCH (patch.supported is true)
-    **_each("its User adapter can replace only userName, name.givenName/familyName, active, emails and "
+    **each("its User adapter can replace only userName, name.givenName/familyName, active, emails and "
             "the mapped externalId: PATCH of displayName or title answers 501 although /Schemas "
             "publishes them readWrite (RFC 7644 §3.5.2.3: MUST)",
             "DISC-PATCH-001", "PATCH-USR-REPLACE-001", "PATCH-USR-RESPONSE-001", "PATCH-USR-ATTRS-001",
@@ -54,19 +50,19 @@ KNOWN_DEVIATIONS: dict[str, str] = {
     "PATCH-ERR-SCHEMAS-001": "a PATCH body without the PatchOp URN is not refused with 400 (it never reads "
                              "\"schemas\"; here its title replace answers 501) (RFC 7644 §3.5.2 binds the "
                              "client: refusing is a MAY)",
-    **_each("its User adapter implements no PATCH 'add' or 'remove' (501), core or extension "
+    **each("its User adapter implements no PATCH 'add' or 'remove' (501), core or extension "
             "(RFC 7644 §3.5.2.1, §3.5.2.2: MUST)",
             "PATCH-USR-ADD-001", "PATCH-USR-REMOVE-001", "PATCH-USR-NOPATH-003", "PATCH-USR-ORDER-001",
             "PATCH-USR-PRIMARY-001",
             "EXT-MGR-001",
             "EXT-PATCH-001", "EXT-PATCH-003", "EXT-PATCH-006"),
-    **_each("PATCH of password answers 501 although /ServiceProviderConfig advertises changePassword "
+    **each("PATCH of password answers 501 although /ServiceProviderConfig advertises changePassword "
             "and patch (RFC 7643 §5; RFC 7644 §3.5.2.3: MUST)",
             "DISC-PASSWORD-001", "PATCH-USR-PASSWORD-001"),
-    **_each("replace through a value-filter path, or of an extension attribute named by its URN, "
+    **each("replace through a value-filter path, or of an extension attribute named by its URN, "
             "answers 501 Not Implemented (RFC 7644 §3.5.2.3, §3.10: MUST)",
             "PATCH-USR-FILTER-001", "EXT-MGR-002", "EXT-PATCH-002", "EXT-PATCH-005", "EXT-CASE-002"),
-    **_each("a replace whose value is an object (path \"name\", or no path and an extension URN key) "
+    **each("a replace whose value is an object (path \"name\", or no path and an extension URN key) "
             "crashes with 500: it takes the object's keys for parsed paths (RFC 7644 §3.5.2.3: MUST)",
             "PATCH-USR-REPLACE-003", "EXT-MGR-004", "EXT-PATCH-004"),
     "PATCH-ERR-VALUE-001": "an object as the value of title crashes with 500 instead of a 400 "
@@ -79,31 +75,31 @@ KNOWN_DEVIATIONS: dict[str, str] = {
                               "HTTP status code 400' noTarget",
     "PATCH-ERR-PATH-001": "a path to an attribute no schema defines answers 501, not 400 invalidPath or "
                           "noTarget (RFC 7644 §3.5.2: SHALL return the appropriate status)",
-    **_each("replace of readOnly id or meta.created answers 501, not 400 (RFC 7644 §3.5.2: 'SHALL "
+    **each("replace of readOnly id or meta.created answers 501, not 400 (RFC 7644 §3.5.2: 'SHALL "
             "return the appropriate HTTP response status code', scimType mutability)",
             "PATCH-ERR-MUT-001", "PATCH-ERR-MUT-002"),
     "PATCH-USR-ENTRA-001": "refuses Entra's string \"False\" for active with 400 (RFC 7643 §2.3.2 makes "
                            "it invalid; tolerating it is a MAY)",
-    **_each("its Group adapter PATCHes only add/remove of path \"members\" and replace of a path "
+    **each("its Group adapter PATCHes only add/remove of path \"members\" and replace of a path "
             "\"name\" no schema has: Okta's members[value eq …] removal, a members replace and the "
             "displayName rename answer 501 (RFC 7644 §3.5.2.2, §3.5.2.3: MUST)",
             "PATCH-GRP-REMOVE-001", "PATCH-GRP-MEMBERSHIP-001", "PATCH-GRP-REPLACE-001",
             "PATCH-GRP-REPLACE-002", "PATCH-GRP-RENAME-001", "OKTA-GROUP-003", "OKTA-GROUP-004",
             "OKTA-GROUP-005", "OKTA-GROUP-006"),
     # extension data
-    **_each("publishes the enterprise schema in /Schemas but neither stores nor returns enterprise "
+    **each("publishes the enterprise schema in /Schemas but neither stores nor returns enterprise "
             "data (RFC 7643 §4.3; RFC 7644 §3.3, §3.4.1, §3.5.1: MUST where the check says so)",
             "EXT-CREATE-001", "EXT-CREATE-002", "EXT-CASE-001", "EXT-MGR-003",
             "EXT-READ-001", "EXT-READ-002", "EXT-PROJ-001", "EXT-PUT-001", "EXT-PUT-002"),
     "EXT-DISC-003": "publishes the enterprise schema in /Schemas while its User resource type lists no "
                     "schemaExtensions (RFC 7643 §6: an extension's schema and required are REQUIRED)",
     # filters (/ServiceProviderConfig overridden to say filter.supported, as its docs intend)
-    **_each("a filter term on an attribute its filter map lacks (title, emails, meta.lastModified, an "
+    **each("a filter term on an attribute its filter map lacks (title, emails, meta.lastModified, an "
             "URN-qualified or upper-case name) is silently left out of the query, so results are wrong "
             "instead of a 400 invalidFilter (RFC 7644 §3.4.2.2: MUST)",
             "FLT-EQ-004", "FLT-EQ-005", "FLT-OP-005", "FLT-DATE-001", "FLT-LOGIC-001", "FLT-CASE-001",
             "FLT-URN-001", "EXT-FILTER-001", "FLT-ERR-004"),
-    **_each("invalid filters get a 400 without scimType invalidFilter (RFC 7644 §3.4.2.2: MUST for "
+    **each("invalid filters get a 400 without scimType invalidFilter (RFC 7644 §3.4.2.2: MUST for "
             "an unrecognised operator; §3.12: SHOULD for bad syntax)",
             "FLT-ERR-001", "FLT-ERR-003"),
     "FLT-ERR-005": "`active gt true` answers an empty list, where RFC 7644 §3.4.2.2 says boolean "
@@ -118,7 +114,7 @@ KNOWN_DEVIATIONS: dict[str, str] = {
                     "caseExact false (RFC 7643 §7: 'The server SHALL use case sensitivity when "
                     "evaluating filters')",
     # groups
-    **_each("POST and PUT /Groups ignore \"members\" (its Group adapter reads displayName and "
+    **each("POST and PUT /Groups ignore \"members\" (its Group adapter reads displayName and "
             "externalId only), so groups lose their members (RFC 7643 §4.2 members readWrite; RFC "
             "7644 §3.3, §3.5.1: MUST)",
             "GRP-CREATE-005", "GRP-MEMBERSHIP-001", "GRP-MEMBERSHIP-002", "GRP-REPLACE-001"),
@@ -132,7 +128,7 @@ KNOWN_DEVIATIONS: dict[str, str] = {
     "USR-CREATE-014": "the created user's emails lose \"type\" (it keeps one address), though /Schemas "
                       "publishes emails.type readWrite (RFC 7644 §3.3: the server 'is free to alter and/or "
                       "ignore POSTed content', so keeping it is a MAY; Okta reads no email type back)",
-    **_each("a duplicate userName (or a group's taken displayName, which its Group model makes unique) "
+    **each("a duplicate userName (or a group's taken displayName, which its Group model makes unique) "
             "gets 409 without scimType \"uniqueness\", where RFC 7644 §3.3 says "
             "the server 'MUST return HTTP status code 409 (Conflict) with a \"scimType\" error code "
             "of \"uniqueness\"'",
@@ -150,7 +146,7 @@ KNOWN_DEVIATIONS: dict[str, str] = {
     "SEC-LIMIT-002": "a body of 50,000 nested arrays overflows its JSON parser into a 500 (RFC 7644 "
                      "§3.12 400 invalidSyntax; SHOULD)",
     # lists
-    **_each("count=51 returns 51 resources though /ServiceProviderConfig says filter.maxResults 50 "
+    **each("count=51 returns 51 resources though /ServiceProviderConfig says filter.maxResults 50 "
             "(RFC 7643 §5, no keyword: SHOULD)",
             "PAGE-MAX-001", "DISC-MAXRESULTS-001"),
     "PAGE-START-002": "startIndex=0 is refused with 400, where RFC 7644 §3.4.2.4 says 'A value less "
@@ -160,7 +156,7 @@ KNOWN_DEVIATIONS: dict[str, str] = {
                               "names are case insensitive; no keyword: SHOULD)",
     "PAGE-COUNT-003": "count=-1 is refused with 400 ('Negative indexing is not supported'), where RFC "
                       "7644 §3.4.2.4 says 'A negative value SHALL be interpreted as \"0\"' (MUST)",
-    **_each("ignores attributes and excludedAttributes on every operation (RFC 7644 §3.9: 'When "
+    **each("ignores attributes and excludedAttributes on every operation (RFC 7644 §3.9: 'When "
             "specified, the default list of attributes SHALL be overridden')",
             "PROJ-GET-001", "PROJ-GET-002", "PROJ-GET-004", "PROJ-GET-006", "PROJ-LIST-001",
             "PROJ-LIST-002", "PROJ-WRITE-001", "PROJ-WRITE-002", "SEARCH-PROJ-001"),

@@ -16,27 +16,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.suites.support import expect_only_known, expect_takes_only, run_suites, served_node
+from tests.suites.support import each, expect_only_known, expect_takes_only, run_suites, served_node
 
 TOKEN = "scimmy-target-token"
 TARGET = Path(__file__).resolve().parent / "scimmy_target"
 
 
-def _each(reason: str, *ids: str) -> dict[str, str]:
-    return dict.fromkeys(ids, reason)
-
-
 # check id -> why SCIMMY 1.3.5 (scimmy-routers 1.3.2, Express 4.22) really fails it
 KNOWN_DEVIATIONS: dict[str, str] = {
     # filters: SCIMMY's Filter class, its parser and its match()
-    **_each("Filter.match compares strings case-sensitively whatever the schema's caseExact says "
+    **each("Filter.match compares strings case-sensitively whatever the schema's caseExact says "
             "(userName and displayName are caseExact false: RFC 7643 §7, 'The server SHALL use case "
             "sensitivity when evaluating filters')",
             "FLT-EQ-002", "GRP-READ-003"),
-    **_each("Filter.match resolves no URN-qualified attribute name, core or extension (RFC 7644 "
+    **each("Filter.match resolves no URN-qualified attribute name, core or extension (RFC 7644 "
             "§3.4.2.2 filters on 'a fully qualified attribute name'; §3.10: MUST)",
             "FLT-URN-001", "FLT-URN-002", "EXT-FILTER-001"),
-    **_each("its parser accepts `userName eq` without a value and a filter on an attribute no schema "
+    **each("its parser accepts `userName eq` without a value and a filter on an attribute no schema "
             "defines, and answers them with an empty list instead of 400 invalidFilter (RFC 7644 "
             "§3.4.2.2, §3.12: SHOULD; the scimType: MAY)",
             "FLT-ERR-002", "FLT-ERR-003", "FLT-ERR-004"),
@@ -69,13 +65,13 @@ KNOWN_DEVIATIONS: dict[str, str] = {
                       "and the write fails with 500 'Required attribute userName is missing' (RFC 7644 "
                       "§3.9: MUST)",
     # projection
-    **_each("attributes=<enterprise URN>:<attribute> crashes into a 400 'Cannot read properties of "
+    **each("attributes=<enterprise URN>:<attribute> crashes into a 400 'Cannot read properties of "
             "undefined' (RFC 7644 §3.9, §3.10: fully qualified names MUST be accepted)",
             "EXT-PROJ-001", "PROJ-GET-005"),
     "PROJ-GET-006": "excludedAttributes with the URN-qualified core name of displayName leaves it in "
                     "(RFC 7644 §3.9, §3.10: MUST)",
     # lists: SCIMMY's ListResponse
-    **_each("filter.maxResults is 200 (SCIMMY's default) but a count of 201 gets 201 resources "
+    **each("filter.maxResults is 200 (SCIMMY's default) but a count of 201 gets 201 resources "
             "(RFC 7643 §5, no keyword: SHOULD)",
             "PAGE-MAX-001", "DISC-MAXRESULTS-001"),
     "PAGE-START-003": "a startIndex past the last result answers the first page again, not an empty "
