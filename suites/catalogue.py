@@ -28,6 +28,7 @@ class Entry:
     caught_by: tuple[str, ...]
     suite: str
     path: str  # suites/<suite>/test_x.py::test_name
+    evidence: tuple[str, ...] = ()  # the bugs of caught_by whose failure its message tells apart
 
     @property
     def basis(self) -> str:
@@ -112,6 +113,7 @@ def _entry(func: Any, suite: str, path: str) -> Entry | None:
         caught_by=tuple(mark.kwargs.get("caught_by", ())),
         suite=suite,
         path=path,
+        evidence=tuple(mark.kwargs.get("evidence", {})),
     )
 
 

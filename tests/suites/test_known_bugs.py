@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from itertools import combinations
+
+from simulator.scim.deviation_registry import REGISTRY
+from suites.catalogue import catalogue
 from suites.known_bugs import SHOWN, console_lines, known_bugs_html, matching
 from suites.levels import Level
 from suites.state import CheckInfo, CheckResult
@@ -103,3 +107,19 @@ def test_report_html_escapes_what_the_table_says() -> None:
                                             "checks": ["X"]}], "checks": [{"id": "X", "outcome": "failed"}]})
     assert "&lt;script&gt;" in text and "a &amp; b" in text and "<script>" not in text
     assert "(1 of 1 failed checks;" in text
+
+
+def test_bugs_that_fail_the_very_same_checks_are_told_apart_by_their_evidence() -> None:
+    """Two bugs whose checks are the same cannot be told apart by which checks failed: each check
+    they share must give both a pattern of its failure message (evidence), or the run names both
+    for either (as it named location-mismatch for SCIMMY's missing Location header)."""
+    checks: dict[str, set[str]] = {}
+    for entry in catalogue():
+        for name in entry.caught_by:
+            checks.setdefault(name, set()).add(entry.id)
+    told = {(entry.id, name) for entry in catalogue() for name in entry.evidence}
+    bugs = sorted(name for name in checks if name in REGISTRY and not REGISTRY[name].condition)
+    alike = [(a, b) for a, b in combinations(bugs, 2) if checks[a] == checks[b]]
+    assert alike  # location-mismatch and no-location-header, the bulk cycle's two
+    untold = [(a, b) for a, b in alike if not all((c, a) in told and (c, b) in told for c in checks[a])]
+    assert untold == []
