@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
 
+from simulator.causes import causes
 from simulator.scim import urns
 from simulator.scim.ownership import lookup_hits, lookup_query, prefixed_name
 from suites.bulkcreates import BULK_PATH, read_outcome
@@ -278,26 +279,10 @@ def _describe(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.exceptions.Timeout):  # before ConnectionError: a ConnectTimeout is both
         return "timed out"
     if isinstance(exc, requests.exceptions.ConnectionError):
-        cause = _root_cause(exc)
-        if isinstance(cause, http.client.RemoteDisconnected):  # a ConnectionResetError too
+        under = list(causes(exc))
+        if any(isinstance(e, http.client.RemoteDisconnected) for e in under):  # a ConnectionResetError too
             return "connection closed by the target without a response"
-        if isinstance(cause, (ConnectionResetError, BrokenPipeError)):
+        if any(isinstance(e, (ConnectionResetError, BrokenPipeError)) for e in under):
             return "connection reset by the target"
         return "connection failed"
     return type(exc).__name__
-
-
-def _root_cause(exc: BaseException) -> BaseException:
-    """The innermost error of requests' and urllib3's wrappers (MaxRetryError.reason,
-    ProtocolError's second argument, chained causes)."""
-    seen: set[int] = set()
-    while id(exc) not in seen:
-        seen.add(id(exc))
-        inner = getattr(exc, "reason", None)
-        if not isinstance(inner, BaseException):
-            inner = next((a for a in reversed(exc.args) if isinstance(a, BaseException)), None)
-        inner = inner or exc.__cause__ or exc.__context__
-        if inner is None:
-            break
-        exc = inner
-    return exc

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from simulator.causes import causes
 from simulator.okta.plan import Outcome, Plan, drive
 from simulator.okta.retry import REQUEST_TIMEOUT_S, Clock, RetryPolicy, SystemClock
 from simulator.okta.wire import ScimRequest, ScimResponse
@@ -205,17 +206,7 @@ class Transport:
 def _cause(exc: BaseException) -> str | None:
     """The operating system's or TLS's reason under a requests failure ('Connection refused',
     'Name or service not known', '[SSL: …] …'), None when it names none."""
-    seen: BaseException | None = exc
-    for _ in range(8):  # requests -> urllib3 MaxRetryError -> NewConnectionError -> OSError
-        if seen is None:
-            return None
-        if isinstance(seen, OSError) and seen.strerror:
-            return str(seen.strerror)
-        reason = getattr(seen, "reason", None)
-        first = seen.args[0] if seen.args else None
-        seen = next((e for e in (seen.__cause__, reason, first, seen.__context__)
-                     if isinstance(e, BaseException)), None)  # fmt: skip
-    return None
+    return next((str(e.strerror) for e in causes(exc) if isinstance(e, OSError) and e.strerror), None)
 
 
 def _okta_session() -> requests.Session:
