@@ -79,6 +79,7 @@ class Provider:
             unique_usernames="duplicate-username-allowed" not in self.deviations,
             unique_emails="unique-emails" in self.deviations,
             keep_dangling_members="delete-keeps-memberships" in self.deviations,
+            touch_unchanged="noop-patch-touches" in self.deviations,
             clock=offset_now if "datetime-offsets" in self.deviations else utc_now,
             new_id=self._ids(),
         )

@@ -47,6 +47,7 @@ class Store:
         unique_usernames: bool = True,
         unique_emails: bool = False,
         keep_dangling_members: bool = False,
+        touch_unchanged: bool = False,
         clock: Callable[[], str] = utc_now,
         new_id: Callable[[], str] | None = None,
     ) -> None:
@@ -61,6 +62,9 @@ class Store:
         self._unique_usernames = unique_usernames
         self._unique_emails = unique_emails  # the unique-emails condition; by_email is kept only then
         self._keep_dangling = keep_dangling_members
+        # A write that changes nothing keeps lastModified and the version (RFC 7644 §3.5.2.1: a no-op
+        # add "SHALL NOT change the modify timestamp"); touch_unchanged is the noop-patch-touches bug.
+        self._touch_unchanged = touch_unchanged
 
     # -- reads ---------------------------------------------------------------------------
     def get(self, kind: str, rid: str) -> Record:
@@ -133,6 +137,8 @@ class Store:
             rec = self._require(kind, rid)
             if if_version is not None:
                 if_version(rec)
+            if data == rec.data and not self._touch_unchanged:
+                return _clone(rec)
             self._check_unique(kind, data, rid)
             # The very same members list (a PATCH that left it alone) was checked and indexed already.
             members_changed = data.get("members") is not rec.data.get("members")
@@ -178,6 +184,8 @@ class Store:
             delta = change(_clone(rec), lambda value: gid in self._member_of.get(value, ()))
             if delta is None:
                 return None
+            if not delta.added and not delta.removed and not self._touch_unchanged:
+                return _clone(rec)
             added = self._typed_members(delta.added)
             members = rec.data.get("members") or []
             if delta.removed:

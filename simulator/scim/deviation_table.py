@@ -86,6 +86,13 @@ BUGS = (
         "scim2-server 0.8.3; Okta re-adds members when it links a push to an existing group",
     ),
     Deviation(
+        "noop-patch-touches",
+        "a write that changes nothing (a PATCH re-adding a member the group holds) still moves "
+        "meta.lastModified and the version",
+        "django-scim2-server 1.1.0 (Django's auto_now stamps every save); RFC 7644 §3.5.2.1: a no-op add "
+        "'SHALL NOT change the modify timestamp'",
+    ),
+    Deviation(
         "members-require-type",
         "group members without 'type' are rejected with 400",
         "SCIM-SDK issue #419; Okta sends members as {value, display} only",

@@ -54,11 +54,15 @@ def typed_group(factory: Factory, user_ids: list[str]) -> dict[str, Any]:
     members.type): setup never depends on typeless members."""
     __tracebackhide__ = True
     body = factory.group_body()
-    typed = {"type": "User"} if factory.defines("members.type", "Group") else {}
-    body["members"] = [{"value": uid, **typed} for uid in user_ids]
+    body["members"] = [typed_member(factory, uid) for uid in user_ids]
     reply = factory.post_group(factory.with_required(body, "Group"))
     precondition(reply, "POST /Groups creates the group with its members", 200, 201)
     return reply.body
+
+
+def typed_member(factory: Factory, user_id: str) -> dict[str, Any]:
+    """A user as a member: its value, and type "User" where the target's Group schema defines it."""
+    return {"value": user_id, **({"type": "User"} if factory.defines("members.type", "Group") else {})}
 
 
 def users(factory: Factory, count: int) -> list[dict[str, Any]]:

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from simulator.scim.paths import group_path
 from suites.client import ScimClient
-from suites.expect import expect_equal
+from suites.expect import describe, expect, expect_equal
 from suites.factory import Factory
-from suites.patch.ops import member_ids, patch_ok, read_back, typed_group, users
+from suites.patch.ops import (
+    PATCH_OK,
+    member_ids,
+    patch_body,
+    patch_ok,
+    read_back,
+    typed_group,
+    typed_member,
+    users,
+)
 from suites.target import Target
+from suites.users.common import has_fraction, meta_of, parse_time
 
 
 @pytest.fixture(autouse=True)
@@ -79,6 +91,46 @@ def test_add_existing_member_lists_it_once(target: Target, client: ScimClient,
     patch_ok(client, path, {"op": "add", "path": "members", "value": [_member(user)]})
     reply, group = read_back(client, path)
     expect_equal(member_ids(group), [user["id"]], "member ids after the re-add", reply)
+
+
+@pytest.mark.check("PATCH-GRP-ADD-004", level="MUST", refs=["RFC7644 §3.5.2.1", "RFC7643 §3.1"],
+                   caught_by=["noop-patch-touches"])
+def test_add_existing_member_keeps_last_modified(target: Target, client: ScimClient,
+                                                 factory: Factory) -> None:
+    """A member re-added to a group, exactly as the group holds it, leaves meta.lastModified as it was.
+
+    RFC 7644 §3.5.2.1: "If the target location already contains the value specified, no changes
+    SHOULD be made to the resource, and a success response SHOULD be returned. Unless other
+    operations change the resource, this operation SHALL NOT change the modify timestamp of the
+    resource." The PATCH holds that one operation, and re-adds the member as the group was created
+    with it ({value, type}), so the group already contains the value specified. The check waits for
+    the target's clock to tick first (20 ms where timestamps carry fractions of a second, else
+    1.1 s). It skips where the group shows no meta.lastModified (the meta checks judge that), where
+    the re-add is refused (PATCH-GRP-ADD-002 judges that) and where it changed the members (a
+    duplicate, which PATCH-GRP-ADD-003 judges: the timestamp then moves with a real change). Not
+    okta: Okta never reads lastModified.
+    """
+    target.require("patch")
+    (user,) = users(factory, 1)
+    path = group_path(typed_group(factory, [user["id"]])["id"])
+    held = read_back(client, path)[1]
+    before = meta_of(held).get("lastModified")
+    if parse_time(before) is None:
+        pytest.skip(f"the group shows no meta.lastModified to compare (meta.lastModified {before!r})")
+    time.sleep(0.02 if has_fraction(before) else 1.1)  # a timestamp moved by the re-add would show
+    readd = client.patch(path, patch_body({"op": "add", "path": "members",
+                                           "value": [typed_member(factory, user["id"])]}))
+    if readd.status not in PATCH_OK:
+        pytest.skip(f"the re-add was refused ({describe(readd)}); PATCH-GRP-ADD-002 judges that")
+    reply, group = read_back(client, path)
+    if member_ids(group) != member_ids(held):
+        pytest.skip(f"the re-add changed the members ({len(member_ids(held))} listed before, "
+                    f"{len(member_ids(group))} after), so the timestamp may move; "
+                    "PATCH-GRP-ADD-003 judges that")
+    after = meta_of(group).get("lastModified")
+    expect(parse_time(after) == parse_time(before),
+           f"meta.lastModified still {before!r} after a PATCH that only re-added a member the group holds",
+           f"meta.lastModified {after!r}", reply)
 
 
 @pytest.mark.check("PATCH-GRP-REMOVE-001", level="MUST", refs=["RFC7644 §3.5.2.2"], okta=True,

@@ -358,6 +358,33 @@ def probe_member_readd(scim: Scim) -> dict[str, Any]:
 
 
 @probe(
+    "noop-patch-touches",
+    compliant={"re-add": OK, "meta kept": True, "rename kept": True, "real change moves": True},
+    deviant={"re-add": OK, "meta kept": False, "rename kept": False, "real change moves": True},
+)
+def probe_noop_patch_touches(scim: Scim) -> dict[str, Any]:
+    (a,) = make_users(scim, "kai")
+    group = scim.create_group("Noop", [a["id"]])
+    path = f"/Groups/{group['id']}"
+
+    def meta() -> tuple[str, str]:
+        got = scim.get(path).json()["meta"]
+        return got["lastModified"], got["version"]
+
+    first = meta()
+    time.sleep(0.002)
+    again = {"op": "add", "path": "members", "value": [{"value": a["id"], "type": "User"}]}
+    reply = scim.patch(path, patch_op(again))
+    after_readd = meta()
+    same_name = {"op": "replace", "path": "displayName", "value": "Noop"}  # the general path
+    scim.patch(path, patch_op(same_name))
+    after_rename = meta()
+    scim.patch(path, patch_op({"op": "replace", "path": "displayName", "value": "Noop 2"}))
+    return {"re-add": answer(reply), "meta kept": after_readd == first, "rename kept": after_rename == first,
+            "real change moves": meta() != first}
+
+
+@probe(
     "members-require-type",
     compliant={"POST without type": CREATED, "PATCH without type": OK, "with type": CREATED},
     deviant={
