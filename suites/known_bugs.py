@@ -6,10 +6,11 @@ checks that the run judged failed behaves as that bug does there: a pointer to a
 with where the bug was seen, not a diagnosis (another fault can fail the same checks). The bugs
 that explain more failures come first, and a bug whose failures those before it all explain is
 left out. A check failed on a 501 Not Implemented is evidence for none of them (no bug answers
-501: the target does not implement what the check asked, whatever the check is about). Where two
-bugs fail the very same check in ways its message tells apart (a missing Location header, or one
-that differs from meta.location), the check's marker gives each a pattern (`evidence`), and a
-failure whose message the pattern does not find is evidence against that bug.
+501: the target does not implement what the check asked, whatever the check is about). Where a
+check's message tells a bug's failure apart from another bug's (a missing Location header, or one
+that differs from meta.location) or from another cause (a path refused with 400, or accepted and
+ignored), the check's marker gives the bug a pattern (`evidence`), and a failure whose message the
+pattern does not find is evidence against that bug.
 """
 
 from __future__ import annotations

@@ -95,7 +95,8 @@ def test_op_names_any_case(target: Target, client: ScimClient, factory: Factory)
 
 
 @pytest.mark.check("PATCH-USR-PATHCASE-001", level="SHOULD", refs=["RFC7643 §2.1", "RFC7644 §3.10", RFC],
-                   caught_by=["core-path-case-sensitive"])
+                   caught_by=["core-path-case-sensitive"],
+                   evidence={"core-path-case-sensitive": r"(?m)^PATCH \S+ -> 400$"})
 def test_path_names_any_case(target: Target, client: ScimClient, factory: Factory) -> None:
     """A PATCH path written "NAME.FAMILYNAME" changes name.familyName as "name.familyName" does.
 

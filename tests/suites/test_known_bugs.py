@@ -8,6 +8,7 @@ from simulator.scim.deviation_registry import REGISTRY
 from suites.catalogue import catalogue
 from suites.known_bugs import SHOWN, console_lines, known_bugs_html, matching
 from suites.levels import Level
+from suites.patch import test_idp_bodies
 from suites.state import CheckInfo, CheckResult
 
 
@@ -84,6 +85,26 @@ def test_a_failure_without_a_bugs_evidence_is_evidence_against_it() -> None:
     assert named(differs) == ["location-mismatch"]
     assert named("POST /Users -> 500") == []  # another failure shows neither
     assert named(missing, differs) == ["location-mismatch", "no-location-header"]  # one case each
+
+
+def test_a_path_taken_and_ignored_is_no_path_refused() -> None:
+    """PATCH-USR-PATHCASE-001 fails for core-path-case-sensitive's 400 and for a target that takes
+    "NAME.FAMILYNAME" with 2xx and ignores it (django-scim2-server 1.1.0): only the 400 names the
+    bug. The pattern is the check's own, read from its marker."""
+    mark = next(m for m in test_idp_bodies.test_path_names_any_case.pytestmark if m.name == "check")
+    info = CheckInfo(mark.args[0], "t", Level.SHOULD, (), False, False, tuple(mark.kwargs["caught_by"]),
+                     evidence=tuple(mark.kwargs["evidence"].items()))
+
+    def named(message: str) -> list[str]:
+        results = [CheckResult(info, "x.py::t", "failed", message)]
+        return [bug.name for bug in matching(results, [results[0].as_json()])]
+
+    refused = ('PATCH /scim/v2/Users/1 -> 400\nExpected: HTTP 200 or 204\nReceived: 400 {"scimType": '
+               '"invalidPath"}')
+    ignored = ('GET /scim/v2/Users/1 -> 200\nExpected: name.familyName after a replace of '
+               '"NAME.FAMILYNAME" = Okafor\nReceived: Stanton')
+    assert named(refused) == ["core-path-case-sensitive"]
+    assert named(ignored) == []
 
 
 def test_conditions_and_unknown_names_are_no_bugs() -> None:
