@@ -6,6 +6,7 @@ every deviation, the checks that fail against a provider with only that deviatio
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import os
@@ -33,6 +34,7 @@ from simulator.scim.extensions import parse_extension_spec
 from suites.catalogue import SUITES_DIR
 
 TOKEN = "selftest-token"
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: where `python -m tests.…` runs
 IVANTI_SPEC = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User=custAttr1,level:integer,vip:boolean"
 # Conditions, not bugs (Deviation.condition): circumstances and choices of a correct server. No
 # check may fail on them: test_selftest.test_conditions_do_not_fail_a_run and
@@ -67,6 +69,20 @@ def served(command: Sequence[str], url: str, what: str, cwd: Path | None = None)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@contextmanager
+def served_django(project: str, module: str, requirement: str, token: str, data: Path,
+                  what: str) -> Iterator[str]:
+    """A Django SCIM server nobody here wrote: `python -m tests.suites.<project> PORT TOKEN DB`, a
+    minimal project around the package that provides module (installed by the dev extra as
+    requirement) on a fresh SQLite file in data; yields its base URL."""
+    if importlib.util.find_spec(module) is None:
+        pytest.fail(f"{requirement} is missing: pip install -e '.[dev]' installs it")
+    port = free_port()
+    with served([sys.executable, "-m", f"tests.suites.{project}", str(port), token, str(data / "db.sqlite3")],
+                f"http://127.0.0.1:{port}/scim/v2", what, cwd=ROOT) as url:
+        yield url
 
 
 @contextmanager

@@ -10,17 +10,13 @@ and checks that use one as their vehicle fail with it.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.suites.support import each, expect_only_known, expect_takes_only, free_port, run_suites, served
+from tests.suites.support import each, expect_only_known, expect_takes_only, run_suites, served_django
 
 TOKEN = "django-target-token"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 # check id -> why django-scim2 (0.23, on SQLite) really fails it
@@ -170,12 +166,8 @@ KNOWN_DEVIATIONS: dict[str, str] = {
 
 @pytest.fixture(scope="module")
 def django_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if importlib.util.find_spec("django_scim") is None:
-        pytest.fail("django-scim2 is missing: pip install -e '.[dev]' installs it")
-    port = free_port()
-    db = tmp_path_factory.mktemp("django-target") / "db.sqlite3"
-    with served([sys.executable, "-m", "tests.suites.django_target", str(port), TOKEN, str(db)],
-                f"http://127.0.0.1:{port}/scim/v2", "the django-scim2 target", cwd=ROOT) as url:
+    with served_django("django_target", "django_scim", "django-scim2", TOKEN,
+                       tmp_path_factory.mktemp("django-target"), "the django-scim2 target") as url:
         yield url
 
 

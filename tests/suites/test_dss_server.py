@@ -10,17 +10,13 @@ asserted by id with the reason; many share one cause, so the reasons are grouped
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.suites.support import each, expect_only_known, expect_takes_only, free_port, run_suites, served
+from tests.suites.support import each, expect_only_known, expect_takes_only, run_suites, served_django
 
 TOKEN = "dss-target-token"
-ROOT = Path(__file__).resolve().parents[2]
 
 _AS_JSON = ("(RFC 7644 §3.12: 'implementers MUST return the errors in the body of the response in a JSON "
             "format')")
@@ -120,12 +116,8 @@ KNOWN_DEVIATIONS: dict[str, str] = {
 
 @pytest.fixture(scope="module")
 def dss_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if importlib.util.find_spec("django_scim2_server") is None:
-        pytest.fail("django-scim2-server is missing: pip install -e '.[dev]' installs it")
-    port = free_port()
-    db = tmp_path_factory.mktemp("dss-target") / "db.sqlite3"
-    with served([sys.executable, "-m", "tests.suites.dss_target", str(port), TOKEN, str(db)],
-                f"http://127.0.0.1:{port}/scim/v2", "the django-scim2-server target", cwd=ROOT) as url:
+    with served_django("dss_target", "django_scim2_server", "django-scim2-server", TOKEN,
+                       tmp_path_factory.mktemp("dss-target"), "the django-scim2-server target") as url:
         yield url
 
 

@@ -2,6 +2,8 @@
 
 import os
 
+from tests.suites.django_target import SERVICE_ACCOUNT
+
 SECRET_KEY = "scimcert-django-target-not-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1"]
@@ -16,7 +18,9 @@ INSTALLED_APPS = [
     "django_scim",
     "tests.suites.django_target",
 ]
-MIDDLEWARE = ["tests.suites.django_target.auth.BearerTokenMiddleware"]
+MIDDLEWARE = ["tests.suites.django_bearer.BearerTokenMiddleware"]
+TARGET_TOKEN = os.environ["DJANGO_TARGET_TOKEN"]
+TARGET_ACCOUNT = SERVICE_ACCOUNT
 AUTH_USER_MODEL = "django_target.User"
 DATABASES = {
     "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["DJANGO_TARGET_DB"],

@@ -2,6 +2,8 @@
 
 import os
 
+from tests.suites.dss_target import SERVICE_ACCOUNT
+
 SECRET_KEY = "scimcert-dss-target-not-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1"]
@@ -10,7 +12,9 @@ ROOT_URLCONF = "tests.suites.dss_target.urls"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "django_scim2_server"]
-MIDDLEWARE = ["tests.suites.dss_target.auth.BearerTokenMiddleware"]
+MIDDLEWARE = ["tests.suites.django_bearer.BearerTokenMiddleware"]
+TARGET_TOKEN = os.environ["DSS_TARGET_TOKEN"]
+TARGET_ACCOUNT = SERVICE_ACCOUNT
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["DSS_TARGET_DB"],
