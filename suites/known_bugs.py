@@ -5,12 +5,19 @@ fail, and the self-tests prove it fails exactly those. A target on which every o
 checks that the run judged failed behaves as that bug does there: a pointer to a likely cause
 with where the bug was seen, not a diagnosis (another fault can fail the same checks). The bugs
 that explain more failures come first, and a bug whose failures those before it all explain is
-left out. A check failed on a 501 Not Implemented is evidence for none of them (no bug answers
-501: the target does not implement what the check asked, whatever the check is about). Where a
-check's message tells a bug's failure apart from another bug's (a missing Location header, or one
-that differs from meta.location) or from another cause (a path refused with 400, or accepted and
-ignored), the check's marker gives the bug a pattern (`evidence`), and a failure whose message the
-pattern does not find is evidence against that bug.
+left out.
+
+A failure is evidence only for the bugs that fail that way. Failed on a 501 Not Implemented, a
+check judged nothing a bug does (no bug answers 501: the target does not implement what the check
+asked): it counts for none of them. Failed on a 500 (the target crashed on the request the check
+judged), it counts only for the bugs that crash (`crashes` in the deviation table), and any other
+failure only for those that do not: a server that crashes on every PATCH with a path is not told
+it refuses extension paths with 400, nor one that answers a taken group name with 409 that it
+crashes there.
+Where a check's message tells a bug's failure apart from another bug's (a missing Location header,
+or one that differs from meta.location) or from another cause (a path refused with 400, or
+accepted and ignored), the check's marker gives the bug a pattern (`evidence`), and a failure
+whose message the pattern does not find is evidence against that bug.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from suites.state import CheckResult
 SHOWN = 5  # on the console; summary.json and report.html list them all
 # a failure message opening with the exchange it judged, answered 501: "[param] PATCH /Users/1 -> 501"
 NOT_IMPLEMENTED = re.compile(r"^(?:\[[^\]]*\] )?[A-Z]+ \S+ -> 501\b")
+CRASHED = re.compile(r"^(?:\[[^\]]*\] )?[A-Z]+ \S+ -> 500\b")
 HEADING = ("failures that match known bugs ({explained} of {failures} failed checks; each bug's checks "
            "all failed here; 'scimcert deviations' describes every bug):")
 
@@ -49,27 +57,38 @@ def matching(results: Iterable[CheckResult], checks: Sequence[Mapping[str, Any]]
     (not skipped), all failed; checks: summary.json's, one outcome per check id."""
     outcome = {str(c["id"]): str(c["outcome"]) for c in checks}
     caught: dict[str, set[str]] = {}
-    other_failures: set[str] = set()  # checks with a failure that is no 501
+    kinds: dict[str, set[bool]] = {}  # check -> its failures' kinds: True crashed (500), False another
     shown: dict[tuple[str, str], bool] = {}  # (bug, check) with evidence -> a failure showed it
     for result in results:
         for name in result.info.caught_by:
             caught.setdefault(name, set()).add(result.info.id)
-        if result.outcome in FAILING and not NOT_IMPLEMENTED.match(result.message):
-            other_failures.add(result.info.id)
+        kind = _kind(result) if result.outcome in FAILING else None
+        if kind is not None:
+            kinds.setdefault(result.info.id, set()).add(kind)
         for name, pattern in result.info.evidence:
             key = (name, result.info.id)
             shown[key] = shown.get(key, False) or (
                 result.outcome in FAILING and re.search(pattern, result.message) is not None)
-    unimplemented = {i for i, o in outcome.items() if o in FAILING and i not in other_failures}
     found = []
     for name, ids in caught.items():
         bug = REGISTRY.get(name)
-        judged = sorted(i for i in ids if outcome.get(i, "skipped") != "skipped" and i not in unimplemented)
-        if bug is None or bug.condition or not judged:
+        if bug is None or bug.condition:
             continue
-        if all(outcome[i] in FAILING and shown.get((name, i), True) for i in judged):
+        # judged for this bug: passed, or failed in a way this bug fails (501s and the other kind of
+        # failure judged nothing it does)
+        failed = {i for i in ids if outcome.get(i) in FAILING and bug.crashes in kinds.get(i, ())}
+        judged = sorted(failed | {i for i in ids if outcome.get(i, "skipped") not in (*FAILING, "skipped")})
+        if judged and all(i in failed and shown.get((name, i), True) for i in judged):
             found.append(KnownBug(name, bug.summary, bug.seen_in, tuple(judged)))
     return _cover(sorted(found, key=lambda b: (-len(b.checks), b.name)))
+
+
+def _kind(result: CheckResult) -> bool | None:
+    """What a failure is evidence of: True a crash (the judged request answered 500), False another
+    failure, None nothing a bug does (a 501 Not Implemented)."""
+    if NOT_IMPLEMENTED.match(result.message):
+        return None
+    return CRASHED.match(result.message) is not None
 
 
 def _cover(bugs: list[KnownBug]) -> list[KnownBug]:

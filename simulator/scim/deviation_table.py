@@ -22,6 +22,7 @@ class Deviation:
     default: float | None = None
     condition: bool = False
     whole: bool = False  # the parameter is a whole number >= 1
+    crashes: bool = False  # it answers 500 where the checks expect an answer (suites/known_bugs.py)
 
 
 BUGS = (
@@ -39,6 +40,7 @@ BUGS = (
         "group-name-conflict-500",
         "a POST /Groups with a displayName already in use crashes with 500 instead of 201 or 409",
         "django-scim2-server 1.1.0 (Django's auth.Group.name is a unique column the view does not catch)",
+        crashes=True,
     ),
     Deviation(
         "list-counts-as-strings",
@@ -204,6 +206,7 @@ BUGS = (
         "bad-filter-500",
         "an unparsable filter answers 500 instead of 400 invalidFilter",
         "servers that pass filters to an ORM unchecked",
+        crashes=True,
     ),
     Deviation(
         "filter-ignored",

@@ -88,7 +88,8 @@ def test_bulk_id_names_a_new_member(target: Target, factory: Factory, client: Sc
 
 
 @pytest.mark.check("BULK-REF-002", level="SHOULD", refs=["RFC7644 §3.7", "RFC7644 §3.7.2"],
-                   caught_by=["bulk-ids-unresolved", "bulk-path-ids-unresolved", "bulk-no-location"])
+                   caught_by=["bulk-ids-unresolved", "bulk-path-ids-unresolved", "bulk-no-location"],
+                   evidence={"bulk-no-location": "a location naming"})
 def test_bulk_id_in_a_path_patches_and_deletes(target: Target, factory: Factory, client: ScimClient) -> None:
     """After two user POSTs, a PATCH of /Users/bulkId:<first> and a DELETE of
     /Users/bulkId:<second> in the same request take effect on the users created.

@@ -56,14 +56,31 @@ def test_a_check_failed_on_a_501_is_evidence_for_no_bug() -> None:
     not_implemented = "PATCH /scim/v2/Users/3 -> 501\nExpected: HTTP 200 or 204"
     assert names(result("A", "failed", "primary-not-settled", message=not_implemented)) == []
     assert names(result("A", "failed", "primary-not-settled", message="[x] PATCH /Users/3 -> 501")) == []
-    # another failure of it (a 5xx that is no 501, or a wrong value) still counts
-    assert names(result("A", "failed", "primary-not-settled", message="PATCH /Users/3 -> 500")) == [
-        "primary-not-settled"]
+    # another failure of it (a wrong value) still counts
+    wrong = "GET /Users/3 -> 200\nExpected: one primary email"
+    assert names(result("A", "failed", "primary-not-settled", message=wrong)) == ["primary-not-settled"]
     # a bug with other failed checks is named on those
     both = (result("A", "failed", "patch-requires-path", message=not_implemented),
             result("B", "failed", "patch-requires-path", message="PATCH /Users/1 -> 400"))
     found = matching(both, [r.as_json() for r in both])
     assert [(b.name, b.checks) for b in found] == [("patch-requires-path", ("B",))]
+
+
+def test_a_crash_is_evidence_only_for_the_bugs_that_crash() -> None:
+    """mitol-django-scim crashes with 500 on every PATCH with a path: that is not
+    primary-not-settled (a wrong primary flag), and its 409 without scimType for a taken group name
+    is not group-name-conflict-500 (which crashes there)."""
+    crashed = "PATCH /scim/v2/Users/3 -> 500\nExpected: HTTP 200 or 204\nReceived: 500 {}"
+    assert names(result("A", "failed", "primary-not-settled", message=crashed)) == []
+    assert names(result("A", "failed", "group-name-conflict-500", message=crashed)) == [
+        "group-name-conflict-500"]
+    refused = "POST /scim/v2/Groups -> 409\nExpected: scimType = uniqueness\nReceived: null"
+    assert names(result("A", "failed", "group-name-conflict-500", message=refused)) == []
+    # a bug is named on the checks that failed its way, the others judged nothing it does
+    mixed = (result("A", "failed", "bad-filter-500", message="GET /Users?filter=x -> 500"),
+             result("B", "failed", "bad-filter-500", message="GET /Users?filter=y -> 200\nExpected: 400"))
+    found = matching(mixed, [r.as_json() for r in mixed])
+    assert [(b.name, b.checks) for b in found] == [("bad-filter-500", ("A",))]
 
 
 def test_a_failure_without_a_bugs_evidence_is_evidence_against_it() -> None:
