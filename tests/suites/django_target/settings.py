@@ -2,6 +2,7 @@
 
 import os
 
+from tests.suites.django_glue import PORT, sqlite
 from tests.suites.django_target import SERVICE_ACCOUNT
 
 SECRET_KEY = "scimcert-django-target-not-secret"
@@ -18,21 +19,16 @@ INSTALLED_APPS = [
     "django_scim",
     "tests.suites.django_target",
 ]
-MIDDLEWARE = ["tests.suites.django_bearer.BearerTokenMiddleware"]
-TARGET_TOKEN = os.environ["DJANGO_TARGET_TOKEN"]
+MIDDLEWARE = ["tests.suites.django_glue.BearerTokenMiddleware"]
 TARGET_ACCOUNT = SERVICE_ACCOUNT
 AUTH_USER_MODEL = "django_target.User"
-DATABASES = {
-    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["DJANGO_TARGET_DB"],
-                # a throwaway database: no fsync per commit (most of a run's time on a slow disk)
-                "OPTIONS": {"init_command": "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY;"}},
-}
+DATABASES = sqlite()
 # a fast hasher: the suites set passwords on many users
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 SCIM_SERVICE_PROVIDER = {
     "SCHEME": "http",
-    "NETLOC": f"127.0.0.1:{os.environ['DJANGO_TARGET_PORT']}",
+    "NETLOC": f"127.0.0.1:{os.environ[PORT]}",
     "AUTHENTICATION_SCHEMES": [
         {"type": "oauthbearertoken", "name": "OAuth Bearer Token",
          "description": "Authentication scheme using the OAuth Bearer Token Standard"},

@@ -1,7 +1,7 @@
-"""Settings of the django-scim2-server target; the test passes token and database file in the environment."""
+"""Settings of the django-scim2-server target (port, token and database file: tests.suites.django_glue)."""
 
-import os
 
+from tests.suites.django_glue import sqlite
 from tests.suites.dss_target import SERVICE_ACCOUNT
 
 SECRET_KEY = "scimcert-dss-target-not-secret"
@@ -12,18 +12,8 @@ ROOT_URLCONF = "tests.suites.dss_target.urls"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "django_scim2_server"]
-MIDDLEWARE = ["tests.suites.django_bearer.BearerTokenMiddleware"]
-TARGET_TOKEN = os.environ["DSS_TARGET_TOKEN"]
+MIDDLEWARE = ["tests.suites.django_glue.BearerTokenMiddleware"]
 TARGET_ACCOUNT = SERVICE_ACCOUNT
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["DSS_TARGET_DB"],
-        # IMMEDIATE: runserver's threads write concurrently (the Okta suite's crowd), and a deferred
-        # transaction's upgrade to a write lock fails at once with "database is locked"
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
-                    # a throwaway database: no fsync per commit
-                    "init_command": "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY;"},
-    },
-}
+DATABASES = sqlite()
 # a fast hasher: the suites set passwords on many users
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

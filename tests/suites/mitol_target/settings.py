@@ -9,6 +9,7 @@ os.environ.setdefault("MITOL_SCIM_KEYCLOAK_BULK_OPERATIONS_COUNT", "250")
 from mitol.scim.settings.scim import *  # noqa: F403 (the package's SCIM_SERVICE_PROVIDER and more)
 from mitol.scim.settings.scim import SCIM_SERVICE_PROVIDER as MITOL_SERVICE_PROVIDER
 
+from tests.suites.django_glue import PORT, sqlite
 from tests.suites.mitol_target import SERVICE_ACCOUNT
 
 SECRET_KEY = "scimcert-mitol-target-not-secret"
@@ -26,25 +27,17 @@ INSTALLED_APPS = [
     "mitol.scim.apps.ScimApp",
     "tests.suites.mitol_target",
 ]
-MIDDLEWARE = ["tests.suites.django_bearer.BearerTokenMiddleware"]
-TARGET_TOKEN = os.environ["MITOL_TARGET_TOKEN"]
+MIDDLEWARE = ["tests.suites.django_glue.BearerTokenMiddleware"]
 TARGET_ACCOUNT = SERVICE_ACCOUNT
 AUTH_USER_MODEL = "mitol_target.User"
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["MITOL_TARGET_DB"],
-        # a throwaway database: no fsync per commit; IMMEDIATE: no failed upgrade to a write lock
-        "OPTIONS": {"init_command": "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY;",
-                    "transaction_mode": "IMMEDIATE", "timeout": 30},
-    },
-}
+DATABASES = sqlite()
 # a fast hasher: the suites set passwords on many users
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True  # mitol-common's tasks, should any run: in the request, no broker
-SITE_BASE_URL = f"http://127.0.0.1:{os.environ['MITOL_TARGET_PORT']}/"
+SITE_BASE_URL = f"http://127.0.0.1:{os.environ[PORT]}/"
 SCIM_SERVICE_PROVIDER = {
     **MITOL_SERVICE_PROVIDER,
     "SCHEME": "http",
-    "NETLOC": f"127.0.0.1:{os.environ['MITOL_TARGET_PORT']}",
+    "NETLOC": f"127.0.0.1:{os.environ[PORT]}",
     "GROUP_MODEL": "tests.suites.mitol_target.models.Group",
 }
