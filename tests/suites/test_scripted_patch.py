@@ -331,3 +331,26 @@ def test_remove_of_a_single_valued_attribute_runs_without_nickname_or_title() ->
         summary = run_suites(url, ["patch/test_users.py"], "-k", "remove_single_valued")
     (check,) = summary["checks"]
     assert (check["id"], check["outcome"]) == ("PATCH-USR-REMOVE-001", "passed"), check
+
+
+def _whole_seconds(resp: Response) -> None:
+    """Timestamps without fractions of a second, as many servers write them."""
+    body = resp.json if resp.body.strip() else None
+    meta = body.get("meta") if isinstance(body, dict) else None
+    if isinstance(meta, dict):
+        for key in ("created", "lastModified"):
+            if isinstance(meta.get(key), str):
+                meta[key] = re.sub(r"\.\d+", "", meta[key])
+        resp.set_json(body)
+
+
+@pytest.mark.parametrize(("deviations", "expected"), [((), set()), (("noop-patch-touches",), {READD_STAMP})])
+def test_a_whole_second_clock_still_shows_a_moved_timestamp(deviations: tuple[str, ...],
+                                                            expected: set[str]) -> None:
+    """PATCH-GRP-ADD-004 waits 1.1 s for a clock that writes whole seconds, so a re-add that stamps
+    the group shows there too (a 20 ms wait would leave it within the same second and pass)."""
+    with provider(*deviations, rewrite=_whole_seconds) as url:
+        summary = run_suites(url, ["patch/test_groups.py"], "-k", "keeps_last_modified")
+    outcomes = {c["id"]: c["outcome"] for c in summary["checks"]}
+    assert outcomes[READD_STAMP] == ("failed" if expected else "passed")
+    assert failing(summary) == expected
