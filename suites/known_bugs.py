@@ -7,9 +7,10 @@ with where the bug was seen, not a diagnosis (another fault can fail the same ch
 that explain more failures come first, and a bug whose failures those before it all explain is
 left out.
 
-A failure is evidence only for the bugs that fail that way. Failed on a 501 Not Implemented, a
-check judged nothing a bug does (no bug answers 501: the target does not implement what the check
-asked): it counts for none of them. Failed on a 500 (the target crashed on the request the check
+A failure is evidence only for the bugs that fail that way. Failed on a 501 Not Implemented (no
+bug answers 501: the target does not implement what the check asked) or on its precondition (a
+setup request, which another check judges), a check judged nothing a bug does: it counts for
+none of them. Failed on a 500 (the target crashed on the request the check
 judged), it counts only for the bugs that crash (`crashes` in the deviation table), and any other
 failure only for those that do not: a server that crashes on every PATCH with a path is not told
 it refuses extension paths with 400, nor one that answers a taken group name with 409 that it
@@ -35,6 +36,7 @@ SHOWN = 5  # on the console; summary.json and report.html list them all
 # a failure message opening with the exchange it judged, answered 501: "[param] PATCH /Users/1 -> 501"
 NOT_IMPLEMENTED = re.compile(r"^(?:\[[^\]]*\] )?[A-Z]+ \S+ -> 501\b")
 CRASHED = re.compile(r"^(?:\[[^\]]*\] )?[A-Z]+ \S+ -> 500\b")
+PRECONDITION = re.compile(r"(?m)^Expected: \(precondition\) ")  # a setup failure (patch.ops.precondition...)
 HEADING = ("failures that match known bugs ({explained} of {failures} failed checks; each bug's checks "
            "all failed here; 'scimcert deviations' describes every bug):")
 
@@ -73,8 +75,8 @@ def matching(results: Iterable[CheckResult], checks: Sequence[Mapping[str, Any]]
         bug = REGISTRY.get(name)
         if bug is None or bug.condition:
             continue
-        # judged for this bug: passed, or failed in a way this bug fails (501s and the other kind of
-        # failure judged nothing it does)
+        # judged for this bug: passed, or failed in a way this bug fails (501s, preconditions and the
+        # other kind of failure judged nothing it does)
         failed = {i for i in ids if outcome.get(i) in FAILING and bug.crashes in kinds.get(i, ())}
         judged = sorted(failed | {i for i in ids if outcome.get(i, "skipped") not in (*FAILING, "skipped")})
         if judged and all(i in failed and shown.get((name, i), True) for i in judged):
@@ -84,8 +86,8 @@ def matching(results: Iterable[CheckResult], checks: Sequence[Mapping[str, Any]]
 
 def _kind(result: CheckResult) -> bool | None:
     """What a failure is evidence of: True a crash (the judged request answered 500), False another
-    failure, None nothing a bug does (a 501 Not Implemented)."""
-    if NOT_IMPLEMENTED.match(result.message):
+    failure, None nothing a bug does (a 501 Not Implemented, a failed precondition)."""
+    if NOT_IMPLEMENTED.match(result.message) or PRECONDITION.search(result.message):
         return None
     return CRASHED.match(result.message) is not None
 

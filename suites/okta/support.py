@@ -153,7 +153,10 @@ def flow_step(flow: str, step_id: str, sender: OktaSender, config: RunConfig,
     note = sender.refused_note() + sender.declined_note() + foreign_note(sender)
     for prior in needed:
         if prior.verdict != "pass":
-            fail(f"(precondition) {flow} step {prior.id} ({prior.title}): {prior.expected}{note}",
+            # a setup step is the check's precondition; an earlier step of Okta's own (the rename
+            # that rename.verify reads back) is part of what the check judges
+            label = "(precondition)" if prior.setup else "(an earlier Okta step)"
+            fail(f"{label} {flow} step {prior.id} ({prior.title}): {prior.expected}{note}",
                  str(prior.received), sender.last)
     if own.verdict != "pass":
         fail(f"{own.expected}{note}", str(own.received), sender.last)

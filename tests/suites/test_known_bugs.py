@@ -83,6 +83,23 @@ def test_a_crash_is_evidence_only_for_the_bugs_that_crash() -> None:
     assert [(b.name, b.checks) for b in found] == [("bad-filter-500", ("A",))]
 
 
+def test_a_failed_precondition_is_evidence_for_no_bug() -> None:
+    """GRP-MEMBERSHIP-002 needs a group that lists the user it was created with; where the target
+    ignores members (mitol-django-scim), its precondition fails, which says nothing about
+    groups-not-derived. An earlier step of an Okta flow is no precondition: it is Okta's own."""
+    setup = ("GET /scim/v2/Groups/62 -> 200\nExpected: (precondition) the group created with the user "
+             "lists it as a member (GRP-CREATE-005 judges that)\nReceived: 200 {}")
+    assert names(result("A", "failed", "groups-not-derived", message=setup)) == []
+    assert names(result("A", "failed", "groups-not-derived", message="Expected: (precondition) x")) == []
+    assert names(result("A", "failed", "groups-not-derived", message=setup),
+                 result("B", "failed", "groups-not-derived", message="GET /Users/1 -> 200")) == [
+        "groups-not-derived"]
+    okta = ("PATCH /scim/v2/Groups/7 -> 400\nExpected: (an earlier Okta step) group-push step rename "
+            "(Rename): Okta's rename_group to end with ok = True\nReceived: 400")
+    renamed = result("A", "failed", "group-rename-rejects-id", message=okta)
+    assert names(renamed) == ["group-rename-rejects-id"]
+
+
 def test_a_failure_without_a_bugs_evidence_is_evidence_against_it() -> None:
     """USR-CREATE-002 fails for a missing Location header (no-location-header) and for one that
     differs from meta.location (location-mismatch): its marker gives each bug the message it shows,
