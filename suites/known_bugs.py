@@ -10,14 +10,14 @@ left out.
 A failure is evidence only for the bugs that fail that way. Failed on a 501 Not Implemented (no
 bug answers 501: the target does not implement what the check asked) or on its precondition (a
 setup request, which another check judges), a check judged nothing a bug does: it counts for
-none of them. Failed on a 500 (the target crashed on the request the check
-judged), it counts only for the bugs that crash (`crashes` in the deviation table), and any other
-failure only for those that do not: a server that crashes on every PATCH with a path is not told
-it refuses extension paths with 400, nor one that answers a taken group name with 409 that it
-crashes there. Where a check's message tells a bug's failure apart from another bug's (a missing
-Location header, or one that differs from meta.location) or from another cause (a path refused
-with 400, or accepted and ignored), the check's marker gives the bug a pattern (`evidence`), and
-a failure whose message the pattern does not find is evidence against that bug.
+none of them. Failed on a 500 (the target crashed on the request the check judged), it counts
+only for the bugs that crash (`crashes` in the deviation table), and any other failure only for
+those that do not: a server that crashes on every PATCH with a path is not told it refuses
+extension paths with 400, nor one that answers a taken group name with 409 that it crashes there.
+Where a check's message tells a bug's failure apart from another bug's (a missing Location header,
+or one that differs from meta.location) or from another cause (a path refused with 400, or
+accepted and ignored), the check's marker gives the bug a pattern (`evidence`), and a failure
+whose message the pattern does not find is evidence against that bug.
 """
 
 from __future__ import annotations
